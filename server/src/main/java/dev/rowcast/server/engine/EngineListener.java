@@ -1,0 +1,24 @@
+package dev.rowcast.server.engine;
+
+/**
+ * What the layer above Engine.IO (Socket.IO) is told about sessions.
+ * Callbacks of one session run on its {@link EngineSocket#executor()}, one at a time;
+ * a callback must not block.
+ */
+public interface EngineListener {
+    /** A session completed its handshake; the open packet is already on its way. */
+    void onOpen(EngineSocket socket);
+
+    /** A text message (Engine.IO packet type 4, without the type character). */
+    void onMessage(EngineSocket socket, String text);
+
+    /** A binary message. The array belongs to the listener. */
+    void onBinary(EngineSocket socket, byte[] data);
+
+    /**
+     * The session ended. Reasons, as the reference server names them: {@code "transport close"},
+     * {@code "transport error"}, {@code "ping timeout"}, {@code "forced close"} (server side or a
+     * client close packet), {@code "parse error"}, {@code "server shutting down"}.
+     */
+    void onClose(EngineSocket socket, String reason);
+}

@@ -1,0 +1,61 @@
+package dev.rowcast.server.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * One Engine.IO message payload (packet type 4), text or binary, immutable.
+ *
+ * <p>A message sent to many sessions is encoded once: the UTF-8 bytes of its wire form are
+ * computed on first use and shared, so fan-out to N clients costs N writes, not N encodings.
+ */
+public final class EngineMessage {
+    private final String text;
+    private final byte[] binary;
+    private volatile byte[] textFrame;
+
+    private EngineMessage(String text, byte[] binary) {
+        this.text = text;
+        this.binary = binary;
+    }
+
+    public static EngineMessage text(String text) {
+        return new EngineMessage(Objects.requireNonNull(text, "text"), null);
+    }
+
+    /** The array is kept, not copied: the caller must not change it afterwards. */
+    public static EngineMessage binary(byte[] data) {
+        return new EngineMessage(null, Objects.requireNonNull(data, "data"));
+    }
+
+    public boolean isBinary() {
+        return binary != null;
+    }
+
+    /** The text payload; only for a text message. */
+    public String text() {
+        if (text == null) throw new IllegalStateException("binary message has no text");
+        return text;
+    }
+
+    /** The binary payload (not a copy); only for a binary message. */
+    public byte[] binary() {
+        if (binary == null) throw new IllegalStateException("text message has no binary payload");
+        return binary;
+    }
+
+    /** UTF-8 of {@code "4" + text}: the WebSocket text frame and the polling packet. Shared; do not modify. */
+    public byte[] textFrameUtf8() {
+        byte[] frame = textFrame;
+        if (frame == null) {
+            frame = ("4" + text()).getBytes(StandardCharsets.UTF_8);
+            textFrame = frame;
+        }
+        return frame;
+    }
+
+    @Override
+    public String toString() {
+        return isBinary() ? "EngineMessage[binary " + binary.length + " bytes]" : "EngineMessage[" + text + "]";
+    }
+}

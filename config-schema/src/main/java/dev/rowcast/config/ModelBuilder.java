@@ -1,0 +1,312 @@
+package dev.rowcast.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Builds the typed model from a checked tree, fills in defaults, and finds what the schema cannot
+ * say: where a collection's rows come from, template syntax, patterns that can never match, auth
+ * without keys. A value of the wrong type was already reported by the schema; here it gets its default.
+ */
+final class ModelBuilder {
+
+    /** nimbus-jose-jwt refuses HMAC keys shorter than 256 bits. */
+    private static final int MIN_SECRET_BYTES = 32;
+
+    private final SourceTree tree;
+    private final Problems problems;
+
+    private ModelBuilder(SourceTree tree, Problems problems) {
+        this.tree = tree;
+        this.problems = problems;
+    }
+
+    static RowcastConfig build(SourceTree tree, Problems problems) {
+        return new ModelBuilder(tree, problems).config(tree.root());
+    }
+
+    private RowcastConfig config(JsonNode root) {
+        if (!root.isObject()) {
+            problems.add(1, 1, "the file must be a mapping of keys such as server:, auth: and collections:,"
+                    + " not " + SchemaCheck.describe(root));
+            return RowcastConfig.defaults();
+        }
+        KeyPath top = KeyPath.ROOT;
+        ServerConfig server = server(root.path("server"), top.key("server"));
+        AuthConfig auth = auth(root.path("auth"), top.key("auth"));
+        JsonNode relay = root.path("relay");
+        RelayConfig relayConfig = new RelayConfig(flag(relay, "enabled", RelayConfig.DEFAULTS.enabled()),
+                flag(relay, "requireMembership", RelayConfig.DEFAULTS.requireMembership()));
+        Map<String, CollectionConfig> collections = collections(root.path("collections"), top.key("collections"));
+        return new RowcastConfig(flag(root, "enabled", true), server, auth, relayConfig, collections);
+    }
+
+    private ServerConfig server(JsonNode node, KeyPath path) {
+        ServerConfig d = ServerConfig.DEFAULTS;
+        JsonNode cors = node.path("cors");
+        List<String> origins = strings(cors.path("origin"), d.cors().origins());
+        List<String> methods = strings(cors.path("methods"), d.cors().methods());
+        boolean credentials = flag(cors, "credentials", d.cors().credentials());
+        if (credentials && origins.contains("*")) {
+            KeyPath at = path.key("cors").key("credentials");
+            problems.at(tree.spot(at), at, "browsers refuse credentials from a server that allows origin \"*\":"
+                    + " list the origins in server.cors.origin, or set credentials: false");
+        }
+        JsonNode recovery = node.path("recovery");
+        boolean recoveryEnabled = flag(recovery, "enabled", d.recovery().enabled());
+        Duration maxDisconnection = duration(recovery, path.key("recovery"), "maxDisconnection",
+                d.recovery().maxDisconnection(), recoveryEnabled);
+        int port = node.path("port").isIntegralNumber() && node.path("port").canConvertToInt()
+                ? node.path("port").intValue() : d.port();
+        return new ServerConfig(
+                text(node, "host", d.host()),
+                port,
+                text(node, "path", d.path()),
+                new ServerConfig.Cors(origins, methods, credentials),
+                duration(node, path, "pingInterval", d.pingInterval(), true),
+                duration(node, path, "pingTimeout", d.pingTimeout(), true),
+                size(node, path, "maxPayload", d.maxPayload()),
+                new ServerConfig.Recovery(recoveryEnabled, maxDisconnection));
+    }
+
+    private AuthConfig auth(JsonNode node, KeyPath path) {
+        AuthConfig.Token d = AuthConfig.Token.DEFAULTS;
+        JsonNode token = node.path("token");
+        KeyPath tokenPath = path.key("token");
+        Optional<String> secret = optionalText(token, "secret");
+        secret.ifPresent(s -> {
+            int bytes = s.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes < MIN_SECRET_BYTES) {
+                KeyPath at = tokenPath.key("secret");
+                problems.at(tree.spot(at), at, "an HMAC secret needs at least " + MIN_SECRET_BYTES
+                        + " bytes (256 bits) and this one has " + bytes + ": use a longer random secret");
+            }
+        });
+        AuthConfig.Token tokenConfig = new AuthConfig.Token(secret, optionalText(token, "publicKey"),
+                optionalText(token, "jwks"), optionalText(token, "issuer"), strings(token.path("audience"), List.of()),
+                duration(token, tokenPath, "clockSkew", d.clockSkew(), false), text(token, "userClaim", d.userClaim()));
+        boolean required = flag(node, "required", false);
+        // a key named but unusable (an unset variable, say) is reported where it is written
+        boolean keyNamed = token.has("secret") || token.has("publicKey") || token.has("jwks");
+        if (required && !keyNamed) {
+            KeyPath at = path.key("required");
+            problems.at(tree.spot(at), at, "true needs a way to verify tokens: set auth.token.secret (HS256),"
+                    + " auth.token.publicKey (a PEM file) or auth.token.jwks (a URL)");
+        }
+        Optional<List<RoomPattern>> rooms = Optional.empty();
+        JsonNode roomList = node.path("rooms");
+        if (roomList.isArray()) {
+            List<RoomPattern> patterns = new ArrayList<>();
+            for (int i = 0; i < roomList.size(); i++) {
+                if (!roomList.get(i).isTextual()) {
+                    continue;
+                }
+                KeyPath at = path.key("rooms").index(i);
+                try {
+                    RoomPattern pattern = RoomPattern.compile(roomList.get(i).asText());
+                    if (!pattern.claims().isEmpty() && !keyNamed) {
+                        problems.at(tree.spot(at), at, "'" + pattern.source() + "' can never match: it reads the claim '"
+                                + pattern.claims().get(0) + "' but no token is configured, so sockets have no claims;"
+                                + " set auth.token, or drop the {" + pattern.claims().get(0) + "} part");
+                    }
+                    patterns.add(pattern);
+                } catch (IllegalArgumentException e) {
+                    problems.at(tree.spot(at), at, e.getMessage());
+                }
+            }
+            rooms = Optional.of(patterns);
+        }
+        return new AuthConfig(required, tokenConfig, rooms);
+    }
+
+    private Map<String, CollectionConfig> collections(JsonNode node, KeyPath path) {
+        Map<String, CollectionConfig> collections = new LinkedHashMap<>();
+        if (!node.isObject()) {
+            return collections;
+        }
+        Map<String, KeyPath> entities = new HashMap<>();
+        Map<String, KeyPath> tables = new HashMap<>();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            String slug = entry.getKey();
+            KeyPath at = path.key(slug);
+            if (slug.isBlank()) {
+                problems.atKey(tree.spot(at), path, "a collection needs a slug: write its name as the key,"
+                        + " as in 'notifications:' (events are named realtime:<slug>)");
+                continue;
+            }
+            if (slug.chars().anyMatch(Character::isWhitespace)) {
+                problems.atKey(tree.spot(at), path, "the slug '" + slug + "' has a space: clients listen for"
+                        + " realtime:<slug>, so write it like '" + slug.strip().replaceAll("\\s+", "-") + "'");
+                continue;
+            }
+            if (!entry.getValue().isObject()) {
+                continue;
+            }
+            CollectionConfig collection = collection(slug, entry.getValue(), at);
+            collection.entity().ifPresent(e -> unique(entities, e, at, "entity"));
+            collection.table().ifPresent(t -> unique(tables, t.toLowerCase(Locale.ROOT), at, "table"));
+            collections.put(slug, collection);
+        }
+        return collections;
+    }
+
+    private void unique(Map<String, KeyPath> owners, String name, KeyPath collection, String key) {
+        KeyPath first = owners.putIfAbsent(name, collection);
+        if (first != null) {
+            KeyPath at = collection.key(key);
+            problems.at(tree.spot(at), at, key + " '" + name + "' already feeds " + first.display() + " (line "
+                    + tree.spot(first).keyLine() + "): a " + key + " feeds one collection; use rooms: [...] there"
+                    + " to send its rows to several rooms");
+        }
+    }
+
+    private CollectionConfig collection(String slug, JsonNode node, KeyPath path) {
+        Optional<String> entity = optionalText(node, "entity");
+        Optional<String> table = optionalText(node, "table");
+        if (entity.isEmpty() && table.isEmpty() && !node.has("entity") && !node.has("table")) {
+            problems.atKey(tree.spot(path), path.parent(), "'" + slug + "' does not say where its rows come from:"
+                    + " add entity: <a Hibernate entity> or table: <a table written through JDBC>");
+        }
+        Set<Operation> events = EnumSet.copyOf(CollectionConfig.DEFAULT_EVENTS);
+        if (node.path("events").isArray()) {
+            events = EnumSet.noneOf(Operation.class);
+            for (JsonNode event : node.path("events")) {
+                Operation operation = Operation.ofWireName(event.asText());
+                if (operation != null) {
+                    events.add(operation);
+                }
+            }
+        }
+        List<RoomTemplate> rooms = new ArrayList<>();
+        if (node.has("room") && node.has("rooms")) {
+            KeyPath at = path.key("rooms");
+            problems.atKey(tree.spot(at), path, "has both room and rooms: keep room for one room,"
+                    + " or move it into the rooms list");
+        }
+        if (node.path("room").isTextual()) {
+            template(node.path("room").asText(), path.key("room")).ifPresent(rooms::add);
+        } else if (node.path("rooms").isArray()) {
+            JsonNode list = node.path("rooms");
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i).isTextual()) {
+                    template(list.get(i).asText(), path.key("rooms").index(i)).ifPresent(rooms::add);
+                }
+            }
+        }
+        return new CollectionConfig(slug, entity, table, events, rooms, flag(node, "broadcast", false),
+                fields(node.path("fields"), path.key("fields")));
+    }
+
+    private Optional<RoomTemplate> template(String text, KeyPath at) {
+        try {
+            return Optional.of(RoomTemplate.compile(text));
+        } catch (IllegalArgumentException e) {
+            problems.at(tree.spot(at), at, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private FieldFilter fields(JsonNode node, KeyPath path) {
+        boolean include = node.path("include").isArray();
+        boolean exclude = node.path("exclude").isArray();
+        if (include && exclude) {
+            KeyPath at = path.key("exclude");
+            problems.atKey(tree.spot(at), path, "has both include and exclude: keep one"
+                    + " (include lists what is sent, exclude what is not)");
+        }
+        if (include) {
+            return FieldFilter.include(strings(node.path("include"), List.of()));
+        }
+        return exclude ? FieldFilter.exclude(strings(node.path("exclude"), List.of())) : FieldFilter.ALL;
+    }
+
+    private Duration duration(JsonNode node, KeyPath parent, String key, Duration fallback, boolean positive) {
+        JsonNode value = node.path(key);
+        if (!value.isTextual()) {
+            return fallback;
+        }
+        KeyPath at = parent.key(key);
+        Duration duration;
+        try {
+            duration = Units.parseDuration(value.asText());
+        } catch (ArithmeticException | NumberFormatException e) {
+            problems.at(tree.spot(at), at, "'" + value.asText() + "' is too long a duration: use at most days' worth");
+            return fallback;
+        }
+        if (duration == null) {
+            return fallback; // the schema reported it
+        }
+        if (positive && duration.isZero()) {
+            problems.at(tree.spot(at), at, "must be longer than 0, as in " + Units.formatDuration(fallback));
+            return fallback;
+        }
+        return duration;
+    }
+
+    private long size(JsonNode node, KeyPath parent, String key, long fallback) {
+        JsonNode value = node.path(key);
+        KeyPath at = parent.key(key);
+        long bytes;
+        if (value.isIntegralNumber()) {
+            bytes = value.canConvertToLong() ? value.longValue() : Long.MAX_VALUE;
+        } else if (value.isTextual()) {
+            bytes = Units.parseSize(value.asText());
+            if (bytes < 0) {
+                return fallback; // the schema reported it
+            }
+        } else {
+            return fallback;
+        }
+        if (bytes == 0) {
+            problems.at(tree.spot(at), at, "must be more than 0 bytes, as in " + Units.formatSize(fallback));
+            return fallback;
+        }
+        if (bytes > Integer.MAX_VALUE) {
+            problems.at(tree.spot(at), at, "'" + value.asText() + "' is too large: a message can be at most 2GiB");
+            return fallback;
+        }
+        return bytes < 0 ? fallback : bytes;
+    }
+
+    private static boolean flag(JsonNode node, String key, boolean fallback) {
+        JsonNode value = node.path(key);
+        return value.isBoolean() ? value.booleanValue() : fallback;
+    }
+
+    private static String text(JsonNode node, String key, String fallback) {
+        JsonNode value = node.path(key);
+        return value.isTextual() && !value.asText().isEmpty() ? value.asText() : fallback;
+    }
+
+    private static Optional<String> optionalText(JsonNode node, String key) {
+        JsonNode value = node.path(key);
+        return value.isTextual() && !value.asText().isEmpty() ? Optional.of(value.asText()) : Optional.empty();
+    }
+
+    /** A string or a list of strings, as a list; the fallback when absent or mistyped. */
+    private static List<String> strings(JsonNode value, List<String> fallback) {
+        if (value.isTextual()) {
+            return List.of(value.asText());
+        }
+        if (!value.isArray() || value.isEmpty()) {
+            return fallback;
+        }
+        List<String> list = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (item.isTextual()) {
+                list.add(item.asText());
+            }
+        }
+        return list;
+    }
+}

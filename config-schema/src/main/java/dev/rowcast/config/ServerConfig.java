@@ -1,0 +1,53 @@
+package dev.rowcast.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code server:} of rowcast.yml.
+ *
+ * @param maxPayload the largest client message, in bytes
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        String path,
+        Cors cors,
+        Duration pingInterval,
+        Duration pingTimeout,
+        long maxPayload,
+        Recovery recovery) {
+
+    public static final ServerConfig DEFAULTS = new ServerConfig("0.0.0.0", 3001, "/socket.io", Cors.DEFAULTS,
+            Duration.ofSeconds(25), Duration.ofSeconds(20), 1_000_000, Recovery.DEFAULTS);
+
+    public ServerConfig {
+        cors = cors == null ? Cors.DEFAULTS : cors;
+        recovery = recovery == null ? Recovery.DEFAULTS : recovery;
+    }
+
+    /**
+     * {@code server.cors:}.
+     *
+     * @param origins {@code ["*"]} for any origin, else the allowed origins
+     */
+    public record Cors(List<String> origins, List<String> methods, boolean credentials) {
+
+        public static final Cors DEFAULTS = new Cors(List.of("*"), List.of("GET", "POST"), false);
+
+        public Cors {
+            origins = List.copyOf(origins);
+            methods = List.copyOf(methods);
+        }
+
+        public boolean anyOrigin() {
+            return origins.contains("*");
+        }
+    }
+
+    /** {@code server.recovery:}, Socket.IO's connection state recovery. */
+    public record Recovery(boolean enabled, Duration maxDisconnection) {
+
+        public static final Recovery DEFAULTS = new Recovery(true, Duration.ofMinutes(2));
+    }
+}

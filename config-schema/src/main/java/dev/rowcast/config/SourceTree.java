@@ -1,0 +1,279 @@
+package dev.rowcast.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.StringReader;
+import java.math.BigInteger;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
+
+/**
+ * rowcast.yml as a JSON tree for the schema, with the line and column of every key and value.
+ * {@code ${NAME}} is replaced in each scalar after parsing, so positions stay those of the file.
+ */
+final class SourceTree {
+
+    /** Where a value (and the key naming it) starts, 1-based. A list item's key is the item itself. */
+    record Spot(int keyLine, int keyColumn, int line, int column) {}
+
+    private static final Spot TOP = new Spot(1, 1, 1, 1);
+    private static final int MAX_DEPTH = 64;
+
+    private final JsonNode root;
+    private final Map<String, Spot> spots;
+
+    private SourceTree(JsonNode root, Map<String, Spot> spots) {
+        this.root = root;
+        this.spots = spots;
+    }
+
+    /** The tree, or null when the file is empty. A YAML syntax error is reported and yields null too. */
+    static SourceTree read(String yaml, Map<String, String> env, Problems problems) {
+        LoaderOptions options = new LoaderOptions();
+        options.setProcessComments(false);
+        options.setMaxAliasesForCollections(50);
+        options.setCodePointLimit(4 * 1024 * 1024);
+        DumperOptions unused = new DumperOptions();
+        Yaml parser = new Yaml(new SafeConstructor(options), new Representer(unused), unused, options);
+        Node node;
+        try {
+            node = parser.compose(new StringReader(yaml));
+        } catch (MarkedYAMLException e) {
+            Mark mark = YamlHints.mark(e);
+            problems.add(line(mark), column(mark), YamlHints.explain(e));
+            return null;
+        } catch (YAMLException e) {
+            problems.add(0, 0, "not readable as YAML: " + e.getMessage());
+            return null;
+        }
+        if (node == null) {
+            return null;
+        }
+        Builder builder = new Builder(env, problems);
+        JsonNode root = builder.convert(node, KeyPath.ROOT, TOP, 0);
+        return new SourceTree(root, Collections.unmodifiableMap(builder.spots));
+    }
+
+    JsonNode root() {
+        return root;
+    }
+
+    /** The position of the value at this path, or of its nearest ancestor that has one. */
+    Spot spot(KeyPath path) {
+        KeyPath at = path;
+        while (true) {
+            Spot spot = spots.get(at.pointer());
+            if (spot != null) {
+                return spot;
+            }
+            if (at.isRoot()) {
+                return TOP;
+            }
+            at = at.parent();
+        }
+    }
+
+    private static final class Builder {
+        private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+        private final Map<String, String> env;
+        private final Problems problems;
+        private final Map<String, Spot> spots = new HashMap<>();
+        private final Set<Node> open = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final Scalars scalars = new Scalars();
+        private final Resolver resolver = new Resolver();
+
+        Builder(Map<String, String> env, Problems problems) {
+            this.env = env;
+            this.problems = problems;
+        }
+
+        JsonNode convert(Node node, KeyPath path, Spot spot, int depth) {
+            spots.put(path.pointer(), spot);
+            if (depth > MAX_DEPTH || !open.add(node)) {
+                problems.at(spot, path, "nests too deep (or an alias refers to itself): flatten it");
+                return JSON.nullNode();
+            }
+            try {
+                if (node instanceof MappingNode mapping) {
+                    return mapping(mapping, path, depth);
+                }
+                if (node instanceof SequenceNode sequence) {
+                    ArrayNode array = JSON.arrayNode();
+                    List<Node> items = sequence.getValue();
+                    for (int i = 0; i < items.size(); i++) {
+                        Mark mark = items.get(i).getStartMark();
+                        Spot itemSpot = new Spot(line(mark), column(mark), line(mark), column(mark));
+                        array.add(convert(items.get(i), path.index(i), itemSpot, depth + 1));
+                    }
+                    return array;
+                }
+                return scalar((ScalarNode) node, path, spot);
+            } finally {
+                open.remove(node);
+            }
+        }
+
+        private JsonNode mapping(MappingNode mapping, KeyPath path, int depth) {
+            ObjectNode object = JSON.objectNode();
+            Map<String, Spot> seen = new HashMap<>();
+            // explicit keys first, so that they win over keys merged in with <<: *anchor
+            for (NodeTuple entry : mapping.getValue()) {
+                if (entry.getKeyNode().getTag().equals(Tag.MERGE)) {
+                    continue;
+                }
+                entry(object, seen, entry, path, depth);
+            }
+            for (NodeTuple entry : mapping.getValue()) {
+                if (!entry.getKeyNode().getTag().equals(Tag.MERGE)) {
+                    continue;
+                }
+                Node source = entry.getValueNode();
+                List<Node> sources = source instanceof SequenceNode list ? list.getValue() : List.of(source);
+                for (Node merged : sources) {
+                    if (!(merged instanceof MappingNode mergedMapping)) {
+                        Mark mark = merged.getStartMark();
+                        problems.add(line(mark), column(mark), path.display() + ": '<<' merges a mapping:"
+                                + " write <<: *anchor where the anchor names a mapping");
+                        continue;
+                    }
+                    for (NodeTuple inherited : mergedMapping.getValue()) {
+                        if (inherited.getKeyNode() instanceof ScalarNode key && !seen.containsKey(key.getValue())) {
+                            entry(object, seen, inherited, path, depth);
+                        }
+                    }
+                }
+            }
+            return object;
+        }
+
+        private void entry(ObjectNode object, Map<String, Spot> seen, NodeTuple entry, KeyPath path, int depth) {
+            Node keyNode = entry.getKeyNode();
+            Mark keyMark = keyNode.getStartMark();
+            if (!(keyNode instanceof ScalarNode keyScalar)) {
+                problems.add(line(keyMark), column(keyMark), (path.isRoot() ? "" : path.display() + ": ")
+                        + "a key must be a plain name, not a list or mapping");
+                return;
+            }
+            String key = keyScalar.getValue();
+            Mark valueMark = entry.getValueNode().getStartMark();
+            Spot spot = new Spot(line(keyMark), column(keyMark), line(valueMark), column(valueMark));
+            Spot first = seen.putIfAbsent(key, spot);
+            if (first != null) {
+                problems.atKey(spot, path, "duplicate key '" + key + "' (first at line " + first.keyLine()
+                        + "): keep one of them");
+                return;
+            }
+            object.set(key, convert(entry.getValueNode(), path.key(key), spot, depth + 1));
+        }
+
+        private JsonNode scalar(ScalarNode node, KeyPath path, Spot spot) {
+            String value = node.getValue();
+            Tag tag = node.getTag();
+            if (EnvSubstitution.mayContain(value)) {
+                String substituted = EnvSubstitution.apply(value, env, (offset, message) -> {
+                    problems.add(spot.line(), columnOf(node, offset, spot), path.display() + ": " + message);
+                    problems.taint(path);
+                });
+                if (!substituted.equals(value) && node.isPlain()) {
+                    // ${PORT:-3001} is text in the file but a number once replaced, like any plain 3001
+                    tag = resolver.resolve(NodeId.scalar, substituted, true);
+                }
+                value = substituted;
+            }
+            if (tag.equals(Tag.STR) || tag.equals(Tag.TIMESTAMP) || tag.equals(Tag.BINARY)) {
+                return JSON.textNode(value);
+            }
+            if (tag.equals(Tag.NULL)) {
+                return JSON.nullNode();
+            }
+            if (!(tag.equals(Tag.INT) || tag.equals(Tag.FLOAT) || tag.equals(Tag.BOOL))) {
+                problems.at(spot, path, "the tag '" + tag + "' is not supported: remove it");
+                return JSON.textNode(value);
+            }
+            Object constructed;
+            try {
+                constructed = scalars.construct(new ScalarNode(tag, value, node.getStartMark(), node.getEndMark(),
+                        node.getScalarStyle()));
+            } catch (RuntimeException e) {
+                problems.at(spot, path, "'" + value + "' is not a valid " + tag.getClassName() + ": quote it to mean text");
+                return JSON.textNode(value);
+            }
+            if (constructed instanceof Boolean b) {
+                return JSON.booleanNode(b);
+            }
+            if (constructed instanceof Integer i) {
+                return JSON.numberNode(i);
+            }
+            if (constructed instanceof Long l) {
+                return JSON.numberNode(l);
+            }
+            if (constructed instanceof BigInteger big) {
+                return JSON.numberNode(big);
+            }
+            if (constructed instanceof Double d) {
+                return JSON.numberNode(d);
+            }
+            return JSON.textNode(value);
+        }
+
+        /** The column of a character of a one-line scalar, where the file's text allows knowing it. */
+        private static int columnOf(ScalarNode node, int offset, Spot spot) {
+            Mark start = node.getStartMark();
+            Mark end = node.getEndMark();
+            if (start == null || end == null || start.getLine() != end.getLine()) {
+                return spot.column();
+            }
+            int raw = end.getIndex() - start.getIndex();
+            int length = node.getValue().length();
+            if (node.isPlain() && raw == length) {
+                return spot.column() + offset;
+            }
+            if (!node.isPlain() && raw == length + 2) {
+                return spot.column() + 1 + offset;
+            }
+            return spot.column();
+        }
+    }
+
+    private static int line(Mark mark) {
+        return mark == null ? 0 : mark.getLine() + 1;
+    }
+
+    private static int column(Mark mark) {
+        return mark == null ? 0 : mark.getColumn() + 1;
+    }
+
+    /** SafeConstructor's own rules for YAML 1.1 ints, floats and booleans (0x1F, 1_000, yes/no). */
+    private static final class Scalars extends SafeConstructor {
+        Scalars() {
+            super(new LoaderOptions());
+        }
+
+        Object construct(ScalarNode node) {
+            return constructObject(node);
+        }
+    }
+}

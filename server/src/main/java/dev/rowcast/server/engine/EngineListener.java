@@ -16,9 +16,11 @@ public interface EngineListener {
     void onBinary(EngineSocket socket, byte[] data);
 
     /**
-     * The session ended. Reasons, as the reference server names them: {@code "transport close"},
-     * {@code "transport error"}, {@code "ping timeout"}, {@code "forced close"} (server side or a
-     * client close packet), {@code "parse error"}, {@code "server shutting down"}.
+     * The session ended. Reasons, as the reference server names them: {@code "transport close"}
+     * (the client sent a close packet or dropped its WebSocket), {@code "transport error"} (an
+     * aborted poll, two polls at once, a client ping, or an overflowing outbound queue),
+     * {@code "ping timeout"}, {@code "forced close"} ({@link EngineSocket#close()}),
+     * {@code "parse error"}, {@code "server shutting down"}.
      */
     void onClose(EngineSocket socket, String reason);
 }

@@ -1,0 +1,51 @@
+package dev.rowcast.server;
+
+import dev.rowcast.server.protocol.Packet;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * An emit to a set of sockets of one namespace: those in any of the target rooms (all when none
+ * is named) and in none of the excluded rooms. Each socket's id is a room, so
+ * {@code except(socket.id())} leaves out one socket. Immutable; each call returns a new operator.
+ */
+public final class BroadcastOperator {
+    private final Namespace namespace;
+    private final Set<String> rooms;
+    private final Set<String> exceptRooms;
+
+    BroadcastOperator(Namespace namespace, Set<String> rooms, Set<String> exceptRooms) {
+        this.namespace = namespace;
+        this.rooms = rooms;
+        this.exceptRooms = exceptRooms;
+    }
+
+    public BroadcastOperator to(String... more) {
+        return new BroadcastOperator(namespace, plus(rooms, more), exceptRooms);
+    }
+
+    public BroadcastOperator except(String... more) {
+        return new BroadcastOperator(namespace, rooms, plus(exceptRooms, more));
+    }
+
+    /** Encodes the event once and hands it to every matching socket; returns how many. */
+    public int emit(String event, Object... args) {
+        Socket.checkEventName(event);
+        com.fasterxml.jackson.databind.node.ArrayNode data = Socket.eventArray(event, args);
+        if (namespace.recovery() != null) data = namespace.recovery().record(data, rooms, exceptRooms);
+        return namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), rooms, exceptRooms);
+    }
+
+    /** The ids of the sockets an emit would reach now. */
+    public Set<String> socketIds() {
+        Set<String> ids = new HashSet<>(namespace.adapter().sockets(rooms));
+        if (!exceptRooms.isEmpty()) ids.removeAll(namespace.adapter().sockets(exceptRooms));
+        return ids;
+    }
+
+    private static Set<String> plus(Set<String> set, String[] more) {
+        Set<String> result = new HashSet<>(set);
+        for (String room : more) result.add(room);
+        return Set.copyOf(result);
+    }
+}

@@ -1,0 +1,223 @@
+package dev.rowcast.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rowcast.server.engine.EngineSocket;
+import dev.rowcast.server.protocol.Packet;
+import dev.rowcast.server.protocol.PacketDecoder;
+import dev.rowcast.server.protocol.PacketEncoder;
+import dev.rowcast.server.protocol.PacketJson;
+import dev.rowcast.server.protocol.PacketType;
+import dev.rowcast.server.protocol.ProtocolException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One Engine.IO session seen from Socket.IO: its decoder and its sockets, one per namespace.
+ * Every method except {@link #runOnExecutor} runs on the session's executor, so its state
+ * needs no locks.
+ */
+final class Client {
+    private final SocketIoServer server;
+    private final EngineSocket engine;
+    private final PacketDecoder decoder = new PacketDecoder();
+    private final Map<String, Socket> sockets = new HashMap<>();
+    private final Set<String> connecting = new HashSet<>();
+    private ScheduledFuture<?> connectTimer;
+    private boolean closed;
+
+    Client(SocketIoServer server, EngineSocket engine) {
+        this.server = server;
+        this.engine = engine;
+    }
+
+    EngineSocket engine() {
+        return engine;
+    }
+
+    void start() {
+        long millis = server.options().connectTimeout().toMillis();
+        connectTimer = server.timer().schedule(() -> runOnExecutor(() -> {
+            if (!closed && sockets.isEmpty()) {
+                Log.debug("session " + engine.id() + " joined no namespace within " + millis + " ms; closing it");
+                closeSession("connect timeout");
+            }
+        }), millis, TimeUnit.MILLISECONDS);
+    }
+
+    void runOnExecutor(Runnable task) {
+        try {
+            engine.executor().execute(task);
+        } catch (RejectedExecutionException e) {
+            Log.debug("session " + engine.id() + ": executor is shut down; task dropped");
+        }
+    }
+
+    void onText(String text) {
+        if (closed) return;
+        server.statsRecorder().received(utf8Length(text) + 1);
+        Packet packet;
+        try {
+            packet = decoder.decodeText(text);
+        } catch (ProtocolException e) {
+            violation(e.getMessage());
+            return;
+        }
+        if (packet != null) dispatch(packet);
+    }
+
+    void onBinary(byte[] data) {
+        if (closed) return;
+        server.statsRecorder().received(data.length);
+        Packet packet;
+        try {
+            packet = decoder.decodeBinary(data);
+        } catch (ProtocolException e) {
+            violation(e.getMessage());
+            return;
+        }
+        if (packet != null) dispatch(packet);
+    }
+
+    void onClose(String reason) {
+        if (closed) return;
+        closeSockets(reason);
+    }
+
+    /** Closes every socket and the Engine.IO session. */
+    void closeSession(String reason) {
+        if (closed) return;
+        closeSockets(reason);
+        engine.close();
+    }
+
+    void removeSocket(Socket socket) {
+        sockets.remove(socket.namespace().name(), socket);
+    }
+
+    private void closeSockets(String reason) {
+        closed = true;
+        if (connectTimer != null) connectTimer.cancel(false);
+        for (Socket socket : List.copyOf(sockets.values())) socket.onClose(reason);
+        sockets.clear();
+        server.removeClient(this);
+    }
+
+    private void dispatch(Packet packet) {
+        server.statsRecorder().packetReceived();
+        String nsp = packet.namespace();
+        Socket socket = sockets.get(nsp);
+        if (packet.type() == PacketType.CONNECT) {
+            if (socket != null || connecting.contains(nsp)) {
+                violation("repeated CONNECT to namespace " + nsp);
+            } else {
+                connect(nsp, packet.data());
+            }
+        } else if (socket == null) {
+            violation(packet.type() + " packet to namespace " + nsp + " before a CONNECT to it");
+        } else {
+            socket.onPacket(packet);
+        }
+    }
+
+    private void connect(String nsp, JsonNode auth) {
+        Namespace namespace = server.namespace(nsp);
+        if (namespace == null) {
+            refuse(nsp, "Invalid namespace", null);
+            return;
+        }
+        JsonNode authPayload = auth != null ? auth : PacketJson.NODES.objectNode();
+        SocketHandshake handshake = new SocketHandshake(authPayload, engine.handshake());
+        Recovery recovery = namespace.recovery();
+        if (recovery != null && authPayload.path("pid").isTextual() && authPayload.path("offset").isTextual()) {
+            Recovery.Restored restored = recovery.restore(authPayload.get("pid").asText(), authPayload.get("offset").asText());
+            if (restored != null) {
+                // as the reference with skipMiddlewares: the client proved itself when it first connected
+                Socket socket = new Socket(restored.session().sid(), namespace, this, handshake);
+                socket.restoreFrom(restored.session());
+                admit(socket, restored.session().rooms(), restored.missed());
+                return;
+            }
+        }
+        Socket socket = new Socket(server.newSocketId(), namespace, this, handshake);
+        connecting.add(nsp);
+        namespace.runMiddlewares(socket, 0, new MiddlewareOutcome() {
+            private final AtomicBoolean done = new AtomicBoolean();
+
+            @Override
+            public void proceed() {
+                if (done.compareAndSet(false, true)) runOnExecutor(() -> admit(socket, Set.of(), List.of()));
+            }
+
+            @Override
+            public void refuse(String message, Object data) {
+                if (done.compareAndSet(false, true)) runOnExecutor(() -> {
+                    connecting.remove(nsp);
+                    socket.discard();
+                    if (!closed) Client.this.refuse(nsp, message, data);
+                });
+            }
+        });
+    }
+
+    /** Joins the socket to its namespace; a recovered one gets its rooms back and its missed events first. */
+    private void admit(Socket socket, Set<String> rooms, List<com.fasterxml.jackson.databind.node.ArrayNode> missed) {
+        String nsp = socket.namespace().name();
+        connecting.remove(nsp);
+        if (closed) {
+            socket.discard();
+            return;
+        }
+        if (connectTimer != null) connectTimer.cancel(false);
+        sockets.put(nsp, socket);
+        socket.namespace().add(socket);
+        socket.markConnected();
+        if (!rooms.isEmpty()) socket.join(rooms.toArray(new String[0]));
+        for (com.fasterxml.jackson.databind.node.ArrayNode event : missed) {
+            socket.sendPacket(new Packet(PacketType.EVENT, nsp, null, event));
+        }
+        ObjectNode reply = PacketJson.NODES.objectNode().put("sid", socket.id());
+        if (socket.pid() != null) reply.put("pid", socket.pid());
+        socket.sendPacket(new Packet(PacketType.CONNECT, nsp, null, reply));
+        socket.namespace().fireConnection(socket);
+    }
+
+    private void refuse(String nsp, String message, Object data) {
+        ObjectNode error = PacketJson.NODES.objectNode().put("message", message == null ? "Unauthorized" : message);
+        if (data != null) error.set("data", PacketJson.toNode(data));
+        List<dev.rowcast.server.engine.EngineMessage> encoded =
+                PacketEncoder.encode(new Packet(PacketType.CONNECT_ERROR, nsp, null, error));
+        if (engine.send(encoded)) server.statsRecorder().sent(encoded);
+    }
+
+    private void violation(String what) {
+        Log.debug("session " + engine.id() + " from " + engine.handshake().remoteAddress()
+                + " broke the Socket.IO protocol (" + what + "); closing it");
+        closeSession("parse error");
+    }
+
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) n++;
+            else if (c < 0x800) n += 2;
+            else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else n += 3;
+        }
+        return n;
+    }
+
+    /** The middleware chain's continuation, with the "exactly once" guard. */
+    interface MiddlewareOutcome extends Middleware.Next {
+    }
+}

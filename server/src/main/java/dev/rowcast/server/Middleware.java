@@ -1,0 +1,22 @@
+package dev.rowcast.server;
+
+/**
+ * Runs on each CONNECT to a namespace, before the socket joins it (Socket.IO's {@code use}).
+ * It must call {@link Next#proceed} or {@link Next#refuse} exactly once, from any thread, now or
+ * later; a refusal reaches the client as CONNECT_ERROR ({@code connect_error} with that message).
+ */
+@FunctionalInterface
+public interface Middleware {
+    void handle(Socket socket, Next next);
+
+    interface Next {
+        void proceed();
+
+        /** Refuses the connection; {@code data} (may be null) is sent as the error's {@code data}. */
+        void refuse(String message, Object data);
+
+        default void refuse(String message) {
+            refuse(message, null);
+        }
+    }
+}

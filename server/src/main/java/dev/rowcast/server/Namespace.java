@@ -1,0 +1,134 @@
+package dev.rowcast.server;
+
+import dev.rowcast.server.rooms.Adapter;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A Socket.IO namespace ({@code "/"} or one made with {@link SocketIoServer#of}): its
+ * middlewares, connection handlers, sockets and rooms. Thread-safe.
+ */
+public final class Namespace {
+    private final String name;
+    private final SocketIoServer server;
+    private final Adapter adapter;
+    private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
+    private final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
+    private final AtomicLong ackIds = new AtomicLong();
+    private final Recovery recovery;
+
+    Namespace(String name, SocketIoServer server) {
+        this.name = name;
+        this.server = server;
+        this.recovery = server.options().recovery() == null ? null : new Recovery(server.options().recovery().toMillis());
+        this.adapter = server.options().adapterFactory().apply((socketId, encoded) -> {
+            Socket socket = sockets.get(socketId);
+            return socket != null && socket.deliver(encoded);
+        });
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Adapter adapter() {
+        return adapter;
+    }
+
+    /** Adds a middleware; they run in the order added, for every CONNECT to this namespace. */
+    public Namespace use(Middleware middleware) {
+        middlewares.add(middleware);
+        return this;
+    }
+
+    /** Runs for each socket that joined, after its CONNECT reply has been queued. */
+    public Namespace onConnection(Consumer<Socket> handler) {
+        connectionHandlers.add(handler);
+        return this;
+    }
+
+    /** The connected sockets (a live, read-only view). */
+    public Collection<Socket> sockets() {
+        return java.util.Collections.unmodifiableCollection(sockets.values());
+    }
+
+    /** The connected socket with that Socket.IO id, or null. */
+    public Socket socket(String id) {
+        return sockets.get(id);
+    }
+
+    public BroadcastOperator to(String... rooms) {
+        return new BroadcastOperator(this, Set.of(), Set.of()).to(rooms);
+    }
+
+    public BroadcastOperator except(String... rooms) {
+        return new BroadcastOperator(this, Set.of(), Set.of()).except(rooms);
+    }
+
+    /** Sends to every socket of the namespace; returns how many it was handed to. */
+    public int emit(String event, Object... args) {
+        return new BroadcastOperator(this, Set.of(), Set.of()).emit(event, args);
+    }
+
+    SocketIoServer server() {
+        return server;
+    }
+
+    /** Null unless connection state recovery is on. */
+    Recovery recovery() {
+        return recovery;
+    }
+
+    long nextAckId() {
+        return ackIds.getAndIncrement();
+    }
+
+    void add(Socket socket) {
+        sockets.put(socket.id(), socket);
+    }
+
+    void remove(Socket socket) {
+        sockets.remove(socket.id(), socket);
+    }
+
+    void runMiddlewares(Socket socket, int index, Middleware.Next outcome) {
+        if (index >= middlewares.size()) {
+            outcome.proceed();
+            return;
+        }
+        Middleware middleware = middlewares.get(index);
+        try {
+            middleware.handle(socket, new Middleware.Next() {
+                @Override
+                public void proceed() {
+                    socket.client().runOnExecutor(() -> runMiddlewares(socket, index + 1, outcome));
+                }
+
+                @Override
+                public void refuse(String message, Object data) {
+                    outcome.refuse(message, data);
+                }
+            });
+        } catch (RuntimeException e) {
+            Log.warn("middleware #" + index + " of namespace " + name + " failed; refusing the connection", e);
+            outcome.refuse("Server error", null);
+        }
+    }
+
+    void fireConnection(Socket socket) {
+        for (Consumer<Socket> handler : connectionHandlers) {
+            try {
+                handler.accept(socket);
+            } catch (RuntimeException e) {
+                Log.warn("connection handler of namespace " + name + " failed for socket " + socket.id(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.rowcast.server;
+
+import dev.rowcast.server.engine.EngineOptions;
+import dev.rowcast.server.rooms.Adapter;
+import dev.rowcast.server.rooms.InMemoryAdapter;
+import dev.rowcast.server.rooms.LocalDelivery;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+
+/** Settings of a {@link SocketIoServer}, immutable. Defaults are the reference server's. */
+public final class ServerOptions {
+    private final String path;
+    private final EngineOptions engine;
+    private final Duration connectTimeout;
+    private final Duration ackTimeout;
+    private final Function<LocalDelivery, Adapter> adapterFactory;
+    private final Duration recovery;
+
+    private ServerOptions(Builder b) {
+        this.path = b.path;
+        this.engine = b.engine;
+        this.connectTimeout = b.connectTimeout;
+        this.ackTimeout = b.ackTimeout;
+        this.adapterFactory = b.adapterFactory;
+        this.recovery = b.recovery;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static ServerOptions defaults() {
+        return builder().build();
+    }
+
+    /** Where clients connect, {@code "/socket.io"} by default (socket.io-client's {@code path}). */
+    public String path() { return path; }
+    public EngineOptions engine() { return engine; }
+    /** A session that joins no namespace within this is closed. Default 45 s. */
+    public Duration connectTimeout() { return connectTimeout; }
+    /** Default wait for a client's ack in {@link Socket#emitWithAck(String, AckCallback, Object...)}. */
+    public Duration ackTimeout() { return ackTimeout; }
+    /** Makes each namespace's room index; the in-memory one by default. */
+    public Function<LocalDelivery, Adapter> adapterFactory() { return adapterFactory; }
+    /** How long a client that lost its connection can come back as itself (connection state recovery); null: off. */
+    public Duration recovery() { return recovery; }
+
+    public static final class Builder {
+        private String path = "/socket.io";
+        private EngineOptions engine = EngineOptions.defaults();
+        private Duration connectTimeout = Duration.ofSeconds(45);
+        private Duration ackTimeout = Duration.ofSeconds(10);
+        private Function<LocalDelivery, Adapter> adapterFactory = InMemoryAdapter::new;
+        private Duration recovery;
+
+        private Builder() {
+        }
+
+        public Builder path(String path) {
+            Objects.requireNonNull(path, "path");
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("server path '" + path + "' must start with '/', e.g. /socket.io");
+            }
+            this.path = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+            return this;
+        }
+
+        public Builder engine(EngineOptions engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive("connectTimeout", timeout);
+            return this;
+        }
+
+        public Builder ackTimeout(Duration timeout) {
+            this.ackTimeout = positive("ackTimeout", timeout);
+            return this;
+        }
+
+        public Builder adapterFactory(Function<LocalDelivery, Adapter> factory) {
+            this.adapterFactory = Objects.requireNonNull(factory, "adapterFactory");
+            return this;
+        }
+
+        /**
+         * Turns on connection state recovery: CONNECT replies carry a {@code pid}, plain events an
+         * offset, and a client back within {@code maxDisconnection} gets its id, rooms, data and missed
+         * events (middlewares are skipped for it). Null turns it off (the default).
+         */
+        public Builder recovery(Duration maxDisconnection) {
+            this.recovery = maxDisconnection == null ? null : positive("recovery", maxDisconnection);
+            return this;
+        }
+
+        public ServerOptions build() {
+            return new ServerOptions(this);
+        }
+
+        private static Duration positive(String name, Duration d) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("server " + name + " must be positive, got " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,387 @@
+package dev.rowcast.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.rowcast.server.engine.EngineMessage;
+import dev.rowcast.server.protocol.Packet;
+import dev.rowcast.server.protocol.PacketEncoder;
+import dev.rowcast.server.protocol.PacketJson;
+import dev.rowcast.server.protocol.PacketType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One client connected to one namespace. Its id is the Socket.IO sid (not the Engine.IO
+ * session id) and it is always a member of the room of that id.
+ *
+ * <p>Handlers run on the session's executor, one at a time. {@code emit}, {@code join},
+ * {@code leave} and {@code disconnect} may be called from any thread.
+ */
+public final class Socket {
+    static final Set<String> RESERVED_EVENTS = Set.of(
+            "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
+
+    private final String id;
+    private final Namespace namespace;
+    private final Client client;
+    private final SocketHandshake handshake;
+    private final Map<String, Object> data = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, List<EventHandler>> handlers = new ConcurrentHashMap<>();
+    private final List<AnyEventHandler> anyHandlers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> disconnectingHandlers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> disconnectHandlers = new CopyOnWriteArrayList<>();
+    private final ConcurrentMap<Long, PendingAck> pendingAcks = new ConcurrentHashMap<>();
+    private volatile boolean connected;
+    private volatile boolean closed;
+    private volatile String pid;
+    private volatile boolean recovered;
+
+    Socket(String id, Namespace namespace, Client client, SocketHandshake handshake) {
+        this.id = id;
+        this.namespace = namespace;
+        this.client = client;
+        this.handshake = handshake;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Namespace namespace() {
+        return namespace;
+    }
+
+    public SocketHandshake handshake() {
+        return handshake;
+    }
+
+    /** The Engine.IO session under this socket (shared by its sockets in other namespaces). */
+    public String engineId() {
+        return client.engine().id();
+    }
+
+    /** {@code "polling"} or {@code "websocket"}. */
+    public String transport() {
+        return client.engine().transport();
+    }
+
+    /** Free-form per-socket values for the application (user id, token claims, ...). */
+    public Map<String, Object> data() {
+        return data;
+    }
+
+    public boolean connected() {
+        return connected;
+    }
+
+    /** True when this socket is a client come back through connection state recovery. */
+    public boolean recovered() {
+        return recovered;
+    }
+
+    public Set<String> rooms() {
+        return namespace.adapter().socketRooms(id);
+    }
+
+    /** Joins rooms; allowed in a middleware too (the rooms are dropped if the connection is refused). */
+    public void join(String... rooms) {
+        namespace.adapter().addAll(id, Set.of(rooms));
+        // a join racing the disconnect must not leave the socket behind in the index
+        if (closed) namespace.adapter().removeAll(id);
+    }
+
+    public void leave(String room) {
+        namespace.adapter().remove(id, room);
+    }
+
+    public Socket on(String event, EventHandler handler) {
+        handlers.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(handler);
+        return this;
+    }
+
+    public Socket onAny(AnyEventHandler handler) {
+        anyHandlers.add(handler);
+        return this;
+    }
+
+    /** Runs before the socket leaves its rooms, so {@link #rooms()} still answers. */
+    public Socket onDisconnecting(Consumer<String> handler) {
+        disconnectingHandlers.add(handler);
+        return this;
+    }
+
+    /**
+     * Runs once the socket is gone, with the reason as Socket.IO names it: {@code "client namespace
+     * disconnect"}, {@code "server namespace disconnect"}, {@code "transport close"}, {@code "ping
+     * timeout"}, {@code "forced close"}, {@code "forced server close"}, {@code "parse error"}, ...
+     */
+    public Socket onDisconnect(Consumer<String> handler) {
+        disconnectHandlers.add(handler);
+        return this;
+    }
+
+    /** Sends an event to this socket; byte[] arguments become attachments. False if not sent. */
+    public boolean emit(String event, Object... args) {
+        checkEventName(event);
+        ArrayNode data = eventArray(event, args);
+        Recovery recovery = namespace.recovery();
+        if (recovery != null) data = recovery.record(data, Set.of(id), Set.of());
+        return sendPacket(Packet.event(namespace.name(), data, null));
+    }
+
+    /**
+     * Sends an event and waits for the client's ack; the callback runs exactly once, with the ack's
+     * arguments or an error on timeout or disconnect.
+     */
+    public void emitWithAck(String event, Duration timeout, AckCallback callback, Object... args) {
+        checkEventName(event);
+        long ackId = namespace.nextAckId();
+        PendingAck pending = new PendingAck(callback);
+        pendingAcks.put(ackId, pending);
+        pending.timer = namespace.server().timer().schedule(() -> {
+            if (pendingAcks.remove(ackId, pending)) {
+                client.runOnExecutor(() -> pending.complete(new TimeoutException(
+                        "no ack for '" + event + "' from socket " + id + " within " + timeout.toMillis() + " ms"), null));
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!sendPacket(Packet.event(namespace.name(), eventArray(event, args), ackId))) {
+            if (pendingAcks.remove(ackId, pending)) {
+                pending.cancelTimer();
+                client.runOnExecutor(() -> pending.complete(
+                        new IllegalStateException("socket " + id + " is disconnected; '" + event + "' was not sent"), null));
+            }
+        }
+    }
+
+    /** Same, with the server's default ack timeout. */
+    public void emitWithAck(String event, AckCallback callback, Object... args) {
+        emitWithAck(event, namespace.server().options().ackTimeout(), callback, args);
+    }
+
+    /** To the rooms, leaving this socket out (Socket.IO's {@code socket.to(room).emit}). */
+    public BroadcastOperator to(String... rooms) {
+        return namespace.to(rooms).except(id);
+    }
+
+    /** To everyone else in the namespace. */
+    public BroadcastOperator broadcast() {
+        return namespace.except(id);
+    }
+
+    /** Leaves the namespace: the client gets DISCONNECT ({@code "io server disconnect"}); the session stays. */
+    public void disconnect() {
+        disconnect(false);
+    }
+
+    /** With {@code closeSession}, also closes the Engine.IO session and every socket on it. */
+    public void disconnect(boolean closeSession) {
+        client.runOnExecutor(() -> {
+            if (closeSession) {
+                client.closeSession("forced server close");
+                return;
+            }
+            if (!connected) return;
+            sendPacket(new Packet(PacketType.DISCONNECT, namespace.name(), null, null));
+            client.removeSocket(this);
+            onClose("server namespace disconnect");
+        });
+    }
+
+    // ---- package-private: driven by Client on the session's executor ----
+
+    Client client() {
+        return client;
+    }
+
+    String pid() {
+        return pid;
+    }
+
+    void restoreFrom(Recovery.Session session) {
+        pid = session.pid();
+        recovered = true;
+        data.putAll(session.data());
+    }
+
+    void markConnected() {
+        if (pid == null && namespace.recovery() != null) pid = Recovery.randomId(15);
+        connected = true;
+        namespace.adapter().addAll(id, Set.of(id));
+    }
+
+    boolean sendPacket(Packet packet) {
+        if (!connected && packet.type() != PacketType.DISCONNECT) return false;
+        return deliver(PacketEncoder.encode(packet));
+    }
+
+    /** Sends an already encoded packet (fan-out: encoded once for every recipient). */
+    boolean deliver(List<EngineMessage> encoded) {
+        boolean sent = client.engine().send(encoded);
+        if (sent) namespace.server().statsRecorder().sent(encoded);
+        return sent;
+    }
+
+    void onPacket(Packet packet) {
+        switch (packet.type()) {
+            case EVENT, BINARY_EVENT -> onEvent(packet);
+            case ACK, BINARY_ACK -> onAck(packet);
+            case DISCONNECT -> {
+                client.removeSocket(this);
+                onClose("client namespace disconnect");
+            }
+            default -> Log.debug("ignoring " + packet.type() + " from socket " + id);
+        }
+    }
+
+    /** The connection was refused before it was admitted: forget any room a middleware joined. */
+    void discard() {
+        closed = true;
+        namespace.adapter().removeAll(id);
+    }
+
+    void onClose(String reason) {
+        if (!connected) return;
+        for (Consumer<String> handler : disconnectingHandlers) runHandler("disconnecting", () -> handler.accept(reason));
+        connected = false;
+        closed = true;
+        Recovery recovery = namespace.recovery();
+        if (recovery != null && Recovery.RECOVERABLE.contains(reason)) recovery.persist(this, rooms());
+        namespace.adapter().removeAll(id);
+        namespace.remove(this);
+        for (Long ackId : List.copyOf(pendingAcks.keySet())) {
+            PendingAck pending = pendingAcks.remove(ackId);
+            if (pending != null) {
+                pending.cancelTimer();
+                pending.complete(new IllegalStateException("socket " + id + " disconnected (" + reason + ") before its ack"), null);
+            }
+        }
+        for (Consumer<String> handler : disconnectHandlers) runHandler("disconnect", () -> handler.accept(reason));
+    }
+
+    private void onEvent(Packet packet) {
+        JsonNode data = packet.data();
+        String event = data.get(0).asText();
+        List<JsonNode> args = argsOf(data, 1);
+        Ack ack = packet.id() == null ? NO_ACK : new ClientAck(packet.id());
+        for (AnyEventHandler handler : anyHandlers) runHandler(event, () -> handler.onEvent(event, args, ack));
+        List<EventHandler> named = handlers.get(event);
+        if (named != null) {
+            for (EventHandler handler : named) runHandler(event, () -> handler.onEvent(args, ack));
+        }
+    }
+
+    private void onAck(Packet packet) {
+        PendingAck pending = pendingAcks.remove(packet.id());
+        if (pending == null) {
+            Log.debug("socket " + id + " sent an ack with unknown id " + packet.id());
+            return;
+        }
+        pending.cancelTimer();
+        pending.complete(null, packet.data() == null ? List.of() : argsOf(packet.data(), 0));
+    }
+
+    private void runHandler(String event, Runnable handler) {
+        try {
+            handler.run();
+        } catch (RuntimeException e) {
+            Log.warn("handler for '" + event + "' on socket " + id + " in namespace " + namespace.name()
+                    + " failed; the connection stays open", e);
+        }
+    }
+
+    static ArrayNode eventArray(String event, Object[] args) {
+        ArrayNode array = PacketJson.NODES.arrayNode(args.length + 1);
+        array.add(event);
+        for (Object arg : args) array.add(PacketJson.toNode(arg));
+        return array;
+    }
+
+    static ArrayNode argsArray(Object[] args) {
+        ArrayNode array = PacketJson.NODES.arrayNode(args.length);
+        for (Object arg : args) array.add(PacketJson.toNode(arg));
+        return array;
+    }
+
+    static void checkEventName(String event) {
+        if (event == null || RESERVED_EVENTS.contains(event)) {
+            throw new IllegalArgumentException("'" + event + "' is reserved by Socket.IO and cannot be emitted; "
+                    + "choose another event name");
+        }
+    }
+
+    private static List<JsonNode> argsOf(JsonNode array, int from) {
+        if (array.size() <= from) return List.of();
+        List<JsonNode> args = new ArrayList<>(array.size() - from);
+        for (int k = from; k < array.size(); k++) args.add(array.get(k));
+        return Collections.unmodifiableList(args);
+    }
+
+    private static final Ack NO_ACK = new Ack() {
+        @Override
+        public boolean requested() {
+            return false;
+        }
+
+        @Override
+        public void send(Object... args) {
+        }
+    };
+
+    private final class ClientAck implements Ack {
+        private final long ackId;
+        private final AtomicBoolean sent = new AtomicBoolean();
+
+        ClientAck(long ackId) {
+            this.ackId = ackId;
+        }
+
+        @Override
+        public boolean requested() {
+            return true;
+        }
+
+        @Override
+        public void send(Object... args) {
+            if (sent.compareAndSet(false, true)) {
+                sendPacket(Packet.ack(namespace.name(), ackId, argsArray(args)));
+            } else {
+                Log.debug("ack " + ackId + " on socket " + id + " already sent; ignoring " + Arrays.toString(args));
+            }
+        }
+    }
+
+    private static final class PendingAck {
+        private final AckCallback callback;
+        volatile ScheduledFuture<?> timer;
+
+        PendingAck(AckCallback callback) {
+            this.callback = callback;
+        }
+
+        void cancelTimer() {
+            ScheduledFuture<?> t = timer;
+            if (t != null) t.cancel(false);
+        }
+
+        void complete(Throwable error, List<JsonNode> args) {
+            try {
+                callback.onAck(error, args);
+            } catch (RuntimeException e) {
+                Log.warn("ack callback failed", e);
+            }
+        }
+    }
+}

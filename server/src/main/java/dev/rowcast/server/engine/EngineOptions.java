@@ -1,0 +1,142 @@
+package dev.rowcast.server.engine;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * Settings of an {@link EngineServer}, immutable. Defaults are the reference server's
+ * (pingInterval 25 s, pingTimeout 20 s, upgradeTimeout 10 s, maxPayload 1,000,000 bytes).
+ */
+public final class EngineOptions {
+    private final String host;
+    private final int port;
+    private final Duration pingInterval;
+    private final Duration pingTimeout;
+    private final Duration upgradeTimeout;
+    private final int maxPayload;
+    private final Cors cors;
+    private final int maxQueuedPackets;
+    private final long maxQueuedBytes;
+    private final Predicate<Handshake> allowRequest;
+    private final int ioThreads;
+
+    private EngineOptions(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.pingInterval = b.pingInterval;
+        this.pingTimeout = b.pingTimeout;
+        this.upgradeTimeout = b.upgradeTimeout;
+        this.maxPayload = b.maxPayload;
+        this.cors = b.cors;
+        this.maxQueuedPackets = b.maxQueuedPackets;
+        this.maxQueuedBytes = b.maxQueuedBytes;
+        this.allowRequest = b.allowRequest;
+        this.ioThreads = b.ioThreads;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static EngineOptions defaults() {
+        return builder().build();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.host = host;
+        b.port = port;
+        b.pingInterval = pingInterval;
+        b.pingTimeout = pingTimeout;
+        b.upgradeTimeout = upgradeTimeout;
+        b.maxPayload = maxPayload;
+        b.cors = cors;
+        b.maxQueuedPackets = maxQueuedPackets;
+        b.maxQueuedBytes = maxQueuedBytes;
+        b.allowRequest = allowRequest;
+        b.ioThreads = ioThreads;
+        return b;
+    }
+
+    public String host() { return host; }
+    public int port() { return port; }
+    public Duration pingInterval() { return pingInterval; }
+    public Duration pingTimeout() { return pingTimeout; }
+    public Duration upgradeTimeout() { return upgradeTimeout; }
+    /** Largest POST body or WebSocket message in bytes (the open packet's {@code maxPayload}). */
+    public int maxPayload() { return maxPayload; }
+    /** Null when CORS is off. */
+    public Cors cors() { return cors; }
+    /** A session whose unsent packets exceed this count is closed ({@code "transport error"}). */
+    public int maxQueuedPackets() { return maxQueuedPackets; }
+    /** A session whose unsent bytes exceed this is closed ({@code "transport error"}). */
+    public long maxQueuedBytes() { return maxQueuedBytes; }
+    /** Decides whether a handshake may open a session; false answers 403 (code 4 "Forbidden"). */
+    public Predicate<Handshake> allowRequest() { return allowRequest; }
+    /** Netty I/O threads; 0 means Netty's default (twice the cores). */
+    public int ioThreads() { return ioThreads; }
+
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 0;
+        private Duration pingInterval = Duration.ofSeconds(25);
+        private Duration pingTimeout = Duration.ofSeconds(20);
+        private Duration upgradeTimeout = Duration.ofSeconds(10);
+        private int maxPayload = 1_000_000;
+        private Cors cors;
+        private int maxQueuedPackets = 10_000;
+        private long maxQueuedBytes = 4L * 1024 * 1024;
+        private Predicate<Handshake> allowRequest = handshake -> true;
+        private int ioThreads = 0;
+
+        private Builder() {
+        }
+
+        /** Address to listen on; "0.0.0.0" for every interface. Default 127.0.0.1. */
+        public Builder host(String host) { this.host = Objects.requireNonNull(host, "host"); return this; }
+        /** 0 picks a free port; {@link EngineServer#start()} returns it. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) throw new IllegalArgumentException("engine port " + port + " is out of range 0..65535");
+            this.port = port;
+            return this;
+        }
+        public Builder pingInterval(Duration d) { this.pingInterval = positive("pingInterval", d); return this; }
+        public Builder pingTimeout(Duration d) { this.pingTimeout = positive("pingTimeout", d); return this; }
+        public Builder upgradeTimeout(Duration d) { this.upgradeTimeout = positive("upgradeTimeout", d); return this; }
+        public Builder maxPayload(int bytes) {
+            if (bytes < 16) throw new IllegalArgumentException("engine maxPayload " + bytes + " is too small; use at least 16 bytes");
+            this.maxPayload = bytes;
+            return this;
+        }
+        /** Null turns CORS off. */
+        public Builder cors(Cors cors) { this.cors = cors; return this; }
+        public Builder maxQueuedPackets(int packets) {
+            if (packets < 1) throw new IllegalArgumentException("engine maxQueuedPackets must be at least 1, got " + packets);
+            this.maxQueuedPackets = packets;
+            return this;
+        }
+        public Builder maxQueuedBytes(long bytes) {
+            if (bytes < 1) throw new IllegalArgumentException("engine maxQueuedBytes must be at least 1, got " + bytes);
+            this.maxQueuedBytes = bytes;
+            return this;
+        }
+        /** Runs on an I/O thread for every handshake: it must not block. */
+        public Builder allowRequest(Predicate<Handshake> allowRequest) { this.allowRequest = Objects.requireNonNull(allowRequest, "allowRequest"); return this; }
+        public Builder ioThreads(int threads) {
+            if (threads < 0) throw new IllegalArgumentException("engine ioThreads must be >= 0, got " + threads);
+            this.ioThreads = threads;
+            return this;
+        }
+
+        public EngineOptions build() {
+            return new EngineOptions(this);
+        }
+
+        private static Duration positive(String name, Duration d) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("engine " + name + " must be positive, got " + d);
+            return d;
+        }
+    }
+}

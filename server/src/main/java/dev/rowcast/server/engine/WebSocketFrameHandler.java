@@ -1,0 +1,73 @@
+package dev.rowcast.server.engine;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.io.IOException;
+
+/**
+ * Turns whole WebSocket messages into session calls. Frames are read here and released on
+ * return (SimpleChannelInboundHandler); only Java strings and arrays reach the session.
+ */
+final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private static final System.Logger LOG = System.getLogger(WebSocketFrameHandler.class.getName());
+
+    private final EngineSession session;
+
+    WebSocketFrameHandler(EngineSession session) {
+        this.session = session;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame text) {
+            session.onWebSocketText(ctx.channel(), text.text());
+        } else if (frame instanceof BinaryWebSocketFrame binary) {
+            session.onWebSocketBinary(ctx.channel(), ByteBufUtil.getBytes(binary.content()));
+        } else if (frame instanceof PingWebSocketFrame) {
+            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(true, 0, close.content().retain()))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+        // Pong frames need no answer.
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) session.drainWebSocket();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        session.onWebSocketClosed(ctx.channel());
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            // A fragmented message over maxPayload: same answer as one oversize frame.
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (!(cause instanceof CorruptedFrameException) && !(cause instanceof IOException)) {
+            LOG.log(System.Logger.Level.WARNING, "[rowcast] engine session " + session.id()
+                    + ": unexpected WebSocket error; closing the connection", cause);
+        }
+        // The frame decoder has already sent its close frame for protocol errors.
+        ctx.close();
+    }
+}

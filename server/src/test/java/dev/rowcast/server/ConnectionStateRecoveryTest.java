@@ -1,0 +1,113 @@
+package dev.rowcast.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rowcast.server.protocol.PacketJson;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Connection state recovery on the wire, driven through fake Engine.IO sessions. */
+class ConnectionStateRecoveryTest {
+    private final SocketIoServer io = new SocketIoServer(ServerOptions.builder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .recovery(Duration.ofMinutes(2))
+            .build());
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+    ConnectionStateRecoveryTest() {
+        io.onConnection(sockets::add);
+    }
+
+    @AfterEach
+    void stop() {
+        io.stop();
+    }
+
+    private static JsonNode json(String packet) throws Exception {
+        return PacketJson.MAPPER.readTree(packet.substring(packet.indexOf(packet.charAt(1) == '{' ? '{' : '[')));
+    }
+
+    private static String lastOffset(FakeEngineSocket engine) throws Exception {
+        List<String> sent = engine.sentTexts();
+        JsonNode event = json(sent.get(sent.size() - 1));
+        return event.get(event.size() - 1).asText();
+    }
+
+    @Test
+    void connectReplyCarriesAPidAndPlainEventsAnOffset() throws Exception {
+        FakeEngineSocket engine = new FakeEngineSocket(io.engineListener()).receive("0");
+        JsonNode reply = json(engine.sentTexts().get(0));
+        assertThat(reply.get("sid").asText()).isEqualTo(sockets.get(0).id());
+        assertThat(reply.get("pid").asText()).hasSizeGreaterThanOrEqualTo(20);
+        sockets.get(0).emit("tick", 1);
+        io.emit("tock", 2);
+        sockets.get(0).emitWithAck("question", (error, args) -> { });
+        List<String> sent = engine.sentTexts();
+        assertThat(sent.get(1)).matches("2\\[\"tick\",1,\"[A-Za-z0-9_-]+\"]");
+        assertThat(sent.get(2)).matches("2\\[\"tock\",2,\"[A-Za-z0-9_-]+\"]");
+        assertThat(sent.get(3)).as("events with an ack get no offset").isEqualTo("20[\"question\"]");
+    }
+
+    @Test
+    void lostTransportRecoversIdRoomsDataAndOnlyTheEventsMeantForIt() throws Exception {
+        FakeEngineSocket first = new FakeEngineSocket(io.engineListener()).receive("0");
+        Socket socket = sockets.get(0);
+        String pid = json(first.sentTexts().get(0)).get("pid").asText();
+        socket.join("room1");
+        socket.data().put("user", "u1");
+        io.to("room1").emit("seen");
+        String offset = lastOffset(first);
+        first.drop("transport close");
+
+        io.to("room1").emit("missed", 1);
+        io.to("other").emit("not-mine");
+        io.except("room1").emit("excluded");
+        io.emit("everyone");
+
+        FakeEngineSocket second = new FakeEngineSocket(io.engineListener())
+                .receive("0{\"pid\":\"" + pid + "\",\"offset\":\"" + offset + "\"}");
+        List<String> sent = second.sentTexts();
+        assertThat(sent).hasSize(3);
+        assertThat(sent.get(0)).startsWith("2[\"missed\",1,\"");
+        assertThat(sent.get(1)).startsWith("2[\"everyone\",\"");
+        assertThat(json(sent.get(2)).get("sid").asText()).isEqualTo(socket.id());
+        assertThat(json(sent.get(2)).get("pid").asText()).isEqualTo(pid);
+        Socket back = sockets.get(1);
+        assertThat(back.recovered()).isTrue();
+        assertThat(back.id()).isEqualTo(socket.id());
+        assertThat(back.rooms()).containsExactlyInAnyOrder(socket.id(), "room1");
+        assertThat(back.data()).containsEntry("user", "u1");
+    }
+
+    @Test
+    void explicitDisconnectIsNotRecoverable() throws Exception {
+        FakeEngineSocket first = new FakeEngineSocket(io.engineListener()).receive("0");
+        String pid = json(first.sentTexts().get(0)).get("pid").asText();
+        sockets.get(0).emit("x");
+        String offset = lastOffset(first);
+        first.receive("1");
+        FakeEngineSocket second = new FakeEngineSocket(io.engineListener())
+                .receive("0{\"pid\":\"" + pid + "\",\"offset\":\"" + offset + "\"}");
+        assertThat(json(second.sentTexts().get(0)).get("sid").asText()).isNotEqualTo(sockets.get(0).id());
+        assertThat(sockets.get(1).recovered()).isFalse();
+    }
+
+    @Test
+    void unknownOffsetOrPidGetsANewSession() throws Exception {
+        FakeEngineSocket first = new FakeEngineSocket(io.engineListener()).receive("0");
+        String pid = json(first.sentTexts().get(0)).get("pid").asText();
+        first.drop("ping timeout");
+        FakeEngineSocket second = new FakeEngineSocket(io.engineListener())
+                .receive("0{\"pid\":\"" + pid + "\",\"offset\":\"nope\"}");
+        JsonNode reply = json(second.sentTexts().get(0));
+        assertThat(reply.get("sid").asText()).isNotEqualTo(sockets.get(0).id());
+        assertThat(reply.get("pid").asText()).isNotEqualTo(pid);
+        FakeEngineSocket third = new FakeEngineSocket(io.engineListener()).receive("0{\"pid\":\"unknown\",\"offset\":\"x\"}");
+        assertThat(sockets.get(2).recovered()).isFalse();
+        assertThat(third.isOpen()).isTrue();
+    }
+}

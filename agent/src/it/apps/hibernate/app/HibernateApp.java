@@ -1,0 +1,91 @@
+package app;
+
+import org.hibernate.Hibernate;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.Transaction;
+import org.hibernate.cfg.Configuration;
+
+/**
+ * A plain Hibernate app that knows nothing of Rowcast. The same source runs on 5.6 (javax, the
+ * test rewrites the imports), 6.6 and 7.x, on H2 or on the JDBC URL given as its argument.
+ * Prints one marker line per step.
+ */
+public final class HibernateApp {
+
+    public static void main(String[] args) {
+        Configuration cfg = new Configuration()
+                .setProperty("hibernate.connection.url", args.length > 0 ? args[0] : "jdbc:h2:mem:app;DB_CLOSE_DELAY=-1")
+                .setProperty("hibernate.connection.username", args.length > 1 ? args[1] : "sa")
+                .setProperty("hibernate.connection.password", "")
+                .setProperty("hibernate.hbm2ddl.auto", "create")
+                .addAnnotatedClass(Owner.class)
+                .addAnnotatedClass(Item.class)
+                .addAnnotatedClass(Note.class);
+        try (SessionFactory sf = cfg.buildSessionFactory()) {
+            Long ownerId;
+            Long keptId;
+            Long removedId;
+            try (Session s = sf.openSession()) {
+                Transaction tx = s.beginTransaction();
+                Owner alice = new Owner("alice");
+                s.persist(alice);
+                Item a = new Item("a", 1, alice);
+                Item b = new Item("b", 2, alice);
+                s.persist(a);
+                s.persist(b);
+                s.persist(new Note("not configured"));
+                tx.commit();
+                ownerId = alice.id;
+                keptId = a.id;
+                removedId = b.id;
+            }
+            System.out.println("committed inserts");
+
+            try (Session s = sf.openSession()) {
+                Transaction tx = s.beginTransaction();
+                s.find(Item.class, keptId).qty = 5;
+                tx.commit();
+            }
+            System.out.println("committed update");
+
+            try (Session s = sf.openSession()) {
+                Transaction tx = s.beginTransaction();
+                s.persist(new Item("rolled back", 9, s.find(Owner.class, ownerId)));
+                s.find(Item.class, removedId).name = "renamed, rolled back";
+                s.flush();
+                tx.rollback();
+            }
+            System.out.println("rolled back");
+
+            try (Session s = sf.openSession()) {
+                Transaction tx = s.beginTransaction();
+                s.remove(s.find(Item.class, removedId));
+                tx.commit();
+            }
+            System.out.println("committed delete");
+
+            try (Session s = sf.openSession()) {
+                Transaction tx = s.beginTransaction();
+                Owner reference = s.getReference(Owner.class, ownerId);
+                s.persist(new Item("d", 4, reference));
+                tx.commit();
+                System.out.println("owner proxy initialized after commit: " + Hibernate.isInitialized(reference));
+            }
+
+            // plain JDBC through Hibernate's own connection, outside its action queue
+            try (Session s = sf.openSession()) {
+                Transaction tx = s.beginTransaction();
+                s.doWork(connection -> {
+                    try (java.sql.Statement st = connection.createStatement()) {
+                        st.executeUpdate("insert into Item (name, qty, secret, made, owner_id) values ('jdbc row', 7, 's', DATE '2024-01-03', "
+                                + ownerId + ")");
+                    }
+                });
+                tx.commit();
+            }
+            System.out.println("committed plain JDBC");
+        }
+        System.out.println("done");
+    }
+}

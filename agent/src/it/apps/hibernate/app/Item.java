@@ -1,0 +1,32 @@
+package app;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.ManyToOne;
+import java.time.LocalDate;
+
+@Entity
+public class Item {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    Long id;
+    String name;
+    int qty;
+    String secret;
+    LocalDate made;
+    @ManyToOne(fetch = FetchType.LAZY)
+    Owner owner;
+
+    public Item() {}
+
+    public Item(String name, int qty, Owner owner) {
+        this.name = name;
+        this.qty = qty;
+        this.owner = owner;
+        this.secret = "s-" + name;
+        this.made = LocalDate.of(2024, 1, 2);
+    }
+}

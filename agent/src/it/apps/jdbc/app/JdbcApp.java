@@ -1,0 +1,86 @@
+package app;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+
+/**
+ * A plain JDBC app that knows nothing of Rowcast: each step writes rows tagged with its name.
+ * Runs on H2 by default, or on the database of the JDBC URL given as its argument.
+ */
+public final class JdbcApp {
+
+    private static final String INSERT = "INSERT INTO messages (id, chat, author, content) VALUES (?, ?, ?, ?)";
+
+    public static void main(String[] args) throws SQLException {
+        String url = args.length > 0 ? args[0] : "jdbc:h2:mem:jdbc;DB_CLOSE_DELAY=-1";
+        String user = args.length > 1 ? args[1] : "sa";
+        try (Connection c = DriverManager.getConnection(url, user, "")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE messages (id INT PRIMARY KEY, chat INT, author VARCHAR(40), content VARCHAR(200))");
+                s.execute("CREATE TABLE audit (id INT PRIMARY KEY, content VARCHAR(200))");
+                s.executeUpdate("INSERT INTO messages (id, chat, author, content) VALUES (1, 7, 'ann', 'autocommit literal')");
+                s.executeUpdate("INSERT INTO audit (id, content) VALUES (1, 'unconfigured table')");
+            }
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                insert(ps, 2, 7, "committed one");
+                insert(ps, 3, 8, "committed two");
+                c.commit();
+
+                insert(ps, 4, 7, "rolled back");
+                c.rollback();
+
+                insert(ps, 5, 7, "before savepoint");
+                Savepoint sp = c.setSavepoint();
+                insert(ps, 6, 7, "after savepoint, rolled back");
+                c.rollback(sp);
+                insert(ps, 7, 7, "after savepoint rollback");
+                c.commit();
+
+                for (int id = 10; id < 13; id++) {
+                    ps.setInt(1, id);
+                    ps.setInt(2, 9);
+                    ps.setString(3, "bob");
+                    ps.setString(4, "batch " + id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE messages SET content = ? WHERE id = ?")) {
+                ps.setString(1, "edited");
+                ps.setInt(2, 2);
+                ps.executeUpdate();
+                c.commit();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM messages WHERE id = ?")) {
+                ps.setInt(1, 3);
+                ps.executeUpdate();
+                c.commit();
+            }
+            try (Statement s = c.createStatement()) {
+                s.addBatch("INSERT INTO messages (id, chat, author, content) VALUES (20, 5, 'cy', 'statement batch')");
+                s.addBatch("INSERT INTO messages (id, chat, author, content) VALUES (21, 5, 'cy', 'multi one'), (22, 5, 'cy', 'multi two')");
+                s.executeBatch();
+                c.commit();
+            }
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                insert(ps, 30, 6, "committed by setAutoCommit(true)");
+                c.setAutoCommit(true);
+            }
+        }
+        System.out.println("done");
+    }
+
+    private static void insert(PreparedStatement ps, int id, int chat, String content) throws SQLException {
+        ps.setInt(1, id);
+        ps.setInt(2, chat);
+        ps.setString(3, "ann");
+        ps.setString(4, content);
+        ps.executeUpdate();
+    }
+}

@@ -1,0 +1,43 @@
+package app;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+
+/** A JDBC app that writes when told: "write" on stdin writes one message and one notice, "exit" ends it. */
+public final class ServeApp {
+    public static void main(String[] args) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:serve;DB_CLOSE_DELAY=-1", "sa", "");
+             BufferedReader in = new BufferedReader(new InputStreamReader(System.in))) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE messages (id INT PRIMARY KEY, chat INT, content VARCHAR(200))");
+                s.execute("CREATE TABLE notices (id INT PRIMARY KEY, title VARCHAR(200), at TIMESTAMP)");
+            }
+            System.out.println("ready");
+            int id = 1;
+            for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
+                if (line.equals("write")) {
+                    c.setAutoCommit(false);
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO messages (id, chat, content) VALUES (?, ?, ?)")) {
+                        ps.setInt(1, id);
+                        ps.setInt(2, 7);
+                        ps.setString(3, "for chat 7 only");
+                        ps.executeUpdate();
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO notices (id, title, at) VALUES (?, ?, ?)")) {
+                        ps.setInt(1, id);
+                        ps.setString(2, "for everyone");
+                        ps.setTimestamp(3, java.sql.Timestamp.valueOf("2024-05-06 07:08:09"));
+                        ps.executeUpdate();
+                    }
+                    c.commit();
+                    id++;
+                    System.out.println("written");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.rowcast.agent.hibernate;
+
+import java.lang.reflect.Method;
+
+/**
+ * Hibernate's event SPI seen through reflection, resolved once per Hibernate class loader. The
+ * methods are looked up on Hibernate's public interfaces and event classes, whose binary shape
+ * differs between 5.x, 6.x and 7.x (getId() returns Serializable in 5.x, getters moved in 7.x),
+ * so the agent needs no Hibernate on its own classpath.
+ */
+final class HibernateApi {
+
+    final ClassLoader loader;
+    final Class<?> entityPersister;
+    final Method persisterEntityName;
+    final Method persisterPropertyNames;
+    final Method persisterIdentifierPropertyName;
+    final Method persisterGetIdentifier;
+    final Method insertEntity;
+    final Method insertId;
+    final Method insertState;
+    final Method insertPersister;
+    final Method insertSession;
+    final Method updateId;
+    final Method updateState;
+    final Method updateDirty;
+    final Method updatePersister;
+    final Method updateSession;
+    final Method deleteId;
+    final Method deleteState;
+    final Method deletePersister;
+    final Method deleteSession;
+    final Method sessionContextEntityIdentifier;
+    final Method sessionEntityPersister;
+    final Class<?> hibernateProxy;
+    final Method proxyInitializer;
+    final Method initializerIdentifier;
+    final Class<?> persistentCollection;
+
+    HibernateApi(ClassLoader loader) throws ReflectiveOperationException {
+        this.loader = loader;
+        entityPersister = type("org.hibernate.persister.entity.EntityPersister");
+        persisterEntityName = entityPersister.getMethod("getEntityName");
+        persisterPropertyNames = entityPersister.getMethod("getPropertyNames");
+        persisterIdentifierPropertyName = entityPersister.getMethod("getIdentifierPropertyName");
+        Class<?> session = type("org.hibernate.engine.spi.SharedSessionContractImplementor");
+        persisterGetIdentifier = entityPersister.getMethod("getIdentifier", Object.class, session);
+        sessionContextEntityIdentifier = session.getMethod("getContextEntityIdentifier", Object.class);
+        sessionEntityPersister = session.getMethod("getEntityPersister", String.class, Object.class);
+
+        Class<?> insert = type("org.hibernate.event.spi.PostInsertEvent");
+        insertEntity = insert.getMethod("getEntity");
+        insertId = insert.getMethod("getId");
+        insertState = insert.getMethod("getState");
+        insertPersister = insert.getMethod("getPersister");
+        insertSession = insert.getMethod("getSession");
+        Class<?> update = type("org.hibernate.event.spi.PostUpdateEvent");
+        updateId = update.getMethod("getId");
+        updateState = update.getMethod("getState");
+        updateDirty = update.getMethod("getDirtyProperties");
+        updatePersister = update.getMethod("getPersister");
+        updateSession = update.getMethod("getSession");
+        Class<?> delete = type("org.hibernate.event.spi.PostDeleteEvent");
+        deleteId = delete.getMethod("getId");
+        deleteState = delete.getMethod("getDeletedState");
+        deletePersister = delete.getMethod("getPersister");
+        deleteSession = delete.getMethod("getSession");
+
+        hibernateProxy = type("org.hibernate.proxy.HibernateProxy");
+        proxyInitializer = hibernateProxy.getMethod("getHibernateLazyInitializer");
+        initializerIdentifier = type("org.hibernate.proxy.LazyInitializer").getMethod("getIdentifier");
+        persistentCollection = type("org.hibernate.collection.spi.PersistentCollection");
+    }
+
+    Class<?> type(String name) throws ClassNotFoundException {
+        return Class.forName(name, false, loader);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.rowcast.agent.hibernate;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.temporal.TemporalAccessor;
+import java.util.Collection;
+import java.util.Date;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Turns Hibernate property values into detached plain values, on the committing thread (the app may
+ * change its entities right after): associations become their identifier without initialising a
+ * lazy proxy, collections are left out, mutable dates are copied.
+ */
+final class RowReader {
+
+    /** Marks a value that is not a column of the row (a collection) and must be left out. */
+    static final Object SKIP = new Object();
+
+    private RowReader() {}
+
+    static Object plain(HibernateApi api, Object value, Object session) throws ReflectiveOperationException {
+        if (value == null || isPlain(value)) {
+            return value;
+        }
+        if (value instanceof Date date) {
+            return copy(date);
+        }
+        if (value instanceof Enum<?> e) {
+            return e.name();
+        }
+        if (value instanceof byte[] bytes) {
+            return bytes.clone();
+        }
+        if (api.persistentCollection.isInstance(value) || value instanceof Collection<?> || value instanceof Map<?, ?>) {
+            return SKIP;
+        }
+        if (api.hibernateProxy.isInstance(value)) {
+            // the identifier is in the proxy itself: no SQL, no initialisation
+            return api.initializerIdentifier.invoke(api.proxyInitializer.invoke(value));
+        }
+        Object id = api.sessionContextEntityIdentifier.invoke(session, value);
+        if (id == null) {
+            try {
+                Object persister = api.sessionEntityPersister.invoke(session, null, value);
+                id = api.persisterGetIdentifier.invoke(persister, value, session);
+            } catch (ReflectiveOperationException notAnEntity) {
+                // an embeddable or a custom type: left out rather than walked through app code
+                return SKIP;
+            }
+        }
+        return plain(api, id, session);
+    }
+
+    private static boolean isPlain(Object value) {
+        return value instanceof String || value instanceof Boolean || value instanceof Character
+                || value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
+                || value instanceof Double || value instanceof Float || value instanceof BigDecimal || value instanceof BigInteger
+                || value instanceof UUID || value instanceof TemporalAccessor;
+    }
+
+    private static Date copy(Date date) {
+        if (date instanceof java.sql.Timestamp ts) {
+            java.sql.Timestamp c = new java.sql.Timestamp(ts.getTime());
+            c.setNanos(ts.getNanos());
+            return c;
+        }
+        return (Date) date.clone();
+    }
+}

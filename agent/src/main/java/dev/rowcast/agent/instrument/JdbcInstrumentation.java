@@ -1,0 +1,249 @@
+package dev.rowcast.agent.instrument;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.rowcast.bootstrap.Bridge;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * JDBC drivers' Connection, Statement and PreparedStatement: the SQL of each prepared statement,
+ * its parameters and batches, each execute, and the transaction boundaries. Every advice only
+ * hands its values to the bridge; wrappers (pool proxies) are told apart there.
+ */
+public final class JdbcInstrumentation {
+
+    private JdbcInstrumentation() {}
+
+    public static AgentBuilder apply(AgentBuilder builder) {
+        ClassLoader agent = JdbcInstrumentation.class.getClassLoader();
+        String self = JdbcInstrumentation.class.getName();
+        ElementMatcher.Junction<MethodDescription> concrete = isPublic().and(not(isAbstract()));
+        return builder
+                .type(not(isInterface()).and(hasSuperType(named("java.sql.Connection"))))
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(agent)
+                        .advice(concrete.and(namedOneOf("prepareStatement", "prepareCall")).and(takesArgument(0, String.class)),
+                                self + "$PrepareAdvice")
+                        .advice(concrete.and(named("commit")).and(takesArguments(0)), self + "$CommitAdvice")
+                        .advice(concrete.and(named("rollback")).and(takesArguments(0)), self + "$RollbackAdvice")
+                        .advice(concrete.and(named("rollback")).and(takesArguments(1)), self + "$RollbackToSavepointAdvice")
+                        .advice(concrete.and(named("setSavepoint")), self + "$SetSavepointAdvice")
+                        .advice(concrete.and(named("releaseSavepoint")).and(takesArguments(1)), self + "$ReleaseSavepointAdvice")
+                        .advice(concrete.and(named("setAutoCommit")).and(takesArguments(boolean.class)), self + "$AutoCommitAdvice")
+                        .advice(concrete.and(named("close")).and(takesArguments(0)), self + "$ConnectionCloseAdvice"))
+                .type(not(isInterface()).and(hasSuperType(named("java.sql.Statement"))))
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(agent)
+                        .advice(concrete.and(namedOneOf("execute", "executeUpdate", "executeLargeUpdate")).and(takesArgument(0, String.class)),
+                                self + "$ExecuteSqlAdvice")
+                        .advice(concrete.and(namedOneOf("execute", "executeUpdate", "executeLargeUpdate")).and(takesArguments(0)),
+                                self + "$ExecutePreparedAdvice")
+                        .advice(concrete.and(namedOneOf("executeBatch", "executeLargeBatch")).and(takesArguments(0)),
+                                self + "$ExecuteBatchAdvice")
+                        .advice(concrete.and(named("addBatch")).and(takesArguments(String.class)), self + "$AddBatchSqlAdvice")
+                        .advice(concrete.and(named("addBatch")).and(takesArguments(0)), self + "$AddBatchAdvice")
+                        .advice(concrete.and(named("clearBatch")).and(takesArguments(0)), self + "$ClearBatchAdvice")
+                        .advice(concrete.and(named("clearParameters")).and(takesArguments(0)), self + "$ClearParametersAdvice")
+                        .advice(concrete.and(named("setNull")).and(takesArgument(0, int.class)), self + "$SetNullAdvice")
+                        .advice(concrete.and(nameStartsWith("set")).and(not(named("setNull"))).and(takesArgument(0, int.class))
+                                        .and(takesArguments(2).or(takesArguments(3))).and(returns(void.class)),
+                                self + "$SetParameterAdvice")
+                        .advice(concrete.and(named("close")).and(takesArguments(0)), self + "$StatementCloseAdvice"));
+    }
+
+    public static final class PrepareAdvice {
+        private PrepareAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object connection, @Advice.Argument(0) String sql,
+                                @Advice.Return Object statement, @Advice.Thrown Throwable thrown) {
+            if (thrown == null && statement != null) {
+                Bridge.statementPrepared(connection, statement, sql);
+            }
+        }
+    }
+
+    public static final class CommitAdvice {
+        private CommitAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object connection, @Advice.Thrown Throwable thrown) {
+            Bridge.committed(connection, thrown);
+        }
+    }
+
+    public static final class RollbackAdvice {
+        private RollbackAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object connection, @Advice.Thrown Throwable thrown) {
+            Bridge.rolledBack(connection, null, thrown);
+        }
+    }
+
+    public static final class RollbackToSavepointAdvice {
+        private RollbackToSavepointAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object connection, @Advice.Argument(0) Object savepoint,
+                                @Advice.Thrown Throwable thrown) {
+            Bridge.rolledBack(connection, savepoint, thrown);
+        }
+    }
+
+    public static final class SetSavepointAdvice {
+        private SetSavepointAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object connection, @Advice.Return Object savepoint,
+                                @Advice.Thrown Throwable thrown) {
+            if (thrown == null && savepoint != null) {
+                Bridge.savepointSet(connection, savepoint);
+            }
+        }
+    }
+
+    public static final class ReleaseSavepointAdvice {
+        private ReleaseSavepointAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object connection, @Advice.Argument(0) Object savepoint,
+                                @Advice.Thrown Throwable thrown) {
+            if (thrown == null) {
+                Bridge.savepointReleased(connection, savepoint);
+            }
+        }
+    }
+
+    public static final class AutoCommitAdvice {
+        private AutoCommitAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object connection, @Advice.Argument(0) boolean autoCommit,
+                                @Advice.Thrown Throwable thrown) {
+            Bridge.autoCommitSet(connection, autoCommit, thrown);
+        }
+    }
+
+    public static final class ConnectionCloseAdvice {
+        private ConnectionCloseAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object connection) {
+            Bridge.connectionClosed(connection);
+        }
+    }
+
+    public static final class ExecuteSqlAdvice {
+        private ExecuteSqlAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object statement, @Advice.Argument(0) String sql,
+                                @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result,
+                                @Advice.Thrown Throwable thrown) {
+            Bridge.executed(statement, sql, false, result, thrown);
+        }
+    }
+
+    public static final class ExecutePreparedAdvice {
+        private ExecutePreparedAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object statement,
+                                @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result,
+                                @Advice.Thrown Throwable thrown) {
+            Bridge.executed(statement, null, false, result, thrown);
+        }
+    }
+
+    public static final class ExecuteBatchAdvice {
+        private ExecuteBatchAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object statement, @Advice.Return Object result,
+                                @Advice.Thrown Throwable thrown) {
+            Bridge.executed(statement, null, true, result, thrown);
+        }
+    }
+
+    public static final class AddBatchSqlAdvice {
+        private AddBatchSqlAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object statement, @Advice.Argument(0) String sql,
+                                @Advice.Thrown Throwable thrown) {
+            if (thrown == null) {
+                Bridge.batchAdded(statement, sql);
+            }
+        }
+    }
+
+    public static final class AddBatchAdvice {
+        private AddBatchAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object statement, @Advice.Thrown Throwable thrown) {
+            if (thrown == null) {
+                Bridge.batchAdded(statement, null);
+            }
+        }
+    }
+
+    public static final class ClearBatchAdvice {
+        private ClearBatchAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object statement) {
+            Bridge.batchCleared(statement);
+        }
+    }
+
+    public static final class ClearParametersAdvice {
+        private ClearParametersAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object statement) {
+            Bridge.parametersCleared(statement);
+        }
+    }
+
+    public static final class SetNullAdvice {
+        private SetNullAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object statement, @Advice.Argument(0) int index) {
+            Bridge.parameterSet(statement, index, null);
+        }
+    }
+
+    public static final class SetParameterAdvice {
+        private SetParameterAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object statement, @Advice.Argument(0) int index,
+                                @Advice.Argument(value = 1, typing = Assigner.Typing.DYNAMIC) Object value) {
+            Bridge.parameterSet(statement, index, value);
+        }
+    }
+
+    public static final class StatementCloseAdvice {
+        private StatementCloseAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object statement) {
+            Bridge.statementClosed(statement);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package dev.rowcast.agent.jdbc;
+
+/**
+ * One successful execution of a row write, waiting in its connection's buffer for the commit:
+ * the SQL, a copy of the parameters it ran with, and the update count the driver reported
+ * (-1 when unknown, e.g. {@code execute()} or {@code SUCCESS_NO_INFO}).
+ */
+record PendingWrite(String sql, Object[] params, long updateCount) {}

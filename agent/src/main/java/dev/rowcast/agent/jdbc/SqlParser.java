@@ -1,0 +1,174 @@
+package dev.rowcast.agent.jdbc;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import net.sf.jsqlparser.expression.BooleanValue;
+import net.sf.jsqlparser.expression.DateTimeLiteralExpression;
+import net.sf.jsqlparser.expression.DoubleValue;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.NullValue;
+import net.sf.jsqlparser.expression.SignedExpression;
+import net.sf.jsqlparser.expression.StringValue;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.update.UpdateSet;
+
+/**
+ * Parses each distinct SQL write once (JSqlParser, called directly: {@code parse()} would submit
+ * every statement to an executor for its timeout). Runs on the pipeline thread, never the app's.
+ */
+final class SqlParser {
+
+    private static final int MAX_CACHED = 4_096;
+
+    private final Map<String, SqlShape> cache = new ConcurrentHashMap<>();
+
+    SqlShape shape(String sql) {
+        SqlShape shape = cache.get(sql);
+        if (shape == null) {
+            shape = parse(sql);
+            if (cache.size() >= MAX_CACHED) {
+                cache.clear();
+            }
+            cache.put(sql, shape);
+        }
+        return shape;
+    }
+
+    static SqlShape parse(String sql) {
+        Statement statement;
+        try {
+            statement = CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(false).Statement();
+        } catch (Exception | Error e) {
+            throw new IllegalArgumentException("cannot parse SQL: " + abbreviate(sql) + " (" + e.getMessage() + ")", e);
+        }
+        if (statement instanceof Insert insert) {
+            return insert(insert);
+        }
+        if (statement instanceof Update update) {
+            Map<String, Object> set = new LinkedHashMap<>();
+            for (UpdateSet us : update.getUpdateSets()) {
+                List<Column> columns = us.getColumns();
+                ExpressionList<?> values = us.getValues();
+                for (int i = 0; i < columns.size(); i++) {
+                    set.put(name(columns.get(i)), i < values.size() ? value(values.get(i)) : SqlShape.UNKNOWN);
+                }
+            }
+            return new SqlShape("update", table(update.getTable()), List.of(set), key(update.getWhere()));
+        }
+        if (statement instanceof Delete delete) {
+            return new SqlShape("delete", table(delete.getTable()), List.of(), key(delete.getWhere()));
+        }
+        return SqlShape.NOT_A_WRITE;
+    }
+
+    private static SqlShape insert(Insert insert) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        ExpressionList<Column> columns = insert.getColumns();
+        if (insert.getValues() != null && columns != null) {
+            ExpressionList<?> values = insert.getValues().getExpressions();
+            boolean multiRow = !values.isEmpty() && values.get(0) instanceof ParenthesedExpressionList<?>;
+            if (multiRow) {
+                for (Expression row : values) {
+                    rows.add(row(columns, (ExpressionList<?>) row));
+                }
+            } else {
+                rows.add(row(columns, values));
+            }
+        }
+        // INSERT ... SELECT or no column list: the rows are not in the statement
+        return new SqlShape("create", table(insert.getTable()), List.copyOf(rows), Map.of());
+    }
+
+    private static Map<String, Object> row(ExpressionList<Column> columns, ExpressionList<?> values) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+            row.put(name(columns.get(i)), i < values.size() ? value(values.get(i)) : SqlShape.UNKNOWN);
+        }
+        return row;
+    }
+
+    private static Map<String, Object> key(Expression where) {
+        Map<String, Object> key = new LinkedHashMap<>();
+        collectEqualities(where, key);
+        return key;
+    }
+
+    private static void collectEqualities(Expression e, Map<String, Object> into) {
+        if (e instanceof AndExpression and) {
+            collectEqualities(and.getLeftExpression(), into);
+            collectEqualities(and.getRightExpression(), into);
+        } else if (e instanceof EqualsTo eq) {
+            if (eq.getLeftExpression() instanceof Column c && !(eq.getRightExpression() instanceof Column)) {
+                into.put(name(c), value(eq.getRightExpression()));
+            } else if (eq.getRightExpression() instanceof Column c && !(eq.getLeftExpression() instanceof Column)) {
+                into.put(name(c), value(eq.getLeftExpression()));
+            }
+        }
+    }
+
+    private static Object value(Expression e) {
+        if (e instanceof JdbcParameter p && p.getIndex() != null) {
+            return new SqlShape.Param(p.getIndex());
+        }
+        if (e instanceof StringValue s) {
+            return s.getValue().replace("''", "'");
+        }
+        if (e instanceof LongValue l) {
+            return l.getValue();
+        }
+        if (e instanceof DoubleValue d) {
+            return d.getValue();
+        }
+        if (e instanceof NullValue) {
+            return null;
+        }
+        if (e instanceof BooleanValue b) {
+            return b.getValue();
+        }
+        if (e instanceof SignedExpression s && s.getSign() == '-' && value(s.getExpression()) instanceof Number n) {
+            return n instanceof Long l ? (Object) (-l) : (Object) (-n.doubleValue());
+        }
+        if (e instanceof DateTimeLiteralExpression dt) {
+            return dt.getValue().replace("'", "");
+        }
+        return SqlShape.UNKNOWN;
+    }
+
+    static String table(Table table) {
+        return unquote(table.getName());
+    }
+
+    static String name(Column column) {
+        return unquote(column.getColumnName());
+    }
+
+    private static String unquote(String name) {
+        if (name != null && name.length() > 1) {
+            char first = name.charAt(0);
+            if (first == '"' || first == '`' || first == '[') {
+                return name.substring(1, name.length() - 1);
+            }
+        }
+        // unquoted identifiers are case-insensitive in SQL; rules and JSON use lower case
+        return name == null ? null : name.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String abbreviate(String sql) {
+        return sql.length() > 120 ? sql.substring(0, 117) + "..." : sql;
+    }
+}

@@ -1,0 +1,207 @@
+package dev.rowcast.bootstrap;
+
+/**
+ * The only code advice calls. It sits on the boot class path so that advice inlined into a class
+ * of any class loader can reach it, and it forwards to the agent's {@link Sink}. Every method
+ * swallows what the sink throws: nothing the agent does may reach the application.
+ */
+public final class Bridge {
+
+    private static volatile Sink sink;
+
+    /** Depth of Hibernate's action-queue execution on this thread; JDBC capture skips inside it. */
+    private static final ThreadLocal<int[]> HIBERNATE_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+    private Bridge() {}
+
+    public static void install(Sink newSink) {
+        sink = newSink;
+    }
+
+    public static boolean active() {
+        return sink != null;
+    }
+
+    public static void hibernateEnter() {
+        HIBERNATE_DEPTH.get()[0]++;
+    }
+
+    public static void hibernateExit() {
+        int[] depth = HIBERNATE_DEPTH.get();
+        if (depth[0] > 0) {
+            depth[0]--;
+        }
+    }
+
+    public static boolean insideHibernate() {
+        return HIBERNATE_DEPTH.get()[0] > 0;
+    }
+
+    public static void sessionFactoryBuilt(Object sessionFactory) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.sessionFactoryBuilt(sessionFactory);
+            } catch (Throwable ignored) {
+                // the agent logs its own faults; the app never sees them
+            }
+        }
+    }
+
+    public static void statementPrepared(Object connection, Object statement, String sql) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.statementPrepared(connection, statement, sql);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
+    public static void parameterSet(Object statement, int index, Object value) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.parameterSet(statement, index, value);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
+    public static void parametersCleared(Object statement) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.parametersCleared(statement);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
+    public static void batchAdded(Object statement, String sqlOrNull) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.batchAdded(statement, sqlOrNull);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
+    public static void batchCleared(Object statement) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.batchCleared(statement);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
+    public static void executed(Object statement, String sqlOrNull, boolean batch, Object result, Throwable thrown) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.executed(statement, sqlOrNull, batch, result, thrown);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
+    public static void statementClosed(Object statement) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.statementClosed(statement);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
+    public static void committed(Object connection, Throwable thrown) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.committed(connection, thrown);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
+    public static void rolledBack(Object connection, Object savepointOrNull, Throwable thrown) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.rolledBack(connection, savepointOrNull, thrown);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
+    public static void savepointSet(Object connection, Object savepoint) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.savepointSet(connection, savepoint);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
+    public static void savepointReleased(Object connection, Object savepoint) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.savepointReleased(connection, savepoint);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
+    public static void autoCommitSet(Object connection, boolean autoCommit, Throwable thrown) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.autoCommitSet(connection, autoCommit, thrown);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
+    public static void connectionClosed(Object connection) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.connectionClosed(connection);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
+    /** Called reflectively by {@code dev.rowcast.api.Rowcast}; false when no agent is listening. */
+    public static boolean emit(String room, String event, Object payload) {
+        Sink s = sink;
+        if (s == null) {
+            return false;
+        }
+        try {
+            s.emit(room, event, payload);
+            return true;
+        } catch (Throwable ignored) {
+            return false;
+        }
+    }
+}

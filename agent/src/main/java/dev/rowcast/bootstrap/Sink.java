@@ -1,0 +1,39 @@
+package dev.rowcast.bootstrap;
+
+/**
+ * What the agent does with the calls advice makes into {@link Bridge}. Lives on the boot class
+ * path with the bridge, so only JDK types cross it; the agent installs the one implementation.
+ */
+public interface Sink {
+
+    void sessionFactoryBuilt(Object sessionFactory);
+
+    void statementPrepared(Object connection, Object statement, String sql);
+
+    void parameterSet(Object statement, int index, Object value);
+
+    void parametersCleared(Object statement);
+
+    void batchAdded(Object statement, String sqlOrNull);
+
+    void batchCleared(Object statement);
+
+    /** A Statement/PreparedStatement execute* call returned (thrown is null) or threw. */
+    void executed(Object statement, String sqlOrNull, boolean batch, Object result, Throwable thrown);
+
+    void statementClosed(Object statement);
+
+    void committed(Object connection, Throwable thrown);
+
+    void rolledBack(Object connection, Object savepointOrNull, Throwable thrown);
+
+    void savepointSet(Object connection, Object savepoint);
+
+    void savepointReleased(Object connection, Object savepoint);
+
+    void autoCommitSet(Object connection, boolean autoCommit, Throwable thrown);
+
+    void connectionClosed(Object connection);
+
+    void emit(String room, String event, Object payload);
+}

@@ -1,0 +1,79 @@
+package dev.rowcast.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** How the agent starts (SPEC §2): config lookup, inert without a file, a bad file never kills the app unless asked to. */
+class AgentStartupIT {
+
+    private static String classpath;
+    private static Path dir;
+
+    @BeforeAll
+    static void compile() throws Exception {
+        classpath = TestApps.compile("hello", "", "plain", UnaryOperator.identity());
+        dir = Files.createTempDirectory("rowcast-it-");
+    }
+
+    private static ChildJvm.Result run(String agentArgs, String... jvmArgs) throws Exception {
+        return ChildJvm.run(ChildJvm.javaHome(), agentArgs, List.of(jvmArgs), classpath, "app.Hello");
+    }
+
+    private static long rowcastLines(String output) {
+        return output.lines().filter(l -> l.contains("[rowcast]")).count();
+    }
+
+    @Test
+    void withoutAConfigFileTheAgentLogsOneLineAndStaysInert() throws Exception {
+        ChildJvm.Result result = run("", "-Duser.dir=" + dir);
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.output()).contains("hello from the app").contains("[rowcast] no rowcast.yml found");
+        assertThat(rowcastLines(result.output())).isEqualTo(1);
+    }
+
+    @Test
+    void configNamedBySystemPropertyIsUsed() throws Exception {
+        Path config = Files.writeString(dir.resolve("by-property.yml"), "server: { host: 127.0.0.1, port: 0 }\ncollections:\n  a: { table: a }\n");
+        ChildJvm.Result result = run("", "-Drowcast.config=" + config);
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.output()).contains("hello from the app").contains("[rowcast] capturing 1 collection(s) from " + config);
+    }
+
+    @Test
+    void invalidConfigIsOneClearLineAndTheAppRunsOn() throws Exception {
+        Path config = Files.writeString(dir.resolve("bad.yml"), "collections:\n  notes:\n    events: [create, explode]\n");
+        ChildJvm.Result result = run("config=" + config);
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.output()).contains("hello from the app").contains("[rowcast] config error").contains(config + ":3:");
+        assertThat(rowcastLines(result.output())).isEqualTo(1);
+    }
+
+    @Test
+    void missingNamedConfigFileIsNamedInTheLog() throws Exception {
+        ChildJvm.Result result = run("config=" + dir.resolve("nowhere.yml"));
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.output()).contains("hello from the app").contains("nowhere.yml").contains("no such file");
+    }
+
+    @Test
+    void failFastStopsTheAppOnAConfigError() throws Exception {
+        Path config = Files.writeString(dir.resolve("bad-fail-fast.yml"), "collections: [1, 2]\n");
+        ChildJvm.Result result = run("config=" + config, "-Drowcast.failFast=true");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).doesNotContain("hello from the app").contains("[rowcast] config error");
+    }
+
+    @Test
+    void disabledConfigCapturesNothing() throws Exception {
+        Path config = Files.writeString(dir.resolve("disabled.yml"), "enabled: false\ncollections:\n  a: { table: a }\n");
+        ChildJvm.Result result = run("config=" + config);
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.output()).contains("hello from the app").contains("enabled: false");
+    }
+}

@@ -1,0 +1,152 @@
+package dev.rowcast.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The built agent attached to a plain Hibernate app (src/it/apps/hibernate) on 5.6 (javax), 6.6
+ * and 7.4 with H2: what it reports after each commit, through the diagnostic capture log.
+ */
+class HibernateCaptureIT {
+
+    private static final String CONFIG = """
+            server: { host: 127.0.0.1, port: 0 }
+            collections:
+              items:
+                entity: Item
+                events: [create, update, delete]
+                room: "owner:{owner}"
+                fields: { exclude: [secret] }
+              owners:
+                entity: app.Owner
+                broadcast: true
+            """;
+
+    private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
+
+    record Run(ChildJvm.Result result, List<CaptureLog.Line> lines) {
+        List<CaptureLog.Line> items() {
+            return lines.stream().filter(l -> l.event().equals("realtime:items")).toList();
+        }
+    }
+
+    /** Runs the app once per Hibernate version; each test reads a different aspect of that run. */
+    static synchronized Run run(String version) throws Exception {
+        Run run = RUNS.get(version);
+        if (run == null) {
+            UnaryOperator<String> imports = version.startsWith("5.")
+                    ? s -> s.replace("jakarta.persistence", "javax.persistence")
+                    : UnaryOperator.identity();
+            String classpath = TestApps.compile("hibernate", TestApps.libraries("hibernate-" + version), version, imports);
+            Path dir = Files.createTempDirectory("rowcast-it-");
+            Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);
+            Path captureLog = dir.resolve("capture.jsonl");
+            ChildJvm.Result result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config,
+                    List.of("-Drowcast.debug.captureLog=" + captureLog), classpath, "app.HibernateApp");
+            run = new Run(result, CaptureLog.read(captureLog));
+            RUNS.put(version, run);
+        }
+        return run;
+    }
+
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void appRunsUnchangedWithTheAgent(String version) throws Exception {
+        Run run = run(version);
+        assertThat(run.result().exitCode()).as(run.result().output()).isZero();
+        assertThat(run.result().output())
+                .contains("committed inserts", "committed update", "rolled back", "committed delete", "done")
+                .contains("[rowcast] Hibernate post-commit listeners added");
+    }
+
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void committedInsertsEmitOneEventPerRowWithItsData(String version) throws Exception {
+        Run run = run(version);
+        List<CaptureLog.Line> creates = run.items().stream().filter(l -> l.operation().equals("create")).toList();
+        assertThat(creates).as(run.result().output()).hasSize(3);
+        CaptureLog.Line first = creates.get(0);
+        assertThat(first.raw()).contains("\"payload\":{\"operation\":\"create\",\"collection\":\"items\",\"data\":{");
+        assertThat(first.payload().get("data").get("name").asText()).isEqualTo("a");
+        assertThat(first.payload().get("data").get("qty").asInt()).isEqualTo(1);
+        assertThat(first.payload().get("data").get("made").asText()).isEqualTo("2024-01-02");
+        assertThat(first.payload().get("id").asLong()).isEqualTo(first.payload().get("data").get("id").asLong());
+        assertThat(first.payload().has("changes")).isFalse();
+        assertThat(first.payload().get("ts").asLong()).isPositive();
+        assertThat(first.rooms()).containsExactly("owner:" + first.payload().get("data").get("owner").asLong());
+        assertThat(creates.get(1).payload().get("data").get("name").asText()).isEqualTo("b");
+    }
+
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void rolledBackWorkEmitsNothing(String version) throws Exception {
+        Run run = run(version);
+        assertThat(run.lines()).noneMatch(l -> l.raw().contains("rolled back"));
+    }
+
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void updateCarriesTheChangedProperties(String version) throws Exception {
+        Run run = run(version);
+        List<CaptureLog.Line> updates = run.items().stream().filter(l -> l.operation().equals("update")).toList();
+        assertThat(updates).hasSize(1);
+        assertThat(updates.get(0).payload().get("data").get("qty").asInt()).isEqualTo(5);
+        assertThat(updates.get(0).payload().get("changes").toString()).isEqualTo("[\"qty\"]");
+        assertThat(updates.get(0).raw()).containsPattern("\"changes\":\\[\"qty\"],\"ts\":\\d+}");
+    }
+
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void configuredDeleteEmitsTheRowAsItWas(String version) throws Exception {
+        Run run = run(version);
+        List<CaptureLog.Line> deletes = run.items().stream().filter(l -> l.operation().equals("delete")).toList();
+        assertThat(deletes).hasSize(1);
+        assertThat(deletes.get(0).payload().get("data").get("name").asText()).isEqualTo("b");
+        assertThat(deletes.get(0).rooms()).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void eventsFollowCommitOrder(String version) throws Exception {
+        Run run = run(version);
+        assertThat(run.lines().stream().map(l -> l.event() + ":" + l.operation()).toList()).containsExactly(
+                "realtime:owners:create", "realtime:items:create", "realtime:items:create",
+                "realtime:items:update", "realtime:items:delete", "realtime:items:create");
+    }
+
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void lazyAssociationBecomesItsIdWithoutLoading(String version) throws Exception {
+        Run run = run(version);
+        CaptureLog.Line last = run.items().get(run.items().size() - 1);
+        assertThat(last.payload().get("data").get("name").asText()).isEqualTo("d");
+        assertThat(last.payload().get("data").get("owner").isIntegralNumber()).isTrue();
+        assertThat(run.result().output()).contains("owner proxy initialized after commit: false");
+    }
+
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void fieldsFilterAndBroadcastApply(String version) throws Exception {
+        Run run = run(version);
+        assertThat(run.items()).allSatisfy(l -> assertThat(l.payload().get("data").has("secret")).isFalse());
+        CaptureLog.Line owner = run.lines().get(0);
+        assertThat(owner.node().get("broadcast").asBoolean()).isTrue();
+        assertThat(owner.payload().get("data").get("name").asText()).isEqualTo("alice");
+    }
+
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void unconfiguredEntityIsNotReported(String version) throws Exception {
+        Run run = run(version);
+        assertThat(run.lines()).noneMatch(l -> l.raw().contains("not configured"));
+    }
+
+}

@@ -1,0 +1,63 @@
+package dev.rowcast.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The Hibernate app of HibernateCaptureIT on a real PostgreSQL, on each supported Hibernate line. */
+class HibernatePostgresIT {
+
+    private static EmbeddedPostgres postgres;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        postgres.close();
+    }
+
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void committedEntityWritesAreReportedOnceAndRollbacksNot(String version) throws Exception {
+        UnaryOperator<String> imports = version.startsWith("5.")
+                ? s -> s.replace("jakarta.persistence", "javax.persistence")
+                : UnaryOperator.identity();
+        String libraries = TestApps.libraries("hibernate-" + version) + File.pathSeparator + System.getProperty("rowcast.postgresJar");
+        String classpath = TestApps.compile("hibernate", libraries, version + "-pg", imports);
+        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path config = Files.writeString(dir.resolve("rowcast.yml"), """
+                server: { host: 127.0.0.1, port: 0 }
+                collections:
+                  items:
+                    entity: Item
+                    events: [create, update, delete]
+                    room: "owner:{owner}"
+                  itemrows:
+                    table: item
+                    room: "owner:{owner_id}"
+                """);
+        Path captureLog = dir.resolve("capture.jsonl");
+        ChildJvm.Result result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config,
+                List.of("-Drowcast.debug.captureLog=" + captureLog), classpath, "app.HibernateApp",
+                "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "postgres");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        List<String> events = CaptureLog.read(captureLog).stream()
+                .map(l -> l.event() + ":" + l.operation() + ":" + l.payload().get("data").get("name").asText() + ":" + l.rooms())
+                .toList();
+        assertThat(events).containsExactly(
+                "realtime:items:create:a:[owner:1]", "realtime:items:create:b:[owner:1]", "realtime:items:update:a:[owner:1]",
+                "realtime:items:delete:b:[owner:1]", "realtime:items:create:d:[owner:1]", "realtime:itemrows:create:jdbc row:[owner:1]");
+    }
+}

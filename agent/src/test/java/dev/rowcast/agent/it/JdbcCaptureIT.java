@@ -1,0 +1,89 @@
+package dev.rowcast.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The built agent attached to a plain JDBC app on H2 (src/it/apps/jdbc). */
+class JdbcCaptureIT {
+
+    private static final String CONFIG = """
+            server: { host: 127.0.0.1, port: 0 }
+            collections:
+              messages:
+                table: messages
+                events: [create, update, delete]
+                room: "chat:{chat}"
+            """;
+
+    private static ChildJvm.Result result;
+    private static List<CaptureLog.Line> lines;
+
+    @BeforeAll
+    static void runApp() throws Exception {
+        String h2 = System.getProperty("rowcast.h2Jar");
+        String classpath = TestApps.compile("jdbc", h2, "h2", UnaryOperator.identity());
+        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);
+        Path captureLog = dir.resolve("capture.jsonl");
+        result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config,
+                List.of("-Drowcast.debug.captureLog=" + captureLog), classpath, "app.JdbcApp");
+        lines = CaptureLog.read(captureLog);
+    }
+
+    private static List<String> contents() {
+        return lines.stream()
+                .map(l -> l.payload().get("data").path("content").asText(""))
+                .filter(s -> !s.isEmpty())
+                .toList();
+    }
+
+    @Test
+    void appRunsUnchangedWithTheAgent() {
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("done");
+    }
+
+    @Test
+    void committedRowsAreReportedInCommitOrderAndNothingElse() {
+        assertThat(contents()).containsExactly(
+                "autocommit literal", "committed one", "committed two", "before savepoint", "after savepoint rollback",
+                "batch 10", "batch 11", "batch 12", "edited", "statement batch", "multi one", "multi two",
+                "committed by setAutoCommit(true)");
+    }
+
+    @Test
+    void insertCarriesItsColumnsAndRoom() {
+        CaptureLog.Line first = lines.get(1);
+        assertThat(first.raw()).contains("\"payload\":{\"operation\":\"create\",\"collection\":\"messages\",\"data\":"
+                + "{\"id\":2,\"chat\":7,\"author\":\"ann\",\"content\":\"committed one\"},\"id\":2,\"ts\":");
+        assertThat(first.rooms()).containsExactly("chat:7");
+    }
+
+    @Test
+    void updateByKeyCarriesTheKeyAndTheSetColumns() {
+        CaptureLog.Line update = lines.stream().filter(l -> l.operation().equals("update")).findFirst().orElseThrow();
+        assertThat(update.payload().get("data").toString()).isEqualTo("{\"id\":2,\"content\":\"edited\"}");
+        assertThat(update.payload().get("changes").toString()).isEqualTo("[\"content\"]");
+        // the statement does not name the chat: no room resolves, so the row is not broadcast
+        assertThat(update.rooms()).isEmpty();
+        assertThat(update.node().get("broadcast").asBoolean()).isFalse();
+    }
+
+    @Test
+    void deleteByKeyCarriesTheKey() {
+        CaptureLog.Line delete = lines.stream().filter(l -> l.operation().equals("delete")).findFirst().orElseThrow();
+        assertThat(delete.payload().get("id").asInt()).isEqualTo(3);
+        assertThat(delete.payload().get("data").toString()).isEqualTo("{\"id\":3}");
+    }
+
+    @Test
+    void unconfiguredTableIsNotReported() {
+        assertThat(lines).noneMatch(l -> l.raw().contains("unconfigured table"));
+    }
+}

@@ -1,0 +1,120 @@
+package dev.rowcast.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.tools.attach.VirtualMachine;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+import javax.management.Attribute;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The MBean dev.rowcast:type=Agent through a real JMX connection to the app's JVM. */
+class JmxControlIT {
+
+    private Process app;
+
+    @AfterEach
+    void stopApp() {
+        if (app != null) {
+            app.destroyForcibly();
+        }
+    }
+
+    private static boolean portOpen(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static long number(MBeanServerConnection jmx, ObjectName name, String attribute) throws Exception {
+        return ((Number) jmx.getAttribute(name, attribute)).longValue();
+    }
+
+    @Test
+    void enabledTogglesCaptureAndThePortAndCountersFollow() throws Exception {
+        String classpath = TestApps.compile("serve", System.getProperty("rowcast.h2Jar"), "h2", UnaryOperator.identity());
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path config = Files.writeString(dir.resolve("rowcast.yml"), """
+                server: { host: 127.0.0.1, port: %d }
+                collections:
+                  messages: { table: messages, room: "chat:{chat}" }
+                  notices: { table: notices, broadcast: true }
+                """.formatted(port));
+        app = new ProcessBuilder(Path.of(ChildJvm.javaHome(), "bin", "java").toString(),
+                "-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=config=" + config, "-cp", classpath, "app.ServeApp")
+                .redirectErrorStream(true).start();
+        List<String> out = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    out.add(line);
+                }
+            } catch (Exception ignored) {
+                // the app ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        Writer stdin = new OutputStreamWriter(app.getOutputStream(), StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(60)).until(() -> out.contains("ready") && portOpen(port));
+
+        VirtualMachine vm = VirtualMachine.attach(String.valueOf(app.pid()));
+        String address = vm.startLocalManagementAgent();
+        vm.detach();
+        try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
+            MBeanServerConnection jmx = connector.getMBeanServerConnection();
+            ObjectName agent = new ObjectName("dev.rowcast:type=Agent");
+            await().atMost(Duration.ofSeconds(30)).until(() -> jmx.isRegistered(agent));
+            assertThat(jmx.getAttribute(agent, "Enabled")).isEqualTo(true);
+            assertThat(number(jmx, agent, "Connections")).isZero();
+
+            stdin.write("write\n");
+            stdin.flush();
+            await().atMost(Duration.ofSeconds(30)).until(() -> number(jmx, agent, "EventsEmitted") == 2);
+            assertThat(number(jmx, agent, "EventsCaptured")).isEqualTo(2);
+            assertThat(number(jmx, agent, "EventsDropped")).isZero();
+
+            jmx.setAttribute(agent, new Attribute("Enabled", false));
+            assertThat(portOpen(port)).isFalse();
+            stdin.write("write\n");
+            stdin.flush();
+            await().atMost(Duration.ofSeconds(30)).until(() -> out.stream().filter("written"::equals).count() == 2);
+            assertThat(number(jmx, agent, "EventsCaptured")).isEqualTo(2);
+
+            jmx.setAttribute(agent, new Attribute("Enabled", true));
+            assertThat(portOpen(port)).isTrue();
+            jmx.invoke(agent, "emit", new Object[] {"chat:7", "announce", "{\"text\":\"hi\"}"},
+                    new String[] {String.class.getName(), String.class.getName(), String.class.getName()});
+            await().atMost(Duration.ofSeconds(30)).until(() -> number(jmx, agent, "EventsEmitted") == 3);
+        }
+        stdin.write("exit\n");
+        stdin.flush();
+        assertThat(app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as(String.join("\n", out)).isTrue();
+    }
+}

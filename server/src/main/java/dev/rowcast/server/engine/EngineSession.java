@@ -159,6 +159,7 @@ final class EngineSession implements EngineSocket {
             queuedPackets.addAndGet(-messages.size());
             queuedBytes.addAndGet(-bytes);
             if (!overflowed.compareAndSet(false, true)) return false; // already closing; say it once
+            stats.slowSessionClosed();
             LOG.log(System.Logger.Level.WARNING, "[rowcast] engine session " + id + " on " + endpoint.path
                     + ": outbound queue full (" + packets + " packets, " + total + " bytes); closing the session."
                     + " The client reads too slowly; raise maxQueuedPackets/maxQueuedBytes if this is expected");

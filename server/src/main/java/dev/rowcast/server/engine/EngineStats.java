@@ -10,6 +10,7 @@ public final class EngineStats {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder upgrades = new LongAdder();
+    private final LongAdder slowSessionsClosed = new LongAdder();
 
     public long openSessions() { return openSessions.get(); }
     public long sessionsTotal() { return sessionsTotal.sum(); }
@@ -19,6 +20,8 @@ public final class EngineStats {
     public long bytesOut() { return bytesOut.sum(); }
     /** Sessions moved from polling to WebSocket. */
     public long upgrades() { return upgrades.sum(); }
+    /** Sessions closed because their outbound queue overflowed (a client that stopped reading). */
+    public long slowSessionsClosed() { return slowSessionsClosed.sum(); }
 
     void sessionOpened() {
         openSessions.incrementAndGet();
@@ -29,6 +32,7 @@ public final class EngineStats {
     void read(long bytes) { bytesIn.add(bytes); }
     void written(long bytes) { bytesOut.add(bytes); }
     void upgraded() { upgrades.increment(); }
+    void slowSessionClosed() { slowSessionsClosed.increment(); }
 
     @Override
     public String toString() {

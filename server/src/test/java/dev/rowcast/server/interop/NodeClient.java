@@ -23,11 +23,16 @@ final class NodeClient {
     }
 
     static JsonNode run(String baseUrl, String scenario, String arg, Map<String, String> env) throws Exception {
+        return run("scenario.mjs", baseUrl, scenario, arg, env);
+    }
+
+    /** Runs a scenario of another script of that directory. */
+    static JsonNode run(String script, String baseUrl, String scenario, String arg, Map<String, String> env) throws Exception {
         if (!Files.isDirectory(DIR.resolve("node_modules").resolve("socket.io-client"))) {
             throw new IllegalStateException("socket.io-client is not installed in " + DIR
                     + "; run the Maven build without -DskipTests (it runs npm ci there)");
         }
-        List<String> command = new ArrayList<>(List.of("node", "scenario.mjs", scenario, baseUrl));
+        List<String> command = new ArrayList<>(List.of("node", script, scenario, baseUrl));
         if (arg != null) command.add(arg);
         Path out = Files.createTempFile("rowcast-node-", ".out");
         Path err = Files.createTempFile("rowcast-node-", ".err");

@@ -1,0 +1,106 @@
+package dev.rowcast.server.realtime;
+
+import dev.rowcast.server.ServerOptions;
+import dev.rowcast.server.auth.AuthOptions;
+import java.util.Objects;
+
+/**
+ * Everything a {@link RealtimeServer} needs: the Socket.IO server's options, {@code auth},
+ * {@code relay}, and the per-client outbound queue limit. Immutable; built with {@link #builder()}.
+ */
+public final class RealtimeOptions {
+    private final ServerOptions server;
+    private final AuthOptions auth;
+    private final RelayOptions relay;
+
+    private RealtimeOptions(Builder b) {
+        ServerOptions base = b.server;
+        if (b.maxQueuedPackets != null || b.maxQueuedBytes != null) {
+            var engine = base.engine().toBuilder();
+            if (b.maxQueuedPackets != null) engine.maxQueuedPackets(b.maxQueuedPackets);
+            if (b.maxQueuedBytes != null) engine.maxQueuedBytes(b.maxQueuedBytes);
+            ServerOptions.Builder copy = ServerOptions.builder()
+                    .path(base.path())
+                    .engine(engine.build())
+                    .connectTimeout(base.connectTimeout())
+                    .ackTimeout(base.ackTimeout())
+                    .adapterFactory(base.adapterFactory())
+                    .recovery(base.recovery());
+            base = copy.build();
+        }
+        this.server = base;
+        this.auth = b.auth;
+        this.relay = b.relay;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static RealtimeOptions defaults() {
+        return builder().build();
+    }
+
+    /** The Socket.IO server's options, with the outbound queue limit applied to its engine. */
+    public ServerOptions server() {
+        return server;
+    }
+
+    public AuthOptions auth() {
+        return auth;
+    }
+
+    public RelayOptions relay() {
+        return relay;
+    }
+
+    public static final class Builder {
+        private ServerOptions server = ServerOptions.defaults();
+        private AuthOptions auth = AuthOptions.builder().build();
+        private RelayOptions relay = RelayOptions.defaults();
+        private Integer maxQueuedPackets;
+        private Long maxQueuedBytes;
+
+        private Builder() {
+        }
+
+        public Builder server(ServerOptions server) {
+            this.server = Objects.requireNonNull(server, "server");
+            return this;
+        }
+
+        /** Default: no token required and none verified, every room allowed (the plugin's defaults). */
+        public Builder auth(AuthOptions auth) {
+            this.auth = Objects.requireNonNull(auth, "auth");
+            return this;
+        }
+
+        public Builder relay(RelayOptions relay) {
+            this.relay = Objects.requireNonNull(relay, "relay");
+            return this;
+        }
+
+        public Builder relay(boolean enabled, boolean requireMembership) {
+            return relay(new RelayOptions(enabled, requireMembership));
+        }
+
+        /**
+         * A client whose unsent events pass either limit is disconnected (it stopped reading) and
+         * counted in {@link RealtimeStats#slowClientsDisconnected()}. Unset: the engine's own limits
+         * (10,000 packets, 4 MiB).
+         */
+        public Builder outboundQueue(int maxPackets, long maxBytes) {
+            if (maxPackets < 1 || maxBytes < 1) {
+                throw new IllegalArgumentException("outbound queue limits must be positive, got " + maxPackets
+                        + " packets and " + maxBytes + " bytes");
+            }
+            this.maxQueuedPackets = maxPackets;
+            this.maxQueuedBytes = maxBytes;
+            return this;
+        }
+
+        public RealtimeOptions build() {
+            return new RealtimeOptions(this);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.rowcast.server.realtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rowcast.server.Ack;
+import dev.rowcast.server.Socket;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The plugin client's {@code identify(userId)}, {@code join(roomId | roomId[])} and
+ * {@code leave(roomId)}. A refused room is not joined; the others of the same call are.
+ */
+final class RoomHandlers {
+    static final String IDENTIFY = "identify";
+    static final String JOIN = "join";
+    static final String LEAVE = "leave";
+    /** Longer ids are refused: a user id is a key, not a document. */
+    private static final int MAX_USER_ID_CHARS = 256;
+
+    private final RoomPolicy rooms;
+    private final PresenceHandlers presence;
+    private final Replies replies;
+
+    RoomHandlers(RoomPolicy rooms, PresenceHandlers presence, Replies replies) {
+        this.rooms = rooms;
+        this.presence = presence;
+        this.replies = replies;
+    }
+
+    void install(Socket socket) {
+        socket.on(IDENTIFY, (args, ack) -> identify(socket, first(args), ack));
+        socket.on(JOIN, (args, ack) -> join(socket, first(args), ack));
+        socket.on(LEAVE, (args, ack) -> leave(socket, first(args), ack));
+    }
+
+    private void identify(Socket socket, JsonNode value, Ack ack) {
+        String userId = userIdText(value);
+        if (userId == null) {
+            replies.refuse(socket, ack, IDENTIFY, "identify needs a user id (a non-empty string or an integer of at most "
+                    + MAX_USER_ID_CHARS + " characters), got " + Replies.describe(value));
+            return;
+        }
+        String tokenUser = SocketData.tokenUser(socket);
+        if (tokenUser != null && !tokenUser.equals(userId)) {
+            replies.refuse(socket, ack, IDENTIFY, "user id '" + userId + "' is not the user of this connection's token");
+            return;
+        }
+        Object previous = socket.data().put(SocketData.USER_ID, userId);
+        presence.identified(socket, previous instanceof String s ? s : null, userId);
+        replies.ok(ack);
+    }
+
+    private void join(Socket socket, JsonNode value, Ack ack) {
+        if (value == null) {
+            replies.refuse(socket, ack, JOIN, "join needs a room id or an array of room ids, got nothing");
+            return;
+        }
+        List<JsonNode> wanted = new ArrayList<>();
+        if (value.isArray()) value.forEach(wanted::add);
+        else wanted.add(value);
+        List<String> refusals = new ArrayList<>();
+        int roomCount = socket.rooms().size();
+        for (JsonNode room : wanted) {
+            String refusal = rooms.refusal(socket, room);
+            if (refusal == null && roomCount >= RoomPolicy.MAX_ROOMS_PER_SOCKET && !socket.rooms().contains(room.textValue())) {
+                refusal = "this connection is in " + RoomPolicy.MAX_ROOMS_PER_SOCKET + " rooms already; leave some first";
+            }
+            if (refusal != null) {
+                refusals.add(refusal);
+                continue;
+            }
+            roomCount++;
+            socket.join(room.textValue());
+            presence.joined(socket, room.textValue());
+        }
+        reply(socket, ack, JOIN, refusals);
+    }
+
+    private void leave(Socket socket, JsonNode value, Ack ack) {
+        List<JsonNode> unwanted = new ArrayList<>();
+        if (value != null && value.isArray()) value.forEach(unwanted::add);
+        else unwanted.add(value);
+        List<String> refusals = new ArrayList<>();
+        for (JsonNode room : unwanted) {
+            if (room == null || !room.isTextual() || room.textValue().isEmpty()) {
+                refusals.add("a room id must be a non-empty string, got " + Replies.describe(room));
+            } else if (room.textValue().equals(socket.id())) {
+                refusals.add("a connection cannot leave its own room");
+            } else {
+                socket.leave(room.textValue());
+                presence.left(socket, room.textValue());
+            }
+        }
+        reply(socket, ack, LEAVE, refusals);
+    }
+
+    private void reply(Socket socket, Ack ack, String event, List<String> refusals) {
+        if (refusals.isEmpty()) replies.ok(ack);
+        else replies.refuse(socket, ack, event, String.join("; ", refusals));
+    }
+
+    private static JsonNode first(List<JsonNode> args) {
+        return args.isEmpty() ? null : args.get(0);
+    }
+
+    /** Payload's user ids are strings or integers; both identify the same user as the token's {@code sub} text. */
+    private static String userIdText(JsonNode value) {
+        String text = null;
+        if (value != null && value.isTextual()) text = value.textValue();
+        else if (value != null && value.isIntegralNumber()) text = value.bigIntegerValue().toString();
+        return text == null || text.isEmpty() || text.length() > MAX_USER_ID_CHARS ? null : text;
+    }
+}

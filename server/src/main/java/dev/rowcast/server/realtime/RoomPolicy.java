@@ -1,0 +1,44 @@
+package dev.rowcast.server.realtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rowcast.server.Namespace;
+import dev.rowcast.server.Socket;
+import dev.rowcast.server.auth.RoomAuthorizer;
+
+/** Which rooms a socket may join, emit into and list: {@code auth.rooms}, and never another socket's own room. */
+final class RoomPolicy {
+    /** Room names are keys; a longer one is a mistake or an attack on the room index. */
+    static final int MAX_ROOM_CHARS = 512;
+    /** Rooms one connection may be in (its own included), so that join cannot grow the index without bound. */
+    static final int MAX_ROOMS_PER_SOCKET = 1_000;
+
+    private final RoomAuthorizer authorizer;
+    private final Namespace namespace;
+
+    RoomPolicy(RoomAuthorizer authorizer, Namespace namespace) {
+        this.authorizer = authorizer;
+        this.namespace = namespace;
+    }
+
+    /** Null when the value is a room name the socket may use; otherwise why not. */
+    String refusal(Socket socket, JsonNode room) {
+        if (room == null || !room.isTextual() || room.textValue().isEmpty()) {
+            return "a room id must be a non-empty string, got " + Replies.describe(room);
+        }
+        if (room.textValue().length() > MAX_ROOM_CHARS) {
+            return "a room id must be at most " + MAX_ROOM_CHARS + " characters, got " + room.textValue().length();
+        }
+        return refusal(socket, room.textValue());
+    }
+
+    String refusal(Socket socket, String room) {
+        // every socket is alone in the room named by its id: joining it would read its private events
+        if (!room.equals(socket.id()) && namespace.socket(room) != null) {
+            return "room '" + room + "' is another connection's own room";
+        }
+        if (!authorizer.allows(room, SocketData.claims(socket))) {
+            return "room '" + room + "' is not allowed for this connection (auth.rooms)";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,325 @@
+package dev.rowcast.server.realtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rowcast.server.ServerOptions;
+import dev.rowcast.server.auth.AuthOptions;
+import dev.rowcast.server.testing.FailOnNettyLeak;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The plugin client's calls and the holes it left, over a hand-written client that sees the exact packets. */
+@ExtendWith(FailOnNettyLeak.class)
+class RealtimeServerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private RealtimeServer realtime;
+    private int port;
+
+    private void start(RealtimeOptions options) {
+        realtime = new RealtimeServer(options);
+        port = realtime.start();
+    }
+
+    private static RealtimeOptions withAuth(AuthOptions.Builder auth) {
+        return RealtimeOptions.builder().auth(auth.secret(Tokens.SECRET).build()).build();
+    }
+
+    @AfterEach
+    void stop() {
+        if (realtime != null) realtime.stop();
+    }
+
+    private static JsonNode envelope(int id) throws Exception {
+        return JSON.readTree("{\"operation\":\"create\",\"collection\":\"notifications\",\"data\":{\"id\":" + id + ",\"message\":\"hi\"}}");
+    }
+
+    @Test
+    void thePluginClientsCallsBehaveAsWithThePlugin() throws Exception {
+        start(RealtimeOptions.defaults());
+        try (RawClient a = RawClient.connect(port); RawClient b = RawClient.connect(port)) {
+            a.send("42[\"identify\",\"u1\"]");
+            a.send("42[\"join\",\"room1\"]");
+            assertThat(a.next()).isEqualTo("42[\"presence:join\",{\"room\":\"room1\",\"userId\":\"u1\"}]");
+            a.send("42[\"join\",[\"room2\",\"room3\"]]");
+            assertThat(a.next()).isEqualTo("42[\"presence:join\",{\"room\":\"room2\",\"userId\":\"u1\"}]");
+            assertThat(a.next()).isEqualTo("42[\"presence:join\",{\"room\":\"room3\",\"userId\":\"u1\"}]");
+            a.send("42[\"leave\",\"room3\"]");
+            b.send("42[\"join\",\"room1\"]");
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    realtime.socket(a.sid).rooms().equals(Set.of(a.sid, "room1", "room2"))
+                            && realtime.socket(b.sid).rooms().equals(Set.of(b.sid, "room1")));
+
+            // the relay: roomId stripped, extra arguments dropped, the sender included
+            a.send("42[\"chat\",{\"roomId\":\"room1\",\"x\":1},\"dropped\"]");
+            assertThat(a.next()).isEqualTo("42[\"chat\",{\"x\":1}]");
+            assertThat(b.next()).isEqualTo("42[\"chat\",{\"x\":1}]");
+            b.send("42[\"chat\",{\"b\":1,\"roomId\":\"room1\",\"a\":{\"k\":[2]}}]");
+            assertThat(a.next()).isEqualTo("42[\"chat\",{\"b\":1,\"a\":{\"k\":[2]}}]");
+            assertThat(b.next()).isEqualTo("42[\"chat\",{\"b\":1,\"a\":{\"k\":[2]}}]");
+
+            // onCollection: a server emit to a room; room3 was left, so its event does not arrive
+            realtime.to("room3").emit("realtime:notifications", envelope(3));
+            realtime.to("room2").emit("realtime:notifications", envelope(2));
+            String expected = "42[\"realtime:notifications\",{\"operation\":\"create\",\"collection\":\"notifications\","
+                    + "\"data\":{\"id\":2,\"message\":\"hi\"}}]";
+            assertThat(a.next()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void everyRefusalAnswersTheAckOrARowcastErrorAndTheServerStaysUp() {
+        start(RealtimeOptions.defaults());
+        try (RawClient c = RawClient.connect(port); RawClient other = RawClient.connect(port)) {
+            assertThat(c.call("421[\"join\",5]"))
+                    .isEqualTo("431[{\"ok\":false,\"error\":\"a room id must be a non-empty string, got a number\"}]");
+            c.send("42[\"join\",\"\"]");
+            assertThat(c.next()).isEqualTo("42[\"rowcast:error\",{\"event\":\"join\","
+                    + "\"error\":\"a room id must be a non-empty string, got an empty string\"}]");
+            assertThat(c.call("422[\"join\",[\"ok1\",7]]"))
+                    .isEqualTo("432[{\"ok\":false,\"error\":\"a room id must be a non-empty string, got a number\"}]");
+            assertThat(realtime.socket(c.sid).rooms()).contains("ok1");
+            assertThat(c.call("423[\"join\",\"" + other.sid + "\"]"))
+                    .isEqualTo("433[{\"ok\":false,\"error\":\"room '" + other.sid + "' is another connection's own room\"}]");
+            assertThat(c.call("424[\"join\",\"ok2\"]")).isEqualTo("434[{\"ok\":true}]");
+
+            // what killed the plugin's process
+            c.send("42[\"x\",null]");
+            assertThat(c.next()).isEqualTo("42[\"rowcast:error\",{\"event\":\"x\",\"error\":\"a relayed event needs an object "
+                    + "{\\\"roomId\\\": ..., ...} as its first argument, got null\"}]");
+            c.send("42[\"x\"]");
+            assertThat(c.next()).endsWith("as its first argument, got nothing\"}]");
+            assertThat(c.call("425[\"x\",[1]]")).endsWith("as its first argument, got an array\"}]");
+            assertThat(c.call("426[\"x\",{\"roomId\":5}]"))
+                    .isEqualTo("436[{\"ok\":false,\"error\":\"roomId must be a non-empty string, got a number\"}]");
+            assertThat(c.call("427[\"x\",{\"y\":1}]"))
+                    .isEqualTo("437[{\"ok\":false,\"error\":\"roomId must be a non-empty string, got nothing\"}]");
+            assertThat(c.call("428[\"x\",{\"roomId\":\"elsewhere\"}]")).isEqualTo(
+                    "438[{\"ok\":false,\"error\":\"join room 'elsewhere' before emitting into it (relay.requireMembership)\"}]");
+            for (String fake : List.of("realtime:notifications", "presence:join", "rowcast:error")) {
+                String prefix = fake.substring(0, fake.indexOf(':') + 1);
+                assertThat(c.call("429[\"" + fake + "\",{\"roomId\":\"ok1\",\"operation\":\"create\"}]")).isEqualTo(
+                        "439[{\"ok\":false,\"error\":\"event names starting with '" + prefix + "' are sent by the server only\"}]");
+            }
+            assertThat(c.call("4210[\"identify\",{}]")).startsWith("4310[{\"ok\":false,\"error\":\"identify needs a user id");
+            assertThat(c.call("4211[\"identify\"]")).startsWith("4311[{\"ok\":false,\"error\":\"identify needs a user id");
+            assertThat(c.call("4212[\"leave\",null]"))
+                    .isEqualTo("4312[{\"ok\":false,\"error\":\"a room id must be a non-empty string, got null\"}]");
+            assertThat(c.call("4213[\"leave\",\"" + c.sid + "\"]"))
+                    .isEqualTo("4313[{\"ok\":false,\"error\":\"a connection cannot leave its own room\"}]");
+            assertThat(c.call("4214[\"presence:list\",{}]"))
+                    .isEqualTo("4314[{\"ok\":false,\"error\":\"a room id must be a non-empty string, got an object\"}]");
+
+            // still serving, and the relay still works for a well-formed event
+            c.send("4215[\"x\",{\"roomId\":\"ok1\",\"y\":1}]");
+            assertThat(c.next()).isEqualTo("42[\"x\",{\"y\":1}]");
+            assertThat(c.next()).isEqualTo("4315[{\"ok\":true}]");
+            assertThat(realtime.stats().refusals()).isEqualTo(18);
+        }
+    }
+
+    @Test
+    void aConnectionCannotGrowTheRoomIndexWithoutBound() {
+        start(RealtimeOptions.defaults());
+        try (RawClient c = RawClient.connect(port)) {
+            StringBuilder rooms = new StringBuilder("421[\"join\",[");
+            for (int i = 0; i < 1_000; i++) rooms.append(i == 0 ? "" : ",").append("\"r").append(i).append('"');
+            assertThat(c.call(rooms.append("]]").toString())).isEqualTo(
+                    "431[{\"ok\":false,\"error\":\"this connection is in 1000 rooms already; leave some first\"}]");
+            assertThat(realtime.socket(c.sid).rooms()).hasSize(1_000).contains("r998").doesNotContain("r999");
+            assertThat(c.call("422[\"join\",\"" + "n".repeat(513) + "\"]")).isEqualTo(
+                    "432[{\"ok\":false,\"error\":\"a room id must be at most 512 characters, got 513\"}]");
+        }
+    }
+
+    @Test
+    void launchOnAPortInUseFailsWithAClearErrorAndTheRunningServerIsUntouched() {
+        start(RealtimeOptions.defaults());
+        RealtimeOptions samePort = RealtimeOptions.builder().server(ServerOptions.builder()
+                .engine(dev.rowcast.server.engine.EngineOptions.builder().port(port).build()).build()).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RealtimeServer.launch(samePort))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot listen on 127.0.0.1:" + port);
+        try (RawClient c = RawClient.connect(port)) {
+            assertThat(c.call("421[\"join\",\"room\"]")).isEqualTo("431[{\"ok\":true}]");
+            // the agent's emit: a plain map keeps its key order on the wire
+            Map<String, Object> envelope = new java.util.LinkedHashMap<>();
+            envelope.put("operation", "update");
+            envelope.put("collection", "posts");
+            envelope.put("data", Map.of("id", 9));
+            assertThat(realtime.to("room").emit("realtime:posts", envelope)).isEqualTo(1);
+            assertThat(c.next()).isEqualTo("42[\"realtime:posts\",{\"operation\":\"update\",\"collection\":\"posts\",\"data\":{\"id\":9}}]");
+        }
+    }
+
+    @Test
+    void aDisabledRelayRefusesEveryRelayedEvent() {
+        start(RealtimeOptions.builder().relay(false, true).build());
+        try (RawClient c = RawClient.connect(port)) {
+            assertThat(c.call("421[\"join\",\"room1\"]")).isEqualTo("431[{\"ok\":true}]");
+            assertThat(c.call("422[\"chat\",{\"roomId\":\"room1\",\"x\":1}]")).isEqualTo(
+                    "432[{\"ok\":false,\"error\":\"relaying client events is disabled on this server (relay.enabled)\"}]");
+        }
+    }
+
+    @Test
+    void withoutRequiredMembershipAnyoneMayEmitIntoAnAllowedRoom() {
+        start(RealtimeOptions.builder().relay(true, false).build());
+        try (RawClient member = RawClient.connect(port); RawClient outsider = RawClient.connect(port)) {
+            assertThat(member.call("421[\"join\",\"room1\"]")).isEqualTo("431[{\"ok\":true}]");
+            assertThat(outsider.call("421[\"chat\",{\"roomId\":\"room1\",\"x\":1}]")).isEqualTo("431[{\"ok\":true}]");
+            assertThat(member.next()).isEqualTo("42[\"chat\",{\"x\":1}]");
+        }
+    }
+
+    @Test
+    void oneUserCanNeitherReadNorWriteAnotherUsersRoom() throws Exception {
+        start(withAuth(AuthOptions.builder().required(true).rooms(List.of("user:{sub}", "chat:*"))));
+        try (RawClient u1 = RawClient.connectWithToken(port, Tokens.valid("1"));
+             RawClient u2 = RawClient.connectWithToken(port, Tokens.valid("2"))) {
+            assertThat(u1.call("421[\"join\",\"user:1\"]")).isEqualTo("431[{\"ok\":true}]");
+            assertThat(u2.call("421[\"join\",\"user:1\"]")).isEqualTo(
+                    "431[{\"ok\":false,\"error\":\"room 'user:1' is not allowed for this connection (auth.rooms)\"}]");
+            assertThat(u2.call("422[\"join\",[\"user:2\",\"chat:lobby\"]]")).isEqualTo("432[{\"ok\":true}]");
+            assertThat(u2.call("423[\"secret\",{\"roomId\":\"user:1\",\"x\":1}]")).isEqualTo(
+                    "433[{\"ok\":false,\"error\":\"room 'user:1' is not allowed for this connection (auth.rooms)\"}]");
+            assertThat(u2.call("424[\"realtime:notifications\",{\"roomId\":\"user:2\",\"operation\":\"create\"}]"))
+                    .isEqualTo("434[{\"ok\":false,\"error\":\"event names starting with 'realtime:' are sent by the server only\"}]");
+            assertThat(u2.call("425[\"identify\",\"1\"]")).isEqualTo(
+                    "435[{\"ok\":false,\"error\":\"user id '1' is not the user of this connection's token\"}]");
+            // identified after joining: announced in the rooms it is already in, then the ack
+            assertThat(u2.call("426[\"identify\",2]")).isEqualTo("42[\"presence:join\",{\"room\":\"chat:lobby\",\"userId\":\"2\"}]");
+            assertThat(u2.next()).isEqualTo("42[\"presence:join\",{\"room\":\"user:2\",\"userId\":\"2\"}]");
+            assertThat(u2.next()).isEqualTo("436[{\"ok\":true}]");
+            u2.send("42[\"x\",null]");
+            assertThat(u2.next()).startsWith("42[\"rowcast:error\",{\"event\":\"x\"");
+            u2.send("42[\"x\"]");
+            assertThat(u2.next()).startsWith("42[\"rowcast:error\",{\"event\":\"x\"");
+
+            realtime.to("user:1").emit("realtime:notifications", envelope(1));
+            realtime.to("user:2").emit("sentinel", "after user 1's event");
+            assertThat(u1.next()).isEqualTo("42[\"realtime:notifications\",{\"operation\":\"create\","
+                    + "\"collection\":\"notifications\",\"data\":{\"id\":1,\"message\":\"hi\"}}]");
+            assertThat(u2.next()).as("user 2's next packet").isEqualTo("42[\"sentinel\",\"after user 1's event\"]");
+
+            @SuppressWarnings("unchecked")
+            Map<String, Object> claims = (Map<String, Object>) realtime.socket(u1.sid).data().get(SocketData.CLAIMS);
+            assertThat(claims).containsEntry("sub", "1");
+            assertThat(realtime.socket(u2.sid).data()).containsEntry(SocketData.TOKEN_USER, "2").containsEntry(SocketData.USER_ID, "2");
+        }
+    }
+
+    @Test
+    void refusedTokensGetThePluginsConnectErrors() {
+        start(withAuth(AuthOptions.builder().required(true)));
+        try (RawClient none = RawClient.open(port, null);
+             RawClient empty = RawClient.open(port, "{\"token\":\"\"}");
+             RawClient expired = RawClient.open(port, "{\"token\":\"" + Tokens.hs256(Tokens.SECRET, "1", Instant.now().minusSeconds(3600)) + "\"}");
+             RawClient forged = RawClient.open(port, "{\"token\":\"" + Tokens.hs256(Tokens.OTHER_SECRET, "1", null) + "\"}");
+             RawClient garbage = RawClient.open(port, "{\"token\":\"not.a.jwt\"}")) {
+            assertThat(none.next()).isEqualTo("44{\"message\":\"Missing token\",\"data\":{\"reason\":\"missing\"}}");
+            assertThat(empty.next()).isEqualTo("44{\"message\":\"Missing token\",\"data\":{\"reason\":\"missing\"}}");
+            assertThat(expired.next()).isEqualTo("44{\"message\":\"Invalid token\",\"data\":{\"reason\":\"expired\"}}");
+            assertThat(forged.next()).isEqualTo("44{\"message\":\"Invalid token\",\"data\":{\"reason\":\"signature\"}}");
+            assertThat(garbage.next()).isEqualTo("44{\"message\":\"Invalid token\",\"data\":{\"reason\":\"malformed\"}}");
+        }
+        try (RawClient valid = RawClient.connectWithToken(port, Tokens.valid("7"))) {
+            assertThat(realtime.socket(valid.sid).data()).containsEntry(SocketData.TOKEN_USER, "7");
+        }
+    }
+
+    @Test
+    void withAKeyButNoRequirementATokenIsOptionalButNeverIgnoredWhenBad() {
+        start(withAuth(AuthOptions.builder().required(false).rooms(List.of("user:{sub}", "chat:*"))));
+        try (RawClient anonymous = RawClient.connect(port);
+             RawClient forged = RawClient.open(port, "{\"token\":\"" + Tokens.hs256(Tokens.OTHER_SECRET, "1", null) + "\"}");
+             RawClient user = RawClient.connectWithToken(port, Tokens.valid("1"))) {
+            assertThat(forged.next()).isEqualTo("44{\"message\":\"Invalid token\",\"data\":{\"reason\":\"signature\"}}");
+            assertThat(anonymous.call("421[\"join\",\"chat:lobby\"]")).isEqualTo("431[{\"ok\":true}]");
+            assertThat(anonymous.call("422[\"join\",\"user:1\"]")).startsWith("432[{\"ok\":false");
+            assertThat(user.call("421[\"join\",\"user:1\"]")).isEqualTo("431[{\"ok\":true}]");
+        }
+    }
+
+    @Test
+    void aConnectionIsClosedWhenItsTokenExpires() throws Exception {
+        start(withAuth(AuthOptions.builder().required(true).clockSkew(Duration.ZERO)));
+        String token = Tokens.hs256(Tokens.SECRET, "1", Instant.now().plusSeconds(2));
+        try (RawClient c = RawClient.connectWithToken(port, token)) {
+            assertThat(c.call("421[\"join\",\"room\"]")).isEqualTo("431[{\"ok\":true}]");
+            assertThat(c.next()).isEqualTo("42[\"rowcast:error\",{\"event\":\"auth\",\"error\":\"Token expired\"}]");
+            assertThat(c.next()).isEqualTo("41");
+            await().atMost(Duration.ofSeconds(2)).until(() -> realtime.socket(c.sid) == null);
+        }
+    }
+
+    @Test
+    void presenceCountsSeveralTabsOfOneUserOnce() {
+        start(RealtimeOptions.defaults());
+        try (RawClient a1 = RawClient.connect(port); RawClient a2 = RawClient.connect(port); RawClient b = RawClient.connect(port)) {
+            a1.send("42[\"identify\",\"a\"]");
+            a1.send("42[\"join\",\"r\"]");
+            assertThat(a1.next()).isEqualTo("42[\"presence:join\",{\"room\":\"r\",\"userId\":\"a\"}]");
+            a2.send("42[\"identify\",\"a\"]");
+            assertThat(a2.call("421[\"join\",\"r\"]")).as("a second tab is no news").isEqualTo("431[{\"ok\":true}]");
+
+            // b joins before it identifies: it is announced when it does
+            assertThat(b.call("421[\"join\",\"r\"]")).isEqualTo("431[{\"ok\":true}]");
+            assertThat(b.call("422[\"identify\",\"b\"]")).isEqualTo("42[\"presence:join\",{\"room\":\"r\",\"userId\":\"b\"}]");
+            assertThat(b.next()).isEqualTo("432[{\"ok\":true}]");
+            assertThat(a1.next()).isEqualTo("42[\"presence:join\",{\"room\":\"r\",\"userId\":\"b\"}]");
+            assertThat(a2.next()).isEqualTo("42[\"presence:join\",{\"room\":\"r\",\"userId\":\"b\"}]");
+            assertThat(b.call("423[\"presence:list\",\"r\"]")).isEqualTo("433[{\"ok\":true,\"users\":[\"a\",\"b\"]}]");
+
+            // a's first tab leaves: a is still there through the second
+            a1.send("42[\"leave\",\"r\"]");
+            assertThat(a1.call("421[\"presence:list\",\"r\"]")).isEqualTo("431[{\"ok\":true,\"users\":[\"a\",\"b\"]}]");
+            // a's last tab goes away: b hears it
+            a2.close();
+            assertThat(b.next()).isEqualTo("42[\"presence:leave\",{\"room\":\"r\",\"userId\":\"a\"}]");
+            assertThat(b.call("424[\"presence:list\",\"r\"]")).isEqualTo("434[{\"ok\":true,\"users\":[\"b\"]}]");
+            b.send("42[\"presence:list\",\"r\"]");
+            assertThat(b.next()).isEqualTo("42[\"rowcast:error\",{\"event\":\"presence:list\","
+                    + "\"error\":\"presence:list answers through its ack: emit it with a callback\"}]");
+            assertThat(realtime.stats().presenceRooms()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRecoveredConnectionKeepsItsIdentityAndIsAnnouncedAgain() {
+        start(RealtimeOptions.builder().server(ServerOptions.builder().recovery(Duration.ofMinutes(1)).build()).build());
+        try (RawClient b = RawClient.connect(port); RawClient a = RawClient.connect(port)) {
+            assertThat(b.call("421[\"identify\",\"b\"]")).isEqualTo("431[{\"ok\":true}]");
+            assertThat(b.call("422[\"join\",\"r\"]")).startsWith("42[\"presence:join\",{\"room\":\"r\",\"userId\":\"b\"},\"");
+            assertThat(b.next()).isEqualTo("432[{\"ok\":true}]");
+            assertThat(a.call("421[\"identify\",\"a\"]")).isEqualTo("431[{\"ok\":true}]");
+            String joined = a.call("422[\"join\",\"r\"]");
+            assertThat(joined).startsWith("42[\"presence:join\",{\"room\":\"r\",\"userId\":\"a\"},\"");
+            assertThat(b.next()).isEqualTo(joined);
+            String offset = joined.substring(joined.lastIndexOf(",\"") + 2, joined.length() - 2);
+            String pid = pidOf(a);
+
+            a.close(); // the transport drops
+            assertThat(b.next()).startsWith("42[\"presence:leave\",{\"room\":\"r\",\"userId\":\"a\"},\"");
+            try (RawClient back = RawClient.open(port, "{\"pid\":\"" + pid + "\",\"offset\":\"" + offset + "\"}")) {
+                String reply;
+                do reply = back.next(); while (!reply.startsWith("40{"));
+                assertThat(reply).startsWith("40{\"sid\":\"" + a.sid + "\"");
+                assertThat(b.next()).startsWith("42[\"presence:join\",{\"room\":\"r\",\"userId\":\"a\"},\"");
+                assertThat(b.call("423[\"presence:list\",\"r\"]")).isEqualTo("433[{\"ok\":true,\"users\":[\"b\",\"a\"]}]");
+                assertThat(realtime.socket(a.sid).data()).containsEntry(SocketData.USER_ID, "a");
+            }
+        }
+    }
+
+    private static String pidOf(RawClient client) {
+        return client.connectReply.substring(client.connectReply.indexOf("\"pid\":\"") + 7, client.connectReply.lastIndexOf('"'));
+    }
+}

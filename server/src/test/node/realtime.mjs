@@ -1,0 +1,126 @@
+// The plugin client's calls (@alejotoro-o/payload-real-time's PayloadRealtimeClient) made with the
+// official socket.io-client against Rowcast's realtime server; prints one JSON line with what the
+// client saw, raw packets included. Usage: node realtime.mjs <scenario> <baseUrl>
+import { io } from "socket.io-client";
+
+const [name, base] = process.argv.slice(2);
+const deadline = setTimeout(() => fail(`scenario ${name} did not finish within 20 s`), 20000);
+
+function done(result) {
+  clearTimeout(deadline);
+  process.stdout.write(JSON.stringify(result) + "\n");
+  process.exit(0);
+}
+
+function fail(message) {
+  process.stderr.write(message + "\n");
+  process.exit(1);
+}
+
+function once(emitter, event) {
+  process.stderr.write(`${Date.now() % 100000} waiting for ${event}\n`);
+  return new Promise((resolve) => emitter.once(event, (...args) => resolve(args)));
+}
+
+function ack(socket, event, ...args) {
+  return new Promise((resolve, reject) =>
+    socket.timeout(5000).emit(event, ...args, (error, answer) => (error ? reject(error) : resolve(answer))));
+}
+
+// As PayloadRealtimeClient: io(url, { auth: token ? { token } : undefined }), no reconnection here.
+function client(token) {
+  return io(base, { auth: token ? { token } : undefined, reconnection: false, forceNew: true });
+}
+
+// Every Socket.IO packet the server sent, as on the wire ("42[...]"), whatever the transport.
+function recordPackets(socket) {
+  const raw = [];
+  socket.io.on("open", () => socket.io.engine.on("packet", (p) => {
+    if (p.type === "message") raw.push("4" + p.data);
+  }));
+  return raw;
+}
+
+const scenarios = {
+  // identify, join (string and array), leave, relay, onCollection; then what killed the plugin.
+  async pluginClient() {
+    const socket = client();
+    const raw = recordPackets(socket);
+    await once(socket, "connect");
+    const notification = once(socket, "realtime:notifications"); // onCollection('notifications', cb)
+    const chat = once(socket, "chat");
+    socket.emit("identify", "u1");
+    socket.emit("join", "room1");
+    socket.emit("join", ["room2", "room3"]);
+    socket.emit("leave", "room3");
+    socket.emit("chat", { roomId: "room1", x: 1 });
+    const [chatData] = await chat;
+    const [notificationData] = await notification;
+    const errorEvent = once(socket, "rowcast:error");
+    socket.emit("x");
+    const [noArgument] = await errorEvent;
+    const nullAck = await ack(socket, "x", null);
+    const fakeAck = await ack(socket, "realtime:notifications", { roomId: "room1", operation: "create" });
+    const stillServing = await ack(socket, "join", "room4");
+    const transport = socket.io.engine.transport.name;
+    socket.disconnect();
+    return { raw, chatData, notificationData, noArgument, nullAck, fakeAck, stillServing, transport };
+  },
+
+  // Two tabs of user a, one of user b, in room r: presence counts each user once.
+  async presence() {
+    const [a1, a2, b] = [client(), client(), client()];
+    await Promise.all([a1, a2, b].map((s) => once(s, "connect")));
+    const seen = { a1: [], b: [] };
+    for (const event of ["presence:join", "presence:leave"]) {
+      a1.on(event, (p) => seen.a1.push([event, p]));
+      b.on(event, (p) => seen.b.push([event, p]));
+    }
+    await ack(a1, "identify", "a");
+    await ack(a1, "join", "r");
+    await ack(a2, "identify", "a");
+    await ack(a2, "join", "r");
+    await ack(b, "join", "r");
+    await ack(b, "identify", "b");
+    const both = await ack(b, "presence:list", "r");
+    a1.disconnect();
+    const afterOneTab = await ack(b, "presence:list", "r");
+    const left = once(b, "presence:leave");
+    a2.disconnect();
+    await left;
+    const afterLastTab = await ack(b, "presence:list", "r");
+    b.disconnect();
+    return { seen, both, afterOneTab, afterLastTab };
+  },
+
+  // TOKENS: {"name": token or null}; each connects once and reports connect or connect_error.
+  async tokens() {
+    const tokens = JSON.parse(process.env.TOKENS);
+    const result = {};
+    for (const [label, token] of Object.entries(tokens)) {
+      const socket = client(token);
+      const outcome = await Promise.race([
+        once(socket, "connect").then(() => ({ connected: true })),
+        once(socket, "connect_error").then(([error]) => ({ message: error.message, data: error.data, active: socket.active })),
+      ]);
+      socket.disconnect();
+      result[label] = outcome;
+    }
+    return result;
+  },
+
+  // TOKEN expires in a moment: the server says why, then disconnects.
+  async expiry() {
+    const socket = client(process.env.TOKEN);
+    await once(socket, "connect");
+    const joined = await ack(socket, "join", "user:1");
+    const error = once(socket, "rowcast:error");
+    const disconnected = once(socket, "disconnect");
+    const [why] = await error;
+    const [reason] = await disconnected;
+    return { joined, why, reason, active: socket.active };
+  },
+};
+
+if (!scenarios[name]) fail(`unknown scenario '${name}'; known: ${Object.keys(scenarios).join(", ")}`);
+scenarios[name]().then(done, (error) => fail(`scenario ${name} failed: ${error && error.stack || error}`));

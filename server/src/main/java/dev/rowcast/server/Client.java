@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,7 +30,8 @@ final class Client {
     private final EngineSocket engine;
     private final PacketDecoder decoder = new PacketDecoder();
     private final Map<String, Socket> sockets = new HashMap<>();
-    private final Set<String> connecting = new HashSet<>();
+    /** Namespaces whose CONNECT waits for its middlewares; null when none (the usual case, kept small). */
+    private Set<String> connecting;
     private ScheduledFuture<?> connectTimer;
     private boolean closed;
 
@@ -44,12 +46,24 @@ final class Client {
 
     void start() {
         long millis = server.options().connectTimeout().toMillis();
-        connectTimer = server.timer().schedule(() -> runOnExecutor(() -> {
+        Runnable check = () -> {
+            connectTimer = null;
             if (!closed && sockets.isEmpty()) {
                 Log.debug("session " + engine.id() + " joined no namespace within " + millis + " ms; closing it");
                 closeSession("connect timeout");
             }
-        }), millis, TimeUnit.MILLISECONDS);
+        };
+        // On the session's own event loop when it has one: no cross-thread hop, and a cancel there
+        // unlinks the timer at once instead of leaving it for a shared JDK timer's queue.
+        connectTimer = engine.executor() instanceof ScheduledExecutorService loop
+                ? loop.schedule(check, millis, TimeUnit.MILLISECONDS)
+                : server.timer().schedule(() -> runOnExecutor(check), millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelConnectTimer() {
+        ScheduledFuture<?> timer = connectTimer;
+        connectTimer = null;
+        if (timer != null) timer.cancel(false);
     }
 
     void runOnExecutor(Runnable task) {
@@ -104,7 +118,7 @@ final class Client {
 
     private void closeSockets(String reason) {
         closed = true;
-        if (connectTimer != null) connectTimer.cancel(false);
+        cancelConnectTimer();
         for (Socket socket : List.copyOf(sockets.values())) socket.onClose(reason);
         sockets.clear();
         server.removeClient(this);
@@ -115,7 +129,7 @@ final class Client {
         String nsp = packet.namespace();
         Socket socket = sockets.get(nsp);
         if (packet.type() == PacketType.CONNECT) {
-            if (socket != null || connecting.contains(nsp)) {
+            if (socket != null || (connecting != null && connecting.contains(nsp))) {
                 violation("repeated CONNECT to namespace " + nsp);
             } else {
                 connect(nsp, packet.data());
@@ -147,6 +161,7 @@ final class Client {
             }
         }
         Socket socket = new Socket(server.newSocketId(), namespace, this, handshake);
+        if (connecting == null) connecting = new HashSet<>(4);
         connecting.add(nsp);
         namespace.runMiddlewares(socket, 0, new MiddlewareOutcome() {
             private final AtomicBoolean done = new AtomicBoolean();
@@ -159,7 +174,7 @@ final class Client {
             @Override
             public void refuse(String message, Object data) {
                 if (done.compareAndSet(false, true)) runOnExecutor(() -> {
-                    connecting.remove(nsp);
+                    doneConnecting(nsp);
                     socket.discard();
                     if (!closed) Client.this.refuse(nsp, message, data);
                 });
@@ -170,12 +185,12 @@ final class Client {
     /** Joins the socket to its namespace; a recovered one gets its rooms back and its missed events first. */
     private void admit(Socket socket, Set<String> rooms, List<com.fasterxml.jackson.databind.node.ArrayNode> missed) {
         String nsp = socket.namespace().name();
-        connecting.remove(nsp);
+        doneConnecting(nsp);
         if (closed) {
             socket.discard();
             return;
         }
-        if (connectTimer != null) connectTimer.cancel(false);
+        cancelConnectTimer();
         sockets.put(nsp, socket);
         socket.namespace().add(socket);
         socket.markConnected();
@@ -187,6 +202,10 @@ final class Client {
         if (socket.pid() != null) reply.put("pid", socket.pid());
         socket.sendPacket(new Packet(PacketType.CONNECT, nsp, null, reply));
         socket.namespace().fireConnection(socket);
+    }
+
+    private void doneConnecting(String nsp) {
+        if (connecting != null && connecting.remove(nsp) && connecting.isEmpty()) connecting = null;
     }
 
     private void refuse(String nsp, String message, Object data) {

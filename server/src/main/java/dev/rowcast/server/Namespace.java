@@ -27,7 +27,9 @@ public final class Namespace {
     Namespace(String name, SocketIoServer server) {
         this.name = name;
         this.server = server;
-        this.recovery = server.options().recovery() == null ? null : new Recovery(server.options().recovery().toMillis());
+        ServerOptions options = server.options();
+        this.recovery = options.recovery() == null ? null
+                : new Recovery(options.recovery().toMillis(), options.recoveryMaxPackets(), options.recoveryMaxBytes());
         this.adapter = server.options().adapterFactory().apply((socketId, encoded) -> {
             Socket socket = sockets.get(socketId);
             return socket != null && socket.deliver(encoded);

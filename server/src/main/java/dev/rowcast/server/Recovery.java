@@ -1,11 +1,11 @@
 package dev.rowcast.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Connection state recovery of one namespace (Socket.IO 4.6+): every plain event gets an offset
  * as its last argument and is kept for {@code maxDisconnection}; a socket that lost its transport
  * is kept as long, so a client that comes back with its {@code pid} and last offset gets the same
- * id, rooms and data, and every event it missed. Thread-safe.
+ * id, rooms and data, and every event it missed. The kept events are also bounded in count and
+ * (estimated) bytes, oldest dropped first; a client whose offset was dropped gets a new session,
+ * as one with an unknown offset does. Thread-safe.
  */
 final class Recovery {
     /** The reasons after which a client may come back; an explicit disconnect is final. */
@@ -27,19 +29,26 @@ final class Recovery {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final long maxDisconnectionMillis;
+    private final int maxPackets;
+    private final long maxBytes;
     private final String offsetPrefix = randomId(6);
     private final AtomicLong offsets = new AtomicLong();
+    /** Appended and trimmed under {@code this}, so its order is the offsets' order; read without the lock. */
     private final ConcurrentLinkedDeque<Entry> log = new ConcurrentLinkedDeque<>();
+    private int retainedPackets;
+    private long retainedBytes;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
-    record Entry(String offset, long emittedAt, ArrayNode data, Set<String> rooms, Set<String> except) {
+    record Entry(String offset, long emittedAt, ArrayNode data, Set<String> rooms, Set<String> except, long bytes) {
     }
 
     record Session(String sid, String pid, Set<String> rooms, Map<String, Object> data, long disconnectedAt) {
     }
 
-    Recovery(long maxDisconnectionMillis) {
+    Recovery(long maxDisconnectionMillis, int maxPackets, long maxBytes) {
         this.maxDisconnectionMillis = maxDisconnectionMillis;
+        this.maxPackets = maxPackets;
+        this.maxBytes = maxBytes;
     }
 
     static String randomId(int bytes) {
@@ -50,16 +59,34 @@ final class Recovery {
 
     /** Appends a fresh offset to the event and keeps it; returns the event to send. */
     ArrayNode record(ArrayNode eventAndArgs, Set<String> rooms, Set<String> except) {
-        String offset = offsetPrefix + Long.toString(offsets.getAndIncrement(), 36);
-        ArrayNode data = eventAndArgs.deepCopy().add(offset);
-        long now = System.currentTimeMillis();
-        log.add(new Entry(offset, now, data, Set.copyOf(rooms), Set.copyOf(except)));
-        dropExpiredEntries(now);
+        ArrayNode data = eventAndArgs.deepCopy();
+        Set<String> to = Set.copyOf(rooms);
+        Set<String> notTo = Set.copyOf(except);
+        synchronized (this) {
+            String offset = offsetPrefix + Long.toString(offsets.getAndIncrement(), 36);
+            data.add(offset);
+            long now = System.currentTimeMillis();
+            long bytes = estimateBytes(data);
+            log.add(new Entry(offset, now, data, to, notTo, bytes));
+            retainedPackets++;
+            retainedBytes += bytes;
+            dropExpiredEntries(now);
+        }
         return data;
     }
 
+    /** How many events are kept now. */
+    synchronized int retainedPackets() {
+        return retainedPackets;
+    }
+
+    /** The estimated size of the events kept now (their JSON text). */
+    synchronized long retainedBytes() {
+        return retainedBytes;
+    }
+
     void persist(Socket socket, Set<String> rooms) {
-        sessions.put(socket.pid(), new Session(socket.id(), socket.pid(), Set.copyOf(rooms), Map.copyOf(socket.data()),
+        sessions.put(socket.pid(), new Session(socket.id(), socket.pid(), Set.copyOf(rooms), socket.dataSnapshot(),
                 System.currentTimeMillis()));
     }
 
@@ -88,15 +115,39 @@ final class Recovery {
     void sweep() {
         long now = System.currentTimeMillis();
         sessions.values().removeIf(s -> now - s.disconnectedAt() > maxDisconnectionMillis);
-        dropExpiredEntries(now);
+        synchronized (this) {
+            dropExpiredEntries(now);
+        }
     }
 
+    /** Drops the oldest events while they are past the window or over the count or byte bound; holds the lock. */
     private void dropExpiredEntries(long now) {
-        Iterator<Entry> it = log.iterator();
-        while (it.hasNext()) {
-            Entry entry = it.next();
-            if (now - entry.emittedAt() <= maxDisconnectionMillis) break;
-            it.remove();
+        Entry oldest;
+        while ((oldest = log.peekFirst()) != null
+                && (now - oldest.emittedAt() > maxDisconnectionMillis || retainedPackets > maxPackets || retainedBytes > maxBytes)) {
+            log.pollFirst();
+            retainedPackets--;
+            retainedBytes -= oldest.bytes();
         }
+    }
+
+    /** About the length of the event's JSON text, without writing it. */
+    static long estimateBytes(JsonNode node) {
+        if (node.isTextual()) return node.textValue().length() + 2L;
+        if (node.isBinary()) return ((com.fasterxml.jackson.databind.node.BinaryNode) node).binaryValue().length;
+        if (node.isContainerNode()) {
+            long n = 2;
+            var fields = node.fields();
+            if (node.isObject()) {
+                while (fields.hasNext()) {
+                    var field = fields.next();
+                    n += field.getKey().length() + 4 + estimateBytes(field.getValue());
+                }
+            } else {
+                for (JsonNode element : node) n += 1 + estimateBytes(element);
+            }
+            return n;
+        }
+        return node.isNumber() ? 8 : 5;
     }
 }

@@ -16,6 +16,8 @@ public final class ServerOptions {
     private final Duration ackTimeout;
     private final Function<LocalDelivery, Adapter> adapterFactory;
     private final Duration recovery;
+    private final int recoveryMaxPackets;
+    private final long recoveryMaxBytes;
 
     private ServerOptions(Builder b) {
         this.path = b.path;
@@ -24,6 +26,8 @@ public final class ServerOptions {
         this.ackTimeout = b.ackTimeout;
         this.adapterFactory = b.adapterFactory;
         this.recovery = b.recovery;
+        this.recoveryMaxPackets = b.recoveryMaxPackets;
+        this.recoveryMaxBytes = b.recoveryMaxBytes;
     }
 
     public static Builder builder() {
@@ -45,6 +49,10 @@ public final class ServerOptions {
     public Function<LocalDelivery, Adapter> adapterFactory() { return adapterFactory; }
     /** How long a client that lost its connection can come back as itself (connection state recovery); null: off. */
     public Duration recovery() { return recovery; }
+    /** The most events a namespace keeps for recovery (oldest dropped first). Default 10,000. */
+    public int recoveryMaxPackets() { return recoveryMaxPackets; }
+    /** The most bytes of events (their JSON text, estimated) a namespace keeps for recovery. Default 16 MiB. */
+    public long recoveryMaxBytes() { return recoveryMaxBytes; }
 
     public static final class Builder {
         private String path = "/socket.io";
@@ -53,6 +61,8 @@ public final class ServerOptions {
         private Duration ackTimeout = Duration.ofSeconds(10);
         private Function<LocalDelivery, Adapter> adapterFactory = InMemoryAdapter::new;
         private Duration recovery;
+        private int recoveryMaxPackets = 10_000;
+        private long recoveryMaxBytes = 16L * 1024 * 1024;
 
         private Builder() {
         }
@@ -93,6 +103,20 @@ public final class ServerOptions {
          */
         public Builder recovery(Duration maxDisconnection) {
             this.recovery = maxDisconnection == null ? null : positive("recovery", maxDisconnection);
+            return this;
+        }
+
+        /**
+         * Bounds the events each namespace keeps for recovery, oldest dropped first; a client that
+         * missed a dropped event gets a new session instead (recovered false). Defaults 10,000 / 16 MiB.
+         */
+        public Builder recoveryBuffer(int maxPackets, long maxBytes) {
+            if (maxPackets < 1 || maxBytes < 1) {
+                throw new IllegalArgumentException("server recoveryBuffer must be positive, got " + maxPackets
+                        + " packets / " + maxBytes + " bytes; e.g. recoveryBuffer(10_000, 16L << 20)");
+            }
+            this.recoveryMaxPackets = maxPackets;
+            this.recoveryMaxBytes = maxBytes;
             return this;
         }
 

@@ -38,12 +38,13 @@ public final class Socket {
     private final Namespace namespace;
     private final Client client;
     private final SocketHandshake handshake;
-    private final Map<String, Object> data = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, List<EventHandler>> handlers = new ConcurrentHashMap<>();
-    private final List<AnyEventHandler> anyHandlers = new CopyOnWriteArrayList<>();
-    private final List<Consumer<String>> disconnectingHandlers = new CopyOnWriteArrayList<>();
-    private final List<Consumer<String>> disconnectHandlers = new CopyOnWriteArrayList<>();
-    private final ConcurrentMap<Long, PendingAck> pendingAcks = new ConcurrentHashMap<>();
+    // Made on first use (under this socket's lock): most sockets of a big idle fleet never need most of them.
+    private volatile Map<String, Object> data;
+    private volatile ConcurrentMap<String, List<EventHandler>> handlers;
+    private volatile List<AnyEventHandler> anyHandlers;
+    private volatile List<Consumer<String>> disconnectingHandlers;
+    private volatile List<Consumer<String>> disconnectHandlers;
+    private volatile ConcurrentMap<Long, PendingAck> pendingAcks;
     private volatile boolean connected;
     private volatile boolean closed;
     private volatile String pid;
@@ -80,7 +81,12 @@ public final class Socket {
 
     /** Free-form per-socket values for the application (user id, token claims, ...). */
     public Map<String, Object> data() {
-        return data;
+        Map<String, Object> d = data;
+        if (d != null) return d;
+        synchronized (this) {
+            if (data == null) data = new ConcurrentHashMap<>();
+            return data;
+        }
     }
 
     public boolean connected() {
@@ -108,18 +114,18 @@ public final class Socket {
     }
 
     public Socket on(String event, EventHandler handler) {
-        handlers.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(handler);
+        handlers().computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(handler);
         return this;
     }
 
     public Socket onAny(AnyEventHandler handler) {
-        anyHandlers.add(handler);
+        anyHandlers().add(handler);
         return this;
     }
 
     /** Runs before the socket leaves its rooms, so {@link #rooms()} still answers. */
     public Socket onDisconnecting(Consumer<String> handler) {
-        disconnectingHandlers.add(handler);
+        disconnectingHandlers().add(handler);
         return this;
     }
 
@@ -129,7 +135,7 @@ public final class Socket {
      * timeout"}, {@code "forced close"}, {@code "forced server close"}, {@code "parse error"}, ...
      */
     public Socket onDisconnect(Consumer<String> handler) {
-        disconnectHandlers.add(handler);
+        disconnectHandlers().add(handler);
         return this;
     }
 
@@ -150,6 +156,7 @@ public final class Socket {
         checkEventName(event);
         long ackId = namespace.nextAckId();
         PendingAck pending = new PendingAck(callback);
+        ConcurrentMap<Long, PendingAck> pendingAcks = pendingAcks();
         pendingAcks.put(ackId, pending);
         pending.timer = namespace.server().timer().schedule(() -> {
             if (pendingAcks.remove(ackId, pending)) {
@@ -210,10 +217,16 @@ public final class Socket {
         return pid;
     }
 
+    /** The data without making the map when nothing was ever put. */
+    Map<String, Object> dataSnapshot() {
+        Map<String, Object> d = data;
+        return d == null ? Map.of() : Map.copyOf(d);
+    }
+
     void restoreFrom(Recovery.Session session) {
         pid = session.pid();
         recovered = true;
-        data.putAll(session.data());
+        if (!session.data().isEmpty()) data().putAll(session.data());
     }
 
     void markConnected() {
@@ -254,21 +267,22 @@ public final class Socket {
 
     void onClose(String reason) {
         if (!connected) return;
-        for (Consumer<String> handler : disconnectingHandlers) runHandler("disconnecting", () -> handler.accept(reason));
+        for (Consumer<String> handler : orEmpty(disconnectingHandlers)) runHandler("disconnecting", () -> handler.accept(reason));
         connected = false;
         closed = true;
         Recovery recovery = namespace.recovery();
         if (recovery != null && Recovery.RECOVERABLE.contains(reason)) recovery.persist(this, rooms());
         namespace.adapter().removeAll(id);
         namespace.remove(this);
-        for (Long ackId : List.copyOf(pendingAcks.keySet())) {
+        ConcurrentMap<Long, PendingAck> pendingAcks = this.pendingAcks;
+        for (Long ackId : pendingAcks == null ? List.<Long>of() : List.copyOf(pendingAcks.keySet())) {
             PendingAck pending = pendingAcks.remove(ackId);
             if (pending != null) {
                 pending.cancelTimer();
                 pending.complete(new IllegalStateException("socket " + id + " disconnected (" + reason + ") before its ack"), null);
             }
         }
-        for (Consumer<String> handler : disconnectHandlers) runHandler("disconnect", () -> handler.accept(reason));
+        for (Consumer<String> handler : orEmpty(disconnectHandlers)) runHandler("disconnect", () -> handler.accept(reason));
     }
 
     private void onEvent(Packet packet) {
@@ -276,21 +290,52 @@ public final class Socket {
         String event = data.get(0).asText();
         List<JsonNode> args = argsOf(data, 1);
         Ack ack = packet.id() == null ? NO_ACK : new ClientAck(packet.id());
-        for (AnyEventHandler handler : anyHandlers) runHandler(event, () -> handler.onEvent(event, args, ack));
-        List<EventHandler> named = handlers.get(event);
+        for (AnyEventHandler handler : orEmpty(anyHandlers)) runHandler(event, () -> handler.onEvent(event, args, ack));
+        ConcurrentMap<String, List<EventHandler>> handlers = this.handlers;
+        List<EventHandler> named = handlers == null ? null : handlers.get(event);
         if (named != null) {
             for (EventHandler handler : named) runHandler(event, () -> handler.onEvent(args, ack));
         }
     }
 
     private void onAck(Packet packet) {
-        PendingAck pending = pendingAcks.remove(packet.id());
+        ConcurrentMap<Long, PendingAck> pendingAcks = this.pendingAcks;
+        PendingAck pending = pendingAcks == null ? null : pendingAcks.remove(packet.id());
         if (pending == null) {
             Log.debug("socket " + id + " sent an ack with unknown id " + packet.id());
             return;
         }
         pending.cancelTimer();
         pending.complete(null, packet.data() == null ? List.of() : argsOf(packet.data(), 0));
+    }
+
+    private synchronized ConcurrentMap<String, List<EventHandler>> handlers() {
+        if (handlers == null) handlers = new ConcurrentHashMap<>();
+        return handlers;
+    }
+
+    private synchronized List<AnyEventHandler> anyHandlers() {
+        if (anyHandlers == null) anyHandlers = new CopyOnWriteArrayList<>();
+        return anyHandlers;
+    }
+
+    private synchronized List<Consumer<String>> disconnectingHandlers() {
+        if (disconnectingHandlers == null) disconnectingHandlers = new CopyOnWriteArrayList<>();
+        return disconnectingHandlers;
+    }
+
+    private synchronized List<Consumer<String>> disconnectHandlers() {
+        if (disconnectHandlers == null) disconnectHandlers = new CopyOnWriteArrayList<>();
+        return disconnectHandlers;
+    }
+
+    private synchronized ConcurrentMap<Long, PendingAck> pendingAcks() {
+        if (pendingAcks == null) pendingAcks = new ConcurrentHashMap<>();
+        return pendingAcks;
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
     }
 
     private void runHandler(String event, Runnable handler) {

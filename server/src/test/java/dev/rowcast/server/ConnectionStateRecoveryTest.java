@@ -110,4 +110,66 @@ class ConnectionStateRecoveryTest {
         assertThat(sockets.get(2).recovered()).isFalse();
         assertThat(third.isOpen()).isTrue();
     }
+
+    @Test
+    void keptEventsStayWithinTheBufferBoundsOldestDroppedFirst() {
+        SocketIoServer bounded = new SocketIoServer(ServerOptions.builder()
+                .recovery(Duration.ofMinutes(2)).recoveryBuffer(5, 1_000).build());
+        try {
+            Recovery recovery = bounded.sockets().recovery();
+            String text = "x".repeat(150);
+            for (int i = 0; i < 50; i++) {
+                bounded.emit("big", text, i);
+                assertThat(recovery.retainedBytes()).isLessThanOrEqualTo(1_000);
+                assertThat(recovery.retainedPackets()).isLessThanOrEqualTo(5);
+            }
+            assertThat(recovery.retainedPackets()).as("as many of the newest as fit in 1,000 bytes").isBetween(4, 5);
+            for (int i = 0; i < 50; i++) bounded.emit("small", i);
+            assertThat(recovery.retainedPackets()).isEqualTo(5);
+        } finally {
+            bounded.stop();
+        }
+    }
+
+    @Test
+    void offsetDroppedFromTheBufferGetsANewSessionWhileOneStillKeptGetsEveryMissedEventOnceInOrder() throws Exception {
+        SocketIoServer bounded = new SocketIoServer(ServerOptions.builder()
+                .recovery(Duration.ofMinutes(2)).recoveryBuffer(5, 1_000_000).build());
+        List<Socket> joined = new CopyOnWriteArrayList<>();
+        bounded.onConnection(joined::add);
+        try {
+            FakeEngineSocket early = new FakeEngineSocket(bounded.engineListener()).receive("0");
+            FakeEngineSocket late = new FakeEngineSocket(bounded.engineListener()).receive("0");
+            String earlyPid = json(early.sentTexts().get(0)).get("pid").asText();
+            String latePid = json(late.sentTexts().get(0)).get("pid").asText();
+            bounded.emit("e", 0);
+            String earlyOffset = lastOffset(early);
+            for (int i = 1; i <= 3; i++) bounded.emit("e", i);
+            String lateOffset = lastOffset(late);
+            early.drop("transport close");
+            late.drop("transport close");
+            // e0 .. e6 is seven events for a buffer of five: e0 and e1 are dropped.
+            for (int i = 4; i <= 6; i++) bounded.emit("e", i);
+
+            FakeEngineSocket earlyBack = new FakeEngineSocket(bounded.engineListener())
+                    .receive("0{\"pid\":\"" + earlyPid + "\",\"offset\":\"" + earlyOffset + "\"}");
+            assertThat(earlyBack.sentTexts()).hasSize(1);
+            JsonNode fresh = json(earlyBack.sentTexts().get(0));
+            assertThat(fresh.get("sid").asText()).isNotEqualTo(joined.get(0).id());
+            assertThat(fresh.get("pid").asText()).isNotEqualTo(earlyPid);
+            assertThat(joined.get(2).recovered()).isFalse();
+
+            FakeEngineSocket lateBack = new FakeEngineSocket(bounded.engineListener())
+                    .receive("0{\"pid\":\"" + latePid + "\",\"offset\":\"" + lateOffset + "\"}");
+            List<String> sent = lateBack.sentTexts();
+            assertThat(sent).hasSize(4);
+            assertThat(sent.get(0)).startsWith("2[\"e\",4,\"");
+            assertThat(sent.get(1)).startsWith("2[\"e\",5,\"");
+            assertThat(sent.get(2)).startsWith("2[\"e\",6,\"");
+            assertThat(json(sent.get(3)).get("sid").asText()).isEqualTo(joined.get(1).id());
+            assertThat(joined.get(3).recovered()).isTrue();
+        } finally {
+            bounded.stop();
+        }
+    }
 }

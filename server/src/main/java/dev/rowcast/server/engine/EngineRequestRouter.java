@@ -15,13 +15,10 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +31,12 @@ import java.util.Map;
 @ChannelHandler.Sharable
 final class EngineRequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final System.Logger LOG = System.getLogger(EngineRequestRouter.class.getName());
+
+    /**
+     * Standard header names and the usual WebSocket upgrade values, one shared String each: every
+     * session keeps its handshake headers for life, and would otherwise hold its own copies.
+     */
+    private static final Map<String, String> COMMON_HEADER_STRINGS = commonHeaderStrings();
 
     private final Map<String, Endpoint> endpoints;
     private final EngineOptions options;
@@ -100,7 +103,7 @@ final class EngineRequestRouter extends SimpleChannelInboundHandler<FullHttpRequ
             fail(channel, upgrade, EngineError.BAD_REQUEST, cors);
             return;
         }
-        Handshake handshake = handshakeOf(channel, req, query);
+        Handshake handshake = handshakeOf(channel, req);
         if (!allowed(handshake)) {
             fail(channel, upgrade, EngineError.FORBIDDEN, cors);
             return;
@@ -222,8 +225,7 @@ final class EngineRequestRouter extends SimpleChannelInboundHandler<FullHttpRequ
         }
         ChannelPipeline pipeline = ctx.pipeline();
         if (pipeline.get(HttpServerKeepAliveHandler.class) != null) pipeline.remove(HttpServerKeepAliveHandler.class);
-        pipeline.addAfter(ctx.name(), "engine-websocket", new WebSocketFrameHandler(session));
-        pipeline.addAfter(ctx.name(), "websocket-aggregator", new WebSocketFrameAggregator(options.maxPayload()));
+        pipeline.addAfter(ctx.name(), "engine-websocket", new WebSocketFrameHandler(session, options.maxPayload()));
         pipeline.remove(this);
         handshaker.handshake(channel, req).addListener(future -> {
             if (future.isSuccess()) {
@@ -300,16 +302,36 @@ final class EngineRequestRouter extends SimpleChannelInboundHandler<FullHttpRequ
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
-    private static Handshake handshakeOf(Channel channel, FullHttpRequest req, Map<String, List<String>> query) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : req.headers()) {
-            headers.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(e.getValue());
+    private static Handshake handshakeOf(Channel channel, FullHttpRequest req) {
+        HttpHeaders headers = req.headers();
+        String[] pairs = new String[headers.size() * 2];
+        int i = 0;
+        for (Map.Entry<String, String> e : headers) {
+            String name = e.getKey().toLowerCase(Locale.ROOT);
+            pairs[i++] = COMMON_HEADER_STRINGS.getOrDefault(name, name);
+            pairs[i++] = COMMON_HEADER_STRINGS.getOrDefault(e.getValue(), e.getValue());
         }
-        headers.replaceAll((k, v) -> List.copyOf(v));
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        query.forEach((k, v) -> params.put(k, List.copyOf(v)));
         InetSocketAddress remote = channel.remoteAddress() instanceof InetSocketAddress a ? a : null;
-        return new Handshake(headers, params, remote, req.uri(), false, System.currentTimeMillis());
+        return new Handshake(i == pairs.length ? pairs : java.util.Arrays.copyOf(pairs, i), remote, req.uri(), false,
+                System.currentTimeMillis());
+    }
+
+    private static Map<String, String> commonHeaderStrings() {
+        Map<String, String> common = new java.util.HashMap<>();
+        for (java.lang.reflect.Field field : HttpHeaderNames.class.getFields()) {
+            if (field.getType() != io.netty.util.AsciiString.class) continue;
+            try {
+                String name = field.get(null).toString();
+                common.put(name, name);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        for (String value : List.of("websocket", "Upgrade", "upgrade", "13", "keep-alive", "close", "no-cache", "*/*",
+                "permessage-deflate; client_max_window_bits", "gzip, deflate", "gzip, deflate, br")) {
+            common.put(value, value);
+        }
+        return Map.copyOf(common);
     }
 
     @Override

@@ -17,9 +17,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * One Engine.IO session and its transports (long-polling, WebSocket, or polling upgraded to
@@ -59,12 +58,21 @@ final class EngineSession implements EngineSocket {
     private final EventLoop loop;
 
     private final ConcurrentLinkedQueue<Object> outbound = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queuedPackets = new AtomicInteger();
-    private final AtomicLong queuedBytes = new AtomicLong();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    private final AtomicBoolean overflowed = new AtomicBoolean();
+    // Field updaters rather than Atomic* objects: one session per connection, so every object counts.
+    private static final AtomicIntegerFieldUpdater<EngineSession> QUEUED_PACKETS =
+            AtomicIntegerFieldUpdater.newUpdater(EngineSession.class, "queuedPackets");
+    private static final AtomicLongFieldUpdater<EngineSession> QUEUED_BYTES =
+            AtomicLongFieldUpdater.newUpdater(EngineSession.class, "queuedBytes");
+    private static final AtomicIntegerFieldUpdater<EngineSession> FLUSH_SCHEDULED =
+            AtomicIntegerFieldUpdater.newUpdater(EngineSession.class, "flushScheduled");
+    private static final AtomicIntegerFieldUpdater<EngineSession> OVERFLOWED =
+            AtomicIntegerFieldUpdater.newUpdater(EngineSession.class, "overflowed");
+    private volatile int queuedPackets;
+    private volatile long queuedBytes;
+    private volatile int flushScheduled;
+    private volatile int overflowed;
     private final Runnable flushTask = () -> {
-        flushScheduled.set(false);
+        FLUSH_SCHEDULED.set(this, 0);
         flush();
     };
 
@@ -153,12 +161,12 @@ final class EngineSession implements EngineSocket {
         if (messages.isEmpty()) return true;
         Object item = messages.size() == 1 ? messages.get(0) : messages.toArray(new EngineMessage[0]);
         long bytes = PayloadCodec.size(item);
-        int packets = queuedPackets.addAndGet(messages.size());
-        long total = queuedBytes.addAndGet(bytes);
+        int packets = QUEUED_PACKETS.addAndGet(this, messages.size());
+        long total = QUEUED_BYTES.addAndGet(this, bytes);
         if (packets > options.maxQueuedPackets() || total > options.maxQueuedBytes()) {
-            queuedPackets.addAndGet(-messages.size());
-            queuedBytes.addAndGet(-bytes);
-            if (!overflowed.compareAndSet(false, true)) return false; // already closing; say it once
+            QUEUED_PACKETS.addAndGet(this, -messages.size());
+            QUEUED_BYTES.addAndGet(this, -bytes);
+            if (!OVERFLOWED.compareAndSet(this, 0, 1)) return false; // already closing; say it once
             stats.slowSessionClosed();
             LOG.log(System.Logger.Level.WARNING, "[rowcast] engine session " + id + " on " + endpoint.path
                     + ": outbound queue full (" + packets + " packets, " + total + " bytes); closing the session."
@@ -237,8 +245,8 @@ final class EngineSession implements EngineSocket {
         if (probe != null) closeWebSocket(probe, WebSocketCloseStatus.NORMAL_CLOSURE);
         probe = null;
         outbound.clear();
-        queuedPackets.set(0);
-        queuedBytes.set(0);
+        QUEUED_PACKETS.set(this, 0);
+        QUEUED_BYTES.set(this, 0);
         try {
             endpoint.listener.onClose(this, reason);
         } catch (Throwable t) {
@@ -483,18 +491,18 @@ final class EngineSession implements EngineSocket {
     // ---- outbound
 
     private void enqueueControl(Packet packet) {
-        queuedPackets.incrementAndGet();
-        queuedBytes.addAndGet(packet.utf8().length);
+        QUEUED_PACKETS.incrementAndGet(this);
+        QUEUED_BYTES.addAndGet(this, packet.utf8().length);
         outbound.add(packet);
     }
 
     private void scheduleFlush() {
         // Coalesce: many sends in one loop turn become one write/flush.
-        if (flushScheduled.compareAndSet(false, true)) {
+        if (FLUSH_SCHEDULED.compareAndSet(this, 0, 1)) {
             try {
                 loop.execute(flushTask);
             } catch (RejectedExecutionException e) {
-                flushScheduled.set(false); // server stopping; the session is about to end
+                FLUSH_SCHEDULED.set(this, 0); // server stopping; the session is about to end
             }
         }
     }
@@ -561,8 +569,8 @@ final class EngineSession implements EngineSocket {
     }
 
     private void dequeued(Object item) {
-        queuedPackets.addAndGet(-(item instanceof EngineMessage[] unit ? unit.length : 1));
-        queuedBytes.addAndGet(-PayloadCodec.size(item));
+        QUEUED_PACKETS.addAndGet(this, -(item instanceof EngineMessage[] unit ? unit.length : 1));
+        QUEUED_BYTES.addAndGet(this, -PayloadCodec.size(item));
     }
 
     // ---- helpers

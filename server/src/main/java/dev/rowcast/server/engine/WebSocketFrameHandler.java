@@ -13,23 +13,38 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import java.io.IOException;
 
 /**
  * Turns whole WebSocket messages into session calls. Frames are read here and released on
  * return (SimpleChannelInboundHandler); only Java strings and arrays reach the session.
+ *
+ * <p>Clients rarely fragment messages, so the frame aggregator joins the pipeline only when the
+ * first fragmented message arrives: an idle connection does not pay for it.
  */
 final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final System.Logger LOG = System.getLogger(WebSocketFrameHandler.class.getName());
 
-    private final EngineSession session;
+    private static final String AGGREGATOR = "websocket-aggregator";
 
-    WebSocketFrameHandler(EngineSession session) {
+    private final EngineSession session;
+    private final int maxPayload;
+
+    WebSocketFrameHandler(EngineSession session, int maxPayload) {
         this.session = session;
+        this.maxPayload = maxPayload;
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) throws Exception {
+        if (!frame.isFinalFragment() && ctx.pipeline().get(AGGREGATOR) == null) {
+            // The first fragment of a message: aggregate from here on, starting with this frame.
+            WebSocketFrameAggregator aggregator = new WebSocketFrameAggregator(maxPayload);
+            ctx.pipeline().addBefore(ctx.name(), AGGREGATOR, aggregator);
+            aggregator.channelRead(ctx.pipeline().context(aggregator), frame.retain());
+            return;
+        }
         if (frame instanceof TextWebSocketFrame text) {
             session.onWebSocketText(ctx.channel(), text.text());
         } else if (frame instanceof BinaryWebSocketFrame binary) {

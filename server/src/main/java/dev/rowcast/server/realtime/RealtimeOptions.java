@@ -25,7 +25,8 @@ public final class RealtimeOptions {
                     .connectTimeout(base.connectTimeout())
                     .ackTimeout(base.ackTimeout())
                     .adapterFactory(base.adapterFactory())
-                    .recovery(base.recovery());
+                    .recovery(base.recovery())
+                    .recoveryBuffer(base.recoveryMaxPackets(), base.recoveryMaxBytes());
             base = copy.build();
         }
         this.server = base;

@@ -13,6 +13,10 @@ import java.util.concurrent.ConcurrentMap;
  * Rooms of one namespace on one node: two concurrent indexes (room → sockets, socket → rooms).
  * Rooms are created and dropped inside {@code compute}, so a join racing the last leave of the
  * same room can never lose the joining socket.
+ *
+ * <p>Memory per socket is kept small for big idle fleets: a socket's rooms are one immutable set,
+ * replaced on join and leave (sockets are in few rooms), and the room of a socket's own id is not
+ * indexed by room at all: that room's members are found through the socket's own entry.
  */
 public final class InMemoryAdapter implements Adapter {
     private final ConcurrentMap<String, Set<String>> socketsByRoom = new ConcurrentHashMap<>();
@@ -25,9 +29,9 @@ public final class InMemoryAdapter implements Adapter {
 
     @Override
     public void addAll(String socketId, Set<String> rooms) {
-        Set<String> own = roomsBySocket.computeIfAbsent(socketId, k -> ConcurrentHashMap.newKeySet());
+        roomsBySocket.compute(socketId, (k, own) -> with(own, rooms));
         for (String room : rooms) {
-            own.add(room);
+            if (room.equals(socketId)) continue;
             socketsByRoom.compute(room, (k, members) -> {
                 Set<String> set = members != null ? members : ConcurrentHashMap.newKeySet();
                 set.add(socketId);
@@ -38,16 +42,17 @@ public final class InMemoryAdapter implements Adapter {
 
     @Override
     public void remove(String socketId, String room) {
-        Set<String> own = roomsBySocket.get(socketId);
-        if (own != null) own.remove(room);
-        leaveRoom(socketId, room);
+        roomsBySocket.computeIfPresent(socketId, (k, own) -> without(own, room));
+        if (!room.equals(socketId)) leaveRoom(socketId, room);
     }
 
     @Override
     public void removeAll(String socketId) {
         Set<String> own = roomsBySocket.remove(socketId);
         if (own == null) return;
-        for (String room : own) leaveRoom(socketId, room);
+        for (String room : own) {
+            if (!room.equals(socketId)) leaveRoom(socketId, room);
+        }
     }
 
     private void leaveRoom(String socketId, String room) {
@@ -57,10 +62,16 @@ public final class InMemoryAdapter implements Adapter {
         });
     }
 
+    /** True when {@code room} is the id of a socket that is in its own room. */
+    private boolean ownRoomTaken(String room) {
+        Set<String> own = roomsBySocket.get(room);
+        return own != null && own.contains(room);
+    }
+
     @Override
     public Set<String> socketRooms(String socketId) {
         Set<String> own = roomsBySocket.get(socketId);
-        return own == null ? Set.of() : Set.copyOf(own);
+        return own == null ? Set.of() : own;
     }
 
     @Override
@@ -70,13 +81,18 @@ public final class InMemoryAdapter implements Adapter {
         for (String room : rooms) {
             Set<String> members = socketsByRoom.get(room);
             if (members != null) result.addAll(members);
+            if (ownRoomTaken(room)) result.add(room);
         }
         return result;
     }
 
     @Override
     public Set<String> rooms() {
-        return Set.copyOf(socketsByRoom.keySet());
+        Set<String> rooms = new HashSet<>(socketsByRoom.keySet());
+        roomsBySocket.forEach((socketId, own) -> {
+            if (own.contains(socketId)) rooms.add(socketId);
+        });
+        return Set.copyOf(rooms);
     }
 
     @Override
@@ -89,16 +105,35 @@ public final class InMemoryAdapter implements Adapter {
                 if (!except.contains(socketId) && delivery.deliver(socketId, encoded)) sent++;
             }
         } else if (rooms.size() == 1) {
-            Set<String> members = socketsByRoom.get(rooms.iterator().next());
-            if (members == null) return 0;
-            for (String socketId : members) {
-                if (!except.contains(socketId) && delivery.deliver(socketId, encoded)) sent++;
+            String room = rooms.iterator().next();
+            Set<String> members = socketsByRoom.get(room);
+            if (members != null) {
+                for (String socketId : members) {
+                    if (!except.contains(socketId) && delivery.deliver(socketId, encoded)) sent++;
+                }
             }
+            // The room of a socket's own id: that socket is never among the indexed members.
+            if (ownRoomTaken(room) && !except.contains(room) && delivery.deliver(room, encoded)) sent++;
         } else {
             for (String socketId : sockets(rooms)) {
                 if (!except.contains(socketId) && delivery.deliver(socketId, encoded)) sent++;
             }
         }
         return sent;
+    }
+
+    private static Set<String> with(Set<String> own, Set<String> rooms) {
+        if (own == null) return Set.copyOf(rooms);
+        if (own.containsAll(rooms)) return own;
+        Set<String> grown = new HashSet<>(own);
+        grown.addAll(rooms);
+        return Set.copyOf(grown);
+    }
+
+    private static Set<String> without(Set<String> own, String room) {
+        if (!own.contains(room)) return own;
+        Set<String> shrunk = new HashSet<>(own);
+        shrunk.remove(room);
+        return Set.copyOf(shrunk);
     }
 }

@@ -131,4 +131,26 @@ class WebSocketTest {
             assertThat(ws.nextText()).isEqualTo("4héllo €𝄞");
         }
     }
+
+    @Test
+    void aMessageSentInFragmentsArrivesWholeAndLaterMessagesStillDo() {
+        try (WsTestClient ws = open()) {
+            ws.sendTextInFragments("4hel", "lo ", "world");
+            assertThat(ws.nextText()).isEqualTo("4hello world");
+
+            ws.sendTextInFragments("4again", "!");
+            ws.sendText("4single");
+            assertThat(ws.nextText()).isEqualTo("4again!");
+            assertThat(ws.nextText()).isEqualTo("4single");
+        }
+    }
+
+    @Test
+    void fragmentsAddingUpToMoreThanMaxPayloadCloseWith1009() {
+        try (WsTestClient ws = open()) {
+            ws.sendTextInFragments("4" + "x".repeat(600), "x".repeat(600));
+
+            assertThat(ws.awaitClose()).isEqualTo(1009);
+        }
+    }
 }

@@ -59,6 +59,11 @@ final class WsTestClient implements WebSocket.Listener, AutoCloseable {
         socket.sendText(message, true).join();
     }
 
+    /** One text message sent as several frames (a first frame and continuations). */
+    void sendTextInFragments(String... parts) {
+        for (int i = 0; i < parts.length; i++) socket.sendText(parts[i], i == parts.length - 1).join();
+    }
+
     void sendBinary(byte[] data) {
         socket.sendBinary(ByteBuffer.wrap(data), true).join();
     }

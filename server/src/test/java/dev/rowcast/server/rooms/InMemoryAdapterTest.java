@@ -79,4 +79,26 @@ class InMemoryAdapterTest {
         pool.shutdown();
         assertThat(adapter.sockets(Set.of("shared"))).containsExactlyInAnyOrder("s0", "s1", "s2", "s3");
     }
+
+    @Test
+    void aSocketsOwnIdRoomReachesItAndAnyOtherSocketThatJoinedThatRoom() {
+        adapter.addAll("a", Set.of("a"));
+        adapter.addAll("b", Set.of("b", "a"));
+        adapter.addAll("c", Set.of("c"));
+
+        assertThat(adapter.sockets(Set.of("a"))).containsExactlyInAnyOrder("a", "b");
+        assertThat(adapter.broadcast(event("to-a"), Set.of("a"), Set.of())).isEqualTo(2);
+        assertThat(adapter.broadcast(event("to-a-not-b"), Set.of("a"), Set.of("b"))).isEqualTo(1);
+        assertThat(delivered.get("a")).hasSize(2);
+        assertThat(delivered.get("b")).hasSize(1);
+        assertThat(delivered).doesNotContainKey("c");
+
+        adapter.remove("a", "a");
+        assertThat(adapter.sockets(Set.of("a"))).containsExactly("b");
+        assertThat(adapter.socketRooms("a")).isEmpty();
+        assertThat(adapter.rooms()).containsExactlyInAnyOrder("a", "b", "c");
+        adapter.removeAll("b");
+        assertThat(adapter.rooms()).containsExactly("c");
+        assertThat(adapter.sockets(Set.of())).containsExactlyInAnyOrder("a", "c");
+    }
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createElement, useEffect, useState } from 'react';
 import TestRenderer from 'react-test-renderer';
 import { io } from 'socket.io-client';
+import { RealtimeClient } from '../../src/index.js';
 import { useRealtime } from '../../src/react.js';
 import { startSampleWithAgent } from '../support/sample-app.js';
 import { next, until } from '../support/wait.js';
@@ -92,4 +93,36 @@ test("the plugin README's useRealtime example shows a notification as it is comm
   } finally {
     TestRenderer.act(() => renderer.unmount()); // disconnects the hook's client
   }
+});
+
+test("Rowcast's client against the real server: refused rooms, presence and relay refusals", async () => {
+  const [aliceId, bobId] = [String(alice.user.id), String(bob.user.id)];
+  const a = new RealtimeClient({ url: sample.realtime, token: alice.token });
+  const b = new RealtimeClient({ url: sample.realtime, token: bob.token });
+  sockets.push(a.socket, b.socket);
+
+  // auth.rooms in the sample's rowcast.yml: a user's own room and any chat room, nothing else.
+  assert.deepEqual(await a.join(`user:${aliceId}`), { ok: true });
+  assert.equal((await a.join(`user:${bobId}`)).ok, false);
+  assert.equal((await a.identify(bobId)).ok, false, "identify as another user than the token's");
+
+  assert.deepEqual(await a.identify(aliceId), { ok: true });
+  assert.deepEqual(await a.join('chat:e2e'), { ok: true });
+  const joined = next(a.socket, 'presence:join');
+  assert.deepEqual(await b.identify(bobId), { ok: true });
+  assert.deepEqual(await b.join('chat:e2e'), { ok: true });
+  assert.deepEqual((await joined)[0], { room: 'chat:e2e', userId: bobId });
+  assert.deepEqual((await a.presence('chat:e2e')).sort(), [aliceId, bobId].sort());
+
+  // A relay into a room the sender has not joined, and a reserved event name, are refused.
+  assert.equal((await a.emitWithAck('typing', { roomId: 'chat:elsewhere' })).ok, false);
+  const error = next(a.socket, 'rowcast:error');
+  a.emit('realtime:posts', { roomId: 'chat:e2e' });
+  assert.equal((await error)[0].event, 'realtime:posts');
+
+  const left = next(a.socket, 'presence:leave');
+  b.disconnect();
+  assert.deepEqual((await left)[0], { room: 'chat:e2e', userId: bobId });
+  assert.deepEqual(await a.presence('chat:e2e'), [aliceId]);
+  a.disconnect();
 });

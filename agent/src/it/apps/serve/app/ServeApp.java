@@ -7,7 +7,10 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 
-/** A JDBC app that writes when told: "write" on stdin writes one message and one notice, "exit" ends it. */
+/**
+ * A JDBC app that writes when told on stdin: "write" writes one message and one notice, "notify N"
+ * one notification for user N (autocommit), "exit" ends it.
+ */
 public final class ServeApp {
     public static void main(String[] args) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:h2:mem:serve;DB_CLOSE_DELAY=-1", "sa", "");
@@ -15,6 +18,7 @@ public final class ServeApp {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE messages (id INT PRIMARY KEY, chat INT, content VARCHAR(200))");
                 s.execute("CREATE TABLE notices (id INT PRIMARY KEY, title VARCHAR(200), at TIMESTAMP)");
+                s.execute("CREATE TABLE notifications (id INT PRIMARY KEY, user_id INT, message VARCHAR(200))");
             }
             System.out.println("ready");
             int id = 1;
@@ -36,6 +40,17 @@ public final class ServeApp {
                     c.commit();
                     id++;
                     System.out.println("written");
+                } else if (line.startsWith("notify ")) {
+                    int user = Integer.parseInt(line.substring("notify ".length()).trim());
+                    c.setAutoCommit(true);
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO notifications (id, user_id, message) VALUES (?, ?, ?)")) {
+                        ps.setInt(1, id);
+                        ps.setInt(2, user);
+                        ps.setString(3, "for user " + user);
+                        ps.executeUpdate();
+                    }
+                    id++;
+                    System.out.println("notified " + user);
                 }
             }
         }

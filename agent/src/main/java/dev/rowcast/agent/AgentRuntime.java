@@ -18,6 +18,7 @@ import dev.rowcast.agent.route.Router;
 import dev.rowcast.bootstrap.Bridge;
 import dev.rowcast.bootstrap.Sink;
 import dev.rowcast.config.RowcastConfig;
+import dev.rowcast.server.realtime.RealtimeOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
@@ -44,17 +45,17 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     private final JdbcCapture jdbc;
     private volatile boolean enabled = true;
 
-    private AgentRuntime(RowcastConfig config) {
+    private AgentRuntime(RowcastConfig config, RealtimeOptions realtime) {
         this.config = config;
-        this.server = new ServerOutlet(config.server());
+        this.server = new ServerOutlet(config.server(), realtime);
         this.outlets.add(server);
         this.pipeline = new Pipeline(this::route, metrics);
         this.hibernate = new HibernateHook(config, pipeline, metrics, this::enabled);
         this.jdbc = new JdbcCapture(config, pipeline, metrics, this::enabled);
     }
 
-    static void start(RowcastConfig config, Instrumentation inst) throws Exception {
-        AgentRuntime runtime = new AgentRuntime(config);
+    static void start(RowcastConfig config, RealtimeOptions realtime, Instrumentation inst) throws Exception {
+        AgentRuntime runtime = new AgentRuntime(config, realtime);
         String captureLog = System.getProperty("rowcast.debug.captureLog");
         if (captureLog != null && !captureLog.isBlank()) {
             runtime.outlets.add(new CaptureLogOutlet(Path.of(captureLog)));

@@ -1,9 +1,11 @@
 package dev.rowcast.agent;
 
+import dev.rowcast.agent.outlet.RealtimeSettings;
 import dev.rowcast.config.ConfigException;
 import dev.rowcast.config.ConfigLoader;
 import dev.rowcast.config.ConfigLocator;
 import dev.rowcast.config.RowcastConfig;
+import dev.rowcast.server.realtime.RealtimeOptions;
 import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -51,15 +53,24 @@ public final class RowcastAgent {
                 AgentLog.info(location.get() + ": enabled: false; nothing is captured or served");
                 return;
             }
+            RealtimeOptions realtime;
+            try {
+                realtime = RealtimeSettings.from(config);
+            } catch (IllegalArgumentException e) {
+                throw new UnusableSetting(location.get() + ": " + e.getMessage(), e);
+            }
             BootstrapInjector.inject(inst, agentJar());
             // the agent's own (relocated) Byte Buddy: no sun.misc.Unsafe, which JDK 24+ warns about on the app's stderr
             if (System.getProperty(BYTE_BUDDY_SAFE) == null) {
                 System.setProperty(BYTE_BUDDY_SAFE, "true");
             }
-            AgentRuntime.start(config, inst);
+            AgentRuntime.start(config, realtime, inst);
             started = true;
             AgentLog.info("capturing " + config.collections().size() + " collection(s) from " + location.get()
                     + " in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms" + (premain ? "" : " (attached to a running JVM)"));
+        } catch (UnusableSetting e) {
+            // a short secret, an unreadable key: serving without the auth the file asks for is worse than not serving
+            fail(e.getMessage() + "; Rowcast stays inert and the app runs on", e, failFast);
         } catch (ConfigException e) {
             fail("config error, Rowcast stays inert and the app runs on:\n" + e.getMessage(), e, failFast);
         } catch (Throwable t) {
@@ -74,6 +85,13 @@ public final class RowcastAgent {
             throw new IllegalStateException("[rowcast] " + cause.getMessage(), cause);
         }
         AgentLog.error(message);
+    }
+
+    /** A setting the schema accepts but the server cannot use (e.g. an HS256 secret shorter than 256 bits). */
+    private static final class UnusableSetting extends RuntimeException {
+        UnusableSetting(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private static Path agentJar() throws URISyntaxException {

@@ -3,38 +3,47 @@ package dev.rowcast.agent.outlet;
 import dev.rowcast.agent.AgentLog;
 import dev.rowcast.agent.route.Delivery;
 import dev.rowcast.config.ServerConfig;
-import dev.rowcast.server.ServerOptions;
 import dev.rowcast.server.SocketIoServer;
-import dev.rowcast.server.engine.Cors;
-import dev.rowcast.server.engine.EngineOptions;
+import dev.rowcast.server.realtime.RealtimeOptions;
+import dev.rowcast.server.realtime.RealtimeServer;
 import java.util.HashSet;
 import java.util.Set;
 
-/** The embedded Socket.IO server (the server module), configured from {@code server:} of rowcast.yml. */
+/**
+ * The embedded realtime server (the server module's {@link RealtimeServer}: identify, join/leave,
+ * relay, presence, token auth), configured from {@code server:}, {@code auth:} and {@code relay:}
+ * of rowcast.yml by {@link RealtimeSettings}.
+ */
 public final class ServerOutlet implements Outlet {
 
     /** Netty names no thread group; its threads join their creator's, so all the server's land here. */
     static final ThreadGroup THREADS = new ThreadGroup("rowcast");
 
     private final ServerConfig config;
-    private volatile SocketIoServer server;
+    private final RealtimeOptions options;
+    private volatile RealtimeServer server;
 
-    public ServerOutlet(ServerConfig config) {
+    /** @param options already validated (see {@link RealtimeSettings#from}), so only binding can fail here */
+    public ServerOutlet(ServerConfig config, RealtimeOptions options) {
         this.config = config;
+        this.options = options;
     }
 
-    /** Binds the port; a port in use is one log line and an app that runs on without realtime. */
+    /**
+     * Binds the port; a port in use is one log line and an app that runs on without realtime. A
+     * stopped server cannot start again, so each start makes a new one.
+     */
     public synchronized boolean start() {
         if (server != null) {
             return true;
         }
         Throwable[] failure = new Throwable[1];
-        SocketIoServer[] started = new SocketIoServer[1];
+        RealtimeServer[] started = new RealtimeServer[1];
         int[] port = new int[1];
         Thread starter = new Thread(THREADS, () -> {
-            SocketIoServer candidate = null;
+            RealtimeServer candidate = null;
             try {
-                candidate = new SocketIoServer(options(config));
+                candidate = new RealtimeServer(options);
                 port[0] = candidate.start();
                 started[0] = candidate;
             } catch (Throwable t) {
@@ -57,28 +66,15 @@ public final class ServerOutlet implements Outlet {
             return false;
         }
         server = started[0];
-        AgentLog.info("Socket.IO server listening on " + config.host() + ":" + port[0] + config.path());
+        AgentLog.info("Socket.IO server listening on " + config.host() + ":" + port[0] + config.path()
+                + (options.auth().required() ? " (token required)" : options.auth().hasKey() ? " (token verified when sent)" : ""));
         AppExitWatch.start(this);
         return true;
     }
 
-    static ServerOptions options(ServerConfig config) {
-        Cors cors = config.cors().anyOrigin() ? Cors.anyOrigin() : Cors.origins(config.cors().origins());
-        cors = cors.withMethods(config.cors().methods()).withCredentials(config.cors().credentials());
-        EngineOptions engine = EngineOptions.builder()
-                .host(config.host())
-                .port(config.port())
-                .pingInterval(config.pingInterval())
-                .pingTimeout(config.pingTimeout())
-                .maxPayload((int) Math.min(Integer.MAX_VALUE, config.maxPayload()))
-                .cors(cors)
-                .build();
-        return ServerOptions.builder().path(config.path()).engine(engine).build();
-    }
-
     @Override
     public void deliver(Delivery delivery) {
-        SocketIoServer s = server;
+        RealtimeServer s = server;
         if (s == null || !delivery.deliverable()) {
             return;
         }
@@ -90,18 +86,19 @@ public final class ServerOutlet implements Outlet {
     }
 
     public long connections() {
-        SocketIoServer s = server;
-        return s == null ? 0 : s.sockets().adapter().sockets(Set.of()).size();
+        RealtimeServer s = server;
+        return s == null ? 0 : s.socketIo().sockets().adapter().sockets(Set.of()).size();
     }
 
     /** Rooms with at least one socket, not counting each socket's own id room. */
     public int rooms() {
-        SocketIoServer s = server;
+        RealtimeServer s = server;
         if (s == null) {
             return 0;
         }
-        Set<String> rooms = new HashSet<>(s.sockets().adapter().rooms());
-        rooms.removeAll(s.sockets().adapter().sockets(Set.of()));
+        SocketIoServer io = s.socketIo();
+        Set<String> rooms = new HashSet<>(io.sockets().adapter().rooms());
+        rooms.removeAll(io.sockets().adapter().sockets(Set.of()));
         return rooms.size();
     }
 
@@ -111,7 +108,7 @@ public final class ServerOutlet implements Outlet {
 
     @Override
     public synchronized void close() {
-        SocketIoServer s = server;
+        RealtimeServer s = server;
         server = null;
         if (s != null) {
             s.stop();

@@ -70,6 +70,39 @@ class AgentStartupIT {
     }
 
     @Test
+    void shortSecretIsOneClearLineAndTheAppRunsOn() throws Exception {
+        Path config = Files.writeString(dir.resolve("short-secret.yml"),
+                "server: { host: 127.0.0.1, port: 0 }\nauth: { required: true, token: { secret: too-short } }\n");
+        ChildJvm.Result result = run("config=" + config);
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.output()).contains("hello from the app").contains("[rowcast] config error")
+                .contains(config + ":2:").contains("auth.token.secret").doesNotContain("too-short");
+        assertThat(rowcastLines(result.output())).isEqualTo(1);
+    }
+
+    @Test
+    void unreadablePublicKeyIsOneClearLineAndTheAppRunsOn() throws Exception {
+        Path config = Files.writeString(dir.resolve("missing-key.yml"), "server: { host: 127.0.0.1, port: 0 }\n"
+                + "auth: { required: true, token: { publicKey: " + dir.resolve("no-such-key.pem") + " } }\n");
+        ChildJvm.Result result = run("config=" + config);
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.output()).contains("hello from the app")
+                .contains("[rowcast] " + config + ": auth.token.publicKey: cannot read the PEM file")
+                .contains("Rowcast stays inert and the app runs on")
+                .doesNotContain("Socket.IO server listening");
+        assertThat(rowcastLines(result.output())).isEqualTo(1);
+    }
+
+    @Test
+    void failFastStopsTheAppOnAnUnreadablePublicKey() throws Exception {
+        Path config = Files.writeString(dir.resolve("missing-key-fail-fast.yml"),
+                "auth: { token: { publicKey: " + dir.resolve("no-such-key.pem") + " } }\n");
+        ChildJvm.Result result = run("config=" + config, "-Drowcast.failFast=true");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).doesNotContain("hello from the app").contains("auth.token.publicKey: cannot read the PEM file");
+    }
+
+    @Test
     void disabledConfigCapturesNothing() throws Exception {
         Path config = Files.writeString(dir.resolve("disabled.yml"), "enabled: false\ncollections:\n  a: { table: a }\n");
         ChildJvm.Result result = run("config=" + config);

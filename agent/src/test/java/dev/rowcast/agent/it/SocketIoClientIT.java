@@ -11,15 +11,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * End to end: a JDBC app with the built agent, and the official socket.io-client (Node) connected
- * to the agent's server. A committed row reaches the client; a row for a room it is not in does not.
+ * to the agent's server. A committed row reaches the client; a row for a room it is not in does not;
+ * with {@code auth.required} only a valid token connects, and it joins only the rooms it may.
  */
 class SocketIoClientIT {
 
@@ -91,5 +98,69 @@ class SocketIoClientIT {
         stdin.flush();
         assertThat(app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(app.exitValue()).isZero();
+    }
+
+    private static final String SECRET = "an-it-secret-that-is-long-enough-for-hs256";
+
+    private static String token(String secret, String subject) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
+                .subject(subject).expirationTime(new Date(System.currentTimeMillis() + 600_000)).build());
+        jwt.sign(new MACSigner(secret));
+        return jwt.serialize();
+    }
+
+    private List<String> client(int port, String token, String... rooms) throws Exception {
+        List<String> out = new CopyOnWriteArrayList<>();
+        Path node = Path.of(System.getProperty("rowcast.nodeDir", "src/test/node"));
+        List<String> command = new java.util.ArrayList<>(List.of("node", node.resolve("receive.mjs").toAbsolutePath().toString(),
+                "http://127.0.0.1:" + port, "30000", token));
+        command.addAll(List.of(rooms));
+        start(command, node, out);
+        return out;
+    }
+
+    @Test
+    void withRequiredAuthATokenHolderGetsItsUserRoomOnlyAndABadTokenIsRefused() throws Exception {
+        String classpath = TestApps.compile("serve", System.getProperty("rowcast.h2Jar"), "h2", UnaryOperator.identity());
+        int port = freePort();
+        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path config = Files.writeString(dir.resolve("rowcast.yml"), """
+                server: { host: 127.0.0.1, port: %d }
+                auth:
+                  required: true
+                  token: { secret: %s }
+                  rooms: ["user:{sub}"]
+                collections:
+                  notifications: { table: notifications, room: "user:{user_id}" }
+                """.formatted(port, SECRET));
+        List<String> appOut = new CopyOnWriteArrayList<>();
+        Process app = start(List.of(Path.of(ChildJvm.javaHome(), "bin", "java").toString(),
+                "-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=config=" + config,
+                "-cp", classpath, "app.ServeApp"), dir, appOut);
+        await().atMost(Duration.ofSeconds(60)).until(() -> appOut.stream().anyMatch(l -> l.contains("Socket.IO server listening"))
+                && appOut.contains("ready"));
+
+        List<String> user1 = client(port, token(SECRET, "1"), "user:1", "user:2");
+        List<String> forged = client(port, token("a-different-secret-of-the-same-good-length", "1"), "user:1");
+        List<String> anonymous = client(port, "-", "user:1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> user1.contains("{\"ready\":true}")
+                && !forged.isEmpty() && !anonymous.isEmpty());
+        assertThat(user1).contains("{\"join\":\"user:1\",\"ack\":{\"ok\":true}}");
+        assertThat(user1).anyMatch(l -> l.startsWith("{\"join\":\"user:2\",\"ack\":{\"ok\":false"));
+        assertThat(forged).containsExactly("{\"connect_error\":\"Invalid token\"}");
+        assertThat(anonymous).containsExactly("{\"connect_error\":\"Missing token\"}");
+
+        Writer stdin = new java.io.OutputStreamWriter(app.getOutputStream(), StandardCharsets.UTF_8);
+        stdin.write("notify 2\nnotify 1\n");
+        stdin.flush();
+        await().atMost(Duration.ofSeconds(30)).until(() -> user1.stream().anyMatch(l -> l.contains("realtime:notifications")));
+        // user 2's row was committed first, so had it been sent to user 1 it would have arrived first
+        List<String> events = user1.stream().filter(l -> l.startsWith("{\"event\"")).toList();
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0)).startsWith("{\"event\":\"realtime:notifications\",\"args\":[{\"operation\":\"create\","
+                + "\"collection\":\"notifications\",\"data\":{\"id\":2,\"user_id\":1,\"message\":\"for user 1\"}");
+        stdin.write("exit\n");
+        stdin.flush();
+        assertThat(app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     }
 }

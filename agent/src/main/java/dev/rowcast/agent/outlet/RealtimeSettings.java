@@ -1,0 +1,75 @@
+package dev.rowcast.agent.outlet;
+
+import dev.rowcast.config.AuthConfig;
+import dev.rowcast.config.RoomPattern;
+import dev.rowcast.config.RowcastConfig;
+import dev.rowcast.config.ServerConfig;
+import dev.rowcast.server.ServerOptions;
+import dev.rowcast.server.auth.AuthOptions;
+import dev.rowcast.server.auth.TokenVerifier;
+import dev.rowcast.server.engine.Cors;
+import dev.rowcast.server.engine.EngineOptions;
+import dev.rowcast.server.realtime.RealtimeOptions;
+
+/** Maps {@code server:}, {@code auth:} and {@code relay:} of rowcast.yml onto the realtime server's options. */
+public final class RealtimeSettings {
+
+    private RealtimeSettings() {}
+
+    /**
+     * Builds and checks the options, key material included, so that a bad key is reported while
+     * the agent starts rather than when the first client connects.
+     *
+     * @throws IllegalArgumentException naming the rowcast.yml key and the fix
+     */
+    public static RealtimeOptions from(RowcastConfig config) {
+        AuthOptions auth = auth(config.auth());
+        if (auth.publicKey().isPresent() || auth.jwks().isPresent()) {
+            // reads and checks the PEM key or the JWKS address (fetches nothing); a secret was checked above
+            TokenVerifier.create(auth);
+        }
+        return RealtimeOptions.builder()
+                .server(server(config.server()))
+                .auth(auth)
+                .relay(config.relay().enabled(), config.relay().requireMembership())
+                .build();
+    }
+
+    static ServerOptions server(ServerConfig config) {
+        Cors cors = config.cors().anyOrigin() ? Cors.anyOrigin() : Cors.origins(config.cors().origins());
+        cors = cors.withMethods(config.cors().methods()).withCredentials(config.cors().credentials());
+        EngineOptions engine = EngineOptions.builder()
+                .host(config.host())
+                .port(config.port())
+                .pingInterval(config.pingInterval())
+                .pingTimeout(config.pingTimeout())
+                .maxPayload((int) Math.min(Integer.MAX_VALUE, config.maxPayload()))
+                .cors(cors)
+                .build();
+        return ServerOptions.builder()
+                .path(config.path())
+                .engine(engine)
+                .recovery(config.recovery().enabled() ? config.recovery().maxDisconnection() : null)
+                .build();
+    }
+
+    static AuthOptions auth(AuthConfig config) {
+        AuthConfig.Token token = config.token();
+        if (token.audience().size() > 1) {
+            // the server checks one audience; accepting only the first would refuse valid tokens silently
+            throw new IllegalArgumentException("auth.token.audience lists " + token.audience().size() + " audiences "
+                    + token.audience() + ", but this version checks exactly one: keep the one your tokens carry");
+        }
+        return AuthOptions.builder()
+                .required(config.required())
+                .secret(token.secret().orElse(null))
+                .publicKey(token.publicKey().orElse(null))
+                .jwks(token.jwks().orElse(null))
+                .issuer(token.issuer().orElse(null))
+                .audience(token.audience().isEmpty() ? null : token.audience().get(0))
+                .clockSkew(token.clockSkew())
+                .userClaim(token.userClaim())
+                .rooms(config.rooms().map(patterns -> patterns.stream().map(RoomPattern::source).toList()).orElse(null))
+                .build();
+    }
+}

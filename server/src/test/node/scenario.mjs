@@ -135,6 +135,54 @@ const scenarios = {
     return result;
   },
 
+  // arg: how many numbered events the server streams to room "stream". The transport is cut
+  // mid-stream; every number must arrive once, in order, the missed ones through recovery.
+  async recoveryStream() {
+    const socket = connect("", { transports: ["websocket"], reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 100, randomizationFactor: 0 });
+    await once(socket, "connect");
+    const firstId = socket.id;
+    const received = [];
+    let cutAfter = null;
+    let reconnects = 0;
+    socket.on("n", (n) => {
+      received.push(n);
+      if (received.length === 50) {
+        cutAfter = n;
+        socket.once("connect", () => reconnects++);
+        // after this handler, so the client has taken this event's offset as its last one
+        setImmediate(() => socket.io.engine.close());
+      }
+    });
+    const ended = once(socket, "stream-end");
+    await ack(socket, "join-room", "stream");
+    await ack(socket, "start-stream", Number(arg));
+    const [total] = await ended;
+    const result = { recovered: socket.recovered, reconnects, sameId: socket.id === firstId, cutAfter, total, received };
+    socket.disconnect();
+    return result;
+  },
+
+  // arg: how long (ms) the client stays away on its second cut; the first cut is short (100 ms).
+  async recoveryExpired() {
+    const socket = connect("", { transports: ["websocket"], reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 100, randomizationFactor: 0 });
+    await once(socket, "auth"); // an event with an offset: the client has a pid and an offset to come back with
+    const firstId = socket.id;
+    let reconnected = once(socket, "connect");
+    socket.io.engine.close();
+    await reconnected;
+    const shortCut = { recovered: socket.recovered, sameId: socket.id === firstId };
+    const away = Number(arg);
+    socket.io.reconnectionDelay(away);
+    socket.io.reconnectionDelayMax(away);
+    reconnected = once(socket, "connect");
+    const cutAt = Date.now();
+    socket.io.engine.close();
+    await reconnected;
+    const result = { shortCut, recovered: socket.recovered, sameId: socket.id === firstId, awayMs: Date.now() - cutAt };
+    socket.disconnect();
+    return result;
+  },
+
   async serverDisconnect() {
     const socket = connect("", { reconnection: true, reconnectionDelay: 50 });
     await once(socket, "connect");

@@ -32,8 +32,16 @@ public final class BroadcastOperator {
     public int emit(String event, Object... args) {
         Socket.checkEventName(event);
         com.fasterxml.jackson.databind.node.ArrayNode data = Socket.eventArray(event, args);
-        if (namespace.recovery() != null) data = namespace.recovery().record(data, rooms, exceptRooms);
-        return namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), rooms, exceptRooms);
+        Recovery recovery = namespace.recovery();
+        if (recovery == null) return namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), rooms, exceptRooms);
+        java.util.concurrent.locks.Lock emitting = recovery.emitting();
+        emitting.lock();
+        try {
+            data = recovery.record(data, rooms, exceptRooms);
+            return namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), rooms, exceptRooms);
+        } finally {
+            emitting.unlock();
+        }
     }
 
     /** The ids of the sockets an emit would reach now. */

@@ -151,13 +151,19 @@ final class Client {
         SocketHandshake handshake = new SocketHandshake(authPayload, engine.handshake());
         Recovery recovery = namespace.recovery();
         if (recovery != null && authPayload.path("pid").isTextual() && authPayload.path("offset").isTextual()) {
-            Recovery.Restored restored = recovery.restore(authPayload.get("pid").asText(), authPayload.get("offset").asText());
-            if (restored != null) {
-                // as the reference with skipMiddlewares: the client proved itself when it first connected
-                Socket socket = new Socket(restored.session().sid(), namespace, this, handshake);
-                socket.restoreFrom(restored.session());
-                admit(socket, restored.session().rooms(), restored.missed());
-                return;
+            var restoring = recovery.restoring();
+            restoring.lock();
+            try {
+                Recovery.Restored restored = recovery.restore(authPayload.get("pid").asText(), authPayload.get("offset").asText());
+                if (restored != null) {
+                    // as the reference with skipMiddlewares: the client proved itself when it first connected
+                    Socket socket = new Socket(restored.session().sid(), namespace, this, handshake);
+                    socket.restoreFrom(restored.session());
+                    admit(socket, restored.session().rooms(), restored.missed(), restoring::unlock);
+                    return;
+                }
+            } finally {
+                if (restoring.isHeldByCurrentThread()) restoring.unlock();
             }
         }
         Socket socket = new Socket(server.newSocketId(), namespace, this, handshake);
@@ -168,7 +174,7 @@ final class Client {
 
             @Override
             public void proceed() {
-                if (done.compareAndSet(false, true)) runOnExecutor(() -> admit(socket, Set.of(), List.of()));
+                if (done.compareAndSet(false, true)) runOnExecutor(() -> admit(socket, Set.of(), List.of(), () -> { }));
             }
 
             @Override
@@ -182,8 +188,12 @@ final class Client {
         });
     }
 
-    /** Joins the socket to its namespace; a recovered one gets its rooms back and its missed events first. */
-    private void admit(Socket socket, Set<String> rooms, List<com.fasterxml.jackson.databind.node.ArrayNode> missed) {
+    /**
+     * Joins the socket to its namespace; a recovered one gets its rooms back and its missed events first,
+     * then {@code missedSent} runs (it releases the recovery lock before any handler runs).
+     */
+    private void admit(Socket socket, Set<String> rooms, List<com.fasterxml.jackson.databind.node.ArrayNode> missed,
+            Runnable missedSent) {
         String nsp = socket.namespace().name();
         doneConnecting(nsp);
         if (closed) {
@@ -198,6 +208,7 @@ final class Client {
         for (com.fasterxml.jackson.databind.node.ArrayNode event : missed) {
             socket.sendPacket(new Packet(PacketType.EVENT, nsp, null, event));
         }
+        missedSent.run();
         ObjectNode reply = PacketJson.NODES.objectNode().put("sid", socket.id());
         if (socket.pid() != null) reply.put("pid", socket.pid());
         socket.sendPacket(new Packet(PacketType.CONNECT, nsp, null, reply));

@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Connection state recovery of one namespace (Socket.IO 4.6+): every plain event gets an offset
@@ -38,6 +40,11 @@ final class Recovery {
     private int retainedPackets;
     private long retainedBytes;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /**
+     * Shared from recording an event until it is handed to its sockets, exclusive while a recovered
+     * socket takes its missed events and joins its rooms: so no event is lost, doubled or overtaken.
+     */
+    private final ReentrantReadWriteLock handover = new ReentrantReadWriteLock();
 
     record Entry(String offset, long emittedAt, ArrayNode data, Set<String> rooms, Set<String> except, long bytes) {
     }
@@ -73,6 +80,16 @@ final class Recovery {
             dropExpiredEntries(now);
         }
         return data;
+    }
+
+    /** Held by an emit from {@link #record} until the event is handed to the sockets. */
+    Lock emitting() {
+        return handover.readLock();
+    }
+
+    /** Held by a recovering socket from {@link #restore} until it is in its rooms and has its missed events. */
+    ReentrantReadWriteLock.WriteLock restoring() {
+        return handover.writeLock();
     }
 
     /** How many events are kept now. */

@@ -7,7 +7,16 @@ import dev.rowcast.server.ServerOptions;
 import dev.rowcast.server.SocketIoServer;
 import dev.rowcast.server.testing.FailOnNettyLeak;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +27,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ConnectionStateRecoveryInteropTest {
     private static SocketIoServer io;
     private static String url;
+    private static final ScheduledExecutorService streamer = Executors.newSingleThreadScheduledExecutor();
+    /** Events of the stream emitted while no socket was in its room, i.e. while the transport was cut. */
+    private static final AtomicInteger emittedWhileNobodyListened = new AtomicInteger();
 
     @BeforeAll
     static void start() {
@@ -28,6 +40,10 @@ class ConnectionStateRecoveryInteropTest {
                 socket.join(args.get(0).asText());
                 ack.send();
             });
+            socket.on("start-stream", (args, ack) -> {
+                startStream(args.get(0).asInt());
+                ack.send();
+            });
             socket.on("emit-when-gone", (args, ack) -> {
                 socket.onDisconnect(reason -> io.to("room1").emit("missed", reason));
                 ack.send();
@@ -36,8 +52,25 @@ class ConnectionStateRecoveryInteropTest {
         url = "http://127.0.0.1:" + io.start();
     }
 
+    /** Emits 0..count-1 to room "stream", one every 5 ms from a thread of its own, then "stream-end". */
+    private static void startStream(int count) {
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+        task.set(streamer.scheduleAtFixedRate(() -> {
+            int n = next.getAndIncrement();
+            if (n < count) {
+                if (io.to("stream").socketIds().isEmpty()) emittedWhileNobodyListened.incrementAndGet();
+                io.to("stream").emit("n", n);
+            } else if (n == count) {
+                io.to("stream").emit("stream-end", count);
+                task.get().cancel(false);
+            }
+        }, 0, 5, TimeUnit.MILLISECONDS));
+    }
+
     @AfterAll
     static void stop() {
+        streamer.shutdownNow();
         if (io != null) io.stop();
     }
 
@@ -48,5 +81,40 @@ class ConnectionStateRecoveryInteropTest {
         assertThat(result.get("recovered").asBoolean()).isTrue();
         assertThat(result.get("sameId").asBoolean()).isTrue();
         assertThat(result.get("reason").asText()).isEqualTo("transport close");
+    }
+
+    @Test
+    void everyEventEmittedWhileTheTransportWasCutArrivesOnceInOrder() throws Exception {
+        int count = 400;
+        emittedWhileNobodyListened.set(0);
+        JsonNode result = NodeClient.run(url, "recoveryStream", String.valueOf(count), Map.of());
+        assertThat(result.get("recovered").asBoolean()).isTrue();
+        assertThat(result.get("reconnects").asInt()).isEqualTo(1);
+        assertThat(result.get("sameId").asBoolean()).isTrue();
+        assertThat(result.get("total").asInt()).isEqualTo(count);
+        // the cut fell mid-stream: some events were emitted while nobody was in the room
+        assertThat(result.get("cutAfter").asInt()).isBetween(0, count - 2);
+        assertThat(emittedWhileNobodyListened.get()).isPositive();
+        List<Integer> received = new ArrayList<>();
+        result.get("received").forEach(n -> received.add(n.asInt()));
+        assertThat(received).containsExactlyElementsOf(IntStream.range(0, count).boxed().toList());
+    }
+
+    @Test
+    void beyondMaxDisconnectionTheClientGetsACleanNewSession() throws Exception {
+        SocketIoServer shortWindow = new SocketIoServer(ServerOptions.builder().recovery(Duration.ofSeconds(1)).build());
+        try {
+            shortWindow.onConnection(socket -> socket.emit("auth", socket.handshake().auth()));
+            String shortUrl = "http://127.0.0.1:" + shortWindow.start();
+            JsonNode result = NodeClient.run(shortUrl, "recoveryExpired", "1500", Map.of());
+            // control: within the window the same client does come back as itself
+            assertThat(result.get("shortCut").get("recovered").asBoolean()).isTrue();
+            assertThat(result.get("shortCut").get("sameId").asBoolean()).isTrue();
+            assertThat(result.get("awayMs").asLong()).isGreaterThan(1000);
+            assertThat(result.get("recovered").asBoolean()).isFalse();
+            assertThat(result.get("sameId").asBoolean()).isFalse();
+        } finally {
+            shortWindow.stop();
+        }
     }
 }

@@ -110,7 +110,11 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
         List<Outlet> closing = new ArrayList<>(outlets);
         outlets.clear();
         for (Outlet outlet : closing) {
-            outlet.close();
+            if (outlet instanceof ServerOutlet serverOutlet) {
+                serverOutlet.closeAtExit();
+            } else {
+                outlet.close();
+            }
         }
     }
 

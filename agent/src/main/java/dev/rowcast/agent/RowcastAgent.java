@@ -1,5 +1,6 @@
 package dev.rowcast.agent;
 
+import dev.rowcast.agent.instrument.Instrumentations;
 import dev.rowcast.agent.outlet.RealtimeSettings;
 import dev.rowcast.config.ConfigException;
 import dev.rowcast.config.ConfigLoader;
@@ -10,6 +11,7 @@ import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
  * The agent's entry point ({@code Premain-Class} and {@code Agent-Class}). Finds and reads the
@@ -48,6 +50,12 @@ public final class RowcastAgent {
                 AgentLog.info("no rowcast.yml found (looked at " + ConfigLocator.SEARCHED + "); Rowcast stays inert");
                 return;
             }
+            // before any Byte Buddy class loads (warmUp does): the agent's own (relocated) Byte Buddy
+            // then uses no sun.misc.Unsafe, which JDK 24+ warns about on the app's stderr
+            if (System.getProperty(BYTE_BUDDY_SAFE) == null) {
+                System.setProperty(BYTE_BUDDY_SAFE, "true");
+            }
+            warmUp();
             RowcastConfig config = ConfigLoader.load(location.get());
             if (!config.enabled()) {
                 AgentLog.info(location.get() + ": enabled: false; nothing is captured or served");
@@ -60,10 +68,6 @@ public final class RowcastAgent {
                 throw new UnusableSetting(location.get() + ": " + e.getMessage(), e);
             }
             BootstrapInjector.inject(inst, agentJar());
-            // the agent's own (relocated) Byte Buddy: no sun.misc.Unsafe, which JDK 24+ warns about on the app's stderr
-            if (System.getProperty(BYTE_BUDDY_SAFE) == null) {
-                System.setProperty(BYTE_BUDDY_SAFE, "true");
-            }
             AgentRuntime.start(config, realtime, inst);
             started = true;
             AgentLog.info("capturing " + config.collections().size() + " collection(s) from " + location.get()
@@ -76,6 +80,35 @@ public final class RowcastAgent {
         } catch (Throwable t) {
             fail("could not start (" + t + "); Rowcast stays inert and the app runs on", t, failFast);
         }
+    }
+
+    /** The config-schema class that compiles the JSON Schema once, in its static initialiser. */
+    private static final String SCHEMA_CHECK = "dev.rowcast.config.SchemaCheck";
+
+    /**
+     * Start-up is mostly class loading: compiling the JSON Schema and loading Byte Buddy run on
+     * spare threads while this one parses the YAML. Both are only a head start: a fault in either
+     * is met and reported again on this thread.
+     */
+    private static void warmUp() {
+        ClassLoader loader = RowcastAgent.class.getClassLoader();
+        daemon("rowcast-warm-up-schema", () -> Class.forName(SCHEMA_CHECK, true, loader));
+        daemon("rowcast-warm-up-instrument", () -> {
+            Instrumentations.warmUp();
+            return null;
+        });
+    }
+
+    private static void daemon(String name, Callable<?> work) {
+        Thread thread = new Thread(() -> {
+            try {
+                work.call();
+            } catch (Throwable ignored) {
+                // see warmUp(): the premain thread does the same work and reports its faults
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static void fail(String message, Throwable cause, boolean failFast) {

@@ -18,6 +18,18 @@ public final class Instrumentations {
     private Instrumentations() {}
 
     public static ResettableClassFileTransformer install(Instrumentation inst, boolean jdbc) {
+        return builder(jdbc).installOn(inst);
+    }
+
+    /**
+     * Builds (and drops) the full builder so Byte Buddy's classes load on a spare core while the
+     * config is read; touches no bridge class, which must first reach the boot class path.
+     */
+    public static void warmUp() {
+        builder(true);
+    }
+
+    private static AgentBuilder builder(boolean jdbc) {
         ClassFileLocator agentClasses = ClassFileLocator.ForClassLoader.of(Instrumentations.class.getClassLoader());
         AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
@@ -39,7 +51,7 @@ public final class Instrumentations {
         if (jdbc) {
             builder = JdbcInstrumentation.apply(builder);
         }
-        return builder.installOn(inst);
+        return builder;
     }
 
     /** A class the agent could not instrument is one log line; the class loads unchanged. */

@@ -53,6 +53,8 @@ public final class ServerOutlet implements Outlet {
                 }
             }
         }, "rowcast-server-start");
+        // a daemon: an app that ends while the server is still starting exits at once, as without the agent
+        starter.setDaemon(true);
         starter.start();
         try {
             starter.join();
@@ -104,6 +106,18 @@ public final class ServerOutlet implements Outlet {
 
     public boolean running() {
         return server != null;
+    }
+
+    /**
+     * For the shutdown hook: never waits for a start still under way (the JVM halts after the
+     * hooks anyway), so an app that ends early does not wait for Netty to come up.
+     */
+    public void closeAtExit() {
+        RealtimeServer s = server;
+        server = null;
+        if (s != null) {
+            s.stop();
+        }
     }
 
     @Override

@@ -13,6 +13,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.rowcast.bootstrap.Bridge;
+import dev.rowcast.bootstrap.KeyBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -32,11 +33,17 @@ public final class JdbcInstrumentation {
         ClassLoader agent = JdbcInstrumentation.class.getClassLoader();
         String self = JdbcInstrumentation.class.getName();
         ElementMatcher.Junction<MethodDescription> concrete = isPublic().and(not(isAbstract()));
+        // prepareStatement(sql, RETURN_GENERATED_KEYS | int[] columnIndexes | String[] columnNames)
+        ElementMatcher.Junction<MethodDescription> prepareWithKeys = named("prepareStatement").and(
+                takesArguments(String.class, int.class).or(takesArguments(String.class, int[].class))
+                        .or(takesArguments(String.class, String[].class)));
         return builder
                 .type(not(isInterface()).and(hasSuperType(named("java.sql.Connection"))))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(agent)
-                        .advice(concrete.and(namedOneOf("prepareStatement", "prepareCall")).and(takesArgument(0, String.class)),
+                        .advice(concrete.and(namedOneOf("prepareStatement", "prepareCall")).and(takesArgument(0, String.class))
+                                        .and(not(prepareWithKeys)),
                                 self + "$PrepareAdvice")
+                        .advice(concrete.and(prepareWithKeys), self + "$PrepareWithKeysAdvice")
                         .advice(concrete.and(named("commit")).and(takesArguments(0)), self + "$CommitAdvice")
                         .advice(concrete.and(named("rollback")).and(takesArguments(0)), self + "$RollbackAdvice")
                         .advice(concrete.and(named("rollback")).and(takesArguments(1)), self + "$RollbackToSavepointAdvice")
@@ -46,8 +53,15 @@ public final class JdbcInstrumentation {
                         .advice(concrete.and(named("close")).and(takesArguments(0)), self + "$ConnectionCloseAdvice"))
                 .type(not(isInterface()).and(hasSuperType(named("java.sql.Statement"))))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(agent)
-                        .advice(concrete.and(namedOneOf("execute", "executeUpdate", "executeLargeUpdate")).and(takesArgument(0, String.class)),
+                        .advice(concrete.and(namedOneOf("execute", "executeUpdate", "executeLargeUpdate")).and(takesArguments(String.class)),
                                 self + "$ExecuteSqlAdvice")
+                        .advice(concrete.and(namedOneOf("execute", "executeUpdate", "executeLargeUpdate")).and(takesArguments(2))
+                                        .and(takesArgument(0, String.class)),
+                                self + "$ExecuteSqlWithKeysAdvice")
+                        .advice(concrete.and(named("executeQuery")).and(takesArguments(0)), self + "$ExecuteQueryAdvice")
+                        .advice(concrete.and(named("executeQuery")).and(takesArguments(String.class)), self + "$ExecuteQuerySqlAdvice")
+                        .advice(concrete.and(named("getGeneratedKeys")).and(takesArguments(0)), self + "$GeneratedKeysAdvice")
+                        .advice(concrete.and(named("getResultSet")).and(takesArguments(0)), self + "$GetResultSetAdvice")
                         .advice(concrete.and(namedOneOf("execute", "executeUpdate", "executeLargeUpdate")).and(takesArguments(0)),
                                 self + "$ExecutePreparedAdvice")
                         .advice(concrete.and(namedOneOf("executeBatch", "executeLargeBatch")).and(takesArguments(0)),
@@ -60,7 +74,12 @@ public final class JdbcInstrumentation {
                         .advice(concrete.and(nameStartsWith("set")).and(not(named("setNull"))).and(takesArgument(0, int.class))
                                         .and(takesArguments(2).or(takesArguments(3))).and(returns(void.class)),
                                 self + "$SetParameterAdvice")
-                        .advice(concrete.and(named("close")).and(takesArguments(0)), self + "$StatementCloseAdvice"));
+                        .advice(concrete.and(named("close")).and(takesArguments(0)), self + "$StatementCloseAdvice"))
+                // generated keys reach the app through a result set: see KeyBridge
+                .type(not(isInterface()).and(hasSuperType(named("java.sql.ResultSet"))))
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(agent)
+                        .advice(concrete.and(named("next")).and(takesArguments(0)), self + "$ResultSetNextAdvice")
+                        .advice(concrete.and(named("close")).and(takesArguments(0)), self + "$ResultSetCloseAdvice"));
     }
 
     public static final class PrepareAdvice {
@@ -71,6 +90,22 @@ public final class JdbcInstrumentation {
                                 @Advice.Return Object statement, @Advice.Thrown Throwable thrown) {
             if (thrown == null && statement != null) {
                 Bridge.statementPrepared(connection, statement, sql);
+            }
+        }
+    }
+
+    public static final class PrepareWithKeysAdvice {
+        private PrepareWithKeysAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object connection, @Advice.Argument(0) String sql,
+                                @Advice.Argument(value = 1, typing = Assigner.Typing.DYNAMIC) Object keys,
+                                @Advice.Return Object statement, @Advice.Thrown Throwable thrown) {
+            if (thrown == null && statement != null) {
+                Bridge.statementPrepared(connection, statement, sql);
+                if (KeyBridge.asksForKeys(keys)) {
+                    KeyBridge.keysRequested(statement);
+                }
             }
         }
     }
@@ -153,7 +188,88 @@ public final class JdbcInstrumentation {
         public static void exit(@Advice.This Object statement, @Advice.Argument(0) String sql,
                                 @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result,
                                 @Advice.Thrown Throwable thrown) {
-            Bridge.executed(statement, sql, false, result, thrown);
+            if (!KeyBridge.insideKeyedExecute(statement)) {
+                Bridge.executed(statement, sql, false, result, thrown);
+            }
+        }
+    }
+
+    /** execute(sql, keys): reported once per statement; a driver's own execute(sql) inside it is not. */
+    public static final class ExecuteSqlWithKeysAdvice {
+        private ExecuteSqlWithKeysAdvice() {}
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Object enter(@Advice.This Object statement) {
+            return KeyBridge.keyedExecuteEnter(statement);
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.Enter Object outer, @Advice.This Object statement, @Advice.Argument(0) String sql,
+                                @Advice.Argument(value = 1, typing = Assigner.Typing.DYNAMIC) Object keys,
+                                @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result,
+                                @Advice.Thrown Throwable thrown) {
+            KeyBridge.executedWithKeys(outer, statement, sql, keys, result, thrown);
+        }
+    }
+
+    public static final class ExecuteQueryAdvice {
+        private ExecuteQueryAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object statement, @Advice.Return Object resultSet,
+                                @Advice.Thrown Throwable thrown) {
+            KeyBridge.queried(statement, null, resultSet, thrown);
+        }
+    }
+
+    public static final class ExecuteQuerySqlAdvice {
+        private ExecuteQuerySqlAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object statement, @Advice.Argument(0) String sql,
+                                @Advice.Return Object resultSet, @Advice.Thrown Throwable thrown) {
+            KeyBridge.queried(statement, sql, resultSet, thrown);
+        }
+    }
+
+    public static final class GeneratedKeysAdvice {
+        private GeneratedKeysAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object statement, @Advice.Return Object resultSet) {
+            KeyBridge.resultSetReturned(statement, resultSet, true);
+        }
+    }
+
+    public static final class GetResultSetAdvice {
+        private GetResultSetAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object statement, @Advice.Return Object resultSet) {
+            KeyBridge.resultSetReturned(statement, resultSet, false);
+        }
+    }
+
+    /** Every result set of the app runs this: one volatile read unless a key set is watched. */
+    public static final class ResultSetNextAdvice {
+        private ResultSetNextAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object resultSet, @Advice.Return boolean hasRow, @Advice.Thrown Throwable thrown) {
+            if (KeyBridge.watching && thrown == null) {
+                KeyBridge.rowRead(resultSet, hasRow);
+            }
+        }
+    }
+
+    public static final class ResultSetCloseAdvice {
+        private ResultSetCloseAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object resultSet) {
+            if (KeyBridge.watching) {
+                KeyBridge.resultSetClosed(resultSet);
+            }
         }
     }
 

@@ -16,6 +16,9 @@ final class ConnectionState {
     Boolean autoCommit;
     private final List<PendingWrite> buffer = new ArrayList<>();
     private final Map<Object, Integer> marks = new IdentityHashMap<>();
+    /** Autocommitted writes waiting for the app to read their generated keys (see JdbcCapture#record). */
+    private List<PendingWrite> parked = List.of();
+    private long parkedAt;
 
     synchronized void add(PendingWrite write) {
         buffer.add(write);
@@ -32,22 +35,41 @@ final class ConnectionState {
         marks.put(savepoint, buffer.size());
     }
 
-    synchronized void rollbackTo(Object savepoint) {
+    /** Drops the writes after the savepoint; returns them. */
+    synchronized List<PendingWrite> rollbackTo(Object savepoint) {
         Integer at = marks.get(savepoint);
         if (at == null) {
-            return;
+            return List.of();
         }
-        buffer.subList(Math.min(at, buffer.size()), buffer.size()).clear();
+        List<PendingWrite> tail = buffer.subList(Math.min(at, buffer.size()), buffer.size());
+        List<PendingWrite> dropped = List.copyOf(tail);
+        tail.clear();
         // savepoints set after this one are gone with the rollback
         for (Iterator<Integer> it = marks.values().iterator(); it.hasNext(); ) {
             if (it.next() > at) {
                 it.remove();
             }
         }
+        return dropped;
     }
 
     synchronized void release(Object savepoint) {
         marks.remove(savepoint);
+    }
+
+    synchronized void park(List<PendingWrite> writes, long ts) {
+        parked = writes;
+        parkedAt = ts;
+    }
+
+    synchronized long parkedAt() {
+        return parkedAt;
+    }
+
+    synchronized List<PendingWrite> takeParked() {
+        List<PendingWrite> out = parked;
+        parked = List.of();
+        return out;
     }
 
     synchronized boolean isEmpty() {

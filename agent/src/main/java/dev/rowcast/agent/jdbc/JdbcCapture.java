@@ -6,17 +6,24 @@ import dev.rowcast.agent.capture.Metrics;
 import dev.rowcast.agent.capture.Pipeline;
 import dev.rowcast.config.RowcastConfig;
 import dev.rowcast.bootstrap.Bridge;
+import dev.rowcast.bootstrap.KeyBridge;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.Statement;
+import java.sql.Types;
 import java.sql.Wrapper;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Date;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.WeakHashMap;
@@ -26,9 +33,10 @@ import java.util.function.BooleanSupplier;
 /**
  * JDBC capture: the app-thread half records, per physical connection, which configured-table
  * writes succeeded (SQL + a copy of their parameters) and publishes them on commit; the
- * pipeline-thread half ({@link #rows}) parses the SQL and builds the rows.
+ * pipeline-thread half ({@link #rows}) parses the SQL and builds the rows. Keys the database
+ * generates are taken from the result sets the app itself reads (see {@link WatchedResultSets}).
  */
-public final class JdbcCapture {
+public final class JdbcCapture implements KeyBridge.Listener {
 
     private final RowcastConfig config;
     private final Pipeline pipeline;
@@ -39,6 +47,7 @@ public final class JdbcCapture {
     private final Map<Object, StatementState> statements = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Object, ConnectionState> connections = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Class<?>, Boolean> wrapperClasses = new ConcurrentHashMap<>();
+    private final WatchedResultSets watched = new WatchedResultSets();
 
     public JdbcCapture(RowcastConfig config, Pipeline pipeline, Metrics metrics, BooleanSupplier enabled) {
         this.config = config;
@@ -46,6 +55,7 @@ public final class JdbcCapture {
         this.metrics = metrics;
         this.enabled = enabled;
         this.filter = new SqlFilter(config);
+        KeyBridge.install(this);
     }
 
     // ---- app thread ----
@@ -111,12 +121,21 @@ public final class JdbcCapture {
             executedBatch(state, result, thrown);
             return;
         }
+        finishKeys(state);
+        state.lastAskedKeys = state.keysRequested;
         if (thrown != null || Bridge.insideHibernate()) {
+            return;
+        }
+        if (Boolean.TRUE.equals(result)) {
+            // execute() of a write that returns rows (INSERT ... RETURNING); the app reads them via getResultSet()
+            recordReturning(state, state.sql, state.snapshot(), null);
             return;
         }
         long count = count(result);
         if (count != 0) {
-            record(state.connection, List.of(new PendingWrite(state.sql, state.snapshot(), count)));
+            KeyRows keys = state.keysRequested ? new KeyRows(count) : null;
+            state.lastKeys = keys;
+            record(state.connection, List.of(new PendingWrite(state.sql, state.snapshot(), count, keys)));
         }
     }
 
@@ -125,13 +144,220 @@ public final class JdbcCapture {
                 || isWrapper(statement, Statement.class)) {
             return;
         }
+        if (Boolean.TRUE.equals(result)) {
+            StatementState state = plainState(statement);
+            finishKeys(state);
+            recordReturning(state, sql, new Object[0], null);
+            return;
+        }
         long count = count(result);
         if (count != 0) {
             record(connectionOf(statement), List.of(new PendingWrite(sql, new Object[0], count)));
         }
     }
 
+    @Override
+    public void keysRequested(Object statement) {
+        StatementState state = statements.get(statement);
+        if (state != null) {
+            // an UPDATE or DELETE asking for keys gets none attached: its event need not wait for them
+            state.keysRequested = isInsert(state.sql);
+        }
+    }
+
+    @Override
+    public void executedWithKeys(Object statement, String sql, boolean keys, Object result, Throwable thrown) {
+        if (!keys || !isInsert(sql)) {
+            executedSql(statement, sql, result, thrown);
+            return;
+        }
+        if (thrown != null || !enabled.getAsBoolean() || Bridge.insideHibernate() || !filter.relevant(sql)
+                || isWrapper(statement, Statement.class)) {
+            return;
+        }
+        StatementState state = plainState(statement);
+        finishKeys(state);
+        state.lastAskedKeys = true;
+        if (Boolean.TRUE.equals(result)) {
+            recordReturning(state, sql, new Object[0], null);
+            return;
+        }
+        long count = count(result);
+        if (count != 0) {
+            KeyRows rows = new KeyRows(count);
+            state.lastKeys = rows;
+            record(state.connection, List.of(new PendingWrite(sql, new Object[0], count, rows)));
+        }
+    }
+
+    @Override
+    public void queried(Object statement, String sqlOrNull, Object resultSet, Throwable thrown) {
+        if (thrown != null || resultSet == null || Bridge.insideHibernate()) {
+            return;
+        }
+        if (sqlOrNull == null) {
+            StatementState state = statements.get(statement);
+            if (state != null && state.sql != null) {
+                finishKeys(state);
+                recordReturning(state, state.sql, state.snapshot(), resultSet);
+            }
+            return;
+        }
+        if (!enabled.getAsBoolean() || !filter.relevant(sqlOrNull) || isWrapper(statement, Statement.class)) {
+            return;
+        }
+        StatementState state = plainState(statement);
+        finishKeys(state);
+        recordReturning(state, sqlOrNull, new Object[0], resultSet);
+    }
+
+    @Override
+    public void resultSetReturned(Object statement, Object resultSet, boolean generatedKeys) {
+        StatementState state = statements.get(statement);
+        if (state == null || state.lastKeys == null || state.lastKeys.sealed()) {
+            return;
+        }
+        boolean carriesKeys = generatedKeys ? state.lastAskedKeys || !state.lastReturnsRows : state.lastReturnsRows;
+        if (carriesKeys) {
+            watched.watch(resultSet, state.lastKeys);
+        }
+    }
+
+    @Override
+    public void rowRead(Object resultSet, boolean hasRow) {
+        WatchedResultSets.Watch watch = watched.find(resultSet);
+        if (watch == null) {
+            return;
+        }
+        if (!hasRow) {
+            keysDone(watch.keys);
+            return;
+        }
+        watch.keys.put(watch.rowsRead++, keyRow((ResultSet) resultSet, watch));
+        if (watch.keys.expected >= 0 && watch.rowsRead >= watch.keys.expected) {
+            keysDone(watch.keys);
+        }
+    }
+
+    @Override
+    public void resultSetClosed(Object resultSet) {
+        WatchedResultSets.Watch watch = watched.find(resultSet);
+        if (watch != null) {
+            keysDone(watch.keys);
+        }
+    }
+
+    /** A write whose rows come back as a result set: recorded now, its rows attached as the app reads them. */
+    private void recordReturning(StatementState state, String sql, Object[] params, Object resultSetOrNull) {
+        KeyRows keys = new KeyRows(-1);
+        state.lastKeys = keys;
+        state.lastReturnsRows = true;
+        if (resultSetOrNull != null) {
+            watched.watch(resultSetOrNull, keys);
+        }
+        record(state.connection, List.of(new PendingWrite(sql, params, -1, keys)));
+    }
+
+    /** The state of a plain Statement, made on its first keyed execution. */
+    private StatementState plainState(Object statement) {
+        synchronized (statements) {
+            StatementState state = statements.get(statement);
+            if (state == null) {
+                state = new StatementState(connectionOf(statement), null);
+                statements.put(statement, state);
+            }
+            return state;
+        }
+    }
+
+    /** The statement runs again or closes: the key set of its last execution is gone. */
+    private void finishKeys(StatementState state) {
+        KeyRows keys = state.lastKeys;
+        if (keys != null) {
+            state.lastKeys = null;
+            keysDone(keys);
+        }
+        state.lastReturnsRows = false;
+        state.lastAskedKeys = false;
+    }
+
+    /** Only an INSERT's generated keys are attached (cheap: the first word). */
+    static boolean isInsert(String sql) {
+        if (sql == null) {
+            return false;
+        }
+        int i = 0;
+        while (i < sql.length() && (Character.isWhitespace(sql.charAt(i)) || sql.charAt(i) == '(')) {
+            i++;
+        }
+        return sql.regionMatches(true, i, "insert", 0, 6);
+    }
+
+    /** No more key rows will be read: stop watching, and publish autocommitted writes that waited for them. */
+    private void keysDone(KeyRows keys) {
+        watched.unwatch(keys);
+        ConnectionState parkedIn = keys.parkedIn();
+        if (parkedIn != null) {
+            flushParked(parkedIn);
+        }
+    }
+
+    /** The app's current row of a watched set, read with getObject (which leaves the cursor where it is). */
+    private static Map<String, Object> keyRow(ResultSet resultSet, WatchedResultSets.Watch watch) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        try {
+            if (watch.columns == null) {
+                ResultSetMetaData meta = resultSet.getMetaData();
+                List<Integer> columns = new ArrayList<>();
+                List<String> labels = new ArrayList<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    if (plainType(meta.getColumnType(i))) {
+                        columns.add(i);
+                        labels.add(fold(meta.getColumnLabel(i)));
+                    }
+                }
+                watch.columns = columns.stream().mapToInt(Integer::intValue).toArray();
+                watch.labels = labels.toArray(String[]::new);
+            }
+            for (int i = 0; i < watch.columns.length; i++) {
+                Object value = resultSet.getObject(watch.columns[i]);
+                Object copied = copy(value);
+                if (value == null || copied != null) {
+                    row.put(watch.labels[i], copied);
+                }
+            }
+        } catch (Throwable t) {
+            AgentLog.warnOnce("generated-keys-" + resultSet.getClass().getName(), "cannot read generated keys from "
+                    + resultSet.getClass().getName() + " (" + t + "); these rows are published without them", null);
+        }
+        return row;
+    }
+
+    /** Scalars only: a LOB or stream column may be readable once, and that read is the app's. */
+    private static boolean plainType(int type) {
+        return switch (type) {
+            case Types.BIT, Types.BOOLEAN, Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT, Types.REAL,
+                 Types.FLOAT, Types.DOUBLE, Types.NUMERIC, Types.DECIMAL, Types.CHAR, Types.VARCHAR, Types.NCHAR,
+                 Types.NVARCHAR, Types.DATE, Types.TIME, Types.TIMESTAMP, Types.TIME_WITH_TIMEZONE,
+                 Types.TIMESTAMP_WITH_TIMEZONE, Types.OTHER, Types.BINARY -> true; // OTHER, BINARY: PostgreSQL's and H2's UUID
+            default -> false;
+        };
+    }
+
+    /** A label the database folded to upper case (H2, Oracle) reads as the lower-case name SQL and rules use. */
+    static String fold(String label) {
+        if (label == null) {
+            return "";
+        }
+        return label.equals(label.toUpperCase(Locale.ROOT)) ? label.toLowerCase(Locale.ROOT) : label;
+    }
+
     private void executedBatch(StatementState state, Object result, Throwable thrown) {
+        if (state.batch.isEmpty() && state.batchSql.isEmpty()) {
+            // nothing queued, e.g. a driver's executeBatch() calling its super's: the keys stay the last batch's
+            return;
+        }
+        finishKeys(state);
         List<Object[]> params = new ArrayList<>(state.batch);
         List<String> sqls = new ArrayList<>(state.batchSql);
         state.batch.clear();
@@ -157,8 +383,26 @@ public final class JdbcCapture {
             }
         }
         if (!writes.isEmpty()) {
+            if (state.keysRequested) {
+                // the driver returns one key row per inserted row across the whole batch, in batch order
+                KeyRows keys = new KeyRows(sum(writes));
+                state.lastKeys = keys;
+                state.lastAskedKeys = true;
+                writes.replaceAll(w -> new PendingWrite(w.sql(), w.params(), w.updateCount(), keys));
+            }
             record(state.connection, writes);
         }
+    }
+
+    private static long sum(List<PendingWrite> writes) {
+        long total = 0;
+        for (PendingWrite write : writes) {
+            if (write.updateCount() < 0) {
+                return -1;
+            }
+            total += write.updateCount();
+        }
+        return total;
     }
 
     private void record(Object connection, List<PendingWrite> writes) {
@@ -173,9 +417,16 @@ public final class JdbcCapture {
                 cs.autoCommit = Boolean.FALSE;
             }
         }
+        flushParked(cs);
         if (cs.autoCommit) {
-            // under autocommit the statement is already committed
-            pipeline.offer(new JdbcCommit(writes, System.currentTimeMillis()));
+            // under autocommit the statement is already committed; if it returns keys, it waits for the app to read them
+            KeyRows keys = writes.get(0).keys();
+            if (keys != null) {
+                keys.parkIn(cs);
+                cs.park(writes, System.currentTimeMillis());
+            } else {
+                pipeline.offer(new JdbcCommit(writes, System.currentTimeMillis()));
+            }
         } else {
             for (PendingWrite write : writes) {
                 cs.add(write);
@@ -184,7 +435,35 @@ public final class JdbcCapture {
     }
 
     public void statementClosed(Object statement) {
-        statements.remove(statement);
+        StatementState state = statements.remove(statement);
+        if (state != null) {
+            finishKeys(state);
+        }
+    }
+
+    /** Seals the writes' key rows and hands the writes to the pipeline. */
+    private void publish(List<PendingWrite> writes, long ts) {
+        seal(writes);
+        pipeline.offer(new JdbcCommit(writes, ts));
+    }
+
+    private void seal(List<PendingWrite> writes) {
+        KeyRows last = null;
+        for (PendingWrite write : writes) {
+            if (write.keys() != null && write.keys() != last) {
+                last = write.keys();
+                last.seal();
+                watched.unwatch(last);
+            }
+        }
+    }
+
+    private void flushParked(ConnectionState cs) {
+        long ts = cs.parkedAt();
+        List<PendingWrite> parked = cs.takeParked();
+        if (!parked.isEmpty()) {
+            publish(parked, ts);
+        }
     }
 
     public void committed(Object connection, Throwable thrown) {
@@ -192,9 +471,12 @@ public final class JdbcCapture {
         if (cs == null) {
             return;
         }
+        flushParked(cs);
         List<PendingWrite> writes = cs.drain();
         if (thrown == null && !writes.isEmpty()) {
-            pipeline.offer(new JdbcCommit(writes, System.currentTimeMillis()));
+            publish(writes, System.currentTimeMillis());
+        } else {
+            seal(writes);
         }
     }
 
@@ -203,10 +485,11 @@ public final class JdbcCapture {
         if (cs == null) {
             return;
         }
+        flushParked(cs);
         if (savepoint == null) {
-            cs.drain();
+            seal(cs.drain());
         } else if (thrown == null) {
-            cs.rollbackTo(savepoint);
+            seal(cs.rollbackTo(savepoint));
         }
     }
 
@@ -229,20 +512,26 @@ public final class JdbcCapture {
             return;
         }
         ConnectionState cs = connections.computeIfAbsent(connection, c -> new ConnectionState());
+        flushParked(cs);
         Boolean before = cs.autoCommit;
         cs.autoCommit = autoCommit;
         if (autoCommit && !Boolean.TRUE.equals(before)) {
             // JDBC: switching autocommit on commits the transaction in progress
             List<PendingWrite> writes = cs.drain();
             if (!writes.isEmpty()) {
-                pipeline.offer(new JdbcCommit(writes, System.currentTimeMillis()));
+                publish(writes, System.currentTimeMillis());
             }
         }
     }
 
     public void connectionClosed(Object connection) {
         // the outcome of pending work at close is driver-defined: report nothing of it
-        connections.remove(connection);
+        ConnectionState cs = connections.remove(connection);
+        if (cs != null) {
+            // autocommitted writes are committed, whatever close does
+            flushParked(cs);
+            seal(cs.drain());
+        }
     }
 
     // ---- pipeline thread ----
@@ -250,7 +539,10 @@ public final class JdbcCapture {
     /** The rows of a committed transaction, in execution order. */
     public List<CapturedRow> rows(JdbcCommit commit) {
         List<CapturedRow> rows = new ArrayList<>();
+        Map<KeyRows, KeyRows.Cursor> cursors = new IdentityHashMap<>();
         for (PendingWrite write : commit.writes()) {
+            KeyRows.Cursor keys = write.keys() == null ? null
+                    : cursors.computeIfAbsent(write.keys(), k -> new KeyRows.Cursor(k.snapshot()));
             SqlShape shape;
             try {
                 shape = parser.shape(write.sql());
@@ -259,7 +551,7 @@ public final class JdbcCapture {
                 AgentLog.warnOnce("sql-" + write.sql(), e.getMessage() + "; this statement's rows are not published", null);
                 continue;
             }
-            JdbcRows.build(config, shape, write, commit.ts(), rows);
+            JdbcRows.build(config, shape, write, keys, commit.ts(), rows);
         }
         return rows;
     }

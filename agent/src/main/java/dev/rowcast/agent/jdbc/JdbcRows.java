@@ -12,26 +12,35 @@ import java.util.Map;
 /**
  * Builds the rows of one JDBC write from its parsed shape and parameters. An UPDATE or DELETE
  * carries only what the statement itself says: its key (WHERE equalities) and, for an update, the
- * SET columns. The agent never reads the row back on the app's connection (see the README).
+ * SET columns. The agent never reads the row back on the app's connection (see the README). An
+ * insert also carries the key rows the app read back (generated keys, RETURNING) for it.
  */
 final class JdbcRows {
 
     private JdbcRows() {}
 
-    static void build(RowcastConfig config, SqlShape shape, PendingWrite write, long ts, List<CapturedRow> out) {
+    /** @param keys the key rows of the write's execution, handed out row by row; null when it has none */
+    static void build(RowcastConfig config, SqlShape shape, PendingWrite write, KeyRows.Cursor keys, long ts,
+                      List<CapturedRow> out) {
         if (shape.operation() == null) {
             return;
         }
         Operation operation = Operation.ofWireName(shape.operation());
         CollectionConfig rule = config.forTable(shape.table()).orElse(null);
         if (rule == null || !rule.wants(operation)) {
+            if (keys != null && operation == Operation.CREATE) {
+                // the next write of the same batch takes the key rows after these
+                keys.skip(shape.rows().size());
+            }
             return;
         }
         switch (shape.operation()) {
             case "create" -> {
                 for (Map<String, Object> row : shape.rows()) {
-                    Map<String, Object> data = resolve(row, write.params());
-                    out.add(new CapturedRow(rule, Operation.CREATE, idOf(data), data, List.of(), "jdbc", ts));
+                    Map<String, Object> key = keys == null ? null : keys.next();
+                    Map<String, Object> data = withKey(resolve(row, write.params()), key);
+                    Object id = !data.containsKey("id") && key != null && key.size() == 1 ? key.values().iterator().next() : idOf(data);
+                    out.add(new CapturedRow(rule, Operation.CREATE, id, data, List.of(), "jdbc", ts));
                 }
             }
             case "update" -> {
@@ -61,6 +70,24 @@ final class JdbcRows {
             }
         }
         return data;
+    }
+
+    /**
+     * The statement's columns with the key row's added, in the key row's column order (for
+     * RETURNING * the table's); where both have a column, the statement's value stands.
+     */
+    private static Map<String, Object> withKey(Map<String, Object> data, Map<String, Object> key) {
+        if (key == null || key.isEmpty()) {
+            return data;
+        }
+        Map<String, Object> merged = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : key.entrySet()) {
+            merged.put(e.getKey(), data.containsKey(e.getKey()) ? data.get(e.getKey()) : e.getValue());
+        }
+        for (Map.Entry<String, Object> e : data.entrySet()) {
+            merged.putIfAbsent(e.getKey(), e.getValue());
+        }
+        return merged;
     }
 
     /** The key: a column named id, else the only key column. */

@@ -13,6 +13,14 @@ final class StatementState {
     private int maxIndex;
     final List<Object[]> batch = new ArrayList<>();
     final List<String> batchSql = new ArrayList<>();
+    /** An INSERT prepared with RETURN_GENERATED_KEYS or key columns. */
+    boolean keysRequested;
+    /** The last execution asked for generated keys. */
+    boolean lastAskedKeys;
+    /** The key rows of the last execution, while the app may still read them. */
+    KeyRows lastKeys;
+    /** The last execution returned its rows as a result set (RETURNING), not as generated keys. */
+    boolean lastReturnsRows;
 
     StatementState(Object connection, String sql) {
         this.connection = connection;

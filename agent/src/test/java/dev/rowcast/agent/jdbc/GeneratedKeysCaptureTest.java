@@ -1,0 +1,278 @@
+package dev.rowcast.agent.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.rowcast.agent.capture.CapturedRow;
+import dev.rowcast.agent.capture.Metrics;
+import dev.rowcast.agent.capture.Pipeline;
+import dev.rowcast.bootstrap.KeyBridge;
+import dev.rowcast.config.ConfigLoader;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Types;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The capture of generated keys, driven as the advice drives it, against a fake driver that logs
+ * every call: the agent reads only the row the app's own next() moved to, and only with
+ * getMetaData/getObject.
+ */
+class GeneratedKeysCaptureTest {
+
+    private static final String INSERT = "INSERT INTO messages (chat, content) VALUES (?, ?)";
+    private static final Object MARKER = new Object();
+
+    private final List<Object> routed = new CopyOnWriteArrayList<>();
+    private Pipeline pipeline;
+    private JdbcCapture capture;
+
+    @BeforeEach
+    void start() throws Exception {
+        pipeline = new Pipeline(item -> {
+            if (item instanceof JdbcCommit commit) {
+                routed.addAll(capture.rows(commit));
+            } else {
+                routed.add(item);
+            }
+        }, new Metrics());
+        capture = new JdbcCapture(ConfigLoader.load("rowcast.yml", """
+                collections:
+                  messages: { table: messages, events: [create, update], room: "message:{id}" }
+                """, Map.of()), pipeline, new Metrics(), () -> true);
+        pipeline.start();
+    }
+
+    @AfterEach
+    void stop() {
+        pipeline.stop(1_000);
+        KeyBridge.install(null);
+    }
+
+    @Test
+    void keyReadBeforeCommitIsTheRowsIdAndTheCursorStaysWhereTheAppLeftIt() {
+        Connection connection = fake(Connection.class, false, new ArrayList<>());
+        PreparedStatement ps = insert(connection, true);
+        executeUpdate(ps, 1, "hello");
+        FakeKeys keys = new FakeKeys(41);
+        capture.resultSetReturned(ps, keys.resultSet, true);
+        assertThat(KeyBridge.watching).isTrue();
+
+        keys.appNext();
+        assertThat(keys.agentCalls).containsOnly("getMetaData", "getColumnCount", "getColumnType", "getColumnLabel", "getObject");
+        assertThat(keys.cursor).isEqualTo(1);
+        // the one expected key is read: the set is no longer watched
+        assertThat(KeyBridge.watching).isFalse();
+        capture.committed(connection, null);
+
+        CapturedRow row = awaitRow();
+        assertThat(row.id()).isEqualTo(41);
+        assertThat(row.data()).containsExactly(Map.entry("id", 41), Map.entry("chat", 1), Map.entry("content", "hello"));
+    }
+
+    @Test
+    void batchKeysLandOnTheirRowsInBatchOrder() {
+        Connection connection = fake(Connection.class, false, new ArrayList<>());
+        PreparedStatement ps = insert(connection, true);
+        for (int i = 0; i < 3; i++) {
+            capture.parameterSet(ps, 1, 1);
+            capture.parameterSet(ps, 2, "row " + i);
+            capture.batchAdded(ps, null);
+        }
+        capture.executed(ps, null, true, new int[] {1, 1, 1}, null);
+        FakeKeys keys = new FakeKeys(7, 8, 9);
+        capture.resultSetReturned(ps, keys.resultSet, true);
+        keys.appNext();
+        keys.appNext();
+        keys.appNext();
+        capture.committed(connection, null);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> routed.size() == 3);
+        assertThat(routed).extracting(r -> ((CapturedRow) r).id()).containsExactly(7, 8, 9);
+        assertThat(routed).extracting(r -> ((CapturedRow) r).data().get("content")).containsExactly("row 0", "row 1", "row 2");
+    }
+
+    @Test
+    void rollbackDropsTheRowsAndStopsWatching() {
+        Connection connection = fake(Connection.class, false, new ArrayList<>());
+        PreparedStatement ps = insert(connection, true);
+        executeUpdate(ps, 1, "rolled back");
+        capture.resultSetReturned(ps, new FakeKeys(5).resultSet, true);
+        assertThat(KeyBridge.watching).isTrue();
+        capture.rolledBack(connection, null, null);
+        assertThat(KeyBridge.watching).isFalse();
+
+        pipeline.offer(MARKER);
+        await().atMost(Duration.ofSeconds(5)).until(() -> routed.contains(MARKER));
+        assertThat(routed).containsExactly(MARKER);
+    }
+
+    @Test
+    void underAutocommitTheRowWaitsForItsKeyThenIsPublishedWithIt() {
+        Connection connection = fake(Connection.class, true, new ArrayList<>());
+        PreparedStatement ps = insert(connection, true);
+        executeUpdate(ps, 2, "autocommitted");
+        FakeKeys keys = new FakeKeys(12);
+        capture.resultSetReturned(ps, keys.resultSet, true);
+        pipeline.offer(MARKER);
+        await().atMost(Duration.ofSeconds(5)).until(() -> routed.contains(MARKER));
+        assertThat(routed).containsExactly(MARKER);
+
+        keys.appNext();
+        await().atMost(Duration.ofSeconds(5)).until(() -> routed.size() == 2);
+        assertThat(((CapturedRow) routed.get(1)).id()).isEqualTo(12);
+    }
+
+    @Test
+    void keysNeverReadUnderAutocommitArePublishedWithoutIdWhenTheStatementCloses() {
+        Connection connection = fake(Connection.class, true, new ArrayList<>());
+        PreparedStatement ps = insert(connection, true);
+        executeUpdate(ps, 3, "never read");
+        capture.statementClosed(ps);
+
+        CapturedRow row = awaitRow();
+        assertThat(row.id()).isNull();
+        assertThat(row.data()).doesNotContainKey("id");
+    }
+
+    @Test
+    void anUpdateAskingForKeysUnderAutocommitDoesNotWaitForThem() {
+        Connection connection = fake(Connection.class, true, new ArrayList<>());
+        PreparedStatement ps = fake(PreparedStatement.class, connection, new ArrayList<>());
+        capture.statementPrepared(connection, ps, "UPDATE messages SET content = ? WHERE id = ?");
+        capture.keysRequested(ps);
+        capture.parameterSet(ps, 1, "edited");
+        capture.parameterSet(ps, 2, 4);
+        capture.executed(ps, null, false, 1, null);
+
+        assertThat(awaitRow().id()).isEqualTo(4);
+    }
+
+    @Test
+    void rollbackToASavepointStopsWatchingTheKeysOfWhatItDropped() {
+        Connection connection = fake(Connection.class, false, new ArrayList<>());
+        PreparedStatement ps = insert(connection, true);
+        Object savepoint = new Object();
+        capture.savepointSet(connection, savepoint);
+        executeUpdate(ps, 1, "after the savepoint");
+        capture.resultSetReturned(ps, new FakeKeys(6).resultSet, true);
+        assertThat(KeyBridge.watching).isTrue();
+        capture.rolledBack(connection, savepoint, null);
+        assertThat(KeyBridge.watching).isFalse();
+    }
+
+    @Test
+    void aResultSetThatIsNotWatchedIsNotTouched() {
+        Connection connection = fake(Connection.class, false, new ArrayList<>());
+        PreparedStatement ps = insert(connection, false);
+        executeUpdate(ps, 1, "no keys asked");
+        FakeKeys keys = new FakeKeys(3);
+        // the statement did not ask for keys: getGeneratedKeys' set is not watched
+        capture.resultSetReturned(ps, keys.resultSet, true);
+        assertThat(KeyBridge.watching).isFalse();
+        capture.rowRead(keys.resultSet, true);
+        assertThat(keys.agentCalls).isEmpty();
+    }
+
+    private PreparedStatement insert(Connection connection, boolean keys) {
+        PreparedStatement ps = fake(PreparedStatement.class, connection, new ArrayList<>());
+        capture.statementPrepared(connection, ps, INSERT);
+        if (keys) {
+            capture.keysRequested(ps);
+        }
+        return ps;
+    }
+
+    private void executeUpdate(PreparedStatement ps, int chat, String content) {
+        capture.parameterSet(ps, 1, chat);
+        capture.parameterSet(ps, 2, content);
+        capture.executed(ps, null, false, 1, null);
+    }
+
+    private CapturedRow awaitRow() {
+        await().atMost(Duration.ofSeconds(5)).until(() -> !routed.isEmpty());
+        return (CapturedRow) routed.get(0);
+    }
+
+    /** A key result set of one INTEGER column ID, with the app's cursor and the calls made by anyone else. */
+    private final class FakeKeys {
+        final List<String> agentCalls = new ArrayList<>();
+        final ResultSet resultSet;
+        int cursor;
+        private boolean app;
+
+        FakeKeys(Object... ids) {
+            ResultSetMetaData meta = (ResultSetMetaData) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {ResultSetMetaData.class}, (proxy, method, args) -> {
+                        agentCalls.add(method.getName());
+                        return switch (method.getName()) {
+                            case "getColumnCount" -> 1;
+                            case "getColumnType" -> Types.INTEGER;
+                            case "getColumnLabel" -> "ID";
+                            default -> basics(proxy, method.getName(), args);
+                        };
+                    });
+            resultSet = (ResultSet) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ResultSet.class},
+                    (proxy, method, args) -> {
+                        if (!app) {
+                            agentCalls.add(method.getName());
+                        }
+                        return switch (method.getName()) {
+                            case "next" -> ++cursor <= ids.length;
+                            case "getMetaData" -> meta;
+                            case "getObject" -> ids[cursor - 1];
+                            default -> basics(proxy, method.getName(), args);
+                        };
+                    });
+        }
+
+        /** The app's next(), then what the advice does on its exit. */
+        void appNext() {
+            app = true;
+            boolean hasRow;
+            try {
+                hasRow = resultSet.next();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            } finally {
+                app = false;
+            }
+            if (KeyBridge.watching) {
+                capture.rowRead(resultSet, hasRow);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T fake(Class<T> type, Object value, List<String> calls) {
+        return (T) Proxy.newProxyInstance(GeneratedKeysCaptureTest.class.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> {
+                    calls.add(method.getName());
+                    return switch (method.getName()) {
+                        case "getAutoCommit" -> value;
+                        case "getConnection" -> value;
+                        case "isWrapperFor" -> false;
+                        default -> basics(proxy, method.getName(), args);
+                    };
+                });
+    }
+
+    private static Object basics(Object proxy, String method, Object[] args) {
+        return switch (method) {
+            case "hashCode" -> System.identityHashCode(proxy);
+            case "equals" -> proxy == args[0];
+            case "toString" -> "fake@" + System.identityHashCode(proxy);
+            default -> null;
+        };
+    }
+}

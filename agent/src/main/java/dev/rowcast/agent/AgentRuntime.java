@@ -4,6 +4,7 @@ import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.agent.capture.Metrics;
 import dev.rowcast.agent.capture.Pipeline;
 import dev.rowcast.agent.hibernate.HibernateHook;
+import dev.rowcast.agent.instrument.InstrumentGate;
 import dev.rowcast.agent.instrument.Instrumentations;
 import dev.rowcast.agent.jmx.AgentControl;
 import dev.rowcast.agent.jmx.AgentControlMBean;
@@ -20,6 +21,7 @@ import dev.rowcast.bootstrap.Sink;
 import dev.rowcast.config.RowcastConfig;
 import dev.rowcast.server.realtime.RealtimeOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,24 +56,29 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
         this.jdbc = new JdbcCapture(config, pipeline, metrics, this::enabled);
     }
 
-    static void start(RowcastConfig config, RealtimeOptions realtime, Instrumentation inst) throws Exception {
+    /**
+     * Starts capture and opens the gate onto the instrumentation; binding the port and JMX go on
+     * another thread. The caller's exit hook calls {@link #shutdown()}.
+     */
+    static AgentRuntime start(RowcastConfig config, RealtimeOptions realtime, Instrumentation inst, InstrumentGate gate)
+            throws IOException {
         AgentRuntime runtime = new AgentRuntime(config, realtime);
         String captureLog = System.getProperty("rowcast.debug.captureLog");
         if (captureLog != null && !captureLog.isBlank()) {
             runtime.outlets.add(new CaptureLogOutlet(Path.of(captureLog)));
         }
         runtime.pipeline.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(runtime::shutdown, "rowcast-shutdown"));
         Bridge.install(runtime);
         boolean anyTable = config.collections().values().stream().anyMatch(rule -> rule.table().isPresent());
-        Instrumentations.install(inst, anyTable);
+        Instrumentations.install(inst, gate, anyTable);
         // binding the port and JMX take time the app's start-up need not wait for
         Thread starter = new Thread(() -> {
             runtime.server.start();
             AgentControl.register(runtime);
-        }, "rowcast-start");
+        }, "rowcast-start-server");
         starter.setDaemon(true);
         starter.start();
+        return runtime;
     }
 
     boolean enabled() {
@@ -105,7 +112,7 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
         }
     }
 
-    private void shutdown() {
+    void shutdown() {
         pipeline.stop(2_000);
         List<Outlet> closing = new ArrayList<>(outlets);
         outlets.clear();

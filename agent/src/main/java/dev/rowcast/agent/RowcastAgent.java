@@ -1,5 +1,6 @@
 package dev.rowcast.agent;
 
+import dev.rowcast.agent.instrument.InstrumentGate;
 import dev.rowcast.agent.instrument.Instrumentations;
 import dev.rowcast.agent.outlet.RealtimeSettings;
 import dev.rowcast.config.ConfigException;
@@ -11,20 +12,31 @@ import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The agent's entry point ({@code Premain-Class} and {@code Agent-Class}). Finds and reads the
- * config, puts the bridge on the boot class path, then hands over to {@link AgentRuntime}.
- * Whatever goes wrong here is one log line and a live application, unless
- * {@code -Drowcast.failFast=true} asks for the app to stop instead.
+ * The agent's entry point ({@code Premain-Class} and {@code Agent-Class}). On the app's thread it
+ * only finds the config and registers the {@link InstrumentGate}; reading and checking the config,
+ * the bridge, Byte Buddy and the server start on a daemon thread while the app starts. Whatever goes
+ * wrong is one log line and a live application, unless {@code -Drowcast.failFast=true} asks for
+ * the app to stop instead: then the whole start runs before main(), as the verdict must.
  */
 public final class RowcastAgent {
 
     /** Relocated with Byte Buddy by the shade plugin, so it names only the agent's copy. */
     private static final String BYTE_BUDDY_SAFE = "net.bytebuddy.safe";
 
-    private static volatile boolean started;
+    /** The config-schema class that compiles the JSON Schema once, in its static initialiser. */
+    private static final String SCHEMA_CHECK = "dev.rowcast.config.SchemaCheck";
+
+    /** How long an exiting app waits for a start under way, so that its verdict is logged. */
+    private static final long EXIT_WAIT_SECONDS = 10;
+
+    private static boolean started;
+
+    /** Set when the JVM exits: JUL is being reset then, so a start's verdict goes to stderr itself. */
+    private static volatile boolean exiting;
 
     private RowcastAgent() {}
 
@@ -43,72 +55,159 @@ public final class RowcastAgent {
         }
         boolean failFast = Boolean.getBoolean("rowcast.failFast");
         long startNanos = System.nanoTime();
+        Path location;
         try {
-            AgentArgs args = AgentArgs.parse(rawArgs);
-            Optional<Path> location = ConfigLocator.ofThisProcess().locate(args.get("config"));
-            if (location.isEmpty()) {
+            Optional<Path> found = ConfigLocator.ofThisProcess().locate(AgentArgs.parse(rawArgs).get("config"));
+            if (found.isEmpty()) {
                 AgentLog.info("no rowcast.yml found (looked at " + ConfigLocator.SEARCHED + "); Rowcast stays inert");
                 return;
             }
+            location = found.get();
             // before any Byte Buddy class loads (warmUp does): the agent's own (relocated) Byte Buddy
             // then uses no sun.misc.Unsafe, which JDK 24+ warns about on the app's stderr
             if (System.getProperty(BYTE_BUDDY_SAFE) == null) {
                 System.setProperty(BYTE_BUDDY_SAFE, "true");
             }
-            warmUp();
-            RowcastConfig config = ConfigLoader.load(location.get());
-            if (!config.enabled()) {
-                AgentLog.info(location.get() + ": enabled: false; nothing is captured or served");
-                return;
-            }
-            RealtimeOptions realtime;
-            try {
-                realtime = RealtimeSettings.from(config);
-            } catch (IllegalArgumentException e) {
-                throw new UnusableSetting(location.get() + ": " + e.getMessage(), e);
-            }
-            BootstrapInjector.inject(inst, agentJar());
-            AgentRuntime.start(config, realtime, inst);
-            started = true;
-            AgentLog.info("capturing " + config.collections().size() + " collection(s) from " + location.get()
-                    + " in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms" + (premain ? "" : " (attached to a running JVM)"));
-        } catch (UnusableSetting e) {
-            // a short secret, an unreadable key: serving without the auth the file asks for is worse than not serving
-            fail(e.getMessage() + "; Rowcast stays inert and the app runs on", e, failFast);
-        } catch (ConfigException e) {
-            fail("config error, Rowcast stays inert and the app runs on:\n" + e.getMessage(), e, failFast);
         } catch (Throwable t) {
             fail("could not start (" + t + "); Rowcast stays inert and the app runs on", t, failFast);
+            return;
+        }
+        Start start;
+        try {
+            start = new Start(location, inst, premain, startNanos, failFast);
+        } catch (Throwable t) {
+            fail("could not start (" + t + "); Rowcast stays inert and the app runs on", t, failFast);
+            return;
+        }
+        started = true;
+        if (failFast) {
+            start.run(); // the verdict before main(): a fault here throws, and the JVM stops
+        } else {
+            start.inBackground();
         }
     }
 
-    /** The config-schema class that compiles the JSON Schema once, in its static initialiser. */
-    private static final String SCHEMA_CHECK = "dev.rowcast.config.SchemaCheck";
-
-    /**
-     * Start-up is mostly class loading: compiling the JSON Schema and loading Byte Buddy run on
-     * spare threads while this one parses the YAML. Both are only a head start: a fault in either
-     * is met and reported again on this thread.
-     */
-    private static void warmUp() {
-        ClassLoader loader = RowcastAgent.class.getClassLoader();
-        daemon("rowcast-warm-up-schema", () -> Class.forName(SCHEMA_CHECK, true, loader));
-        daemon("rowcast-warm-up-instrument", () -> {
-            Instrumentations.warmUp();
-            return null;
-        });
+    private static synchronized void stoppedStarting() {
+        started = false;
     }
 
-    private static void daemon(String name, Callable<?> work) {
-        Thread thread = new Thread(() -> {
+    /**
+     * One start of the agent: on a daemon thread, or before main() with failFast. Nothing is captured
+     * before it ends, so nothing needs buffering: {@link InstrumentGate} holds a Hibernate session
+     * factory until then, and retransforms the JDBC classes that loaded earlier (their rows until
+     * then reach no client: the server starts after). A bad config leaves every class as loaded.
+     */
+    private static final class Start implements Runnable {
+        private final Path location;
+        private final Instrumentation inst;
+        private final boolean premain;
+        private final long startNanos;
+        private final boolean failFast;
+        private final InstrumentGate gate;
+        private final CountDownLatch done = new CountDownLatch(1);
+        private volatile AgentRuntime runtime;
+
+        Start(Path location, Instrumentation inst, boolean premain, long startNanos, boolean failFast) {
+            this.location = location;
+            this.inst = inst;
+            this.premain = premain;
+            this.startNanos = startNanos;
+            this.failFast = failFast;
+            this.gate = InstrumentGate.register(inst);
+            Runtime.getRuntime().addShutdownHook(new Thread(this::atExit, "rowcast-shutdown"));
+        }
+
+        void inBackground() {
+            daemon("rowcast-start", this);
+        }
+
+        @Override
+        public void run() {
             try {
-                work.call();
-            } catch (Throwable ignored) {
-                // see warmUp(): the premain thread does the same work and reports its faults
+                warmUp();
+                RowcastConfig config = ConfigLoader.load(location);
+                if (!config.enabled()) {
+                    gate.close(inst);
+                    info(location + ": enabled: false; nothing is captured or served");
+                    return;
+                }
+                RealtimeOptions realtime;
+                try {
+                    realtime = RealtimeSettings.from(config);
+                } catch (IllegalArgumentException e) {
+                    throw new UnusableSetting(location + ": " + e.getMessage(), e);
+                }
+                BootstrapInjector.inject(inst, agentJar());
+                runtime = AgentRuntime.start(config, realtime, inst, gate);
+                info("capturing " + config.collections().size() + " collection(s) from " + location
+                        + " in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms" + (premain ? "" : " (attached to a running JVM)"));
+            } catch (UnusableSetting e) {
+                // a short secret, an unreadable key: serving without the auth the file asks for is worse than not serving
+                inert();
+                fail(e.getMessage() + "; Rowcast stays inert and the app runs on", e, failFast);
+            } catch (ConfigException e) {
+                inert();
+                fail("config error, Rowcast stays inert and the app runs on:\n" + e.getMessage(), e, failFast);
+            } catch (Throwable t) {
+                inert();
+                fail("could not start (" + t + "); Rowcast stays inert and the app runs on", t, failFast);
+            } finally {
+                done.countDown();
             }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
+        }
+
+        private void inert() {
+            gate.close(inst);
+            stoppedStarting();
+        }
+
+        /** The verdict on the config is logged even when the app ends first; the server start is not waited for. */
+        private void atExit() {
+            exiting = true;
+            try {
+                done.await(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            AgentRuntime running = runtime;
+            if (running != null) {
+                running.shutdown();
+            }
+        }
+
+        /**
+         * Start-up is mostly class loading: with cores to spare, compiling the JSON Schema and
+         * loading Byte Buddy run on their own threads while this one parses the YAML. Both are only
+         * a head start: a fault in either is met and reported again on this thread. On two cores
+         * the app's main thread and this one already fill the machine, and more threads only slow the app.
+         */
+        private void warmUp() {
+            if (Runtime.getRuntime().availableProcessors() <= 2) {
+                return;
+            }
+            ClassLoader loader = RowcastAgent.class.getClassLoader();
+            daemon("rowcast-warm-up-schema", () -> {
+                try {
+                    Class.forName(SCHEMA_CHECK, true, loader);
+                } catch (Throwable ignored) {
+                    // see warmUp()
+                }
+            });
+            daemon("rowcast-warm-up-instrument", () -> {
+                try {
+                    Instrumentations.warmUp();
+                } catch (Throwable ignored) {
+                    // see warmUp()
+                }
+            });
+        }
+
+        private void daemon(String name, Runnable work) {
+            Thread thread = new Thread(work, name);
+            thread.setDaemon(true);
+            gate.exempt(thread);
+            thread.start();
+        }
     }
 
     private static void fail(String message, Throwable cause, boolean failFast) {
@@ -117,7 +216,19 @@ public final class RowcastAgent {
             // a premain that throws makes the JVM exit before main() runs
             throw new IllegalStateException("[rowcast] " + cause.getMessage(), cause);
         }
-        AgentLog.error(message);
+        if (exiting) {
+            System.err.println("[rowcast] " + message);
+        } else {
+            AgentLog.error(message);
+        }
+    }
+
+    private static void info(String message) {
+        if (exiting) {
+            System.err.println("[rowcast] " + message);
+        } else {
+            AgentLog.info(message);
+        }
     }
 
     /** A setting the schema accepts but the server cannot use (e.g. an HS256 secret shorter than 256 bits). */

@@ -5,20 +5,27 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import dev.rowcast.agent.AgentLog;
 import java.lang.instrument.Instrumentation;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
-/** Installs every instrumentation with one Byte Buddy AgentBuilder, retransforming classes already loaded. */
+/**
+ * Builds every instrumentation as one Byte Buddy AgentBuilder. Its transformer is not registered
+ * with the JVM: {@link InstrumentGate} hands it only the classes that may need advice.
+ */
 public final class Instrumentations {
 
     private Instrumentations() {}
 
-    public static ResettableClassFileTransformer install(Instrumentation inst, boolean jdbc) {
-        return builder(jdbc).installOn(inst);
+    /** Opens the gate onto Byte Buddy; classes loaded before the gate are retransformed. */
+    public static void install(Instrumentation inst, InstrumentGate gate, boolean jdbc) {
+        gate.open(builder(jdbc).makeRaw(), jdbc, inst);
     }
 
     /**
@@ -26,7 +33,7 @@ public final class Instrumentations {
      * config is read; touches no bridge class, which must first reach the boot class path.
      */
     public static void warmUp() {
-        builder(true);
+        builder(true).makeRaw();
     }
 
     private static AgentBuilder builder(boolean jdbc) {
@@ -36,6 +43,7 @@ public final class Instrumentations {
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+                .with(new SharedTypePoolCache())
                 .with(new AgentBuilder.LocationStrategy.Compound(
                         AgentBuilder.LocationStrategy.ForClassLoader.STRONG,
                         new AgentBuilder.LocationStrategy.Simple(agentClasses)))
@@ -52,6 +60,26 @@ public final class Instrumentations {
             builder = JdbcInstrumentation.apply(builder);
         }
         return builder;
+    }
+
+    /**
+     * One cache of parsed class files per class loader, kept across class loads: the JDBC matchers
+     * walk the super types of each class the gate lets through, which share most of them. Weak keys: a class loader the
+     * app drops is not held; soft values: the memory can be reclaimed under pressure.
+     */
+    private static final class SharedTypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolCache {
+        private final Map<ClassLoader, TypePool.CacheProvider> caches = Collections.synchronizedMap(new WeakHashMap<>());
+        private final TypePool.CacheProvider bootstrap = new TypePool.CacheProvider.Simple.UsingSoftReference();
+
+        SharedTypePoolCache() {
+            super(TypePool.Default.ReaderMode.FAST);
+        }
+
+        @Override
+        protected TypePool.CacheProvider locate(ClassLoader classLoader) {
+            return classLoader == null ? bootstrap
+                    : caches.computeIfAbsent(classLoader, loader -> new TypePool.CacheProvider.Simple.UsingSoftReference());
+        }
     }
 
     /** A class the agent could not instrument is one log line; the class loads unchanged. */

@@ -41,6 +41,12 @@ public final class ConfigWriter {
         relay.put("enabled", config.relay().enabled());
         relay.put("requireMembership", config.relay().requireMembership());
         root.put("relay", relay);
+        if (config.cluster() != null) {
+            Map<String, Object> cluster = new LinkedHashMap<>();
+            cluster.put("redis", literal(config.cluster().redis()));
+            cluster.put("keyPrefix", literal(config.cluster().keyPrefix()));
+            root.put("cluster", cluster);
+        }
         Map<String, Object> collections = new LinkedHashMap<>();
         config.collections().forEach((slug, collection) -> collections.put(slug, collection(collection)));
         root.put("collections", collections);

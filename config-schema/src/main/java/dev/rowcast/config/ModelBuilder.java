@@ -48,7 +48,16 @@ final class ModelBuilder {
         RelayConfig relayConfig = new RelayConfig(flag(relay, "enabled", RelayConfig.DEFAULTS.enabled()),
                 flag(relay, "requireMembership", RelayConfig.DEFAULTS.requireMembership()));
         Map<String, CollectionConfig> collections = collections(root.path("collections"), top.key("collections"));
-        return new RowcastConfig(flag(root, "enabled", true), server, auth, relayConfig, collections);
+        return new RowcastConfig(flag(root, "enabled", true), server, auth, relayConfig, collections,
+                cluster(root.path("cluster")));
+    }
+
+    /** Null when the file has no cluster: (or a wrong one, already reported by the schema). */
+    private static ClusterConfig cluster(JsonNode node) {
+        if (!node.isObject() || !node.path("redis").isTextual()) return null;
+        JsonNode prefix = node.path("keyPrefix");
+        return new ClusterConfig(node.get("redis").textValue(),
+                prefix.isTextual() && !prefix.textValue().isEmpty() ? prefix.textValue() : ClusterConfig.DEFAULT_KEY_PREFIX);
     }
 
     private ServerConfig server(JsonNode node, KeyPath path) {

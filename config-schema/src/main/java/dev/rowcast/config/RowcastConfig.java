@@ -9,13 +9,21 @@ import java.util.Optional;
  * A loaded rowcast.yml: immutable, typed, every default filled in. Made by {@link ConfigLoader}.
  *
  * @param collections by slug, in file order
+ * @param cluster     the Redis shared with other instances; null when this instance runs alone
  */
 public record RowcastConfig(
         boolean enabled,
         ServerConfig server,
         AuthConfig auth,
         RelayConfig relay,
-        Map<String, CollectionConfig> collections) {
+        Map<String, CollectionConfig> collections,
+        ClusterConfig cluster) {
+
+    /** A lone instance (no {@code cluster:}). */
+    public RowcastConfig(boolean enabled, ServerConfig server, AuthConfig auth, RelayConfig relay,
+            Map<String, CollectionConfig> collections) {
+        this(enabled, server, auth, relay, collections, null);
+    }
 
     public RowcastConfig {
         server = server == null ? ServerConfig.DEFAULTS : server;

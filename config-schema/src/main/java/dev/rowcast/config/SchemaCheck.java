@@ -39,7 +39,9 @@ final class SchemaCheck {
             "/properties/server/properties/cors/properties/methods/pattern",
             "'%s' is not an HTTP method: use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS",
             "/properties/auth/properties/token/properties/jwks/pattern",
-            "'%s' is not a JWKS location: write an https:, http: or file: URL");
+            "'%s' is not a JWKS location: write an https:, http: or file: URL",
+            "/properties/cluster/properties/redis/pattern",
+            "'%s' is not a Redis URI: write redis://host:6379, or rediss://host:6380 for TLS");
 
     private static final JsonNode SCHEMA_NODE;
     private static final Schema SCHEMA;

@@ -31,8 +31,14 @@ class ConfigRoundTripTest {
 
     @Provide
     Arbitrary<RowcastConfig> configs() {
-        return Combinators.combine(Arbitraries.of(true, false), servers(), auths(), relays(), collections())
+        return Combinators.combine(Arbitraries.of(true, false), servers(), auths(), relays(), collections(), clusters())
                 .as(RowcastConfig::new);
+    }
+
+    private static Arbitrary<ClusterConfig> clusters() {
+        return Combinators.combine(Arbitraries.of("redis://", "rediss://:p%40ss@"), words(), Arbitraries.integers().between(1, 65535),
+                awkwardText(1, 12)).as((scheme, host, port, prefix) -> new ClusterConfig(scheme + host + ":" + port, prefix))
+                .injectNull(0.5);
     }
 
     private static Arbitrary<String> words() {

@@ -20,7 +20,7 @@ class SchemaDocumentationTest {
     private static final Set<String> NO_DEFAULT = Set.of("auth.token.secret", "auth.token.publicKey",
             "auth.token.jwks", "auth.token.issuer", "auth.token.audience", "auth.rooms", "collection.entity",
             "collection.table", "collection.room", "collection.rooms", "collection.fields.include",
-            "collection.fields.exclude");
+            "collection.fields.exclude", "cluster", "cluster.redis");
 
     private static JsonNode schema;
 
@@ -70,6 +70,7 @@ class SchemaDocumentationTest {
     void schemaDefaultsAreTheModelsDefaults() throws Exception {
         ObjectNode file = defaultsOf(schema);
         file.remove("collections");
+        file.remove("cluster"); // absent by default: an instance runs alone
 
         RowcastConfig loaded = ConfigLoader.load("defaults.yml", file.toPrettyString(), Map.of());
 

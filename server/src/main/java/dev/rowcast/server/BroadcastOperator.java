@@ -33,7 +33,8 @@ public final class BroadcastOperator {
         Socket.checkEventName(event);
         com.fasterxml.jackson.databind.node.ArrayNode data = Socket.eventArray(event, args);
         Recovery recovery = namespace.recovery();
-        if (recovery == null) return namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), rooms, exceptRooms);
+        // in a cluster the shared stream gives each event its offset, on every node alike
+        if (recovery == null || recovery.shared()) return namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), rooms, exceptRooms);
         java.util.concurrent.locks.Lock emitting = recovery.emitting();
         emitting.lock();
         try {

@@ -150,6 +150,10 @@ final class Client {
         JsonNode authPayload = auth != null ? auth : PacketJson.NODES.objectNode();
         SocketHandshake handshake = new SocketHandshake(authPayload, engine.handshake());
         Recovery recovery = namespace.recovery();
+        if (recovery != null && recovery.shared() && authPayload.path("pid").isTextual() && authPayload.path("offset").isTextual()) {
+            restoreFromCluster(namespace, recovery, authPayload, handshake);
+            return;
+        }
         if (recovery != null && authPayload.path("pid").isTextual() && authPayload.path("offset").isTextual()) {
             var restoring = recovery.restoring();
             restoring.lock();
@@ -166,6 +170,31 @@ final class Client {
                 if (restoring.isHeldByCurrentThread()) restoring.unlock();
             }
         }
+        connectFresh(namespace, handshake);
+    }
+
+    /** The session may live on another node: it is looked up off this thread, then admitted here. */
+    private void restoreFromCluster(Namespace namespace, Recovery recovery, JsonNode authPayload, SocketHandshake handshake) {
+        String nsp = namespace.name();
+        if (connecting == null) connecting = new HashSet<>(4);
+        connecting.add(nsp);
+        recovery.restoreShared(authPayload.get("pid").asText(), authPayload.get("offset").asText(), (restored, done) ->
+                runOnExecutor(() -> {
+                    if (restored == null) {
+                        done.run();
+                        doneConnecting(nsp);
+                        if (!closed) connectFresh(namespace, handshake);
+                        return;
+                    }
+                    var s = restored.session();
+                    Socket socket = new Socket(s.sid(), namespace, this, handshake);
+                    socket.restoreFrom(new Recovery.Session(s.sid(), s.pid(), s.rooms(), s.data(), 0));
+                    admit(socket, s.rooms(), restored.missed(), done);
+                }));
+    }
+
+    private void connectFresh(Namespace namespace, SocketHandshake handshake) {
+        String nsp = namespace.name();
         Socket socket = new Socket(server.newSocketId(), namespace, this, handshake);
         if (connecting == null) connecting = new HashSet<>(4);
         connecting.add(nsp);
@@ -198,6 +227,7 @@ final class Client {
         doneConnecting(nsp);
         if (closed) {
             socket.discard();
+            missedSent.run();
             return;
         }
         cancelConnectTimer();

@@ -29,11 +29,15 @@ public final class Namespace {
         this.server = server;
         ServerOptions options = server.options();
         this.recovery = options.recovery() == null ? null
-                : new Recovery(options.recovery().toMillis(), options.recoveryMaxPackets(), options.recoveryMaxBytes());
-        this.adapter = server.options().adapterFactory().apply((socketId, encoded) -> {
+                : new Recovery(options.recovery().toMillis(), options.recoveryMaxPackets(), options.recoveryMaxBytes(),
+                        name, server.cluster());
+        dev.rowcast.server.rooms.LocalDelivery delivery = (socketId, encoded) -> {
             Socket socket = sockets.get(socketId);
             return socket != null && socket.deliver(encoded);
-        });
+        };
+        this.adapter = server.cluster() == null ? options.adapterFactory().apply(delivery)
+                : new dev.rowcast.server.cluster.ClusterAdapter(name, new dev.rowcast.server.rooms.InMemoryAdapter(delivery),
+                        server.cluster(), recovery != null);
     }
 
     public String name() {
@@ -86,6 +90,13 @@ public final class Namespace {
     /** Null unless connection state recovery is on. */
     Recovery recovery() {
         return recovery;
+    }
+
+    /** Forgets expired recovery state; in a cluster, keeps the stored sessions of connected sockets alive. */
+    void sweepRecovery() {
+        if (recovery == null) return;
+        recovery.sweep();
+        if (recovery.shared()) sockets.values().forEach(recovery::touch);
     }
 
     long nextAckId() {

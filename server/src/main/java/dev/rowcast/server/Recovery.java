@@ -45,6 +45,10 @@ final class Recovery {
      * socket takes its missed events and joins its rooms: so no event is lost, doubled or overtaken.
      */
     private final ReentrantReadWriteLock handover = new ReentrantReadWriteLock();
+    private final String namespace;
+    /** Non-null in a cluster: sessions and events then live in Redis, shared by every node. */
+    private final dev.rowcast.server.cluster.ClusterLink cluster;
+    private final long refreshMillis;
 
     record Entry(String offset, long emittedAt, ArrayNode data, Set<String> rooms, Set<String> except, long bytes) {
     }
@@ -53,9 +57,38 @@ final class Recovery {
     }
 
     Recovery(long maxDisconnectionMillis, int maxPackets, long maxBytes) {
+        this(maxDisconnectionMillis, maxPackets, maxBytes, "/", null);
+    }
+
+    Recovery(long maxDisconnectionMillis, int maxPackets, long maxBytes, String namespace,
+            dev.rowcast.server.cluster.ClusterLink cluster) {
         this.maxDisconnectionMillis = maxDisconnectionMillis;
         this.maxPackets = maxPackets;
         this.maxBytes = maxBytes;
+        this.namespace = namespace;
+        this.cluster = cluster;
+        this.refreshMillis = Math.min(60_000, Math.max(1_000, maxDisconnectionMillis / 2));
+    }
+
+    /** True in a cluster: the shared stream gives offsets and keeps events, and sessions are stored in Redis. */
+    boolean shared() {
+        return cluster != null;
+    }
+
+    /** Stores a connected socket's session (cluster only), alive a sweep period past the window so a crash keeps it. */
+    void touch(Socket socket) {
+        cluster.saveSession(namespace, new dev.rowcast.server.cluster.ClusterLink.StoredSession(socket.id(), socket.pid(),
+                Set.copyOf(socket.rooms()), socket.dataSnapshot()), maxDisconnectionMillis + refreshMillis);
+    }
+
+    /** The socket left for good (cluster only). */
+    void forget(Socket socket) {
+        if (socket.pid() != null) cluster.forgetSession(namespace, socket.pid());
+    }
+
+    /** Looks up a session on any node (cluster only); {@code admit} runs off the caller's thread, see ClusterLink#restore. */
+    void restoreShared(String pid, String offset, dev.rowcast.server.cluster.ClusterLink.RestoreCallback admit) {
+        cluster.restore(namespace, pid, offset, admit);
     }
 
     static String randomId(int bytes) {
@@ -103,6 +136,11 @@ final class Recovery {
     }
 
     void persist(Socket socket, Set<String> rooms) {
+        if (cluster != null) {
+            cluster.saveSession(namespace, new dev.rowcast.server.cluster.ClusterLink.StoredSession(socket.id(), socket.pid(),
+                    Set.copyOf(rooms), socket.dataSnapshot()), maxDisconnectionMillis);
+            return;
+        }
         sessions.put(socket.pid(), new Session(socket.id(), socket.pid(), Set.copyOf(rooms), socket.dataSnapshot(),
                 System.currentTimeMillis()));
     }

@@ -1,5 +1,6 @@
 package dev.rowcast.server;
 
+import dev.rowcast.server.cluster.ClusterOptions;
 import dev.rowcast.server.engine.EngineOptions;
 import dev.rowcast.server.rooms.Adapter;
 import dev.rowcast.server.rooms.InMemoryAdapter;
@@ -18,6 +19,7 @@ public final class ServerOptions {
     private final Duration recovery;
     private final int recoveryMaxPackets;
     private final long recoveryMaxBytes;
+    private final ClusterOptions cluster;
 
     private ServerOptions(Builder b) {
         this.path = b.path;
@@ -28,6 +30,7 @@ public final class ServerOptions {
         this.recovery = b.recovery;
         this.recoveryMaxPackets = b.recoveryMaxPackets;
         this.recoveryMaxBytes = b.recoveryMaxBytes;
+        this.cluster = b.cluster;
     }
 
     public static Builder builder() {
@@ -53,6 +56,8 @@ public final class ServerOptions {
     public int recoveryMaxPackets() { return recoveryMaxPackets; }
     /** The most bytes of events (their JSON text, estimated) a namespace keeps for recovery. Default 16 MiB. */
     public long recoveryMaxBytes() { return recoveryMaxBytes; }
+    /** The Redis cluster this node joins (broadcasts, recovery and presence span its nodes); null: this node alone. */
+    public ClusterOptions cluster() { return cluster; }
 
     public static final class Builder {
         private String path = "/socket.io";
@@ -63,6 +68,7 @@ public final class ServerOptions {
         private Duration recovery;
         private int recoveryMaxPackets = 10_000;
         private long recoveryMaxBytes = 16L * 1024 * 1024;
+        private ClusterOptions cluster;
 
         private Builder() {
         }
@@ -117,6 +123,15 @@ public final class ServerOptions {
             }
             this.recoveryMaxPackets = maxPackets;
             this.recoveryMaxBytes = maxBytes;
+            return this;
+        }
+
+        /**
+         * Joins the nodes that share this Redis: room broadcasts reach their sockets too, a client can recover on
+         * any of them, and presence spans them. The adapter factory is then not used. Null: this node alone.
+         */
+        public Builder cluster(ClusterOptions cluster) {
+            this.cluster = cluster;
             return this;
         }
 

@@ -107,10 +107,12 @@ public final class Socket {
         namespace.adapter().addAll(id, Set.of(rooms));
         // a join racing the disconnect must not leave the socket behind in the index
         if (closed) namespace.adapter().removeAll(id);
+        else touchSession();
     }
 
     public void leave(String room) {
         namespace.adapter().remove(id, room);
+        touchSession();
     }
 
     public Socket on(String event, EventHandler handler) {
@@ -144,6 +146,12 @@ public final class Socket {
         checkEventName(event);
         ArrayNode data = eventArray(event, args);
         Recovery recovery = namespace.recovery();
+        if (recovery != null && recovery.shared()) {
+            // through the shared stream, so the event gets an offset a client can recover from on any node
+            if (!connected) return false;
+            namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), Set.of(id), Set.of());
+            return true;
+        }
         if (recovery != null) data = recovery.record(data, Set.of(id), Set.of());
         return sendPacket(Packet.event(namespace.name(), data, null));
     }
@@ -223,6 +231,12 @@ public final class Socket {
         return d == null ? Map.of() : Map.copyOf(d);
     }
 
+    /** In a cluster, a node may die without a word: the session is stored while connected, not only on disconnect. */
+    private void touchSession() {
+        Recovery recovery = namespace.recovery();
+        if (recovery != null && recovery.shared() && connected && !closed) recovery.touch(this);
+    }
+
     void restoreFrom(Recovery.Session session) {
         pid = session.pid();
         recovered = true;
@@ -233,6 +247,7 @@ public final class Socket {
         if (pid == null && namespace.recovery() != null) pid = Recovery.randomId(15);
         connected = true;
         namespace.adapter().addAll(id, Set.of(id));
+        touchSession();
     }
 
     boolean sendPacket(Packet packet) {
@@ -272,6 +287,7 @@ public final class Socket {
         closed = true;
         Recovery recovery = namespace.recovery();
         if (recovery != null && Recovery.RECOVERABLE.contains(reason)) recovery.persist(this, rooms());
+        else if (recovery != null && recovery.shared()) recovery.forget(this);
         namespace.adapter().removeAll(id);
         namespace.remove(this);
         ConcurrentMap<Long, PendingAck> pendingAcks = this.pendingAcks;

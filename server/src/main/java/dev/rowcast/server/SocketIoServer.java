@@ -33,6 +33,8 @@ public final class SocketIoServer {
     private final ScheduledThreadPoolExecutor timer;
     private final EngineListener engineListener = new Bridge();
     private EngineServer engineServer;
+    /** Null unless {@link ServerOptions#cluster()} is set: only then is the Redis client loaded. */
+    private final dev.rowcast.server.cluster.ClusterLink cluster;
 
     public SocketIoServer(ServerOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -42,16 +44,22 @@ public final class SocketIoServer {
             return thread;
         });
         timer.setRemoveOnCancelPolicy(true);
+        this.cluster = options.cluster() == null ? null : ClusterDelivery.open(options, this::namespace);
         namespaces.put("/", new Namespace("/", this));
         if (options.recovery() != null) {
             long every = Math.min(60_000, Math.max(1_000, options.recovery().toMillis() / 2));
-            timer.scheduleWithFixedDelay(() -> namespaces.values().forEach(ns -> ns.recovery().sweep()),
+            timer.scheduleWithFixedDelay(() -> namespaces.values().forEach(Namespace::sweepRecovery),
                     every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
 
     public ServerOptions options() {
         return options;
+    }
+
+    /** The link to the other nodes, or null when this server runs alone. */
+    public dev.rowcast.server.cluster.ClusterLink cluster() {
+        return cluster;
     }
 
     /** The namespace of that name, created on first use; the name starts with '/'. */
@@ -123,6 +131,7 @@ public final class SocketIoServer {
             engineServer = null;
         }
         timer.shutdownNow();
+        if (cluster != null) cluster.close();
     }
 
     /** Loads Jackson and seeds the id generator now, so the first client does not wait for them on an I/O thread. */

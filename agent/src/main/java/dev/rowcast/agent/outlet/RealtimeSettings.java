@@ -1,17 +1,19 @@
 package dev.rowcast.agent.outlet;
 
 import dev.rowcast.config.AuthConfig;
+import dev.rowcast.config.ClusterConfig;
 import dev.rowcast.config.RoomPattern;
 import dev.rowcast.config.RowcastConfig;
 import dev.rowcast.config.ServerConfig;
 import dev.rowcast.server.ServerOptions;
 import dev.rowcast.server.auth.AuthOptions;
 import dev.rowcast.server.auth.TokenVerifier;
+import dev.rowcast.server.cluster.ClusterOptions;
 import dev.rowcast.server.engine.Cors;
 import dev.rowcast.server.engine.EngineOptions;
 import dev.rowcast.server.realtime.RealtimeOptions;
 
-/** Maps {@code server:}, {@code auth:} and {@code relay:} of rowcast.yml onto the realtime server's options. */
+/** Maps {@code server:}, {@code auth:}, {@code relay:} and {@code cluster:} of rowcast.yml onto the realtime server's options. */
 public final class RealtimeSettings {
 
     private RealtimeSettings() {}
@@ -29,13 +31,17 @@ public final class RealtimeSettings {
             TokenVerifier.create(auth);
         }
         return RealtimeOptions.builder()
-                .server(server(config.server()))
+                .server(server(config.server(), config.cluster()))
                 .auth(auth)
                 .relay(config.relay().enabled(), config.relay().requireMembership())
                 .build();
     }
 
     static ServerOptions server(ServerConfig config) {
+        return server(config, null);
+    }
+
+    static ServerOptions server(ServerConfig config, ClusterConfig cluster) {
         Cors cors = config.cors().anyOrigin() ? Cors.anyOrigin() : Cors.origins(config.cors().origins());
         cors = cors.withMethods(config.cors().methods()).withCredentials(config.cors().credentials());
         EngineOptions engine = EngineOptions.builder()
@@ -50,7 +56,22 @@ public final class RealtimeSettings {
                 .path(config.path())
                 .engine(engine)
                 .recovery(config.recovery().enabled() ? config.recovery().maxDisconnection() : null)
+                .cluster(cluster == null ? null : cluster(cluster, config))
                 .build();
+    }
+
+    /** Plain values only: Lettuce is loaded when the server starts, and only with a cluster. */
+    static ClusterOptions cluster(ClusterConfig cluster, ServerConfig server) {
+        try {
+            return ClusterOptions.builder(cluster.redis())
+                    .keyPrefix(cluster.keyPrefix())
+                    // a node is dead once it missed what a client would: the users of its sockets then leave presence
+                    .nodeTimeout(server.pingTimeout().compareTo(java.time.Duration.ofMillis(300)) < 0
+                            ? java.time.Duration.ofMillis(300) : server.pingTimeout())
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("rowcast.yml cluster.redis " + cluster.redisForLog() + ": " + e.getMessage(), e);
+        }
     }
 
     static AuthOptions auth(AuthConfig config) {

@@ -43,6 +43,22 @@ class RealtimeSettingsTest {
     }
 
     @Test
+    void clusterKeysReachTheServerOptionsWithThePingTimeoutAsNodeTimeout() throws Exception {
+        var cluster = from("""
+                cluster: { redis: "redis://redis.internal:6379", keyPrefix: cms }
+                server: { pingTimeout: 7s }
+                """).server().cluster();
+        assertThat(cluster.redisUri()).isEqualTo("redis://redis.internal:6379");
+        assertThat(cluster.keyPrefix()).isEqualTo("cms");
+        assertThat(cluster.nodeTimeout()).isEqualTo(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void noClusterKeyMeansALoneServer() throws Exception {
+        assertThat(from("relay: { enabled: true }\n").server().cluster()).isNull();
+    }
+
+    @Test
     void disabledRecoveryTurnsItOff() throws Exception {
         assertThat(from("server: { recovery: { enabled: false } }\n").server().recovery()).isNull();
     }

@@ -41,7 +41,7 @@ public final class RealtimeServer implements AutoCloseable {
         this.io = new SocketIoServer(options.server());
         Namespace namespace = io.sockets();
         RoomPolicy rooms = new RoomPolicy(RoomAuthorizer.of(options.auth()), namespace);
-        this.presence = new PresenceHandlers(namespace, rooms, replies);
+        this.presence = new PresenceHandlers(namespace, rooms, replies, io.cluster());
         RoomHandlers roomHandlers = new RoomHandlers(rooms, presence, replies);
         Relay relay = new Relay(options.relay(), namespace, rooms, replies);
 

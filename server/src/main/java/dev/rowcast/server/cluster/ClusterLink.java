@@ -1,0 +1,83 @@
+package dev.rowcast.server.cluster;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * What one server node shares with the others: room broadcasts (one ordered stream that every
+ * node reads and delivers locally, its own events included, so all nodes deliver in the same
+ * order and a stream id is an event's recovery offset), recoverable sessions, and presence.
+ * When the broker is unreachable, broadcasts are delivered on this node only and counted.
+ */
+public interface ClusterLink extends AutoCloseable {
+
+    /** Delivers to this node's sockets what the stream carries; called on the link's one reader thread. */
+    interface Receiver {
+        void deliver(String namespace, ArrayNode eventAndArgs, Set<String> rooms, Set<String> except);
+    }
+
+    /** A session a client can come back to on any node. */
+    record StoredSession(String sid, String pid, Set<String> rooms, Map<String, Object> data) {
+    }
+
+    /** A session and the events it missed, in order, each ending with its offset. */
+    record Restored(StoredSession session, List<ArrayNode> missed) {
+    }
+
+    /** A user whose last socket in a room went away with a dead node. */
+    record Departure(String room, String userId) {
+    }
+
+    /** The only place that names the Redis implementation: its classes load when a cluster is configured. */
+    static ClusterLink open(ClusterOptions options, Receiver receiver) {
+        return new RedisClusterLink(options, receiver);
+    }
+
+    String nodeId();
+
+    /** Sends a broadcast to every node (this one too); recoverable ones get the stream id as last argument. */
+    void publish(String namespace, ArrayNode eventAndArgs, Set<String> rooms, Set<String> except, boolean recoverable);
+
+    void saveSession(String namespace, StoredSession session, long ttlMillis);
+
+    void forgetSession(String namespace, String pid);
+
+    /**
+     * Looks the session up and gathers its missed events, off the caller's thread. {@code admit} gets null when
+     * it cannot be recovered; otherwise it must run {@code done} once the socket is in its rooms and has its missed
+     * events: no stream event is delivered on this node until then, so none is lost or doubled.
+     */
+    void restore(String namespace, String pid, String offset, RestoreCallback admit);
+
+    interface RestoreCallback {
+        void admit(Restored restored, Runnable done);
+    }
+
+    /** The user's first socket in the room on this node; {@code firstInCluster} runs when it is the first of all nodes. */
+    void presenceJoined(String room, String userId, Runnable firstInCluster);
+
+    /** The user's last socket in the room on this node left; {@code lastInCluster} runs when none is left on any node. */
+    void presenceLeft(String room, String userId, Runnable lastInCluster);
+
+    /** The users present in the room on all nodes, in arrival order; fails when the broker cannot answer. */
+    java.util.concurrent.CompletionStage<List<String>> presence(String room);
+
+    /** Called with the departures of the users of a dead node, once in the whole cluster. */
+    void onNodeDeparture(Consumer<List<Departure>> listener);
+
+    /** Broadcasts that could not be published (delivered on this node only). */
+    long unpublished();
+
+    /** True while the broker answers. */
+    boolean connected();
+
+    /** Leaves the cluster cleanly: this node's presence goes, its threads and connections close. */
+    @Override
+    void close();
+
+    /** Drops the connections without a word to the cluster, as a crash would (tests and benchmarks). */
+    void abort();
+}

@@ -1,0 +1,228 @@
+package dev.rowcast.server.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rowcast.server.ServerOptions;
+import dev.rowcast.server.cluster.ClusterOptions;
+import dev.rowcast.server.realtime.RealtimeOptions;
+import dev.rowcast.server.realtime.RealtimeServer;
+import dev.rowcast.server.testing.FailOnNettyLeak;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Three realtime nodes in this JVM sharing one real redis-server, driven by the official
+ * socket.io-client: what one node emits reaches clients of the others, presence and the relay
+ * span nodes, a client whose node dies recovers on another without a gap, and a Redis outage
+ * leaves each node delivering locally until Redis is back.
+ */
+@ExtendWith(FailOnNettyLeak.class)
+class ClusterInteropTest {
+    private static RedisProcess redis;
+    private final List<RealtimeServer> nodes = new ArrayList<>();
+    private int prefixes;
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redis = RedisProcess.start();
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        if (redis != null) redis.stop();
+    }
+
+    @AfterEach
+    void stopNodes() {
+        nodes.forEach(RealtimeServer::stop);
+        nodes.clear();
+    }
+
+    /** A node of one cluster (one key prefix per test); nodes die quickly here so the test need not wait. */
+    private RealtimeServer node(String id, String prefix) {
+        ClusterOptions cluster = ClusterOptions.builder(redis.uri()).keyPrefix(prefix).nodeId(id)
+                .nodeTimeout(Duration.ofMillis(900)).build();
+        RealtimeServer node = RealtimeServer.launch(RealtimeOptions.builder()
+                .server(ServerOptions.builder().recovery(Duration.ofSeconds(30)).cluster(cluster).build()).build());
+        nodes.add(node);
+        return node;
+    }
+
+    private String prefix() {
+        return "test" + System.nanoTime() + "-" + prefixes++;
+    }
+
+    private static String url(RealtimeServer node) {
+        return "http://127.0.0.1:" + node.port();
+    }
+
+    /** Counts down when a client of that node emits "test:ready" (the clients say when they are set up). */
+    private static CountDownLatch readyOn(RealtimeServer node) {
+        CountDownLatch ready = new CountDownLatch(1);
+        node.socketIo().onConnection(socket -> socket.on("test:ready", (args, ack) -> ready.countDown()));
+        return ready;
+    }
+
+    private static CompletableFuture<JsonNode> client(String scenario, String url, Map<String, String> env) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return NodeClient.run("cluster.mjs", url, scenario, null, env);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static void ready(CountDownLatch latch) throws InterruptedException {
+        assertThat(latch.await(20, TimeUnit.SECONDS)).as("the client got ready").isTrue();
+    }
+
+    @Test
+    void eventsPresenceAndRelaySpanNodes() throws Exception {
+        String prefix = prefix();
+        RealtimeServer a = node("a", prefix);
+        RealtimeServer b = node("b", prefix);
+        RealtimeServer c = node("c", prefix);
+        CountDownLatch ready = readyOn(b);
+        CompletableFuture<JsonNode> seen = client("acrossNodes", url(b),
+                Map.of("A", url(a), "B", url(b), "C", url(c)));
+        ready(ready);
+        a.to("room1").emit("realtime:posts", Map.of("operation", "create", "id", 7));
+
+        JsonNode result = seen.get(30, TimeUnit.SECONDS);
+        assertThat(result.get("presenceJoin").toString()).isEqualTo("{\"room\":\"room1\",\"userId\":\"u2\"}");
+        assertThat(result.get("list").get("users").toString()).isEqualTo("[\"u1\",\"u2\"]");
+        assertThat(result.get("chat").toString()).isEqualTo("{\"text\":\"from C\"}");
+        assertThat(result.get("post").get("operation").asText()).isEqualTo("create");
+        assertThat(result.get("post").get("id").asInt()).isEqualTo(7);
+        assertThat(result.get("presenceLeave").toString()).isEqualTo("{\"room\":\"room1\",\"userId\":\"u2\"}");
+    }
+
+    @Test
+    void deadNodesUsersLeavePresence() throws Exception {
+        String prefix = prefix();
+        RealtimeServer a = node("a", prefix);
+        RealtimeServer b = node("b", prefix);
+        CountDownLatch ready = readyOn(b);
+        CompletableFuture<JsonNode> seen = client("nodeLoss", url(b), Map.of("A", url(a), "B", url(b)));
+        ready(ready);
+        a.socketIo().cluster().abort(); // as a crash: no word to the cluster
+        a.stop();
+
+        JsonNode result = seen.get(30, TimeUnit.SECONDS);
+        assertThat(result.get("before").get("users").toString()).isEqualTo("[\"watcher\",\"doomed\"]");
+        assertThat(result.get("presenceLeave").get("userId").asText()).isEqualTo("doomed");
+        assertThat(result.get("after").get("users").toString()).isEqualTo("[\"watcher\"]");
+    }
+
+    @Test
+    void clientOfDeadNodeRecoversOnAnotherWithEveryEventOnce() throws Exception {
+        String prefix = prefix();
+        RealtimeServer a = node("a", prefix);
+        RealtimeServer b = node("b", prefix);
+        RealtimeServer c = node("c", prefix);
+        int total = 300;
+        try (TcpProxy balancer = new TcpProxy(a.port())) {
+            CountDownLatch ready = readyOn(a);
+            CompletableFuture<JsonNode> seen = client("recoverAcrossNodes", "http://127.0.0.1:" + balancer.port(),
+                    Map.of("N", Integer.toString(total)));
+            ready(ready);
+            for (int n = 0; n < total; n++) {
+                c.to("feed").emit("n", n);
+                if (n == total / 3) {
+                    a.socketIo().cluster().abort(); // node A dies mid-stream
+                    balancer.retarget(b.port());
+                    balancer.dropConnections();
+                    a.stop();
+                }
+                Thread.sleep(2); // a steady stream, so that events keep coming while the client is away
+            }
+            JsonNode result = seen.get(30, TimeUnit.SECONDS);
+            List<Integer> received = new ArrayList<>();
+            result.get("received").forEach(n -> received.add(n.asInt()));
+            assertThat(received).containsExactlyElementsOf(IntStream.range(0, total).boxed().toList());
+            assertThat(result.get("connects").toString()).isEqualTo("[{\"recovered\":false},{\"recovered\":true}]");
+            assertThat(result.get("sameId").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void redisOutageKeepsLocalDeliveryAndHealsWhenRedisReturns() throws Exception {
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Logger logger = Logger.getLogger("dev.rowcast.server");
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getMessage() != null && record.getMessage().contains("unreachable")) warnings.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        try {
+            String prefix = prefix();
+            RealtimeServer a = node("a", prefix);
+            RealtimeServer b = node("b", prefix);
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.socketIo().cluster().connected() && b.socketIo().cluster().connected());
+            CountDownLatch ready = readyOn(b);
+            CompletableFuture<JsonNode> seen = client("listen", url(b), Map.of("N", "13"));
+            ready(ready);
+            long sent = b.stats().server().packetsOut();
+            a.to("feed").emit("n", 0); // across nodes, through Redis
+            await().atMost(Duration.ofSeconds(10)).until(() -> b.stats().server().packetsOut() > sent);
+
+            redis.stop();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !b.socketIo().cluster().connected());
+            for (int n = 1; n <= 10; n++) b.to("feed").emit("n", n); // local delivery goes on
+            assertThat(b.socketIo().cluster().unpublished()).isGreaterThanOrEqualTo(10);
+            RealtimeServer d = node("d", prefix); // Redis away at start: the node starts all the same
+            assertThat(d.port()).isPositive();
+            b.to("feed").emit("n", 11);
+
+            redis.launch();
+            await().atMost(Duration.ofSeconds(20)).until(() -> a.socketIo().cluster().connected()
+                    && b.socketIo().cluster().connected() && d.socketIo().cluster().connected());
+            a.to("feed").emit("n", 12); // across nodes again
+
+            JsonNode result = seen.get(30, TimeUnit.SECONDS);
+            assertThat(result.get("received").toString()).isEqualTo("[0,1,2,3,4,5,6,7,8,9,10,11,12]");
+            // one line per node that noticed, not one per failed broadcast or reconnect attempt
+            assertThat(warnings).hasSizeBetween(1, Set.of("a", "b", "d").size());
+            assertThat(warnings.get(0)).contains(redis.uri()).contains("delivering to this node's clients only");
+        } finally {
+            logger.removeHandler(capture);
+            if (!redisUp()) redis.launch();
+        }
+    }
+
+    private static boolean redisUp() {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", redis.port())) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+}

@@ -86,7 +86,19 @@ public final class Instrumentations {
     private static final class FaultListener extends AgentBuilder.Listener.Adapter {
         @Override
         public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
+            if (superTypeAbsent(throwable)) {
+                // a class the app only probes for (Spring's web resolvers without spring-web): it cannot load either
+                AgentLog.debug("skipped " + typeName + ": " + throwable.getMessage());
+                return;
+            }
             AgentLog.warnOnce("instrument-" + typeName, "cannot instrument " + typeName + " (" + throwable + "); it runs uninstrumented", throwable);
+        }
+
+        private static boolean superTypeAbsent(Throwable throwable) {
+            for (Throwable t = throwable; t != null; t = t.getCause()) {
+                if (t instanceof TypePool.Resolution.NoSuchTypeException) return true;
+            }
+            return false;
         }
 
         @Override

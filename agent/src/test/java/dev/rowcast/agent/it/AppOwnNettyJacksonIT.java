@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -120,9 +119,6 @@ class AppOwnNettyJacksonIT {
     }
 
     @Test
-    @Disabled("agent fault: a class whose optional super type is absent (here Netty's Log4J2Logger without Log4j) is logged as "
-            + "'[rowcast] cannot instrument ...' with a stack trace; enable once Instrumentations' FaultListener ignores "
-            + "TypePool.Resolution.NoSuchTypeException")
     void agentLogsNoFaultForTheAppsOptionalClasses() throws Exception {
         assertThat(run().output()).doesNotContain("cannot instrument");
     }

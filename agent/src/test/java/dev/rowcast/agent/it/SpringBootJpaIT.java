@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -134,10 +133,6 @@ class SpringBootJpaIT {
 
     @ParameterizedTest(name = "Spring Boot {0}")
     @MethodSource("versions")
-    @Disabled("agent fault: classes Spring probes whose optional super types are absent (Spring Data's "
-            + "PageableHandlerMethodArgumentResolver without spring-web, H2's JakartaWebServlet) are logged as "
-            + "'[rowcast] cannot instrument ...' with a stack trace; enable once Instrumentations' FaultListener ignores "
-            + "TypePool.Resolution.NoSuchTypeException")
     void agentLogsNoFaultForClassesOfAbsentOptionalParts(String version) throws Exception {
         assertThat(run(version).appOutput()).doesNotContain("cannot instrument");
     }

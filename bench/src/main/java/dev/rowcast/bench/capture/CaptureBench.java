@@ -1,0 +1,674 @@
+package dev.rowcast.bench.capture;
+
+import dev.rowcast.bench.capture.app.InsertApp;
+import dev.rowcast.bench.capture.app.LatencyApp;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What capture costs an application, each figure against its peer measured in the same run:
+ * <ol>
+ *   <li><b>Insert throughput</b> ({@link InsertApp}): Hibernate 6.6 (1 and 50 rows per
+ *       transaction) and a JDBC PreparedStatement loop (autocommit, commit per row), on H2
+ *       in-memory and on embedded PostgreSQL, in three child JVMs per round: without the agent,
+ *       with it (its server running, no client) and with it plus one connected client that
+ *       receives every event. The runs are interleaved (the order rotates each round) so a change
+ *       in the machine's load hits every side alike; the ratio with/without is taken per round and
+ *       its median printed, with the added microseconds per row.</li>
+ *   <li><b>Commit-to-client latency</b> ({@link LatencyApp}): rows committed at a steady rate
+ *       (1,000/s), each into one of 1,000 per-client rooms, 1,000 official socket.io-clients (Node)
+ *       each in its own room. Latency = the client's receive time minus the time commit() returned,
+ *       both on CLOCK_MONOTONIC. Peers in the same run: the same app sending the same events with
+ *       {@code Rowcast.to(room).emit} (the agent's server path without capture) and the Node
+ *       socket.io server emitting them.</li>
+ * </ol>
+ * Run through {@code bench/run-capture-bench.sh}. Linux only (reads /proc).
+ *
+ * <p>System properties: {@code capture.only} ({@code insert} or {@code latency}), {@code capture.dbs}
+ * ({@code h2,pg}), {@code capture.workloads} ({@code hibernate-1,hibernate-50,jdbc-autocommit,jdbc-commit}),
+ * {@code capture.rounds} (2), {@code capture.seconds} (5 per workload and run), {@code capture.warmUp}
+ * (1.5 s per workload and run), {@code latency.rate} (1000/s), {@code latency.clients} (1000),
+ * {@code latency.seconds} (15 measured), {@code latency.warmUp} (3 s, not counted),
+ * {@code latency.sides} ({@code capture,api,node}), {@code capture.agent} (the agent jar),
+ * {@code capture.java} (the child JVMs' java), {@code capture.jvmArgs} (extra child JVM options).
+ */
+public final class CaptureBench {
+
+    private static final String ONLY = System.getProperty("capture.only", "");
+    private static final List<String> DBS = List.of(System.getProperty("capture.dbs", "h2,pg").split(","));
+    private static final String WORKLOADS = System.getProperty("capture.workloads", "hibernate-1,hibernate-50,jdbc-autocommit,jdbc-commit");
+    private static final int ROUNDS = Integer.getInteger("capture.rounds", 2);
+    private static final double SECONDS = Double.parseDouble(System.getProperty("capture.seconds", "5"));
+    private static final double WARM_UP = Double.parseDouble(System.getProperty("capture.warmUp", "1.5"));
+    private static final int RATE = Integer.getInteger("latency.rate", 1_000);
+    private static final int CLIENTS = Integer.getInteger("latency.clients", 1_000);
+    private static final double LATENCY_SECONDS = Double.parseDouble(System.getProperty("latency.seconds", "15"));
+    private static final double LATENCY_WARM_UP = Double.parseDouble(System.getProperty("latency.warmUp", "3"));
+    private static final String JAVA = System.getProperty("capture.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    private static final List<String> CHILD_JVM = childJvm();
+    private static final List<String> LATENCY_SIDES = List.of(System.getProperty("latency.sides", "capture,api,node").split(","));
+    private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ of /proc/<pid>/stat on Linux
+    private static final List<Child> LIVE = new CopyOnWriteArrayList<>();
+    /** Insert runs in which the agent's queue overflowed, for the note under the table. */
+    private static final List<String> SHED = new ArrayList<>();
+
+    /** The three sides of the insert benchmark, in the order of the first round. */
+    private static final List<String> MODES = List.of("without agent", "agent, no client", "agent + 1 client");
+
+    private static Path agentJar;
+    private static Path nodeDir;
+    private static String appClasspath;
+    private static Path work;
+    private static Path target;
+
+    private CaptureBench() {}
+
+    /** The child JVMs' options: a fixed heap, plus {@code capture.jvmArgs} (space-separated, e.g. -Xlog:gc). */
+    private static List<String> childJvm() {
+        List<String> options = new ArrayList<>(List.of("-Xms1g", "-Xmx1g"));
+        for (String option : System.getProperty("capture.jvmArgs", "").trim().split("\\s+")) {
+            if (!option.isEmpty()) options.add(option);
+        }
+        return options;
+    }
+
+    /** One workload of one insert run: rows, wall nanos, process CPU nanos (window; window + agent catching up). */
+    private record Insert(long rows, long nanos, long cpuWindow, long cpuSettled) {
+        double rowsPerSecond() {
+            return rows / (nanos / 1e9);
+        }
+
+        double cpuMicrosPerRow() {
+            return cpuSettled / 1e3 / rows;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Child::kill)));
+        Path jar = Path.of(CaptureBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
+        target = jar.getParent();
+        Path bench = target.getParent();
+        agentJar = Path.of(System.getProperty("capture.agent", bench.resolveSibling("agent").resolve("target/rowcast-agent.jar").toString()));
+        nodeDir = bench.resolve("node");
+        Path classpathFile = target.resolve("capture-classpath.txt");
+        for (Path required : List.of(agentJar, classpathFile, target.resolve("classes"))) {
+            if (!Files.exists(required)) {
+                System.err.println("[capture-bench] " + required + " is missing: build with"
+                        + " mvn -B -Pbench -pl bench,agent -am package -DskipTests");
+                System.exit(2);
+            }
+        }
+        appClasspath = target.resolve("classes") + File.pathSeparator + Files.readString(classpathFile).trim();
+        npmCiIfNeeded();
+        work = Files.createTempDirectory("rowcast-capture-bench-");
+        Runtime.getRuntime().addShutdownHook(new Thread(CaptureBench::deleteWork));
+        // a copy: a rebuild of the agent during the run must not change or remove the jar under test
+        agentJar = Files.copy(agentJar, work.resolve("rowcast-agent.jar"));
+        long cpu0 = ownCpuNanos();
+        long wall0 = System.nanoTime();
+        System.out.printf("[capture-bench] java %s (%s), agent %s; %d cores; load average %s%n", JAVA,
+                System.getProperty("java.version"), agentJar, Runtime.getRuntime().availableProcessors(), loadAverage());
+        if (!ONLY.equals("latency")) {
+            insertBench();
+        }
+        if (!ONLY.equals("insert")) {
+            latencyBench();
+        }
+        System.out.printf("%n[capture-bench] done in %.0f s; load average %s; this harness used %.1f%% of one core%n",
+                (System.nanoTime() - wall0) / 1e9, loadAverage(), 100.0 * (ownCpuNanos() - cpu0) / (System.nanoTime() - wall0));
+    }
+
+    // ---- (a) insert throughput ----
+
+    private static void insertBench() throws Exception {
+        List<String> workloads = List.of(WORKLOADS.split(","));
+        System.out.printf("%n[capture-bench] insert throughput: %s on %s; %d rounds of %d interleaved child JVMs"
+                + " (each runs every database); %.1f s warm-up + %.1f s measured per workload, database and run%n", workloads, DBS, ROUNDS,
+                MODES.size(), WARM_UP, SECONDS);
+        // results.get(db).get(mode).get(workload)[round]; null where a run failed
+        Map<String, Map<String, Map<String, Insert[]>>> results = new LinkedHashMap<>();
+        Child postgres = null;
+        try {
+            String pgUrl = null;
+            if (DBS.contains("pg")) {
+                String slf4j = Files.readString(target.resolve("capture-classpath-postgres.txt")).trim();
+                postgres = new Child("postgres", List.of(JAVA, "-cp", appClasspath + File.pathSeparator + slf4j, PostgresMain.class.getName()));
+                pgUrl = "jdbc:postgresql://127.0.0.1:" + postgres.await("PORT", Duration.ofSeconds(120))[1] + "/postgres";
+            }
+            List<String> databases = new ArrayList<>();
+            for (String db : DBS) {
+                databases.addAll(db.equals("pg") ? List.of("pg", pgUrl, "postgres", "") : List.of("h2", "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1", "sa", ""));
+            }
+            for (int round = 0; round < ROUNDS; round++) {
+                for (int k = 0; k < MODES.size(); k++) {
+                    String mode = MODES.get((k + round) % MODES.size());
+                    System.out.printf("[capture-bench] round %d/%d, %s (load average %s)%n", round + 1, ROUNDS, mode, loadAverage());
+                    Map<String, Insert> run;
+                    try {
+                        run = insertRun(databases, mode, workloads);
+                    } catch (Exception e) {
+                        System.out.println("[capture-bench]   this run failed and is left out: " + e.getMessage());
+                        run = Map.of();
+                    }
+                    for (String db : DBS) {
+                        for (String workload : workloads) {
+                            results.computeIfAbsent(db, d -> new LinkedHashMap<>()).computeIfAbsent(mode, m -> new LinkedHashMap<>())
+                                    .computeIfAbsent(workload, w -> new Insert[ROUNDS])[round] = run.get(db + " " + workload);
+                        }
+                    }
+                }
+            }
+        } finally {
+            if (postgres != null) {
+                postgres.closeStdin(); // PostgresMain then stops the server; killing it first would orphan postgres
+                postgres.awaitExit(Duration.ofSeconds(30));
+            }
+        }
+        insertReport(results, workloads);
+    }
+
+    /** One child JVM that measures every workload on every database; keys are "db workload". */
+    private static Map<String, Insert> insertRun(List<String> databases, String mode, List<String> workloads) throws Exception {
+        boolean agent = !mode.equals(MODES.get(0));
+        boolean client = mode.equals(MODES.get(2));
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(JAVA));
+        if (agent) {
+            Path config = Files.writeString(work.resolve("insert-rowcast.yml"), """
+                    server: { host: 127.0.0.1, port: %d }
+                    collections:
+                      items: { entity: BenchItem, room: "owner:{owner}" }
+                      rows: { table: bench_row, room: "owner:{owner}" }
+                    """.formatted(port));
+            command.add("-javaagent:" + agentJar + "=config=" + config);
+        }
+        command.addAll(CHILD_JVM);
+        command.addAll(List.of("-cp", appClasspath, InsertApp.class.getName(), "" + WARM_UP, "" + SECONDS, String.join(",", workloads)));
+        command.addAll(databases);
+        int measurements = workloads.size() * databases.size() / 4;
+        try (Child app = new Child("insert-app", command)) {
+            app.await("READY", Duration.ofSeconds(120));
+            Child listener = null;
+            try {
+                if (client) {
+                    awaitSocketIo(port);
+                    List<String> node = new ArrayList<>(List.of("node", "capture-client.mjs", "" + port));
+                    for (int owner = 0; owner < 16; owner++) {
+                        node.add("owner:" + owner);
+                    }
+                    listener = new Child("capture-client", node);
+                    listener.await("JOINED", Duration.ofSeconds(60));
+                }
+                app.send("go");
+                Map<String, Insert> run = new LinkedHashMap<>();
+                Duration budget = Duration.ofSeconds((long) (measurements * (WARM_UP + SECONDS + 30)) + 60);
+                for (int k = 0; k < measurements; k++) {
+                    String[] r = app.await("RESULT", budget);
+                    run.put(r[1] + " " + r[2], new Insert(Long.parseLong(r[3]), Long.parseLong(r[4]), Long.parseLong(r[5]), Long.parseLong(r[6])));
+                }
+                String[] agentLine = app.await("AGENT", budget);
+                String counters = String.join(" ", Arrays.copyOfRange(agentLine, 1, agentLine.length));
+                long total = Long.parseLong(app.await("TOTAL", budget)[1]);
+                app.await("DONE", budget);
+                // the figures only count when the agent accounted for every row (and the client got every emitted one)
+                long emitted = agent ? Long.parseLong(counters.replaceAll(".*emitted=(\\d+).*", "$1")) : 0;
+                long dropped = agent ? Long.parseLong(counters.replaceAll(".*dropped=(\\d+).*", "$1")) : 0;
+                if (agent && emitted + dropped != total) {
+                    throw new IllegalStateException("the agent did not account for every row: " + counters + " of " + total + " rows");
+                }
+                if (dropped > 0) {
+                    System.out.printf("[capture-bench]   WARNING: the agent dropped %d of %d rows (%.1f%%): its queue was full, the pipeline"
+                            + " could not keep up with this app; the figures of this run are those of an agent shedding load%n",
+                            dropped, total, 100.0 * dropped / total);
+                    SHED.add(String.format("%s: %d of %d rows dropped (%.1f%%)", mode, dropped, total, 100.0 * dropped / total));
+                }
+                if (!agent && !counters.equals("none")) {
+                    throw new IllegalStateException("the run without the agent has one: " + counters);
+                }
+                if (listener != null) {
+                    long received = awaitCount(listener, emitted, Duration.ofSeconds(30));
+                    if (received != emitted) {
+                        throw new IllegalStateException("the client received " + received + " of " + emitted + " events emitted");
+                    }
+                    counters += ", client received " + received;
+                }
+                System.out.printf("[capture-bench]   %d rows; %s%n", total, counters);
+                app.send("quit");
+                return run;
+            } finally {
+                if (listener != null) {
+                    listener.close();
+                }
+            }
+        }
+    }
+
+    private static void insertReport(Map<String, Map<String, Map<String, Insert[]>>> results, List<String> workloads) {
+        System.out.printf("%n## Insert throughput with the agent against the same app without it (%d rounds, median)%n%n", ROUNDS);
+        System.out.println("Ratio = rows/s with the agent / rows/s without, taken per round (interleaved runs), median over rounds;");
+        System.out.println("+µs/row = 1/rate with - 1/rate without (wall clock of the app thread); CPU µs/row = the whole process's CPU");
+        System.out.println("(app, agent and server threads, including the agent catching up after the window) per row. Target: ratio >= 0.98.");
+        System.out.println();
+        System.out.println("| database | workload | without agent | agent, no client | agent + 1 client | CPU µs/row without / no client / client |");
+        System.out.println("| --- | --- | --- | --- | --- | --- |");
+        for (var byDb : results.entrySet()) {
+            Map<String, Map<String, Insert[]>> modes = byDb.getValue();
+            for (String workload : workloads) {
+                Insert[] plain = modes.get(MODES.get(0)).get(workload);
+                StringBuilder row = new StringBuilder("| " + byDb.getKey() + " | " + workload + " | ");
+                double plainRate = median(Arrays.stream(plain).filter(i -> i != null).mapToDouble(Insert::rowsPerSecond).toArray());
+                row.append(String.format("%,.0f rows/s | ", plainRate));
+                StringBuilder cpu = new StringBuilder(String.format("%.1f",
+                        median(Arrays.stream(plain).filter(i -> i != null).mapToDouble(Insert::cpuMicrosPerRow).toArray())));
+                for (String mode : MODES.subList(1, MODES.size())) {
+                    Insert[] with = modes.get(mode).get(workload);
+                    List<Double> paired = new ArrayList<>();
+                    for (int k = 0; k < with.length; k++) {
+                        if (with[k] != null && plain[k] != null) {
+                            paired.add(with[k].rowsPerSecond() / plain[k].rowsPerSecond());
+                        }
+                    }
+                    double[] ratios = paired.stream().mapToDouble(Double::doubleValue).toArray();
+                    double rate = median(Arrays.stream(with).filter(i -> i != null).mapToDouble(Insert::rowsPerSecond).toArray());
+                    double ratio = median(ratios);
+                    row.append(String.format("%,.0f rows/s, **%.3f** %s, %+.2f µs/row (rounds %s) | ", rate, ratio, ratio >= 0.98 ? "met" : "not met",
+                            1e6 / rate - 1e6 / plainRate, list(ratios)));
+                    cpu.append(String.format(" / %.1f", median(Arrays.stream(with).filter(i -> i != null).mapToDouble(Insert::cpuMicrosPerRow).toArray())));
+                }
+                System.out.println(row.append(cpu).append(" |"));
+            }
+        }
+        if (!SHED.isEmpty()) {
+            System.out.println();
+            System.out.println("Runs in which the agent's queue overflowed (it shed load; their ratios flatter it): " + String.join("; ", SHED));
+        }
+        System.out.printf("%n[capture-bench] load average %s%n", loadAverage());
+    }
+
+    // ---- (b) commit -> client latency ----
+
+    private record Latency(String side, double[] micros, double[] preCommitMicros, long lost, long maxLagMicros,
+                           double serverCpu, double clientCpu, String error) {}
+
+    private static void latencyBench() throws Exception {
+        int warmUp = (int) (RATE * LATENCY_WARM_UP);
+        int events = warmUp + (int) (RATE * LATENCY_SECONDS);
+        System.out.printf("%n[capture-bench] latency: %,d events/s over %,d clients (one room each), %.0f s warm-up + %.0f s measured per side%n",
+                RATE, CLIENTS, LATENCY_WARM_UP, LATENCY_SECONDS);
+        List<Latency> sides = new ArrayList<>();
+        for (String side : List.of("capture", "api", "node")) {
+            sides.add(LATENCY_SIDES.contains(side) ? latencyRun(side, warmUp, events)
+                    : new Latency(side, null, null, 0, 0, 0, 0, "skipped (-Dlatency.sides)"));
+        }
+        System.out.printf("%n## Commit -> client latency: %,d rows/s, one row per transaction, %,d clients each in its own room (user:{user_id})%n%n",
+                RATE, CLIENTS);
+        System.out.println("Latency = receive time at the client (Node process.hrtime) - the time commit() returned in the app (Java System.nanoTime);");
+        System.out.println("both read CLOCK_MONOTONIC, so they compare directly. Target: p99 < 5 ms for capture.");
+        System.out.println();
+        System.out.println("| side | p50 | p90 | p99 | p99.9 | max | lost | app behind schedule, max | app+server CPU | load generator CPU |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        for (Latency l : sides) {
+            String name = switch (l.side()) {
+                case "capture" -> "Rowcast capture (JDBC commit -> agent -> client)";
+                case "api" -> "peer: Rowcast.to(room).emit after commit (no capture)";
+                default -> "peer: Node socket.io 4.8.4 io.to(room).emit";
+            };
+            if (l.error() != null) {
+                System.out.printf("| %s | failed: %s | | | | | | | | |%n", name, l.error());
+                continue;
+            }
+            System.out.printf("| %s | %s | %s | %s | %s | %s | %d | %,d µs | %.0f%% | %.0f%% |%n", name, ms(l.micros(), 50), ms(l.micros(), 90),
+                    ms(l.micros(), 99), ms(l.micros(), 99.9), ms(l.micros(), 100), l.lost(), l.maxLagMicros(), l.serverCpu() * 100, l.clientCpu() * 100);
+            if (l.side().equals("capture")) {
+                double[] pre = l.preCommitMicros();
+                System.out.printf("| (capture, stamped before executeUpdate instead) | %s | %s | %s | %s | %s | | | | |%n",
+                        ms(pre, 50), ms(pre, 90), ms(pre, 99), ms(pre, 99.9), ms(pre, 100));
+            }
+        }
+        Latency capture = sides.get(0);
+        Latency api = sides.get(1);
+        Latency node = sides.get(2);
+        if (capture.error() == null && api.error() == null) {
+            System.out.printf("%nCapture's share: p50 %+.0f µs, p99 %+.0f µs against the API peer (ratio p50 %.2fx, p99 %.2fx).%n",
+                    percentile(capture.micros(), 50) - percentile(api.micros(), 50), percentile(capture.micros(), 99) - percentile(api.micros(), 99),
+                    percentile(capture.micros(), 50) / percentile(api.micros(), 50), percentile(capture.micros(), 99) / percentile(api.micros(), 99));
+            System.out.printf("Target p99 < 5 ms: %s (%.2f ms).%n", percentile(capture.micros(), 99) < 5_000 ? "met" : "not met", percentile(capture.micros(), 99) / 1000);
+        }
+        if (capture.error() == null && node.error() == null) {
+            System.out.printf("Against Node socket.io: ratio p50 %.2fx, p99 %.2fx (Rowcast capture / Node).%n",
+                    percentile(capture.micros(), 50) / percentile(node.micros(), 50), percentile(capture.micros(), 99) / percentile(node.micros(), 99));
+        }
+        System.out.printf("[capture-bench] load average %s%n", loadAverage());
+    }
+
+    private static Latency latencyRun(String side, int warmUp, int events) {
+        System.out.printf("[capture-bench] latency: %s (load average %s)%n", side, loadAverage());
+        Path stamps = work.resolve("stamps-" + side + ".txt");
+        Path received = work.resolve("received-" + side + ".txt");
+        try {
+            int port;
+            List<String> command;
+            if (side.equals("node")) {
+                command = List.of("node", "latency-server.mjs");
+                port = 0;
+            } else {
+                port = freePort();
+                Path config = Files.writeString(work.resolve("latency-rowcast.yml"), """
+                        server: { host: 127.0.0.1, port: %d }
+                        collections:
+                          events: { table: bench_event, room: "user:{user_id}" }
+                        """.formatted(port));
+                command = new ArrayList<>(List.of(JAVA, "-javaagent:" + agentJar + "=config=" + config));
+                command.addAll(CHILD_JVM);
+                command.addAll(List.of("-cp", appClasspath, LatencyApp.class.getName(), side, "jdbc:h2:mem:latency;DB_CLOSE_DELAY=-1",
+                        "" + RATE, "" + events, "" + CLIENTS, stamps.toString()));
+            }
+            try (Child server = new Child(side.equals("node") ? "latency-server" : "latency-app", command)) {
+                if (side.equals("node")) {
+                    port = Integer.parseInt(server.await("PORT", Duration.ofSeconds(60))[1]);
+                } else {
+                    server.await("READY", Duration.ofSeconds(120));
+                    awaitSocketIo(port);
+                }
+                try (Child clients = new Child("latency-client", List.of("node", "latency-client.mjs", "" + port, "" + CLIENTS, "realtime:events", "user:"))) {
+                    long clock = Long.parseLong(clients.await("CLOCK", Duration.ofSeconds(30))[1]);
+                    long skew = System.nanoTime() - clock;
+                    if (Math.abs(skew) > 1_000_000_000L) {
+                        throw new IllegalStateException("Node's process.hrtime and Java's System.nanoTime differ by " + skew / 1_000_000
+                                + " ms: they do not read the same clock here, so latencies cannot be joined");
+                    }
+                    String[] joined = clients.await("JOINED", Duration.ofSeconds(180));
+                    if (Integer.parseInt(joined[1]) != CLIENTS) {
+                        throw new IllegalStateException(joined[3] + " of " + CLIENTS + " clients could not join");
+                    }
+                    System.out.printf("[capture-bench]   %s clients joined in %s ms; the two clocks agree within %.1f ms (pipe delay)%n",
+                            joined[1], joined[2], Math.abs(skew) / 1e6);
+                    long serverTicks = cpuTicks(server.pid());
+                    long clientTicks = cpuTicks(clients.pid());
+                    long start = System.nanoTime();
+                    server.send(side.equals("node") ? "run " + RATE + " " + events + " " + CLIENTS + " " + stamps : "go");
+                    long maxLag = Long.parseLong(server.await("DONE", Duration.ofSeconds(events / RATE + 120))[1]);
+                    double wall = (System.nanoTime() - start) / 1e9;
+                    double serverCpu = (cpuTicks(server.pid()) - serverTicks) / (double) CLOCK_TICKS_PER_SECOND / wall;
+                    double clientCpu = (cpuTicks(clients.pid()) - clientTicks) / (double) CLOCK_TICKS_PER_SECOND / wall;
+                    awaitCount(clients, events, Duration.ofSeconds(10));
+                    clients.send("dump " + received);
+                    clients.await("DUMPED", Duration.ofSeconds(30));
+                    return join(side, stamps, received, warmUp, events, maxLag, serverCpu, clientCpu);
+                }
+            }
+        } catch (Exception e) {
+            System.out.println("[capture-bench]   failed: " + e);
+            return new Latency(side, null, null, 0, 0, 0, 0, e.getMessage());
+        }
+    }
+
+    /** Joins the app's stamps with the clients' receive times by row id, skipping the warm-up ids. */
+    private static Latency join(String side, Path stamps, Path received, int warmUp, int events, long maxLag, double serverCpu, double clientCpu)
+            throws IOException {
+        long[] before = new long[events];
+        long[] after = new long[events];
+        for (String line : Files.readAllLines(stamps)) {
+            if (line.isBlank()) continue;
+            String[] f = line.split(" ");
+            int id = Integer.parseInt(f[0]);
+            before[id] = Long.parseLong(f[1]);
+            after[id] = Long.parseLong(f[2]);
+        }
+        Map<Integer, Long> receivedAt = new HashMap<>();
+        for (String line : Files.readAllLines(received)) {
+            if (line.isBlank()) continue;
+            String[] f = line.split(" ");
+            receivedAt.putIfAbsent(Integer.parseInt(f[0]), Long.parseLong(f[1]));
+        }
+        int measured = events - warmUp;
+        double[] micros = new double[measured];
+        double[] pre = new double[measured];
+        int n = 0;
+        for (int id = warmUp; id < events; id++) {
+            Long at = receivedAt.get(id);
+            if (at != null) {
+                micros[n] = (at - after[id]) / 1e3;
+                pre[n] = (at - before[id]) / 1e3;
+                n++;
+            }
+        }
+        return new Latency(side, Arrays.copyOf(micros, n), Arrays.copyOf(pre, n), measured - n, maxLag, serverCpu, clientCpu, null);
+    }
+
+    private static String ms(double[] micros, double p) {
+        return String.format("%.2f ms", percentile(micros, p) / 1000);
+    }
+
+    private static double percentile(double[] values, double p) {
+        if (values.length == 0) return Double.NaN;
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    // ---- helpers ----
+
+    /** The copied agent jar, configs and stamp files; -Dcapture.keep=true keeps them for a look. */
+    private static void deleteWork() {
+        if (work == null || Boolean.getBoolean("capture.keep")) return;
+        try (var files = Files.walk(work)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp directory left behind is harmless
+        }
+    }
+
+    private static long awaitCount(Child client, long expected, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long count;
+        do {
+            client.send("count");
+            count = Long.parseLong(client.await("COUNT", Duration.ofSeconds(10))[1]);
+            if (count >= expected) return count;
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        return count;
+    }
+
+    /** The agent starts its server off the app's main thread: waits until it answers an Engine.IO handshake. */
+    private static void awaitSocketIo(int port) throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest handshake = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=polling"))
+                .timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(handshake, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the agent's Socket.IO server did not answer on 127.0.0.1:" + port + " within 60 s");
+    }
+
+    private static void npmCiIfNeeded() throws IOException, InterruptedException {
+        if (Files.isDirectory(nodeDir.resolve("node_modules/socket.io-client"))) return;
+        System.out.println("[capture-bench] installing the clients and the Node peer: npm ci in " + nodeDir);
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(nodeDir.toFile()).inheritIO().start();
+        if (npm.waitFor() != 0) {
+            throw new IllegalStateException("npm ci failed in " + nodeDir + "; check that node and npm are on the PATH and the npm registry is reachable");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/<pid>/stat). */
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    private static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static double median(double[] values) {
+        if (values.length == 0) return Double.NaN;
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    private static String list(double[] values) {
+        StringBuilder s = new StringBuilder();
+        for (double v : values) s.append(s.length() == 0 ? "" : ", ").append(String.format("%.3f", v));
+        return s.toString();
+    }
+
+    /** A child process speaking a line protocol: commands on stdin, "WORD args..." answers on stdout (stderr merged). */
+    private static final class Child implements AutoCloseable {
+        private final String name;
+        private final Process process;
+        private final Writer stdin;
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final Deque<String> tail = new ArrayDeque<>();
+
+        Child(String name, List<String> command) throws IOException {
+            this.name = name;
+            this.process = new ProcessBuilder(command).directory(nodeDir.toFile()).redirectErrorStream(true).start();
+            LIVE.add(this);
+            this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) lines.add(line);
+                } catch (IOException ignored) {
+                    // the process ended; await() reports it
+                }
+            }, "capture-bench-" + name);
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        void send(String line) {
+            try {
+                stdin.write(line + "\n");
+                stdin.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(name + " (pid " + process.pid() + ") no longer reads its commands", e);
+            }
+        }
+
+        void closeStdin() {
+            try {
+                stdin.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+        }
+
+        /** The next line starting with {@code word}, split on spaces; warnings are echoed, other lines kept for errors. */
+        String[] await(String word, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            try {
+                while (true) {
+                    String line = lines.poll(Math.max(1, Math.min(200_000_000L, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
+                    if (line != null) {
+                        if (line.startsWith(word + " ") || line.equals(word)) {
+                            return line.split(" ");
+                        }
+                        if (line.startsWith("WARN") || line.contains("[rowcast]") && (line.contains("WARN") || line.contains("SEVERE"))) {
+                            System.out.println("[" + name + "] " + line);
+                        }
+                        tail.add(line);
+                        if (tail.size() > 40) tail.removeFirst();
+                    } else if (System.nanoTime() >= deadline) {
+                        throw new IllegalStateException(name + ": no '" + word + "' within " + timeout.toSeconds() + " s; its last lines:\n  "
+                                + String.join("\n  ", tail));
+                    } else if (!process.isAlive() && lines.isEmpty()) {
+                        throw new IllegalStateException(name + " exited with " + process.exitValue() + " before answering '" + word
+                                + "'; its last lines:\n  " + String.join("\n  ", tail));
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(name + ": interrupted waiting for '" + word + "'", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                send("quit");
+                if (!process.waitFor(15, TimeUnit.SECONDS)) kill();
+            } catch (RuntimeException | InterruptedException e) {
+                kill();
+            } finally {
+                LIVE.remove(this);
+            }
+        }
+
+        void awaitExit(Duration timeout) {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) kill();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                kill();
+            } finally {
+                LIVE.remove(this);
+            }
+        }
+
+        void kill() {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

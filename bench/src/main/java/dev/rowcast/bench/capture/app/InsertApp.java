@@ -1,0 +1,216 @@
+package dev.rowcast.bench.capture.app;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.Transaction;
+import org.hibernate.cfg.Configuration;
+
+/**
+ * The insert-throughput child app of {@code CaptureBench}: an ordinary app that knows nothing of
+ * Rowcast, run with and without the agent. It inserts rows in four ways, each for a fixed time,
+ * and prints how many it managed:
+ * <ul>
+ *   <li>{@code hibernate-1}: Hibernate 6.6, one entity per transaction (session per transaction);</li>
+ *   <li>{@code hibernate-50}: 50 entities per transaction (JDBC batch size 50);</li>
+ *   <li>{@code jdbc-autocommit}: a PreparedStatement loop under autocommit;</li>
+ *   <li>{@code jdbc-commit}: the same loop with autocommit off and commit() after each row.</li>
+ * </ul>
+ * Args: {@code <warmUpSeconds> <seconds> <workload,...> (<name> <jdbcUrl> <user> <password>)...}: one
+ * or more databases, each warmed up and then measured in turn in this JVM (so the JIT's warm-up is
+ * shared). Line protocol: prints {@code READY}, waits for {@code go} on stdin, prints
+ * {@code RESULT <database> <workload> <rows> <nanos> <cpu nanos> <cpu nanos until the agent caught up>}
+ * per database and workload, {@code AGENT ...}, {@code TOTAL <rows>}, {@code DONE}, and exits on
+ * {@code quit} (so the harness can count what a client got).
+ */
+public final class InsertApp {
+
+    private static final ObjectName AGENT_MBEAN = objectName("dev.rowcast:type=Agent");
+    private static final String JDBC_INSERT = "INSERT INTO bench_row (id, owner, title, amount, done, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+
+    private static final MBeanServer MBEANS = ManagementFactory.getPlatformMBeanServer();
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static long total;
+
+    private final SessionFactory sessions;
+    private final Connection jdbc;
+    private long seq;
+
+    private InsertApp(String url, String user, String password) throws SQLException {
+        Configuration configuration = new Configuration().addAnnotatedClass(BenchItem.class);
+        configuration.setProperty("hibernate.connection.url", url);
+        configuration.setProperty("hibernate.connection.username", user);
+        configuration.setProperty("hibernate.connection.password", password);
+        configuration.setProperty("hibernate.connection.pool_size", "2");
+        configuration.setProperty("hibernate.hbm2ddl.auto", "create");
+        configuration.setProperty("hibernate.jdbc.batch_size", "50");
+        configuration.setProperty("hibernate.order_inserts", "true");
+        this.sessions = configuration.buildSessionFactory();
+        this.jdbc = DriverManager.getConnection(url, user, password);
+        try (Statement ddl = jdbc.createStatement()) {
+            ddl.execute("DROP TABLE IF EXISTS bench_row");
+            ddl.execute("CREATE TABLE bench_row (id BIGINT PRIMARY KEY, owner BIGINT, title VARCHAR(80), amount NUMERIC(12, 2),"
+                    + " done BOOLEAN, created_at TIMESTAMP)");
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        long warmUpNanos = TimeUnit.MILLISECONDS.toNanos((long) (Double.parseDouble(args[0]) * 1000));
+        long nanos = TimeUnit.MILLISECONDS.toNanos((long) (Double.parseDouble(args[1]) * 1000));
+        List<String> workloads = List.of(args[2].split(","));
+        Map<String, InsertApp> apps = new LinkedHashMap<>();
+        for (int k = 3; k + 3 < args.length; k += 4) {
+            apps.put(args[k], new InsertApp(args[k + 1], args[k + 2], args[k + 3]));
+        }
+        BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        System.out.println("READY");
+        awaitLine(stdin, "go");
+        for (InsertApp app : apps.values()) {
+            for (String workload : workloads) {
+                app.run(workload, warmUpNanos);
+                settle();
+                app.truncate();
+            }
+        }
+        for (var db : apps.entrySet()) {
+            for (String workload : workloads) {
+                long cpu0 = OS.getProcessCpuTime();
+                long[] done = db.getValue().run(workload, nanos);
+                long cpuWindow = OS.getProcessCpuTime() - cpu0;
+                settle(); // the agent's threads finish this workload's rows, so their CPU is counted here, not in the next
+                long cpuSettled = OS.getProcessCpuTime() - cpu0;
+                System.out.printf("RESULT %s %s %d %d %d %d%n", db.getKey(), workload, done[0], done[1], cpuWindow, cpuSettled);
+                db.getValue().truncate();
+            }
+        }
+        System.out.println("AGENT " + agentCounters());
+        System.out.println("TOTAL " + total);
+        System.out.println("DONE");
+        awaitLine(stdin, "quit");
+        for (InsertApp app : apps.values()) {
+            app.sessions.close();
+            app.jdbc.close();
+        }
+    }
+
+    /** Inserts for {@code nanos}; returns {rows, elapsed nanos}. */
+    private long[] run(String workload, long nanos) throws SQLException {
+        long start = System.nanoTime();
+        long end = start + nanos;
+        long rows = 0;
+        switch (workload) {
+            case "hibernate-1" -> { while (System.nanoTime() < end) rows += hibernate(1); }
+            case "hibernate-50" -> { while (System.nanoTime() < end) rows += hibernate(50); }
+            case "jdbc-autocommit" -> rows = jdbc(true, end);
+            case "jdbc-commit" -> rows = jdbc(false, end);
+            default -> throw new IllegalArgumentException("unknown workload " + workload
+                    + "; use hibernate-1, hibernate-50, jdbc-autocommit or jdbc-commit");
+        }
+        total += rows;
+        return new long[] {rows, System.nanoTime() - start};
+    }
+
+    private int hibernate(int perTransaction) {
+        try (Session session = sessions.openSession()) {
+            Transaction tx = session.beginTransaction();
+            for (int k = 0; k < perTransaction; k++) {
+                long n = seq++;
+                session.persist(new BenchItem(n % 16, "item " + n, BigDecimal.valueOf(n % 100_000, 2), Instant.now()));
+            }
+            tx.commit();
+        }
+        return perTransaction;
+    }
+
+    private long jdbc(boolean autoCommit, long end) throws SQLException {
+        jdbc.setAutoCommit(autoCommit);
+        long rows = 0;
+        try (PreparedStatement insert = jdbc.prepareStatement(JDBC_INSERT)) {
+            while (System.nanoTime() < end) {
+                long n = seq++;
+                insert.setLong(1, n);
+                insert.setLong(2, n % 16);
+                insert.setString(3, "row " + n);
+                insert.setBigDecimal(4, BigDecimal.valueOf(n % 100_000, 2));
+                insert.setBoolean(5, false);
+                insert.setTimestamp(6, Timestamp.from(Instant.now()));
+                insert.executeUpdate();
+                if (!autoCommit) {
+                    jdbc.commit();
+                }
+                rows++;
+            }
+        }
+        jdbc.setAutoCommit(true);
+        return rows;
+    }
+
+    /** Empties both tables between workloads, so the in-memory database does not fill the heap (not captured: no row events). */
+    private void truncate() throws SQLException {
+        try (Statement ddl = jdbc.createStatement()) {
+            ddl.execute("TRUNCATE TABLE bench_row");
+            ddl.execute("TRUNCATE TABLE bench_item");
+        }
+    }
+
+    /** With the agent: waits (at most 30 s) until it has captured and delivered every row so far. */
+    private static void settle() throws Exception {
+        if (!MBEANS.isRegistered(AGENT_MBEAN)) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            // every row delivered or dropped (a full queue drops a JDBC commit before it is counted as captured)
+            if (counter("EventsEmitted") + counter("EventsDropped") >= total) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        System.out.println("WARN the agent did not catch up within 30 s: " + agentCounters() + " after " + total + " rows");
+    }
+
+    private static String agentCounters() throws Exception {
+        if (!MBEANS.isRegistered(AGENT_MBEAN)) {
+            return "none";
+        }
+        return "captured=" + counter("EventsCaptured") + " emitted=" + counter("EventsEmitted") + " dropped=" + counter("EventsDropped");
+    }
+
+    private static long counter(String name) throws Exception {
+        return ((Number) MBEANS.getAttribute(AGENT_MBEAN, name)).longValue();
+    }
+
+    private static void awaitLine(BufferedReader in, String word) throws Exception {
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.trim().equals(word)) {
+                return;
+            }
+        }
+    }
+
+    private static ObjectName objectName(String name) {
+        try {
+            return new ObjectName(name);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -98,28 +98,40 @@ public final class InMemoryAdapter implements Adapter {
     @Override
     public int broadcast(Packet packet, Set<String> rooms, Set<String> exceptRooms) {
         Set<String> except = exceptRooms.isEmpty() ? Set.of() : sockets(exceptRooms);
-        List<EngineMessage> encoded = PacketEncoder.encode(packet);
-        int sent = 0;
+        Fanout fanout = new Fanout(packet, except);
         if (rooms.isEmpty()) {
-            for (String socketId : roomsBySocket.keySet()) {
-                if (!except.contains(socketId) && delivery.deliver(socketId, encoded)) sent++;
-            }
+            for (String socketId : roomsBySocket.keySet()) fanout.deliver(socketId);
         } else if (rooms.size() == 1) {
             String room = rooms.iterator().next();
             Set<String> members = socketsByRoom.get(room);
             if (members != null) {
-                for (String socketId : members) {
-                    if (!except.contains(socketId) && delivery.deliver(socketId, encoded)) sent++;
-                }
+                for (String socketId : members) fanout.deliver(socketId);
             }
             // The room of a socket's own id: that socket is never among the indexed members.
-            if (ownRoomTaken(room) && !except.contains(room) && delivery.deliver(room, encoded)) sent++;
+            if (ownRoomTaken(room)) fanout.deliver(room);
         } else {
-            for (String socketId : sockets(rooms)) {
-                if (!except.contains(socketId) && delivery.deliver(socketId, encoded)) sent++;
-            }
+            for (String socketId : sockets(rooms)) fanout.deliver(socketId);
         }
-        return sent;
+        return fanout.sent;
+    }
+
+    /** One broadcast: encoded once, on its first recipient, so a room nobody is in costs no encoding. */
+    private final class Fanout {
+        private final Packet packet;
+        private final Set<String> except;
+        private List<EngineMessage> encoded;
+        int sent;
+
+        Fanout(Packet packet, Set<String> except) {
+            this.packet = packet;
+            this.except = except;
+        }
+
+        void deliver(String socketId) {
+            if (except.contains(socketId)) return;
+            if (encoded == null) encoded = PacketEncoder.encode(packet);
+            if (delivery.deliver(socketId, encoded)) sent++;
+        }
     }
 
     private static Set<String> with(Set<String> own, Set<String> rooms) {

@@ -84,16 +84,28 @@ final class RedisProcess implements AutoCloseable {
         for (String candidate : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
             if (Files.isExecutable(Path.of(candidate))) return candidate;
         }
-        // as the browser tests do with chromium: install Debian's package when it is missing
-        List<String> install = "root".equals(System.getProperty("user.name"))
-                ? List.of("apt-get", "install", "-y", "redis-server")
-                : List.of("sudo", "-n", "apt-get", "install", "-y", "redis-server");
-        Process apt = new ProcessBuilder(install).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!apt.waitFor(5, TimeUnit.MINUTES) || apt.exitValue() != 0 || !Files.isExecutable(Path.of("/usr/bin/redis-server"))) {
+        // as the browser tests do with chromium: refresh the package lists (a fresh machine may have none), then install
+        List<String> sudo = "root".equals(System.getProperty("user.name")) ? List.of() : List.of("sudo", "-n");
+        List<String> install = concat(sudo, List.of("apt-get", "install", "-y", "-qq", "redis-server"));
+        run(concat(sudo, List.of("apt-get", "update", "-qq"))); // a failed refresh may still leave the package installable
+        if (!run(install) || !Files.isExecutable(Path.of("/usr/bin/redis-server"))) {
             throw new IllegalStateException("redis-server is missing and '" + String.join(" ", install)
                     + "' failed; install Debian's redis-server package to run the cluster tests");
         }
         return "/usr/bin/redis-server";
+    }
+
+    private static boolean run(List<String> command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
+        Process process = builder.start();
+        return process.waitFor(5, TimeUnit.MINUTES) && process.exitValue() == 0;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static int freePort() throws IOException {

@@ -1,5 +1,7 @@
 package dev.rowcast.bench.capture;
 
+import dev.rowcast.bench.LineChild;
+
 import dev.rowcast.bench.capture.app.InsertApp;
 import dev.rowcast.bench.capture.app.LatencyApp;
 import java.io.BufferedReader;
@@ -75,7 +77,6 @@ public final class CaptureBench {
     private static final List<String> CHILD_JVM = childJvm();
     private static final List<String> LATENCY_SIDES = List.of(System.getProperty("latency.sides", "capture,api,node").split(","));
     private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ of /proc/<pid>/stat on Linux
-    private static final List<Child> LIVE = new CopyOnWriteArrayList<>();
     /** Insert runs in which the agent's queue overflowed, for the note under the table. */
     private static final List<String> SHED = new ArrayList<>();
 
@@ -111,7 +112,6 @@ public final class CaptureBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Child::kill)));
         Path jar = Path.of(CaptureBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
         target = jar.getParent();
         Path bench = target.getParent();
@@ -154,12 +154,12 @@ public final class CaptureBench {
                 MODES.size(), WARM_UP, SECONDS);
         // results.get(db).get(mode).get(workload)[round]; null where a run failed
         Map<String, Map<String, Map<String, Insert[]>>> results = new LinkedHashMap<>();
-        Child postgres = null;
+        LineChild postgres = null;
         try {
             String pgUrl = null;
             if (DBS.contains("pg")) {
                 String slf4j = Files.readString(target.resolve("capture-classpath-postgres.txt")).trim();
-                postgres = new Child("postgres", List.of(JAVA, "-cp", appClasspath + File.pathSeparator + slf4j, PostgresMain.class.getName()));
+                postgres = child("postgres", List.of(JAVA, "-cp", appClasspath + File.pathSeparator + slf4j, PostgresMain.class.getName()));
                 pgUrl = "jdbc:postgresql://127.0.0.1:" + postgres.await("PORT", Duration.ofSeconds(120))[1] + "/postgres";
             }
             List<String> databases = new ArrayList<>();
@@ -213,9 +213,9 @@ public final class CaptureBench {
         command.addAll(List.of("-cp", appClasspath, InsertApp.class.getName(), "" + WARM_UP, "" + SECONDS, String.join(",", workloads)));
         command.addAll(databases);
         int measurements = workloads.size() * databases.size() / 4;
-        try (Child app = new Child("insert-app", command)) {
+        try (LineChild app = child("insert-app", command)) {
             app.await("READY", Duration.ofSeconds(120));
-            Child listener = null;
+            LineChild listener = null;
             try {
                 if (client) {
                     awaitSocketIo(port);
@@ -223,7 +223,7 @@ public final class CaptureBench {
                     for (int owner = 0; owner < 16; owner++) {
                         node.add("owner:" + owner);
                     }
-                    listener = new Child("capture-client", node);
+                    listener = child("capture-client", node);
                     listener.await("JOINED", Duration.ofSeconds(60));
                 }
                 app.send("go");
@@ -390,14 +390,14 @@ public final class CaptureBench {
                 command.addAll(List.of("-cp", appClasspath, LatencyApp.class.getName(), side, "jdbc:h2:mem:latency;DB_CLOSE_DELAY=-1",
                         "" + RATE, "" + events, "" + CLIENTS, stamps.toString()));
             }
-            try (Child server = new Child(side.equals("node") ? "latency-server" : "latency-app", command)) {
+            try (LineChild server = child(side.equals("node") ? "latency-server" : "latency-app", command)) {
                 if (side.equals("node")) {
                     port = Integer.parseInt(server.await("PORT", Duration.ofSeconds(60))[1]);
                 } else {
                     server.await("READY", Duration.ofSeconds(120));
                     awaitSocketIo(port);
                 }
-                try (Child clients = new Child("latency-client", List.of("node", "latency-client.mjs", "" + port, "" + CLIENTS, "realtime:events", "user:"))) {
+                try (LineChild clients = child("latency-client", List.of("node", "latency-client.mjs", "" + port, "" + CLIENTS, "realtime:events", "user:"))) {
                     long clock = Long.parseLong(clients.await("CLOCK", Duration.ofSeconds(30))[1]);
                     long skew = System.nanoTime() - clock;
                     if (Math.abs(skew) > 1_000_000_000L) {
@@ -487,7 +487,7 @@ public final class CaptureBench {
         }
     }
 
-    private static long awaitCount(Child client, long expected, Duration timeout) throws InterruptedException {
+    private static long awaitCount(LineChild client, long expected, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long count;
         do {
@@ -565,110 +565,10 @@ public final class CaptureBench {
         return s.toString();
     }
 
-    /** A child process speaking a line protocol: commands on stdin, "WORD args..." answers on stdout (stderr merged). */
-    private static final class Child implements AutoCloseable {
-        private final String name;
-        private final Process process;
-        private final Writer stdin;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final Deque<String> tail = new ArrayDeque<>();
-
-        Child(String name, List<String> command) throws IOException {
-            this.name = name;
-            this.process = new ProcessBuilder(command).directory(nodeDir.toFile()).redirectErrorStream(true).start();
-            LIVE.add(this);
-            this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) lines.add(line);
-                } catch (IOException ignored) {
-                    // the process ended; await() reports it
-                }
-            }, "capture-bench-" + name);
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        long pid() {
-            return process.pid();
-        }
-
-        void send(String line) {
-            try {
-                stdin.write(line + "\n");
-                stdin.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(name + " (pid " + process.pid() + ") no longer reads its commands", e);
-            }
-        }
-
-        void closeStdin() {
-            try {
-                stdin.close();
-            } catch (IOException ignored) {
-                // already gone
-            }
-        }
-
-        /** The next line starting with {@code word}, split on spaces; warnings are echoed, other lines kept for errors. */
-        String[] await(String word, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            try {
-                while (true) {
-                    String line = lines.poll(Math.max(1, Math.min(200_000_000L, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
-                    if (line != null) {
-                        if (line.startsWith(word + " ") || line.equals(word)) {
-                            return line.split(" ");
-                        }
-                        if (line.startsWith("WARN") || line.contains("[rowcast]") && (line.contains("WARN") || line.contains("SEVERE"))) {
-                            System.out.println("[" + name + "] " + line);
-                        }
-                        tail.add(line);
-                        if (tail.size() > 40) tail.removeFirst();
-                    } else if (System.nanoTime() >= deadline) {
-                        throw new IllegalStateException(name + ": no '" + word + "' within " + timeout.toSeconds() + " s; its last lines:\n  "
-                                + String.join("\n  ", tail));
-                    } else if (!process.isAlive() && lines.isEmpty()) {
-                        throw new IllegalStateException(name + " exited with " + process.exitValue() + " before answering '" + word
-                                + "'; its last lines:\n  " + String.join("\n  ", tail));
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(name + ": interrupted waiting for '" + word + "'", e);
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                send("quit");
-                if (!process.waitFor(15, TimeUnit.SECONDS)) kill();
-            } catch (RuntimeException | InterruptedException e) {
-                kill();
-            } finally {
-                LIVE.remove(this);
-            }
-        }
-
-        void awaitExit(Duration timeout) {
-            try {
-                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) kill();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                kill();
-            } finally {
-                LIVE.remove(this);
-            }
-        }
-
-        void kill() {
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    /** A child whose stderr joins its stdout; only its warnings are shown. */
+    private static LineChild child(String name, List<String> command) throws IOException {
+        return new LineChild(name, nodeDir, command, true,
+                line -> line.startsWith("WARN") || line.contains("[rowcast]") && (line.contains("WARN") || line.contains("SEVERE")),
+                Duration.ofSeconds(15));
     }
 }

@@ -1,5 +1,7 @@
 package dev.rowcast.bench.server;
 
+import dev.rowcast.bench.LineChild;
+
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -58,7 +60,6 @@ public final class ServerBench {
     /** Deliveries per second of the first step; low, so that the slowest server's first step is not far past its limit. */
     private static final double START_RATE = 10_000;
     private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ of /proc/<pid>/stat on Linux
-    private static final List<Child> LIVE = new CopyOnWriteArrayList<>();
 
     private ServerBench() {}
 
@@ -121,7 +122,6 @@ public final class ServerBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Child::kill)));
         Path jar = Path.of(ServerBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
         Path target = jar.getParent(), benchDir = target.getParent();
         Path nodeDir = Path.of(System.getProperty("rowcast.bench.node", benchDir.resolve("node").toString()));
@@ -171,17 +171,17 @@ public final class ServerBench {
     private static void run(Side side, int clients, boolean measureIdle, List<Layout> layouts, Path nodeDir, List<String> genPin,
                             Map<String, Idle> idle, Map<String, Fanout> fanout) {
         System.out.printf("[rowcast-bench] %s, %d clients...%n", side.name(), clients);
-        try (Child server = new Child(side.name(), side.dir(), side.command())) {
+        try (LineChild server = child(side.name(), side.dir(), side.command())) {
             int port = Integer.parseInt(server.await("PORT", Duration.ofSeconds(60))[1]);
             // Warm-up: a few clients connect and leave, so one-time costs (classes, JIT, pools) fall before the baseline.
-            try (Child warm = new Child("loadgen", nodeDir, concat(genPin, List.of("node", "fanout-clients.mjs", "" + port, "" + WARM_UP_CLIENTS)))) {
+            try (LineChild warm = child("loadgen", nodeDir, concat(genPin, List.of("node", "fanout-clients.mjs", "" + port, "" + WARM_UP_CLIENTS)))) {
                 warm.await("CONNECTED", Duration.ofSeconds(60));
             }
             Thread.sleep(2_000); // the server notices the closes and drops the sessions
             long[] before = measureIdle ? heapAfterGc(server) : null;
             long rssBefore = rssBytes(server.pid());
             Map<String, long[]> histoBefore = measureIdle && side.key().equals("rowcast") ? classHistogram(server.pid()) : Map.of();
-            try (Child gen = new Child("loadgen", nodeDir, concat(genPin, List.of("node", "fanout-clients.mjs", "" + port, "" + clients)))) {
+            try (LineChild gen = child("loadgen", nodeDir, concat(genPin, List.of("node", "fanout-clients.mjs", "" + port, "" + clients)))) {
                 String[] connected = gen.await("CONNECTED", Duration.ofSeconds(300));
                 int n = Integer.parseInt(connected[1]);
                 if (n != clients) throw new IllegalStateException(connected[3] + " of " + clients + " clients failed to connect");
@@ -213,7 +213,7 @@ public final class ServerBench {
     // ---- fan-out ----
 
     /** Doubles the rate until a step no longer keeps up; saturation is the best delivered rate, then one step at half of it. */
-    private static Fanout fanout(Child server, Child gen, int clients, Layout layout) throws IOException {
+    private static Fanout fanout(LineChild server, LineChild gen, int clients, Layout layout) throws IOException {
         int rooms = layout.rooms(clients), roomSize = clients / rooms;
         gen.send("layout " + rooms);
         gen.await("JOINED", Duration.ofSeconds(120));
@@ -235,7 +235,7 @@ public final class ServerBench {
     }
 
     /** One step: the server emits at the rate for the time given, the clients count what arrives until it stops arriving. */
-    private static Step step(Child server, Child gen, double rate, int roomSize, int rooms, long stepMillis) throws IOException {
+    private static Step step(LineChild server, LineChild gen, double rate, int roomSize, int rooms, long stepMillis) throws IOException {
         double emitsPerSecond = rate / roomSize;
         // A slow server and a big room can mean under one emit per second: the step lasts long enough for two emits.
         long millis = Math.max(stepMillis, (long) Math.ceil(2_000 / emitsPerSecond));
@@ -277,7 +277,7 @@ public final class ServerBench {
     // ---- idle memory ----
 
     /** {heap bytes used after full GC, off-heap buffer bytes (Java direct buffers; Node external, which includes ArrayBuffers)}. */
-    private static long[] heapAfterGc(Child server) {
+    private static long[] heapAfterGc(LineChild server) {
         server.send("gc");
         String[] heap = server.await("HEAP", Duration.ofSeconds(60));
         return new long[] {Long.parseLong(heap[1]), heap.length > 2 ? Long.parseLong(heap[2]) : 0};
@@ -530,82 +530,8 @@ public final class ServerBench {
         }
     }
 
-    /** A child process speaking the line protocol: commands on stdin, "WORD args..." answers on stdout. */
-    private static final class Child implements AutoCloseable {
-        private final String name;
-        private final Process process;
-        private final Writer stdin;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-
-        Child(String name, Path dir, List<String> command) throws IOException {
-            this.name = name;
-            this.process = new ProcessBuilder(command).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            LIVE.add(this);
-            this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) lines.add(line);
-                } catch (IOException ignored) {
-                    // the process ended; await() reports it
-                }
-            }, "bench-" + name + "-stdout");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        long pid() {
-            return process.pid();
-        }
-
-        void send(String line) {
-            try {
-                stdin.write(line + "\n");
-                stdin.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(name + " (pid " + process.pid() + ") no longer reads its commands", e);
-            }
-        }
-
-        /** The next line starting with {@code word}, split on spaces; other lines are echoed. */
-        String[] await(String word, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            try {
-                while (true) {
-                    String line = lines.poll(Math.max(1, Math.min(500_000_000L, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
-                    if (line != null) {
-                        if (line.startsWith(word + " ") || line.equals(word)) return line.split(" ");
-                        System.out.println("[" + name + "] " + line);
-                    } else if (System.nanoTime() >= deadline) {
-                        throw new IllegalStateException(name + ": no '" + word + "' within " + timeout.toSeconds() + " s");
-                    } else if (!process.isAlive() && lines.isEmpty()) {
-                        throw new IllegalStateException(name + " exited with " + process.exitValue() + " before answering '" + word + "'");
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(name + ": interrupted waiting for '" + word + "'", e);
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                send("quit");
-                if (!process.waitFor(10, TimeUnit.SECONDS)) kill();
-            } catch (RuntimeException | InterruptedException e) {
-                kill();
-            } finally {
-                LIVE.remove(this);
-            }
-        }
-
-        void kill() {
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    /** A child whose stderr goes to ours and whose other stdout lines are all shown. */
+    private static LineChild child(String name, Path dir, List<String> command) throws IOException {
+        return new LineChild(name, dir, command, false, line -> true, Duration.ofSeconds(10));
     }
 }

@@ -14,26 +14,14 @@ import org.hibernate.query.SelectionQuery;
  * Notifications through Hibernate. Anyone signed in may notify anyone; only the recipient
  * sees, changes or deletes a notification (others get 404, so ids reveal nothing).
  */
-public final class NotificationsCollection implements Collection {
+public final class NotificationsCollection extends HibernateCollection<Notification> {
 
     private static final String SLUG = "notifications";
     private static final Set<String> FIELDS = Set.of("user", "message", "read");
     private static final Map<String, String> SORT = Map.of("id", "n.id", "createdAt", "n.createdAt");
 
-    private final SessionFactory sessions;
-
     public NotificationsCollection(SessionFactory sessions) {
-        this.sessions = sessions;
-    }
-
-    @Override
-    public String slug() {
-        return SLUG;
-    }
-
-    @Override
-    public String label() {
-        return "Notification";
+        super(SLUG, "Notification", sessions);
     }
 
     @Override
@@ -53,14 +41,9 @@ public final class NotificationsCollection implements Collection {
                 }
             }
             List<Map<String, Object>> docs = select.setFirstResult(query.offset())
-                    .setMaxResults(query.limit()).getResultList().stream().map(NotificationsCollection::toJson).toList();
+                    .setMaxResults(query.limit()).getResultList().stream().map(this::toJson).toList();
             return new Page(docs, count.getSingleResult(), query);
         });
-    }
-
-    @Override
-    public Map<String, Object> find(long id, long userId) {
-        return sessions.fromTransaction(session -> toJson(owned(session, id, userId)));
     }
 
     @Override
@@ -83,7 +66,7 @@ public final class NotificationsCollection implements Collection {
         var message = body.text("message", 2000);
         var read = body.bool("read");
         return sessions.fromTransaction(session -> {
-            Notification notification = owned(session, id, userId);
+            Notification notification = visible(session, id, userId);
             if (recipient.isPresent()) {
                 notification.setUser(user(session, recipient.get()));
             }
@@ -93,17 +76,9 @@ public final class NotificationsCollection implements Collection {
         });
     }
 
+    /** Only the recipient sees a notification. */
     @Override
-    public Map<String, Object> delete(long id, long userId) {
-        return sessions.fromTransaction(session -> {
-            Notification notification = owned(session, id, userId);
-            Map<String, Object> json = toJson(notification);
-            session.remove(notification);
-            return json;
-        });
-    }
-
-    private static Notification owned(Session session, long id, long userId) {
+    protected Notification visible(Session session, long id, long userId) {
         Notification notification = session.find(Notification.class, id);
         if (notification == null || notification.getUser().getId() != userId) {
             throw ApiException.notFound(SLUG, id);
@@ -119,7 +94,8 @@ public final class NotificationsCollection implements Collection {
         return user;
     }
 
-    static Map<String, Object> toJson(Notification n) {
+    @Override
+    protected Map<String, Object> toJson(Notification n) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", n.getId());
         json.put("user", n.getUser().getId());

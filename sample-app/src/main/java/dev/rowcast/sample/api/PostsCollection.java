@@ -11,26 +11,14 @@ import org.hibernate.SessionFactory;
 import org.hibernate.query.SelectionQuery;
 
 /** Public posts through Hibernate; the author is whoever is signed in when it is created. */
-public final class PostsCollection implements Collection {
+public final class PostsCollection extends HibernateCollection<Post> {
 
     private static final String SLUG = "posts";
     private static final Set<String> FIELDS = Set.of("title", "body", "author");
     private static final Map<String, String> SORT = Map.of("id", "p.id", "createdAt", "p.createdAt");
 
-    private final SessionFactory sessions;
-
     public PostsCollection(SessionFactory sessions) {
-        this.sessions = sessions;
-    }
-
-    @Override
-    public String slug() {
-        return SLUG;
-    }
-
-    @Override
-    public String label() {
-        return "Post";
+        super(SLUG, "Post", sessions);
     }
 
     @Override
@@ -49,14 +37,9 @@ public final class PostsCollection implements Collection {
                 count.setParameter("author", author);
             }
             List<Map<String, Object>> docs = select.setFirstResult(query.offset())
-                    .setMaxResults(query.limit()).getResultList().stream().map(PostsCollection::toJson).toList();
+                    .setMaxResults(query.limit()).getResultList().stream().map(this::toJson).toList();
             return new Page(docs, count.getSingleResult(), query);
         });
-    }
-
-    @Override
-    public Map<String, Object> find(long id, long userId) {
-        return sessions.fromTransaction(session -> toJson(existing(session, id)));
     }
 
     @Override
@@ -78,7 +61,7 @@ public final class PostsCollection implements Collection {
         var title = body.text("title", 255);
         var text = body.text("body", 20000);
         return sessions.fromTransaction(session -> {
-            Post post = existing(session, id);
+            Post post = visible(session, id, userId);
             if (body.id("author").filter(author -> author != post.getAuthor().getId()).isPresent()) {
                 throw ApiException.badRequest("The following field is invalid: author (a post keeps its author).");
             }
@@ -88,23 +71,15 @@ public final class PostsCollection implements Collection {
         });
     }
 
-    @Override
-    public Map<String, Object> delete(long id, long userId) {
-        return sessions.fromTransaction(session -> {
-            Post post = existing(session, id);
-            Map<String, Object> json = toJson(post);
-            session.remove(post);
-            return json;
-        });
-    }
-
     private static void refuseOtherAuthor(Body body, long userId) {
         if (body.id("author").filter(author -> author != userId).isPresent()) {
             throw ApiException.badRequest("The following field is invalid: author (it is always the signed-in user).");
         }
     }
 
-    private static Post existing(Session session, long id) {
+    /** Posts are public. */
+    @Override
+    protected Post visible(Session session, long id, long userId) {
         Post post = session.find(Post.class, id);
         if (post == null) {
             throw ApiException.notFound(SLUG, id);
@@ -112,7 +87,8 @@ public final class PostsCollection implements Collection {
         return post;
     }
 
-    static Map<String, Object> toJson(Post p) {
+    @Override
+    protected Map<String, Object> toJson(Post p) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", p.getId());
         json.put("title", p.getTitle());

@@ -1,7 +1,10 @@
 package dev.rowcast.server;
 
+import dev.rowcast.server.engine.EngineMessage;
 import dev.rowcast.server.protocol.Packet;
+import dev.rowcast.server.rooms.InMemoryAdapter;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -31,15 +34,19 @@ public final class BroadcastOperator {
     /** Encodes the event once and hands it to every matching socket; returns how many. */
     public int emit(String event, Object... args) {
         Socket.checkEventName(event);
-        com.fasterxml.jackson.databind.node.ArrayNode data = Socket.eventArray(event, args);
         Recovery recovery = namespace.recovery();
-        // in a cluster the shared stream gives each event its offset, on every node alike
-        if (recovery == null || recovery.shared()) return namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), rooms, exceptRooms);
+        String nsp = namespace.name();
+        // in a cluster the shared stream gives each event its offset, on every node alike; another adapter gets a packet
+        if (!(namespace.adapter() instanceof InMemoryAdapter local) || recovery != null && recovery.shared()) {
+            return namespace.adapter().broadcast(Packet.event(nsp, Socket.eventArray(event, args), null), rooms, exceptRooms);
+        }
+        // encoded on the first recipient, so an event for an empty room costs no encoding
+        if (recovery == null) return local.broadcast(() -> Socket.encodeEvent(nsp, event, args, null), rooms, exceptRooms);
         java.util.concurrent.locks.Lock emitting = recovery.emitting();
         emitting.lock();
         try {
-            data = recovery.record(data, rooms, exceptRooms);
-            return namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), rooms, exceptRooms);
+            List<EngineMessage> encoded = recovery.record(offset -> Socket.encodeEvent(nsp, event, args, offset), rooms, exceptRooms);
+            return local.broadcast(() -> encoded, rooms, exceptRooms);
         } finally {
             emitting.unlock();
         }
@@ -53,6 +60,7 @@ public final class BroadcastOperator {
     }
 
     private static Set<String> plus(Set<String> set, String[] more) {
+        if (set.isEmpty() && more.length == 1) return Set.of(more[0]); // to(room), once per emit
         Set<String> result = new HashSet<>(set);
         for (String room : more) result.add(room);
         return Set.copyOf(result);

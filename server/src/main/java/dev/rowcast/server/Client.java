@@ -2,6 +2,7 @@ package dev.rowcast.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rowcast.server.engine.EngineMessage;
 import dev.rowcast.server.engine.EngineSocket;
 import dev.rowcast.server.protocol.Packet;
 import dev.rowcast.server.protocol.PacketDecoder;
@@ -9,6 +10,7 @@ import dev.rowcast.server.protocol.PacketEncoder;
 import dev.rowcast.server.protocol.PacketJson;
 import dev.rowcast.server.protocol.PacketType;
 import dev.rowcast.server.protocol.ProtocolException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -189,7 +191,9 @@ final class Client {
                     var s = restored.session();
                     Socket socket = new Socket(s.sid(), namespace, this, handshake);
                     socket.restoreFrom(new Recovery.Session(s.sid(), s.pid(), s.rooms(), s.data(), 0));
-                    admit(socket, s.rooms(), restored.missed(), done);
+                    List<List<EngineMessage>> missed = new ArrayList<>(restored.missed().size());
+                    for (var event : restored.missed()) missed.add(PacketEncoder.encode(Packet.event(nsp, event, null)));
+                    admit(socket, s.rooms(), missed, done);
                 }));
     }
 
@@ -221,7 +225,7 @@ final class Client {
      * Joins the socket to its namespace; a recovered one gets its rooms back and its missed events first,
      * then {@code missedSent} runs (it releases the recovery lock before any handler runs).
      */
-    private void admit(Socket socket, Set<String> rooms, List<com.fasterxml.jackson.databind.node.ArrayNode> missed,
+    private void admit(Socket socket, Set<String> rooms, List<List<EngineMessage>> missed,
             Runnable missedSent) {
         String nsp = socket.namespace().name();
         doneConnecting(nsp);
@@ -235,9 +239,7 @@ final class Client {
         socket.namespace().add(socket);
         socket.markConnected();
         if (!rooms.isEmpty()) socket.join(rooms.toArray(new String[0]));
-        for (com.fasterxml.jackson.databind.node.ArrayNode event : missed) {
-            socket.sendPacket(new Packet(PacketType.EVENT, nsp, null, event));
-        }
+        for (List<EngineMessage> event : missed) socket.deliver(event);
         missedSent.run();
         ObjectNode reply = PacketJson.NODES.objectNode().put("sid", socket.id());
         if (socket.pid() != null) reply.put("pid", socket.pid());

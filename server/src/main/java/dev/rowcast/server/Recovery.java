@@ -1,7 +1,6 @@
 package dev.rowcast.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.rowcast.server.engine.EngineMessage;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -14,13 +13,14 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 
 /**
  * Connection state recovery of one namespace (Socket.IO 4.6+): every plain event gets an offset
  * as its last argument and is kept for {@code maxDisconnection}; a socket that lost its transport
  * is kept as long, so a client that comes back with its {@code pid} and last offset gets the same
  * id, rooms and data, and every event it missed. The kept events are also bounded in count and
- * (estimated) bytes, oldest dropped first; a client whose offset was dropped gets a new session,
+ * bytes (of their frames), oldest dropped first; a client whose offset was dropped gets a new session,
  * as one with an unknown offset does. Thread-safe.
  */
 final class Recovery {
@@ -50,7 +50,8 @@ final class Recovery {
     private final dev.rowcast.server.cluster.ClusterLink cluster;
     private final long refreshMillis;
 
-    record Entry(String offset, long emittedAt, ArrayNode data, Set<String> rooms, Set<String> except, long bytes) {
+    /** {@code encoded}: the event as sent, offset included, so a replay re-sends these very bytes. */
+    record Entry(String offset, long emittedAt, List<EngineMessage> encoded, Set<String> rooms, Set<String> except, long bytes) {
     }
 
     record Session(String sid, String pid, Set<String> rooms, Map<String, Object> data, long disconnectedAt) {
@@ -97,22 +98,25 @@ final class Recovery {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    /** Appends a fresh offset to the event and keeps it; returns the event to send. */
-    ArrayNode record(ArrayNode eventAndArgs, Set<String> rooms, Set<String> except) {
-        ArrayNode data = eventAndArgs.deepCopy();
+    /**
+     * Gives the event a fresh offset, encodes it with that offset as its last argument and keeps
+     * the encoded messages; returns them to send. Encoding under the lock keeps the log in offset order.
+     */
+    List<EngineMessage> record(Function<String, List<EngineMessage>> encodeWithOffset, Set<String> rooms, Set<String> except) {
         Set<String> to = Set.copyOf(rooms);
         Set<String> notTo = Set.copyOf(except);
         synchronized (this) {
             String offset = offsetPrefix + Long.toString(offsets.getAndIncrement(), 36);
-            data.add(offset);
+            List<EngineMessage> encoded = encodeWithOffset.apply(offset);
             long now = System.currentTimeMillis();
-            long bytes = estimateBytes(data);
-            log.add(new Entry(offset, now, data, to, notTo, bytes));
+            long bytes = 0;
+            for (EngineMessage message : encoded) bytes += message.isBinary() ? message.binary().length : message.textFrameUtf8().length;
+            log.add(new Entry(offset, now, encoded, to, notTo, bytes));
             retainedPackets++;
             retainedBytes += bytes;
             dropExpiredEntries(now);
+            return encoded;
         }
-        return data;
     }
 
     /** Held by an emit from {@link #record} until the event is handed to the sockets. */
@@ -130,7 +134,7 @@ final class Recovery {
         return retainedPackets;
     }
 
-    /** The estimated size of the events kept now (their JSON text). */
+    /** The size of the events kept now (their frames). */
     synchronized long retainedBytes() {
         return retainedBytes;
     }
@@ -150,12 +154,12 @@ final class Recovery {
         Session session = sessions.remove(pid);
         long now = System.currentTimeMillis();
         if (session == null || now - session.disconnectedAt() > maxDisconnectionMillis) return null;
-        List<ArrayNode> missed = new ArrayList<>();
+        List<List<EngineMessage>> missed = new ArrayList<>();
         boolean found = false;
         for (Entry entry : log) {
             if (found) {
                 boolean targeted = entry.rooms().isEmpty() || !Collections.disjoint(entry.rooms(), session.rooms());
-                if (targeted && Collections.disjoint(entry.except(), session.rooms())) missed.add(entry.data());
+                if (targeted && Collections.disjoint(entry.except(), session.rooms())) missed.add(entry.encoded());
             } else if (entry.offset().equals(offset)) {
                 found = true;
             }
@@ -163,7 +167,7 @@ final class Recovery {
         return found ? new Restored(session, missed) : null;
     }
 
-    record Restored(Session session, List<ArrayNode> missed) {
+    record Restored(Session session, List<List<EngineMessage>> missed) {
     }
 
     /** Forgets sessions and events older than the window; run periodically. */
@@ -184,25 +188,5 @@ final class Recovery {
             retainedPackets--;
             retainedBytes -= oldest.bytes();
         }
-    }
-
-    /** About the length of the event's JSON text, without writing it. */
-    static long estimateBytes(JsonNode node) {
-        if (node.isTextual()) return node.textValue().length() + 2L;
-        if (node.isBinary()) return ((com.fasterxml.jackson.databind.node.BinaryNode) node).binaryValue().length;
-        if (node.isContainerNode()) {
-            long n = 2;
-            var fields = node.fields();
-            if (node.isObject()) {
-                while (fields.hasNext()) {
-                    var field = fields.next();
-                    n += field.getKey().length() + 4 + estimateBytes(field.getValue());
-                }
-            } else {
-                for (JsonNode element : node) n += 1 + estimateBytes(element);
-            }
-            return n;
-        }
-        return node.isNumber() ? 8 : 5;
     }
 }

@@ -54,7 +54,7 @@ public final class ServerOptions {
     public Duration recovery() { return recovery; }
     /** The most events a namespace keeps for recovery (oldest dropped first). Default 10,000. */
     public int recoveryMaxPackets() { return recoveryMaxPackets; }
-    /** The most bytes of events (their JSON text, estimated) a namespace keeps for recovery. Default 16 MiB. */
+    /** The most bytes of events (their frames) a namespace keeps for recovery. Default 16 MiB. */
     public long recoveryMaxBytes() { return recoveryMaxBytes; }
     /** The Redis cluster this node joins (broadcasts, recovery and presence span its nodes); null: this node alone. */
     public ClusterOptions cluster() { return cluster; }

@@ -3,6 +3,7 @@ package dev.rowcast.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.rowcast.server.engine.EngineMessage;
+import dev.rowcast.server.protocol.EventFrames;
 import dev.rowcast.server.protocol.Packet;
 import dev.rowcast.server.protocol.PacketEncoder;
 import dev.rowcast.server.protocol.PacketJson;
@@ -144,16 +145,18 @@ public final class Socket {
     /** Sends an event to this socket; byte[] arguments become attachments. False if not sent. */
     public boolean emit(String event, Object... args) {
         checkEventName(event);
-        ArrayNode data = eventArray(event, args);
         Recovery recovery = namespace.recovery();
         if (recovery != null && recovery.shared()) {
             // through the shared stream, so the event gets an offset a client can recover from on any node
             if (!connected) return false;
-            namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), Set.of(id), Set.of());
+            namespace.adapter().broadcast(Packet.event(namespace.name(), eventArray(event, args), null), Set.of(id), Set.of());
             return true;
         }
-        if (recovery != null) data = recovery.record(data, Set.of(id), Set.of());
-        return sendPacket(Packet.event(namespace.name(), data, null));
+        if (recovery == null && !connected) return false;
+        String nsp = namespace.name();
+        List<EngineMessage> encoded = recovery == null ? encodeEvent(nsp, event, args, null)
+                : recovery.record(offset -> encodeEvent(nsp, event, args, offset), Set.of(id), Set.of());
+        return connected && deliver(encoded);
     }
 
     /**
@@ -361,6 +364,19 @@ public final class Socket {
             Log.warn("handler for '" + event + "' on socket " + id + " in namespace " + namespace.name()
                     + " failed; the connection stays open", e);
         }
+    }
+
+    /**
+     * An event's Engine.IO messages, the recovery offset (when not null) as its last argument:
+     * plain values are written straight to the frame, anything else (byte[] attachments, app
+     * objects) goes through a JSON tree.
+     */
+    static List<EngineMessage> encodeEvent(String namespace, String event, Object[] args, String offset) {
+        EngineMessage plain = EventFrames.plainEvent(namespace, event, args, offset);
+        if (plain != null) return List.of(plain);
+        ArrayNode data = eventArray(event, args);
+        if (offset != null) data.add(offset);
+        return PacketEncoder.encode(Packet.event(namespace, data, null));
     }
 
     static ArrayNode eventArray(String event, Object[] args) {

@@ -10,7 +10,8 @@ import java.util.Objects;
  * computed on first use and shared, so fan-out to N clients costs N writes, not N encodings.
  */
 public final class EngineMessage {
-    private final String text;
+    // For a text message at least one of text and textFrame is set; the other is derived on first use.
+    private volatile String text;
     private final byte[] binary;
     private volatile byte[] textFrame;
 
@@ -19,8 +20,24 @@ public final class EngineMessage {
         this.binary = binary;
     }
 
+    private EngineMessage(byte[] textFrame) {
+        this.binary = null;
+        this.textFrame = textFrame;
+    }
+
     public static EngineMessage text(String text) {
         return new EngineMessage(Objects.requireNonNull(text, "text"), null);
+    }
+
+    /**
+     * A text message from its WebSocket frame, the UTF-8 of {@code "4" + text}, as an encoder
+     * that writes bytes produces it; the array is kept, not copied.
+     */
+    public static EngineMessage textFrame(byte[] frameUtf8) {
+        if (frameUtf8.length == 0 || frameUtf8[0] != '4') {
+            throw new IllegalArgumentException("a text frame starts with the message type 4");
+        }
+        return new EngineMessage(frameUtf8);
     }
 
     /** The array is kept, not copied: the caller must not change it afterwards. */
@@ -34,8 +51,14 @@ public final class EngineMessage {
 
     /** The text payload; only for a text message. */
     public String text() {
-        if (text == null) throw new IllegalStateException("binary message has no text");
-        return text;
+        if (binary != null) throw new IllegalStateException("binary message has no text");
+        String t = text;
+        if (t == null) {
+            byte[] frame = textFrame;
+            t = new String(frame, 1, frame.length - 1, StandardCharsets.UTF_8);
+            text = t;
+        }
+        return t;
     }
 
     /** The binary payload (not a copy); only for a binary message. */
@@ -56,6 +79,6 @@ public final class EngineMessage {
 
     @Override
     public String toString() {
-        return isBinary() ? "EngineMessage[binary " + binary.length + " bytes]" : "EngineMessage[" + text + "]";
+        return isBinary() ? "EngineMessage[binary " + binary.length + " bytes]" : "EngineMessage[" + text() + "]";
     }
 }

@@ -35,6 +35,12 @@ final class EngineSession implements EngineSocket {
     private static final long NOOP_PERIOD_MILLIS = 100;
     /** How long a GET that crossed the client's own close packet is still answered with noop. */
     private static final long CROSSING_POLL_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * A session that flushed less than this ago waits out the rest before flushing again, so a burst
+     * (a stream of captured rows) shares one wake-up and one write per window instead of one per
+     * message; a quiet session still flushes at once.
+     */
+    private static final long COALESCE_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
     private enum State { OPEN, CLOSING, CLOSED }
 
@@ -71,8 +77,10 @@ final class EngineSession implements EngineSocket {
     private volatile long queuedBytes;
     private volatile int flushScheduled;
     private volatile int overflowed;
+    private volatile long lastFlushNanos = System.nanoTime() - COALESCE_NANOS;
     private final Runnable flushTask = () -> {
         FLUSH_SCHEDULED.set(this, 0);
+        lastFlushNanos = System.nanoTime();
         flush();
     };
 
@@ -497,10 +505,12 @@ final class EngineSession implements EngineSocket {
     }
 
     private void scheduleFlush() {
-        // Coalesce: many sends in one loop turn become one write/flush.
+        // Coalesce: the sends until the flush runs become one write/flush (see COALESCE_NANOS).
         if (FLUSH_SCHEDULED.compareAndSet(this, 0, 1)) {
             try {
-                loop.execute(flushTask);
+                long wait = COALESCE_NANOS - (System.nanoTime() - lastFlushNanos);
+                if (wait <= 0) loop.execute(flushTask);
+                else loop.schedule(flushTask, wait, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 FLUSH_SCHEDULED.set(this, 0); // server stopping; the session is about to end
             }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 
 /**
  * Rooms of one namespace on one node: two concurrent indexes (room → sockets, socket → rooms).
@@ -97,8 +98,16 @@ public final class InMemoryAdapter implements Adapter {
 
     @Override
     public int broadcast(Packet packet, Set<String> rooms, Set<String> exceptRooms) {
+        return broadcast(() -> PacketEncoder.encode(packet), rooms, exceptRooms);
+    }
+
+    /**
+     * As {@link #broadcast(Packet, Set, Set)} for an event its caller encodes: {@code encode} runs
+     * at most once, on the first recipient.
+     */
+    public int broadcast(Supplier<List<EngineMessage>> encode, Set<String> rooms, Set<String> exceptRooms) {
         Set<String> except = exceptRooms.isEmpty() ? Set.of() : sockets(exceptRooms);
-        Fanout fanout = new Fanout(packet, except);
+        Fanout fanout = new Fanout(encode, except);
         if (rooms.isEmpty()) {
             for (String socketId : roomsBySocket.keySet()) fanout.deliver(socketId);
         } else if (rooms.size() == 1) {
@@ -117,19 +126,19 @@ public final class InMemoryAdapter implements Adapter {
 
     /** One broadcast: encoded once, on its first recipient, so a room nobody is in costs no encoding. */
     private final class Fanout {
-        private final Packet packet;
+        private final Supplier<List<EngineMessage>> encode;
         private final Set<String> except;
         private List<EngineMessage> encoded;
         int sent;
 
-        Fanout(Packet packet, Set<String> except) {
-            this.packet = packet;
+        Fanout(Supplier<List<EngineMessage>> encode, Set<String> except) {
+            this.encode = encode;
             this.except = except;
         }
 
         void deliver(String socketId) {
             if (except.contains(socketId)) return;
-            if (encoded == null) encoded = PacketEncoder.encode(packet);
+            if (encoded == null) encoded = encode.get();
             if (delivery.deliver(socketId, encoded)) sent++;
         }
     }

@@ -70,6 +70,21 @@ final class HibernateApi {
         proxyInitializer = hibernateProxy.getMethod("getHibernateLazyInitializer");
         initializerIdentifier = type("org.hibernate.proxy.LazyInitializer").getMethod("getIdentifier");
         persistentCollection = type("org.hibernate.collection.spi.PersistentCollection");
+        for (Method method : new Method[] {persisterEntityName, persisterPropertyNames, persisterIdentifierPropertyName,
+                persisterGetIdentifier, insertEntity, insertId, insertState, insertPersister, insertSession, updateId, updateState,
+                updateDirty, updatePersister, updateSession, deleteId, deleteState, deletePersister, deleteSession,
+                sessionContextEntityIdentifier, sessionEntityPersister, proxyInitializer, initializerIdentifier}) {
+            skipAccessCheck(method);
+        }
+    }
+
+    /** Method.invoke checks the caller (a stack walk) on every call unless told not to: several calls per captured row. */
+    private static void skipAccessCheck(Method method) {
+        try {
+            method.setAccessible(true);
+        } catch (RuntimeException notOpen) {
+            // a Hibernate in a named module that does not open the package: the check stays, the calls still work
+        }
     }
 
     Class<?> type(String name) throws ClassNotFoundException {

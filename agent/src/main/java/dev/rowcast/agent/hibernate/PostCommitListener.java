@@ -31,6 +31,11 @@ final class PostCommitListener implements InvocationHandler {
     private final Metrics metrics;
     private final BooleanSupplier enabled;
     private final Map<String, Optional<CollectionConfig>> rules = new ConcurrentHashMap<>();
+    /** What a row needs of its persister, read once per persister (the persisters live as long as this listener's factory). */
+    private final Map<Object, Entity> entities = new ConcurrentHashMap<>();
+
+    /** An entity persister's rule (null: not configured), property names and identifier name. */
+    private record Entity(CollectionConfig rule, String[] names, String idName) {}
 
     PostCommitListener(HibernateApi api, RowcastConfig config, Pipeline pipeline, Metrics metrics, BooleanSupplier enabled) {
         this.api = api;
@@ -73,8 +78,19 @@ final class PostCommitListener implements InvocationHandler {
     }
 
     private CollectionConfig rule(Object persister) throws ReflectiveOperationException {
-        String entityName = (String) api.persisterEntityName.invoke(persister);
-        return rules.computeIfAbsent(entityName, config::forEntity).orElse(null);
+        return entity(persister).rule();
+    }
+
+    private Entity entity(Object persister) throws ReflectiveOperationException {
+        Entity entity = entities.get(persister);
+        if (entity == null) {
+            String entityName = (String) api.persisterEntityName.invoke(persister);
+            CollectionConfig rule = rules.computeIfAbsent(entityName, config::forEntity).orElse(null);
+            String idName = (String) api.persisterIdentifierPropertyName.invoke(persister);
+            entity = new Entity(rule, ((String[]) api.persisterPropertyNames.invoke(persister)).clone(), idName != null ? idName : "id");
+            entities.put(persister, entity);
+        }
+        return entity;
     }
 
     private void capture(Operation operation, Object event) throws ReflectiveOperationException {
@@ -87,8 +103,8 @@ final class PostCommitListener implements InvocationHandler {
             case UPDATE -> api.updatePersister;
             case DELETE -> api.deletePersister;
         };
-        Object persister = persisterOf.invoke(event);
-        CollectionConfig rule = rule(persister);
+        Entity entity = entity(persisterOf.invoke(event));
+        CollectionConfig rule = entity.rule();
         if (rule == null || !rule.wants(operation)) {
             return;
         }
@@ -96,7 +112,7 @@ final class PostCommitListener implements InvocationHandler {
         Object[] state;
         Object session;
         List<String> changes = List.of();
-        String[] names = (String[]) api.persisterPropertyNames.invoke(persister);
+        String[] names = entity.names();
         switch (operation) {
             case CREATE -> {
                 id = api.insertId.invoke(event);
@@ -123,9 +139,8 @@ final class PostCommitListener implements InvocationHandler {
             }
         }
         Object plainId = RowReader.plain(api, id, session);
-        Map<String, Object> data = new LinkedHashMap<>();
-        String idName = (String) api.persisterIdentifierPropertyName.invoke(persister);
-        data.put(idName != null ? idName : "id", plainId);
+        Map<String, Object> data = new LinkedHashMap<>(names.length * 4 / 3 + 2);
+        data.put(entity.idName(), plainId);
         if (state != null) {
             for (int i = 0; i < names.length && i < state.length; i++) {
                 Object value = RowReader.plain(api, state[i], session);

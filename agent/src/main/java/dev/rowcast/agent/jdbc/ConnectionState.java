@@ -14,20 +14,28 @@ import java.util.Map;
 final class ConnectionState {
 
     Boolean autoCommit;
-    private final List<PendingWrite> buffer = new ArrayList<>();
+    private List<PendingWrite> buffer = new ArrayList<>(4);
     private final Map<Object, Integer> marks = new IdentityHashMap<>();
     /** Autocommitted writes waiting for the app to read their generated keys (see JdbcCapture#record). */
     private List<PendingWrite> parked = List.of();
     private long parkedAt;
+    /** Read without the lock on every write and commit: parked writes are rare (autocommit + generated keys). */
+    private volatile boolean hasParked;
 
     synchronized void add(PendingWrite write) {
         buffer.add(write);
     }
 
     synchronized List<PendingWrite> drain() {
-        List<PendingWrite> out = List.copyOf(buffer);
-        buffer.clear();
-        marks.clear();
+        if (!marks.isEmpty()) {
+            marks.clear(); // not when empty: IdentityHashMap.clear() fills its whole table
+        }
+        if (buffer.isEmpty()) {
+            return List.of();
+        }
+        // handed over, not copied: the pipeline thread reads it after the queue's hand-off, nothing here writes it again
+        List<PendingWrite> out = buffer;
+        buffer = new ArrayList<>(4);
         return out;
     }
 
@@ -60,6 +68,11 @@ final class ConnectionState {
     synchronized void park(List<PendingWrite> writes, long ts) {
         parked = writes;
         parkedAt = ts;
+        hasParked = !writes.isEmpty();
+    }
+
+    boolean hasParked() {
+        return hasParked;
     }
 
     synchronized long parkedAt() {
@@ -69,6 +82,7 @@ final class ConnectionState {
     synchronized List<PendingWrite> takeParked() {
         List<PendingWrite> out = parked;
         parked = List.of();
+        hasParked = false;
         return out;
     }
 

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -48,6 +49,23 @@ public final class JdbcCapture implements KeyBridge.Listener {
     private final Map<Object, ConnectionState> connections = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Class<?>, Boolean> wrapperClasses = new ConcurrentHashMap<>();
     private final WatchedResultSets watched = new WatchedResultSets();
+    /**
+     * Each app thread's last statement and connection looked up: an app sets a statement's
+     * parameters, executes it and commits on one thread, so most calls hit it and skip the
+     * synchronized maps. Bumped on every change of the maps, which makes every thread's entry stale.
+     */
+    private final AtomicInteger epoch = new AtomicInteger();
+    private final ThreadLocal<Recent> recent = ThreadLocal.withInitial(Recent::new);
+
+    /** One thread's last lookups; valid while {@link #epoch} has not moved. Holds one statement until the next lookup or its close. */
+    private static final class Recent {
+        int statementEpoch = -1;
+        Object statement;
+        StatementState statementState;
+        int connectionEpoch = -1;
+        Object connection;
+        ConnectionState connectionState;
+    }
 
     public JdbcCapture(RowcastConfig config, Pipeline pipeline, Metrics metrics, BooleanSupplier enabled) {
         this.config = config;
@@ -64,18 +82,18 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (!enabled.getAsBoolean() || Bridge.insideHibernate() || !filter.relevant(sql) || isWrapper(connection, Connection.class)) {
             return;
         }
-        statements.put(statement, new StatementState(connection, sql));
+        putState(statement, new StatementState(connection, sql));
     }
 
     public void parameterSet(Object statement, int index, Object value) {
-        StatementState state = statements.get(statement);
+        StatementState state = state(statement);
         if (state != null) {
             state.set(index, copy(value));
         }
     }
 
     public void parametersCleared(Object statement) {
-        StatementState state = statements.get(statement);
+        StatementState state = state(statement);
         if (state != null) {
             state.clearParams();
         }
@@ -83,7 +101,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
 
     public void batchAdded(Object statement, String sqlOrNull) {
         if (sqlOrNull == null) {
-            StatementState state = statements.get(statement);
+            StatementState state = state(statement);
             if (state != null) {
                 state.batch.add(state.snapshot());
             }
@@ -92,16 +110,16 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (!enabled.getAsBoolean() || Bridge.insideHibernate() || !filter.relevant(sqlOrNull) || isWrapper(statement, Statement.class)) {
             return;
         }
-        StatementState state = statements.get(statement);
+        StatementState state = state(statement);
         if (state == null) {
             state = new StatementState(connectionOf(statement), null);
-            statements.put(statement, state);
+            putState(statement, state);
         }
         state.batchSql.add(sqlOrNull);
     }
 
     public void batchCleared(Object statement) {
-        StatementState state = statements.get(statement);
+        StatementState state = state(statement);
         if (state != null) {
             state.batch.clear();
             state.batchSql.clear();
@@ -113,7 +131,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             executedSql(statement, sqlOrNull, result, thrown);
             return;
         }
-        StatementState state = statements.get(statement);
+        StatementState state = state(statement);
         if (state == null) {
             return;
         }
@@ -158,7 +176,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
 
     @Override
     public void keysRequested(Object statement) {
-        StatementState state = statements.get(statement);
+        StatementState state = state(statement);
         if (state != null) {
             // an UPDATE or DELETE asking for keys gets none attached: its event need not wait for them
             state.keysRequested = isInsert(state.sql);
@@ -196,7 +214,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         if (sqlOrNull == null) {
-            StatementState state = statements.get(statement);
+            StatementState state = state(statement);
             if (state != null && state.sql != null) {
                 finishKeys(state);
                 recordReturning(state, state.sql, state.snapshot(), resultSet);
@@ -213,7 +231,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
 
     @Override
     public void resultSetReturned(Object statement, Object resultSet, boolean generatedKeys) {
-        StatementState state = statements.get(statement);
+        StatementState state = state(statement);
         if (state == null || state.lastKeys == null || state.lastKeys.sealed()) {
             return;
         }
@@ -261,10 +279,10 @@ public final class JdbcCapture implements KeyBridge.Listener {
     /** The state of a plain Statement, made on its first keyed execution. */
     private StatementState plainState(Object statement) {
         synchronized (statements) {
-            StatementState state = statements.get(statement);
+            StatementState state = state(statement);
             if (state == null) {
                 state = new StatementState(connectionOf(statement), null);
-                statements.put(statement, state);
+                putState(statement, state);
             }
             return state;
         }
@@ -409,7 +427,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (connection == null) {
             return;
         }
-        ConnectionState cs = connections.computeIfAbsent(connection, c -> new ConnectionState());
+        ConnectionState cs = connectionStateOrNew(connection);
         if (cs.autoCommit == null) {
             try {
                 cs.autoCommit = ((Connection) connection).getAutoCommit();
@@ -435,9 +453,23 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     public void statementClosed(Object statement) {
+        Recent r = recent.get();
+        if (r.statement == statement && r.statementEpoch == epoch.get() && r.statementState == null) {
+            // known to be of no interest (Hibernate's own statements): nothing to remove
+            r.statement = null;
+            r.statementEpoch = -1;
+            return;
+        }
         StatementState state = statements.remove(statement);
         if (state != null) {
+            changed();
             finishKeys(state);
+        }
+        if (r.statement == statement) {
+            // the closed statement is not kept reachable from the thread
+            r.statement = null;
+            r.statementState = null;
+            r.statementEpoch = -1;
         }
     }
 
@@ -459,6 +491,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     private void flushParked(ConnectionState cs) {
+        if (!cs.hasParked()) {
+            return;
+        }
         long ts = cs.parkedAt();
         List<PendingWrite> parked = cs.takeParked();
         if (!parked.isEmpty()) {
@@ -467,13 +502,16 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     public void committed(Object connection, Throwable thrown) {
-        ConnectionState cs = connections.get(connection);
+        ConnectionState cs = connectionState(connection);
         if (cs == null) {
             return;
         }
         flushParked(cs);
         List<PendingWrite> writes = cs.drain();
-        if (thrown == null && !writes.isEmpty()) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        if (thrown == null) {
             publish(writes, System.currentTimeMillis());
         } else {
             seal(writes);
@@ -481,7 +519,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     public void rolledBack(Object connection, Object savepoint, Throwable thrown) {
-        ConnectionState cs = connections.get(connection);
+        ConnectionState cs = connectionState(connection);
         if (cs == null) {
             return;
         }
@@ -497,11 +535,11 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (isWrapper(connection, Connection.class)) {
             return;
         }
-        connections.computeIfAbsent(connection, c -> new ConnectionState()).mark(savepoint);
+        connectionStateOrNew(connection).mark(savepoint);
     }
 
     public void savepointReleased(Object connection, Object savepoint) {
-        ConnectionState cs = connections.get(connection);
+        ConnectionState cs = connectionState(connection);
         if (cs != null) {
             cs.release(savepoint);
         }
@@ -511,7 +549,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (thrown != null || isWrapper(connection, Connection.class)) {
             return;
         }
-        ConnectionState cs = connections.computeIfAbsent(connection, c -> new ConnectionState());
+        ConnectionState cs = connectionStateOrNew(connection);
         flushParked(cs);
         Boolean before = cs.autoCommit;
         cs.autoCommit = autoCommit;
@@ -528,6 +566,13 @@ public final class JdbcCapture implements KeyBridge.Listener {
         // the outcome of pending work at close is driver-defined: report nothing of it
         ConnectionState cs = connections.remove(connection);
         if (cs != null) {
+            changed();
+            Recent r = recent.get();
+            if (r.connection == connection) {
+                r.connection = null;
+                r.connectionState = null;
+                r.connectionEpoch = -1;
+            }
             // autocommitted writes are committed, whatever close does
             flushParked(cs);
             seal(cs.drain());
@@ -557,6 +602,55 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     // ---- helpers ----
+
+    /** The state of a statement of interest, null for any other. */
+    private StatementState state(Object statement) {
+        Recent r = recent.get();
+        int now = epoch.get();
+        if (r.statement == statement && r.statementEpoch == now) {
+            return r.statementState;
+        }
+        StatementState state = statements.get(statement);
+        // a miss is remembered too: the calls on a statement of no interest (Hibernate's own) skip the map as well
+        r.statement = statement;
+        r.statementState = state;
+        r.statementEpoch = now;
+        return state;
+    }
+
+    private void putState(Object statement, StatementState state) {
+        statements.put(statement, state);
+        changed();
+    }
+
+    private ConnectionState connectionState(Object connection) {
+        Recent r = recent.get();
+        if (r.connection == connection && r.connectionEpoch == epoch.get()) {
+            return r.connectionState;
+        }
+        int now = epoch.get();
+        ConnectionState cs = connections.get(connection);
+        if (cs != null) {
+            r.connection = connection;
+            r.connectionState = cs;
+            r.connectionEpoch = now;
+        }
+        return cs;
+    }
+
+    private ConnectionState connectionStateOrNew(Object connection) {
+        ConnectionState cs = connectionState(connection);
+        if (cs == null) {
+            cs = connections.computeIfAbsent(connection, c -> new ConnectionState());
+            changed();
+        }
+        return cs;
+    }
+
+    /** The maps changed: every thread's remembered lookup is stale (atomic: a lost increment could keep a stale miss valid). */
+    private void changed() {
+        epoch.incrementAndGet();
+    }
 
     private boolean isWrapper(Object object, Class<?> type) {
         Boolean known = wrapperClasses.get(object.getClass());

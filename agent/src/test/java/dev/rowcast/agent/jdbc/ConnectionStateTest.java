@@ -38,4 +38,16 @@ class ConnectionStateTest {
         state.rollbackTo(savepoint);
         assertThat(state.drain()).extracting(PendingWrite::sql).containsExactly("a");
     }
+
+    @Test
+    void aDrainedListIsNotChangedByTheNextTransaction() {
+        ConnectionState state = new ConnectionState();
+        state.add(write("a"));
+        // the pipeline thread may still be reading it while the app writes on
+        var committed = state.drain();
+        state.add(write("b"));
+        assertThat(committed).extracting(PendingWrite::sql).containsExactly("a");
+        assertThat(state.drain()).extracting(PendingWrite::sql).containsExactly("b");
+        assertThat(state.drain()).isEmpty();
+    }
 }

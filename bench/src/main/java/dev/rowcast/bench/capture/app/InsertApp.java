@@ -3,6 +3,7 @@ package dev.rowcast.bench.capture.app;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -35,10 +36,12 @@ import org.hibernate.cfg.Configuration;
  * </ul>
  * Args: {@code <warmUpSeconds> <seconds> <workload,...> (<name> <jdbcUrl> <user> <password>)...}: one
  * or more databases, each warmed up and then measured in turn in this JVM (so the JIT's warm-up is
- * shared). Line protocol: prints {@code READY}, waits for {@code go} on stdin, prints
- * {@code RESULT <database> <workload> <rows> <nanos> <cpu nanos> <cpu nanos until the agent caught up>}
- * per database and workload, {@code AGENT ...}, {@code TOTAL <rows>}, {@code DONE}, and exits on
- * {@code quit} (so the harness can count what a client got).
+ * shared). With an agent attached it waits until the agent has started (its MBean is registered),
+ * so the agent's own start-up does not overlap the warm-up. Line protocol: prints {@code READY},
+ * waits for {@code go} on stdin, prints {@code RESULT <database> <workload> <rows> <nanos> <cpu nanos>
+ * <cpu nanos until the agent caught up> <cpu nanos of the inserting thread>} per database and
+ * workload, {@code AGENT ...}, {@code TOTAL <rows>}, {@code DONE}, and exits on {@code quit} (so
+ * the harness can count what a client got).
  */
 public final class InsertApp {
 
@@ -48,6 +51,9 @@ public final class InsertApp {
     private static final MBeanServer MBEANS = ManagementFactory.getPlatformMBeanServer();
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final boolean AGENT = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .anyMatch(option -> option.startsWith("-javaagent:"));
     private static long total;
 
     private final SessionFactory sessions;
@@ -81,6 +87,7 @@ public final class InsertApp {
             apps.put(args[k], new InsertApp(args[k + 1], args[k + 2], args[k + 3]));
         }
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        awaitAgent();
         System.out.println("READY");
         awaitLine(stdin, "go");
         for (InsertApp app : apps.values()) {
@@ -93,11 +100,13 @@ public final class InsertApp {
         for (var db : apps.entrySet()) {
             for (String workload : workloads) {
                 long cpu0 = OS.getProcessCpuTime();
+                long thread0 = THREADS.getCurrentThreadCpuTime();
                 long[] done = db.getValue().run(workload, nanos);
+                long threadCpu = THREADS.getCurrentThreadCpuTime() - thread0;
                 long cpuWindow = OS.getProcessCpuTime() - cpu0;
                 settle(); // the agent's threads finish this workload's rows, so their CPU is counted here, not in the next
                 long cpuSettled = OS.getProcessCpuTime() - cpu0;
-                System.out.printf("RESULT %s %s %d %d %d %d%n", db.getKey(), workload, done[0], done[1], cpuWindow, cpuSettled);
+                System.out.printf("RESULT %s %s %d %d %d %d %d%n", db.getKey(), workload, done[0], done[1], cpuWindow, cpuSettled, threadCpu);
                 db.getValue().truncate();
             }
         }
@@ -168,6 +177,24 @@ public final class InsertApp {
         try (Statement ddl = jdbc.createStatement()) {
             ddl.execute("TRUNCATE TABLE bench_row");
             ddl.execute("TRUNCATE TABLE bench_item");
+        }
+    }
+
+    /**
+     * With an agent attached: waits until it has started, i.e. registered its MBean after its server
+     * (at most 60 s). Its start takes seconds of CPU that would otherwise fall into the warm-up.
+     */
+    private static void awaitAgent() throws InterruptedException {
+        if (!AGENT) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!MBEANS.isRegistered(AGENT_MBEAN)) {
+            if (System.nanoTime() > deadline) {
+                System.out.println("WARN the agent's MBean " + AGENT_MBEAN + " is not registered after 60 s; measuring anyway");
+                return;
+            }
+            Thread.sleep(10);
         }
     }
 

@@ -1,0 +1,130 @@
+package dev.rowcast.agent.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The hand-off: every offer arrives in order, whether the agent thread is busy, napping or asleep; a full queue drops. */
+class PipelineTest {
+
+    private final List<Object> handled = Collections.synchronizedList(new ArrayList<>());
+    private final Metrics metrics = new Metrics();
+    private Pipeline pipeline;
+
+    @AfterEach
+    void stop() {
+        if (pipeline != null) {
+            pipeline.stop(2_000);
+        }
+    }
+
+    @Test
+    void eachProducersItemsArriveInTheOrderOffered() throws Exception {
+        pipeline = new Pipeline(handled::add, metrics);
+        pipeline.start();
+        int producers = 4;
+        int each = 20_000;
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            threads.add(new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    pipeline.offer(new long[] {producer, i});
+                    if (i % 1_000 == 0) {
+                        // gaps long enough for the agent thread to nap and to fall asleep
+                        sleepMillis(i % 3_000 == 0 ? 5 : 0);
+                    }
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> handled.size() == producers * each);
+        long[] next = new long[producers];
+        for (Object item : List.copyOf(handled)) {
+            long[] pair = (long[]) item;
+            assertThat(pair[1]).as("item of producer %d", pair[0]).isEqualTo(next[(int) pair[0]]);
+            next[(int) pair[0]]++;
+        }
+        assertThat(metrics.dropped.sum()).isZero();
+    }
+
+    @Test
+    void anOfferWakesTheAgentThreadAfterALongIdleTime() throws Exception {
+        // it would sleep an hour unless an offer wakes it: a lost wake-up fails the await
+        pipeline = new Pipeline(handled::add, metrics, TimeUnit.HOURS.toNanos(1));
+        pipeline.start();
+        for (int k = 0; k < 5; k++) {
+            Thread.sleep(50); // past the spin and the naps (1 ms): the agent thread sleeps
+            pipeline.offer("row " + k);
+            int expected = k + 1;
+            await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == expected);
+        }
+    }
+
+    @Test
+    void aFullQueueDropsAndCountsInsteadOfBlockingTheApp() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        pipeline = new Pipeline(item -> {
+            awaitQuietly(release);
+            handled.add(item);
+        }, metrics);
+        pipeline.start();
+        int offered = 70_000;
+        for (int i = 0; i < offered; i++) {
+            pipeline.offer(i);
+        }
+        long dropped = metrics.dropped.sum();
+        assertThat(dropped).isPositive();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(20)).until(() -> handled.size() == offered - dropped);
+        // what got through kept its order
+        int previous = -1;
+        for (Object item : List.copyOf(handled)) {
+            assertThat((Integer) item).isGreaterThan(previous);
+            previous = (Integer) item;
+        }
+    }
+
+    @Test
+    void stopDeliversWhatIsQueued() {
+        CountDownLatch release = new CountDownLatch(1);
+        pipeline = new Pipeline(item -> {
+            awaitQuietly(release);
+            handled.add(item);
+        }, metrics);
+        pipeline.start();
+        for (int i = 0; i < 1_000; i++) {
+            pipeline.offer(i);
+        }
+        release.countDown();
+        pipeline.stop(10_000);
+        assertThat(handled).hasSize(1_000);
+    }
+
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

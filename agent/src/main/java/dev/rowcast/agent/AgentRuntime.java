@@ -22,11 +22,14 @@ import dev.rowcast.config.RowcastConfig;
 import dev.rowcast.server.realtime.RealtimeOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.ManagementFactory;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The running agent: the {@link Sink} behind the bridge. App threads only reach the capture
@@ -35,7 +38,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class AgentRuntime implements Sink, AgentControlMBean {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** One step of watching the app settle (see serveWhenAppSettles). */
+    private static final long SETTLE_STEP_MILLIS = 200;
+    /** Classes the whole JVM may load in one step and still count as settled. */
+    private static final long SETTLED_CLASSES = 30;
+    /** CPU the whole process may use in one step and still count as settled, as a share of one core. */
+    private static final double SETTLED_CPU_SHARE = 0.3;
+    /** Above this share of the whole machine's CPU in use, a quiet app may only be starved: not settled. */
+    private static final double SETTLED_MACHINE_LOAD = 0.9;
+    /** Quiet steps in a row that make a settled app. */
+    private static final int SETTLED_STEPS = 3;
+    /** The server starts after this at the latest, settled or not (an app that keeps loading classes). */
+    private static final long SETTLE_MAX_MILLIS = 10_000;
 
     private final RowcastConfig config;
     private final ServerOutlet server;
@@ -45,10 +59,19 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     private final Pipeline pipeline;
     private final HibernateHook hibernate;
     private final JdbcCapture jdbc;
+    private final InstrumentGate gate;
+    private final boolean anyTable;
+    private boolean hooksInstalled;
     private volatile boolean enabled = true;
+    /** False until the server's start was tried: an event before that reaches no client and is counted as dropped. */
+    private volatile boolean serving;
+    private volatile boolean stopped;
+    private final LongAdder beforeServing = new LongAdder();
 
-    private AgentRuntime(RowcastConfig config, RealtimeOptions realtime) {
+    private AgentRuntime(RowcastConfig config, RealtimeOptions realtime, InstrumentGate gate) {
         this.config = config;
+        this.gate = gate;
+        this.anyTable = config.collections().values().stream().anyMatch(rule -> rule.table().isPresent());
         this.server = new ServerOutlet(config.server(), realtime);
         this.outlets.add(server);
         this.pipeline = new Pipeline(this::route, metrics);
@@ -57,28 +80,108 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     }
 
     /**
-     * Starts capture and opens the gate onto the instrumentation; binding the port and JMX go on
-     * another thread. The caller's exit hook calls {@link #shutdown()}.
+     * Starts capture and opens the gate onto the instrumentation; the server starts later (see
+     * {@link #serveWhenAppSettles}). The caller's exit hook calls {@link #shutdown()}.
      */
-    static AgentRuntime start(RowcastConfig config, RealtimeOptions realtime, Instrumentation inst, InstrumentGate gate)
-            throws IOException {
-        AgentRuntime runtime = new AgentRuntime(config, realtime);
+    static AgentRuntime start(RowcastConfig config, RealtimeOptions realtime, Instrumentation inst, InstrumentGate gate,
+            RowcastAgent.StartPhases phases) throws IOException {
+        AgentRuntime runtime = new AgentRuntime(config, realtime, gate);
         String captureLog = System.getProperty("rowcast.debug.captureLog");
         if (captureLog != null && !captureLog.isBlank()) {
             runtime.outlets.add(new CaptureLogOutlet(Path.of(captureLog)));
         }
+        // the port now, the server later: a client that connects meanwhile waits instead of being refused
+        runtime.server.reserve();
         runtime.pipeline.start();
         Bridge.install(runtime);
-        boolean anyTable = config.collections().values().stream().anyMatch(rule -> rule.table().isPresent());
-        Instrumentations.install(inst, gate, anyTable);
-        // binding the port and JMX take time the app's start-up need not wait for
+        gate.ready(runtime.anyTable);
+        phases.end("capture ready");
+        if (gate.holdsAll()) {
+            runtime.installHooks(inst, phases); // the capture log promises every row: no waiting for the app to settle
+        }
+        return runtime;
+    }
+
+    /** Byte Buddy's hooks (JDBC, ActionQueue); SessionFactoryImpl's is in from {@link InstrumentGate#ready}. */
+    private void installHooks(Instrumentation inst, RowcastAgent.StartPhases phases) {
+        if (!hooksInstalled) {
+            hooksInstalled = true;
+            Instrumentations.install(inst, gate, anyTable, phases::end);
+        }
+    }
+
+    /**
+     * Installs Byte Buddy's hooks, then starts the server and registers JMX, on a daemon thread once
+     * the app's own start has settled: Byte Buddy, Netty, the server and its JSON are some 2,000
+     * classes whose loading and compiling would compete for the cores with the app's start, and
+     * nothing the app waits for needs them. The port is bound before (see {@link ServerOutlet#reserve}):
+     * a client that connects meanwhile waits in its backlog and joins no room until the server
+     * runs, so an event committed meanwhile reaches no one: it is counted as dropped (JMX
+     * eventsDropped) and the number is logged when the server runs. An agent attached to a running
+     * JVM does not wait; neither does one writing the capture log.
+     */
+    void serveWhenAppSettles(boolean premain, Instrumentation inst, RowcastAgent.StartPhases phases) {
         Thread starter = new Thread(() -> {
-            runtime.server.start();
-            AgentControl.register(runtime);
+            if (premain && !gate.holdsAll()) { // the capture log's runs want every row served, from the start
+                awaitSettled();
+                phases.end("waited for the app to settle");
+            }
+            synchronized (this) {
+                if (stopped) {
+                    return;
+                }
+                try {
+                    installHooks(inst, phases);
+                } catch (Throwable t) {
+                    AgentLog.error("cannot install the JDBC hooks (" + t + "); Hibernate entity rows are still captured");
+                }
+                server.start();
+                serving = true;
+            }
+            phases.end("server started");
+            long early = beforeServing.sum();
+            if (early > 0) {
+                AgentLog.info(early + " event(s) committed before the Socket.IO server listened reached no client"
+                        + " (counted in eventsDropped)");
+            }
+            AgentControl.register(this);
+            phases.end("JMX registered");
+            phases.log(gate.stats());
         }, "rowcast-start-server");
         starter.setDaemon(true);
         starter.start();
-        return runtime;
+    }
+
+    /**
+     * Until, for a few steps in a row, the JVM loads few classes and leaves CPU unused that it
+     * could have had: the app's start-up is then over. A starting app on a machine busy with other
+     * work gets so little CPU that it loads few classes and uses little, so a saturated machine
+     * never counts as calm (the wait then ends at its maximum).
+     */
+    private static void awaitSettled() {
+        ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
+        com.sun.management.OperatingSystemMXBean cpu = ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean hotspot ? hotspot : null;
+        long deadline = System.nanoTime() + SETTLE_MAX_MILLIS * 1_000_000;
+        long loaded = classes.getTotalLoadedClassCount();
+        long used = cpu == null ? 0 : cpu.getProcessCpuTime();
+        int quiet = 0;
+        while (quiet < SETTLED_STEPS && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(SETTLE_STEP_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long nowLoaded = classes.getTotalLoadedClassCount();
+            long nowUsed = cpu == null ? 0 : cpu.getProcessCpuTime();
+            double machine = cpu == null ? -1 : cpu.getCpuLoad(); // the whole machine's, 0 to 1; negative if unknown
+            boolean calm = nowLoaded - loaded < SETTLED_CLASSES && nowUsed - used < SETTLED_CPU_SHARE * SETTLE_STEP_MILLIS * 1_000_000
+                    && machine < SETTLED_MACHINE_LOAD;
+            quiet = calm ? quiet + 1 : 0;
+            loaded = nowLoaded;
+            used = nowUsed;
+        }
     }
 
     boolean enabled() {
@@ -104,7 +207,10 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
         for (Outlet outlet : outlets) {
             outlet.deliver(delivery);
         }
-        if (delivery.deliverable()) {
+        if (!serving) {
+            beforeServing.increment();
+            metrics.dropped.increment();
+        } else if (delivery.deliverable()) {
             metrics.emitted.increment();
         } else {
             // no room resolved and broadcast is off: the plugin would have leaked it to everyone
@@ -113,6 +219,7 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     }
 
     void shutdown() {
+        stopped = true; // a server not started yet stays so; one starting now is closed when the JVM halts
         pipeline.stop(2_000);
         List<Outlet> closing = new ArrayList<>(outlets);
         outlets.clear();
@@ -256,11 +363,16 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     public void emit(String room, String event, String jsonPayload) {
         Object payload;
         try {
-            payload = jsonPayload == null || jsonPayload.isBlank() ? null : JSON.readValue(jsonPayload, Object.class);
+            payload = jsonPayload == null || jsonPayload.isBlank() ? null : Json.MAPPER.readValue(jsonPayload, Object.class);
         } catch (Exception e) {
             throw new IllegalArgumentException("emit(" + room + ", " + event + "): jsonPayload is not JSON: " + e.getMessage());
         }
         emit(room, event, payload);
+    }
+
+    /** Loaded at the first JMX emit, not with the agent: an ObjectMapper is some 300 classes. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
     /** A server-side emit from the API artifact or JMX, serialised on the pipeline thread. */

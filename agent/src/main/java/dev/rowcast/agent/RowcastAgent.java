@@ -14,23 +14,25 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The agent's entry point ({@code Premain-Class} and {@code Agent-Class}). On the app's thread it
  * only finds the config and registers the {@link InstrumentGate}; reading and checking the config,
- * the bridge, Byte Buddy and the server start on a daemon thread while the app starts. Whatever goes
- * wrong is one log line and a live application, unless {@code -Drowcast.failFast=true} asks for
- * the app to stop instead: then the whole start runs before main(), as the verdict must.
+ * the bridge and the session factory hook run on a daemon thread while the app starts, Byte Buddy
+ * and the server once the app's start has settled. Whatever goes wrong is one log line and a live
+ * application, unless {@code -Drowcast.failFast=true} asks for the app to stop instead: then the
+ * config check and capture's start run before main(), as the verdict must.
  */
 public final class RowcastAgent {
 
     /** Relocated with Byte Buddy by the shade plugin, so it names only the agent's copy. */
     private static final String BYTE_BUDDY_SAFE = "net.bytebuddy.safe";
 
-    /** The config-schema class that compiles the JSON Schema once, in its static initialiser. */
-    private static final String SCHEMA_CHECK = "dev.rowcast.config.SchemaCheck";
+    /** The config-schema class that compiles the JSON Schema once, in its static initialiser (the start's own check). */
+    private static final String SCHEMA_CHECK = "dev.rowcast.config.CompiledSchema";
 
-    /** How long an exiting app waits for a start under way, so that its verdict is logged. */
+    /** How long an exiting app waits for the config check under way, so that its verdict is logged. */
     private static final long EXIT_WAIT_SECONDS = 10;
 
     private static boolean started;
@@ -92,10 +94,12 @@ public final class RowcastAgent {
     }
 
     /**
-     * One start of the agent: on a daemon thread, or before main() with failFast. Nothing is captured
-     * before it ends, so nothing needs buffering: {@link InstrumentGate} holds a Hibernate session
-     * factory until then, and retransforms the JDBC classes that loaded earlier (their rows until
-     * then reach no client: the server starts after). A bad config leaves every class as loaded.
+     * One start of the agent: on a daemon thread, or before main() with failFast. In order of what
+     * the app waits for: the config verdict (an exiting app), then capture and the session factory
+     * hook ({@link InstrumentGate} holds SessionFactoryImpl until they are in); Byte Buddy's JDBC
+     * hooks (retransforming the classes that loaded meanwhile) and the Socket.IO server come last,
+     * once the app's own start has settled (see {@link AgentRuntime#serveWhenAppSettles}). A bad
+     * config leaves every class as loaded.
      */
     private static final class Start implements Runnable {
         private final Path location;
@@ -104,7 +108,10 @@ public final class RowcastAgent {
         private final long startNanos;
         private final boolean failFast;
         private final InstrumentGate gate;
-        private final CountDownLatch done = new CountDownLatch(1);
+        /** Counted down once the config is judged (accepted or not): all an exiting app waits for. */
+        private final CountDownLatch verdict = new CountDownLatch(1);
+        private final AtomicBoolean reported = new AtomicBoolean();
+        private volatile RowcastConfig accepted;
         private volatile AgentRuntime runtime;
 
         Start(Path location, Instrumentation inst, boolean premain, long startNanos, boolean failFast) {
@@ -123,9 +130,11 @@ public final class RowcastAgent {
 
         @Override
         public void run() {
+            StartPhases phases = new StartPhases(startNanos);
             try {
                 warmUp();
                 RowcastConfig config = ConfigLoader.load(location);
+                phases.end("config read and checked");
                 if (!config.enabled()) {
                     gate.close(inst);
                     info(location + ": enabled: false; nothing is captured or served");
@@ -137,10 +146,18 @@ public final class RowcastAgent {
                 } catch (IllegalArgumentException e) {
                     throw new UnusableSetting(location + ": " + e.getMessage(), e);
                 }
+                phases.end("server settings");
+                accepted = config;
+                verdict.countDown();
+                if (exiting) {
+                    return; // the exit hook reports the verdict; hooks for an app that has ended help no one
+                }
                 BootstrapInjector.inject(inst, agentJar());
-                runtime = AgentRuntime.start(config, realtime, inst, gate);
-                info("capturing " + config.collections().size() + " collection(s) from " + location
+                phases.end("bridge injected");
+                runtime = AgentRuntime.start(config, realtime, inst, gate, phases);
+                report("capturing " + config.collections().size() + " collection(s) from " + location
                         + " in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms" + (premain ? "" : " (attached to a running JVM)"));
+                runtime.serveWhenAppSettles(premain, inst, phases);
             } catch (UnusableSetting e) {
                 // a short secret, an unreadable key: serving without the auth the file asks for is worse than not serving
                 inert();
@@ -152,7 +169,7 @@ public final class RowcastAgent {
                 inert();
                 fail("could not start (" + t + "); Rowcast stays inert and the app runs on", t, failFast);
             } finally {
-                done.countDown();
+                verdict.countDown();
             }
         }
 
@@ -161,13 +178,28 @@ public final class RowcastAgent {
             stoppedStarting();
         }
 
-        /** The verdict on the config is logged even when the app ends first; the server start is not waited for. */
+        /** The one line that says the agent captures: said once, by the start or by the exit hook. */
+        private void report(String message) {
+            if (reported.compareAndSet(false, true)) {
+                info(message);
+            }
+        }
+
+        /**
+         * The verdict on the config is logged even when the app ends first. An exiting app waits for
+         * the config check alone (YAML and the schema), never for the hooks or the server.
+         */
         private void atExit() {
             exiting = true;
             try {
-                done.await(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
+                verdict.await(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            RowcastConfig config = accepted;
+            if (config != null && runtime == null) {
+                report(location + " is valid (" + config.collections().size() + " collection(s)); the app ended "
+                        + (System.nanoTime() - startNanos) / 1_000_000 + " ms into the agent's start, before capture began");
             }
             AgentRuntime running = runtime;
             if (running != null) {
@@ -207,6 +239,53 @@ public final class RowcastAgent {
             thread.setDaemon(true);
             gate.exempt(thread);
             thread.start();
+        }
+    }
+
+    /**
+     * Wall and CPU time of each step of a start, as one line: at debug level, or on stderr with
+     * {@code -Drowcast.debug.startPhases=true} (the start-up bench prints it with -Dstartup.phases=true).
+     * The steps run on two threads (the start, then the server's); "@" is the time since premain.
+     */
+    static final class StartPhases {
+        private static final boolean PRINT = Boolean.getBoolean("rowcast.debug.startPhases");
+        private final long startNanos;
+        private final StringBuilder steps = new StringBuilder();
+        private long lastNanos;
+        private long lastCpu;
+        private Thread lastThread;
+
+        StartPhases(long startNanos) {
+            this.startNanos = startNanos;
+            this.lastNanos = startNanos;
+        }
+
+        synchronized void end(String step) {
+            long now = System.nanoTime();
+            long cpu = cpuNanos();
+            long cpuSpent = Thread.currentThread() == lastThread ? cpu - lastCpu : cpu;
+            steps.append(steps.length() == 0 ? "" : ", ").append(step).append(' ').append((now - lastNanos) / 1_000_000).append(" ms");
+            if (cpu >= 0) {
+                steps.append(" (cpu ").append(cpuSpent / 1_000_000).append(')');
+            }
+            steps.append(" @").append((now - startNanos) / 1_000_000);
+            lastNanos = now;
+            lastCpu = cpu;
+            lastThread = Thread.currentThread();
+        }
+
+        synchronized void log(String more) {
+            String line = "start phases: " + steps + "; " + more;
+            if (PRINT) {
+                System.err.println("[rowcast] " + line);
+            } else {
+                AgentLog.debug(line);
+            }
+        }
+
+        /** Only when printing: java.management is some 100 classes the start need not load otherwise. */
+        private static long cpuNanos() {
+            return PRINT ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : -1;
         }
     }
 

@@ -115,11 +115,16 @@ public final class SocketIoServer {
 
     /** Binds and starts serving; returns the port (useful with port 0). */
     public synchronized int start() {
+        return start(null);
+    }
+
+    /** Starts serving on a channel the caller bound already (see {@link EngineServer#start(java.nio.channels.ServerSocketChannel)}), or binds when null. */
+    public synchronized int start(java.nio.channels.ServerSocketChannel bound) {
         if (engineServer != null) throw new IllegalStateException("Socket.IO server already started on port " + engineServer.port());
         if (timer.isShutdown()) throw new IllegalStateException("a stopped Socket.IO server cannot start again; make a new one");
         warmUp();
         EngineServer engine = new EngineServer(options.engine(), Map.of(options.path(), engineListener));
-        int port = engine.start();
+        int port = engine.start(bound);
         engineServer = engine;
         return port;
     }

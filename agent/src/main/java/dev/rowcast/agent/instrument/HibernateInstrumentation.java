@@ -1,6 +1,5 @@
 package dev.rowcast.agent.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 
@@ -9,9 +8,8 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Hibernate 5.x–7.x: every SessionFactoryImpl constructor reports the new factory (its
- * listeners are appended then), and the ActionQueue methods that run entity SQL mark the thread
- * so the JDBC layer does not report those rows a second time.
+ * Hibernate 5.x–7.x: the ActionQueue methods that run entity SQL mark the thread so the JDBC layer
+ * does not report those rows a second time. (SessionFactoryImpl is hooked by {@link SessionFactoryHook}.)
  */
 public final class HibernateInstrumentation {
 
@@ -19,22 +17,10 @@ public final class HibernateInstrumentation {
 
     public static AgentBuilder apply(AgentBuilder builder) {
         return builder
-                .type(named("org.hibernate.internal.SessionFactoryImpl"))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(HibernateInstrumentation.class.getClassLoader())
-                        .advice(isConstructor(), HibernateInstrumentation.class.getName() + "$SessionFactoryAdvice"))
                 .type(named("org.hibernate.engine.spi.ActionQueue"))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(HibernateInstrumentation.class.getClassLoader())
                         .advice(namedOneOf("executeActions", "executeInserts", "addResolvedEntityInsertAction"),
                                 HibernateInstrumentation.class.getName() + "$ActionQueueAdvice"));
-    }
-
-    public static final class SessionFactoryAdvice {
-        private SessionFactoryAdvice() {}
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.This Object sessionFactory) {
-            Bridge.sessionFactoryBuilt(sessionFactory);
-        }
     }
 
     public static final class ActionQueueAdvice {

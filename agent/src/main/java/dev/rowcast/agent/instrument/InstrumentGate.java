@@ -16,34 +16,52 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The agent's only class file transformer, registered first in premain and made of JDK classes
  * alone, so the app's start-up waits for neither Byte Buddy nor the config. It shows Byte Buddy
  * only the classes that may need advice, decided from the class file's header (microseconds),
  * instead of letting Byte Buddy parse every class the app loads (seconds for a Hibernate app).
+ * Until {@link #open} it does not even decide: it notes the name of each class that loads, and
+ * open() asks the loaded Class objects (the header's answer needs the super types' class files
+ * read from the jars, most of a second of the app's start for a Hibernate app).
  *
- * <p>Before the agent is ready (config read and checked, Byte Buddy built, sink installed):
+ * <p>It opens in two steps. {@link #ready} (config read and checked, bridge and sink installed: what
+ * the app must wait for) and {@link #open} (Byte Buddy built, after the app's own start has settled):
  * <ul>
- *   <li>a class in {@link #HELD} waits for it: SessionFactoryImpl's constructor hook runs once per
+ *   <li>a class in {@link #HELD} waits for ready(): SessionFactoryImpl's constructor hook runs once per
  *       factory, so a factory built uninstrumented would never be captured; the API's
- *       {@code Rowcast} must find the agent running from the app's first call;</li>
- *   <li>any other class that may need advice (the JDBC driver's, the pool's) loads unchanged, and
- *       {@link #open} retransforms it. Rows written through it in between are not seen, and none
- *       could reach a client: the Socket.IO server starts only after {@link #open}, and before it
- *       listens no client is connected (the server drops what is emitted to it then).</li>
- *   <li>with {@code -Drowcast.debug.captureLog} every such class waits too: that log promises
- *       every row from the app's first, and the tests that read it rely on that.</li>
+ *       {@code Rowcast} must find the agent running from the app's first call. SessionFactoryImpl is
+ *       hooked by {@link SessionFactoryHook} with a few ASM classes, so the app never waits for Byte Buddy;</li>
+ *   <li>any other class that may need advice (the JDBC driver's, the pool's, ActionQueue) loads
+ *       unchanged until open(), which retransforms it. Rows written through it in between are not
+ *       seen, and none could reach a client: the Socket.IO server starts only after open(), and
+ *       before it listens no client is connected;</li>
+ *   <li>with {@code -Drowcast.debug.captureLog} every such class waits for open() instead, which then
+ *       follows ready() at once: that log promises every row from the app's first, and the tests
+ *       that read it rely on that.</li>
  * </ul>
  *
- * <p>Keep {@link #NAMED} and the {@code java.sql}/{@code javax.sql} rule in step with
- * {@link HibernateInstrumentation} and {@link JdbcInstrumentation}: a class the gate turns away
- * never reaches their matchers.
+ * <p>Keep {@link #NAMED} and {@link #SQL_TYPES} in step with {@link HibernateInstrumentation} and
+ * {@link JdbcInstrumentation}: a class the gate turns away never reaches their matchers.
  */
 public final class InstrumentGate implements ClassFileTransformer {
 
+    /** Hooked by {@link SessionFactoryHook} (a few ASM classes), not Byte Buddy: the app waits for it. */
+    static final String SESSION_FACTORY = "org/hibernate/internal/SessionFactoryImpl";
+
     /** Classes instrumented by name. */
     static final Set<String> NAMED = Set.of("org/hibernate/internal/SessionFactoryImpl", "org/hibernate/engine/spi/ActionQueue");
+
+    /**
+     * The JDBC types {@link JdbcInstrumentation} matches the subtypes of (with their JDK subtypes):
+     * only their implementations reach Byte Buddy, not a driver's exceptions, metadata or data sources.
+     */
+    static final Set<String> SQL_TYPES = Set.of("java/sql/Connection", "java/sql/Statement", "java/sql/PreparedStatement",
+            "java/sql/CallableStatement", "java/sql/ResultSet", "javax/sql/RowSet");
 
     /** Classes whose loading waits for the agent (see the class comment). */
     static final Set<String> HELD = Set.of("org/hibernate/internal/SessionFactoryImpl", "dev/rowcast/api/Rowcast");
@@ -56,15 +74,23 @@ public final class InstrumentGate implements ClassFileTransformer {
 
     private final CountDownLatch decided = new CountDownLatch(1);
     private final Set<Thread> exempt = ConcurrentHashMap.newKeySet();
-    /** Per class loader: does this type (internal name) have a java.sql or javax.sql super type? */
+    /** Per class loader: does this type (internal name) have one of {@link #SQL_TYPES} as a super type? */
     private final Map<ClassLoader, Map<String, Boolean>> sqlTypes = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<String, Boolean> bootSqlTypes = new ConcurrentHashMap<>();
     private volatile ClassFileTransformer delegate;
+    /** Set by {@link #ready}: the bridge is in place, so {@link SessionFactoryHook} may call it. */
+    private volatile boolean sessionFactoryHook;
     private volatile boolean jdbc = true; // until the config says otherwise
     private volatile Class<?>[] loadedBefore;
     private final boolean holdAll = !System.getProperty("rowcast.debug.captureLog", "").isBlank();
     /** Classes that may need advice and loaded unchanged before the agent was ready. */
     private final Set<String> loadedEarly = ConcurrentHashMap.newKeySet();
+    /** For the start's timings: how long app threads waited here, how many classes went to Byte Buddy. */
+    private final AtomicLong heldNanos = new AtomicLong();
+    private final AtomicInteger handedOver = new AtomicInteger();
+    private final LongAdder lookNanos = new LongAdder();
+    private final LongAdder looked = new LongAdder();
+    private volatile int retransformed;
 
     private InstrumentGate() {}
 
@@ -82,32 +108,54 @@ public final class InstrumentGate implements ClassFileTransformer {
     }
 
     /**
-     * The agent is ready: classes that may need advice go to {@code transformer} from now on, and
-     * those already loaded (before the gate existed, or while it was not ready) are retransformed.
+     * Capture is ready (the bridge and its sink are in): held classes go on, and SessionFactoryImpl
+     * is hooked as it loads. Byte Buddy's classes (JDBC, ActionQueue) keep loading unchanged until
+     * {@link #open}, which retransforms them. With the capture log every class waits for open().
+     */
+    public void ready(boolean withJdbc) {
+        jdbc = withJdbc;
+        sessionFactoryHook = true;
+        if (!holdAll) {
+            decided.countDown();
+        }
+    }
+
+    /** Whether every class that may need advice waits for {@link #open} (the capture log's promise). */
+    public boolean holdsAll() {
+        return holdAll;
+    }
+
+    /**
+     * Byte Buddy is ready: classes that may need advice go to {@code transformer} from now on, and
+     * those already loaded (before the gate existed, or before this) are retransformed.
      */
     void open(ClassFileTransformer transformer, boolean withJdbc, Instrumentation inst) {
         delegate = transformer;
         jdbc = withJdbc;
+        sessionFactoryHook = true;
         decided.countDown();
         Set<Class<?>> before = Collections.newSetFromMap(new IdentityHashMap<>());
         before.addAll(List.of(loadedBefore));
         loadedBefore = null;
         // a class let through just before open() may finish loading just after the first look: look again
-        for (int attempt = 0; attempt < 50; attempt++) {
+        // (names of classes that failed to load stay noted: a few looks, not a wait for them)
+        Map<Class<?>, Boolean> known = new IdentityHashMap<>();
+        for (int attempt = 0; attempt < 5; attempt++) {
             List<Class<?>> early = new ArrayList<>();
             for (Class<?> type : inst.getAllLoadedClasses()) {
                 String name = type.getName().replace('.', '/');
                 if ((loadedEarly.remove(name) || before.remove(type)) && inst.isModifiableClass(type) && !type.isInterface()
-                        && (NAMED.contains(name) || withJdbc && reachesSql(type))) {
+                        && (NAMED.contains(name) || withJdbc && reachesSql(type, known))) {
                     early.add(type);
                 }
             }
             retransform(inst, early);
+            retransformed += early.size();
             if (loadedEarly.isEmpty() || !withJdbc && NAMED.stream().noneMatch(loadedEarly::contains)) {
                 break;
             }
             try {
-                Thread.sleep(10);
+                Thread.sleep(10L << attempt);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -130,6 +178,7 @@ public final class InstrumentGate implements ClassFileTransformer {
     /** The agent stays inert: every class loads unchanged, no class waits, and the gate goes. */
     public void close(Instrumentation inst) {
         delegate = null;
+        sessionFactoryHook = false;
         jdbc = false;
         loadedBefore = null;
         loadedEarly.clear();
@@ -140,7 +189,28 @@ public final class InstrumentGate implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-        if (className == null || !mayNeedAdvice(loader, className, classfileBuffer)) {
+        if (className == null) {
+            return null;
+        }
+        if (delegate == null && !holdAll && !HELD.contains(className)) {
+            // nothing waits for this class and Byte Buddy is not in yet: note its name, and open() asks its
+            // Class object whether it needs advice (reading super types' class files here cost the app's
+            // start most of a second for a Hibernate app)
+            if (NAMED.contains(className) || jdbc && !ignored(className)) {
+                loadedEarly.add(className);
+                if (delegate == null) {
+                    return null;
+                }
+                loadedEarly.remove(className); // open() began meanwhile: decide here
+            } else {
+                return null;
+            }
+        }
+        long lookStart = System.nanoTime();
+        boolean candidate = mayNeedAdvice(loader, className, classfileBuffer);
+        lookNanos.add(System.nanoTime() - lookStart);
+        looked.increment();
+        if (!candidate) {
             return null;
         }
         if (decided.getCount() > 0) {
@@ -154,11 +224,15 @@ public final class InstrumentGate implements ClassFileTransformer {
                 return null;
             }
         }
+        if (SESSION_FACTORY.equals(className)) {
+            return sessionFactoryHook ? SessionFactoryHook.apply(classfileBuffer) : null;
+        }
         ClassFileTransformer target = delegate;
         boolean named = NAMED.contains(className);
         if (target == null || !named && (!jdbc || HELD.contains(className))) {
             return null;
         }
+        handedOver.incrementAndGet();
         try {
             return target.transform(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
         } catch (Throwable t) {
@@ -168,6 +242,7 @@ public final class InstrumentGate implements ClassFileTransformer {
     }
 
     private boolean await(String className) {
+        long start = System.nanoTime();
         try {
             if (decided.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
                 return true;
@@ -176,8 +251,16 @@ public final class InstrumentGate implements ClassFileTransformer {
                     + " loads uninstrumented and its rows are not captured", null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            heldNanos.addAndGet(System.nanoTime() - start);
         }
         return false;
+    }
+
+    /** The gate's part in the start's timings. */
+    public String stats() {
+        return "app threads held " + heldNanos.get() / 1_000_000 + " ms, " + looked.sum() + " class(es) looked at in "
+                + lookNanos.sum() / 1_000_000 + " ms, " + handedOver.get() + " handed to Byte Buddy, " + retransformed + " retransformed";
     }
 
     private boolean mayNeedAdvice(ClassLoader loader, String name, byte[] bytes) {
@@ -203,10 +286,10 @@ public final class InstrumentGate implements ClassFileTransformer {
         return false;
     }
 
-    /** Whether {@code name} (loaded by {@code loader}) is or extends a java.sql or javax.sql type. */
+    /** Whether {@code name} (loaded by {@code loader}) is or extends one of {@link #SQL_TYPES}. */
     private boolean reachesSql(ClassLoader loader, String name, byte[] bytes, int depth) throws IOException {
         if (name.startsWith("java/sql/") || name.startsWith("javax/sql/")) {
-            return true;
+            return isSqlType(name);
         }
         if (name.startsWith("java/")) {
             return false;
@@ -237,23 +320,33 @@ public final class InstrumentGate implements ClassFileTransformer {
         }
     }
 
-    /** The same question for a class already loaded: its Class objects answer it. */
-    private static boolean reachesSql(Class<?> type) {
-        if (ignored(type.getName().replace('.', '/'))) {
-            return false;
+    /** A JDK JDBC type: one of ours, or a javax.sql.rowset interface (they extend RowSet). */
+    private static boolean isSqlType(String name) {
+        return SQL_TYPES.contains(name) || name.startsWith("javax/sql/rowset/");
+    }
+
+    /**
+     * The same question for a class already loaded: its Class objects answer it. {@code known}
+     * remembers each super type's answer across the classes of one look (thousands share them).
+     */
+    private static boolean reachesSql(Class<?> type, Map<Class<?>, Boolean> known) {
+        Boolean answer = known.get(type);
+        if (answer != null) {
+            return answer;
         }
-        List<Class<?>> pending = new ArrayList<>(List.of(type));
-        while (!pending.isEmpty()) {
-            Class<?> next = pending.remove(pending.size() - 1);
-            String name = next.getName();
-            if (name.startsWith("java.sql.") || name.startsWith("javax.sql.")) {
-                return true;
+        String name = type.getName();
+        boolean reaches;
+        if (name.startsWith("java.sql.") || name.startsWith("javax.sql.")) {
+            reaches = isSqlType(name.replace('.', '/')); // the other JDBC types extend none of ours
+        } else if (ignored(name.replace('.', '/'))) {
+            reaches = false;
+        } else {
+            reaches = type.getSuperclass() != null && reachesSql(type.getSuperclass(), known);
+            for (Class<?> implemented : type.getInterfaces()) {
+                reaches = reaches || reachesSql(implemented, known);
             }
-            if (next.getSuperclass() != null) {
-                pending.add(next.getSuperclass());
-            }
-            pending.addAll(List.of(next.getInterfaces()));
         }
-        return false;
+        known.put(type, reaches);
+        return reaches;
     }
 }

@@ -4,10 +4,12 @@ import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import dev.rowcast.agent.AgentLog;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.Consumer;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
@@ -23,9 +25,16 @@ public final class Instrumentations {
 
     private Instrumentations() {}
 
-    /** Opens the gate onto Byte Buddy; classes loaded before the gate are retransformed. */
-    public static void install(Instrumentation inst, InstrumentGate gate, boolean jdbc) {
-        gate.open(builder(jdbc).makeRaw(), jdbc, inst);
+    /**
+     * Opens the gate onto Byte Buddy; classes loaded before the gate are retransformed.
+     *
+     * @param phases told the end of each step, for the start's timings
+     */
+    public static void install(Instrumentation inst, InstrumentGate gate, boolean jdbc, Consumer<String> phases) {
+        ClassFileTransformer transformer = builder(jdbc).makeRaw();
+        phases.accept("Byte Buddy built");
+        gate.open(transformer, jdbc, inst);
+        phases.accept("hooks installed");
     }
 
     /**

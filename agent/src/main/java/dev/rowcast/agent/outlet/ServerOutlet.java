@@ -4,8 +4,12 @@ import dev.rowcast.agent.AgentLog;
 import dev.rowcast.agent.route.Delivery;
 import dev.rowcast.config.ServerConfig;
 import dev.rowcast.server.SocketIoServer;
+import dev.rowcast.server.engine.EngineServer;
 import dev.rowcast.server.realtime.RealtimeOptions;
 import dev.rowcast.server.realtime.RealtimeServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -22,6 +26,8 @@ public final class ServerOutlet implements Outlet {
     private final ServerConfig config;
     private final RealtimeOptions options;
     private volatile RealtimeServer server;
+    /** The port, bound by {@link #reserve()} before the server starts; handed to it by {@link #start()}. */
+    private ServerSocketChannel reserved;
 
     /** @param options already validated (see {@link RealtimeSettings#from}), so only binding can fail here */
     public ServerOutlet(ServerConfig config, RealtimeOptions options) {
@@ -30,13 +36,35 @@ public final class ServerOutlet implements Outlet {
     }
 
     /**
-     * Binds the port; a port in use is one log line and an app that runs on without realtime. A
-     * stopped server cannot start again, so each start makes a new one.
+     * Binds the port now, with the JDK alone, for a server that starts later: a client that
+     * connects meanwhile waits in the backlog and is served once it starts, where it would
+     * otherwise be refused. A failure here is left for {@link #start()} to meet and report.
+     */
+    public synchronized void reserve() {
+        if (server != null || reserved != null) {
+            return;
+        }
+        ServerSocketChannel channel = null;
+        try {
+            channel = ServerSocketChannel.open();
+            channel.bind(new InetSocketAddress(config.host(), config.port()), EngineServer.BACKLOG);
+            reserved = channel;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+        }
+    }
+
+    /**
+     * Binds the port (or serves on the one {@link #reserve()} bound); a port in use is one log line
+     * and an app that runs on without realtime. A stopped server cannot start again, so each start
+     * makes a new one.
      */
     public synchronized boolean start() {
         if (server != null) {
             return true;
         }
+        ServerSocketChannel bound = reserved;
+        reserved = null;
         Throwable[] failure = new Throwable[1];
         RealtimeServer[] started = new RealtimeServer[1];
         int[] port = new int[1];
@@ -44,13 +72,14 @@ public final class ServerOutlet implements Outlet {
             RealtimeServer candidate = null;
             try {
                 candidate = new RealtimeServer(options);
-                port[0] = candidate.start();
+                port[0] = candidate.start(bound);
                 started[0] = candidate;
             } catch (Throwable t) {
                 failure[0] = t;
                 if (candidate != null) {
                     candidate.stop();
                 }
+                closeQuietly(bound);
             }
         }, "rowcast-server-start");
         // a daemon: an app that ends while the server is still starting exits at once, as without the agent
@@ -113,6 +142,7 @@ public final class ServerOutlet implements Outlet {
      * hooks anyway), so an app that ends early does not wait for Netty to come up.
      */
     public void closeAtExit() {
+        closeQuietly(reserved);
         RealtimeServer s = server;
         server = null;
         if (s != null) {
@@ -122,10 +152,22 @@ public final class ServerOutlet implements Outlet {
 
     @Override
     public synchronized void close() {
+        closeQuietly(reserved);
+        reserved = null;
         RealtimeServer s = server;
         server = null;
         if (s != null) {
             s.stop();
+        }
+    }
+
+    private static void closeQuietly(ServerSocketChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException | RuntimeException ignored) {
+                // nothing more to release
+            }
         }
     }
 }

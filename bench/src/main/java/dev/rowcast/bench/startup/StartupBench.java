@@ -41,7 +41,9 @@ import java.util.concurrent.TimeUnit;
  * space-separated), {@code startup.agent}, {@code startup.sampleJar}, {@code startup.sampleConfig},
  * {@code startup.compareAgent} (a second agent jar, e.g. an older build, run as a third side
  * "other" in the same rounds: before/after figures from one run), {@code startup.timeoutSeconds}
- * (180: how long one launch may take before the run is abandoned).
+ * (180: how long one launch may take before the run is abandoned), {@code startup.phases} (true:
+ * the agent sides print their start's phases, and the last such line of each is shown; it costs
+ * the agent a few classes of java.management, so leave it off for the figures).
  */
 public final class StartupBench {
 
@@ -57,7 +59,10 @@ public final class StartupBench {
     private static final String COMPARE = System.getProperty("startup.compareAgent", "");
     private static final Path OTHER_AGENT = COMPARE.isBlank() ? null : Path.of(COMPARE).toAbsolutePath();
     private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(Integer.getInteger("startup.timeoutSeconds", 180));
+    private static final boolean PHASES = Boolean.getBoolean("startup.phases");
     private static final List<Process> LIVE = new CopyOnWriteArrayList<>();
+    /** The last "start phases" line of each app and side, with startup.phases. */
+    private static final Map<String, String> PHASE_LINES = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A config like an app's: Hibernate and JDBC capture both on, so every instrumentation installs. */
     private static final String HELLO_CONFIG = """
@@ -119,6 +124,7 @@ public final class StartupBench {
         double wall = System.nanoTime() - benchWallStart;
         double benchCpu = cpuNanos(ProcessHandle.current()) - benchCpuStart;
         report(samples);
+        PHASE_LINES.forEach((side, line) -> System.out.println("[startup-bench] " + side + ": " + line));
         System.out.printf("[startup-bench] load average after: %s; this harness used %.1f%% of one core (polling, reading output)%n",
                 loadAverage(), 100 * benchCpu / wall);
     }
@@ -129,6 +135,7 @@ public final class StartupBench {
         command.addAll(List.of("-cp", classes.toString(), TimedMain.class.getName()));
         Child child = Child.start(command, work, Map.of());
         long exited = child.awaitExit();
+        child.keepPhases("hello " + (agent == AGENT ? "agent" : "other"));
         Map<String, Double> figures = new LinkedHashMap<>();
         figures.put("main() reached", child.mainMillis());
         figures.put("process exit", millis(exited - child.launched));
@@ -174,6 +181,7 @@ public final class StartupBench {
             return figures;
         } finally {
             child.stop();
+            child.keepPhases("sample " + (agent == AGENT ? "agent" : "other"));
         }
     }
 
@@ -182,6 +190,9 @@ public final class StartupBench {
         command.add(JAVA);
         command.addAll(JVM_ARGS);
         if (agent != null) {
+            if (PHASES) {
+                command.add("-Drowcast.debug.startPhases=true");
+            }
             command.add("-javaagent:" + agent + "=config=" + config);
         }
         return command;
@@ -359,6 +370,11 @@ public final class StartupBench {
                 throw failure("never printed " + TimedMain.MARK);
             }
             return millis(mainReached - launched);
+        }
+
+        void keepPhases(String side) {
+            output.stream().filter(line -> line.startsWith("[rowcast] start phases:")).reduce((a, b) -> b)
+                    .ifPresent(line -> PHASE_LINES.put(side, line));
         }
 
         /** A run where the agent refused its config or failed measures nothing useful. */

@@ -37,6 +37,9 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class EngineServer {
+
+    /** Connections the kernel queues before they are accepted. */
+    public static final int BACKLOG = 1024;
     private static final System.Logger LOG = System.getLogger(EngineServer.class.getName());
 
     private final EngineOptions options;
@@ -66,6 +69,14 @@ public final class EngineServer {
 
     /** Binds and returns the port (the chosen one when the options say port 0). */
     public synchronized int start() {
+        return start(null);
+    }
+
+    /**
+     * Serves on {@code bound}, a channel its caller bound already (clients that connected
+     * meanwhile wait in its backlog and are served now), or binds the options' address when null.
+     */
+    public synchronized int start(java.nio.channels.ServerSocketChannel bound) {
         if (serverChannel != null) throw new IllegalStateException("engine server already started on port " + port);
         bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), NioIoHandler.newFactory());
@@ -74,8 +85,8 @@ public final class EngineServer {
         EngineRequestRouter router = new EngineRequestRouter(Map.copyOf(endpoints), options, stats);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
+                .channelFactory(() -> bound == null ? new NioServerSocketChannel() : new NioServerSocketChannel(bound))
+                .option(ChannelOption.SO_BACKLOG, BACKLOG)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -91,7 +102,8 @@ public final class EngineServer {
                     }
                 });
         try {
-            serverChannel = bootstrap.bind(options.host(), options.port()).sync().channel();
+            // an already bound channel is active once registered: it starts accepting then
+            serverChannel = (bound == null ? bootstrap.bind(options.host(), options.port()) : bootstrap.register()).sync().channel();
         } catch (Exception e) {
             shutdownGroups();
             serverChannel = null;

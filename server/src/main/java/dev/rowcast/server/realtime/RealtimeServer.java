@@ -83,7 +83,15 @@ public final class RealtimeServer implements AutoCloseable {
 
     /** Binds and serves; returns the port (the chosen one when the options say port 0). */
     public int start() {
-        port = io.start();
+        return start(null);
+    }
+
+    /**
+     * Serves on a channel the caller bound already, or binds when null: an embedder can hold the
+     * port (and queue clients in its backlog) before it starts the server.
+     */
+    public int start(java.nio.channels.ServerSocketChannel bound) {
+        port = io.start(bound);
         return port;
     }
 

@@ -56,6 +56,29 @@ class ServerLifecycleTest {
     }
 
     @Test
+    void aClientThatConnectedToAPortBoundBeforeTheServerStartedIsServedOnceItStarts() throws Exception {
+        java.nio.channels.ServerSocketChannel bound = java.nio.channels.ServerSocketChannel.open();
+        bound.bind(new java.net.InetSocketAddress("127.0.0.1", 0), EngineServer.BACKLOG);
+        int port = ((java.net.InetSocketAddress) bound.getLocalAddress()).getPort();
+        var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        // the request goes out while nothing accepts: it waits in the backlog instead of being refused
+        CompletableFuture<HttpResponse<String>> early = http.sendAsync(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/engine.io/?EIO=4&transport=polling")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(early).isNotDone();
+
+        EngineServer server = new EngineServer(EngineOptions.builder().build(), Map.of("/engine.io/", new EchoListener()));
+        try {
+            assertThat(server.start(bound)).isEqualTo(port);
+            HttpResponse<String> answer = early.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(TestEngine.openPacket(answer.body()).get("sid").asText()).isNotEmpty();
+        } finally {
+            server.stop();
+        }
+        assertThat(bound.isOpen()).isFalse();
+    }
+
+    @Test
     void oneServerServesSeveralEndpointsWithSeparateSessions() {
         EchoListener first = new EchoListener();
         EchoListener second = new EchoListener();

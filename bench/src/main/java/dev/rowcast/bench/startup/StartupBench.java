@@ -154,8 +154,28 @@ public final class StartupBench {
         Child child = Child.start(command, work, Map.of("PORT", Integer.toString(httpPort), "HOST", "127.0.0.1"));
         try {
             long http = 0;
+            // the Socket.IO port is bound before the server runs: a request there waits in its backlog, so it is
+            // polled on a thread of its own and never holds up the poll of the app's own port
+            java.util.concurrent.atomic.AtomicLong ioAnswered = new java.util.concurrent.atomic.AtomicLong();
+            Thread ioPoller = new Thread(() -> {
+                while (ioAnswered.get() == 0 && child.process.isAlive()) {
+                    if (answers200(ioPort, "/socket.io/?EIO=4&transport=polling")) {
+                        ioAnswered.set(System.nanoTime());
+                    }
+                    try {
+                        Thread.sleep(2);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "socket-io-poller");
+            ioPoller.setDaemon(true);
+            if (withAgent) {
+                ioPoller.start();
+            }
             long io = 0;
             while (http == 0 || (withAgent && io == 0)) {
+                io = ioAnswered.get();
                 if (!child.process.isAlive()) {
                     throw child.failure("exited before it answered");
                 }
@@ -164,9 +184,6 @@ public final class StartupBench {
                 }
                 if (http == 0 && answers200(httpPort, "/")) {
                     http = System.nanoTime();
-                }
-                if (withAgent && io == 0 && answers200(ioPort, "/socket.io/?EIO=4&transport=polling")) {
-                    io = System.nanoTime();
                 }
                 Thread.sleep(2);
             }

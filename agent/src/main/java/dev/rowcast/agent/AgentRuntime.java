@@ -197,7 +197,7 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
                 deliver(router.route(row));
             }
         } else if (item instanceof PendingEmit emit) {
-            deliver(new Delivery(emit.event(), List.of(emit.room()), false, PlainValues.of(emit.payload())));
+            deliver(new Delivery(emit.event(), List.of(emit.room()), false, () -> PlainValues.of(emit.payload())));
         } else if (item instanceof Delivery delivery) {
             deliver(delivery);
         }

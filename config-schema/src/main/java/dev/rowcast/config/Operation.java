@@ -8,9 +8,11 @@ public enum Operation {
     UPDATE,
     DELETE;
 
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     /** {@code create}, {@code update} or {@code delete}, as in rowcast.yml and on the wire. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /** The operation of a wire name, or null. */

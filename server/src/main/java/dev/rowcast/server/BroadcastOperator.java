@@ -6,6 +6,9 @@ import dev.rowcast.server.rooms.InMemoryAdapter;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * An emit to a set of sockets of one namespace: those in any of the target rooms (all when none
@@ -42,11 +45,34 @@ public final class BroadcastOperator {
         }
         // encoded on the first recipient, so an event for an empty room costs no encoding
         if (recovery == null) return local.broadcast(() -> Socket.encodeEvent(nsp, event, args, null), rooms, exceptRooms);
-        java.util.concurrent.locks.Lock emitting = recovery.emitting();
+        Lock emitting = recovery.emitting();
         emitting.lock();
         try {
-            List<EngineMessage> encoded = recovery.record(offset -> Socket.encodeEvent(nsp, event, args, offset), rooms, exceptRooms);
-            return local.broadcast(() -> encoded, rooms, exceptRooms);
+            // kept on its first recipient, or for a session away that would get it on its return: an event
+            // that nobody can receive now or later is neither encoded nor kept
+            RecordOnce record = new RecordOnce(recovery, offset -> Socket.encodeEvent(nsp, event, args, offset));
+            int sent = local.broadcast(record, rooms, exceptRooms);
+            if (!record.done() && recovery.awaits(rooms, exceptRooms)) record.get();
+            return sent;
+        } finally {
+            emitting.unlock();
+        }
+    }
+
+    /**
+     * True when an emit now would reach at least one socket, or would be kept for a disconnected
+     * one that may still recover it; always true in a cluster, whose other nodes are not asked.
+     * A caller with a costly payload checks this first.
+     */
+    public boolean hasAudience() {
+        Recovery recovery = namespace.recovery();
+        if (!(namespace.adapter() instanceof InMemoryAdapter local) || recovery != null && recovery.shared()) return true;
+        if (recovery == null) return local.reaches(rooms, exceptRooms);
+        // a session being recovered is, under this lock, either still away or already back in its rooms
+        Lock emitting = recovery.emitting();
+        emitting.lock();
+        try {
+            return local.reaches(rooms, exceptRooms) || recovery.awaits(rooms, exceptRooms);
         } finally {
             emitting.unlock();
         }
@@ -57,6 +83,28 @@ public final class BroadcastOperator {
         Set<String> ids = new HashSet<>(namespace.adapter().sockets(rooms));
         if (!exceptRooms.isEmpty()) ids.removeAll(namespace.adapter().sockets(exceptRooms));
         return ids;
+    }
+
+    /** Records the event with recovery the first time it is asked for its frames. */
+    private final class RecordOnce implements Supplier<List<EngineMessage>> {
+        private final Recovery recovery;
+        private final Function<String, List<EngineMessage>> encodeWithOffset;
+        private List<EngineMessage> encoded;
+
+        RecordOnce(Recovery recovery, Function<String, List<EngineMessage>> encodeWithOffset) {
+            this.recovery = recovery;
+            this.encodeWithOffset = encodeWithOffset;
+        }
+
+        @Override
+        public List<EngineMessage> get() {
+            if (encoded == null) encoded = recovery.record(encodeWithOffset, rooms, exceptRooms);
+            return encoded;
+        }
+
+        boolean done() {
+            return encoded != null;
+        }
     }
 
     private static Set<String> plus(Set<String> set, String[] more) {

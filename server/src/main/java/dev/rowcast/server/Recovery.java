@@ -119,6 +119,25 @@ final class Recovery {
         }
     }
 
+    /**
+     * True when a session away (disconnected, still within the window) would get an event to these
+     * rooms on its return: so an event that no connected socket receives is still kept for it.
+     */
+    boolean awaits(Set<String> rooms, Set<String> except) {
+        if (sessions.isEmpty()) return false;
+        long now = System.currentTimeMillis();
+        for (Session session : sessions.values()) {
+            if (now - session.disconnectedAt() <= maxDisconnectionMillis && missedBy(session, rooms, except)) return true;
+        }
+        return false;
+    }
+
+    /** Whether an event to {@code rooms} (every socket when empty) except {@code except} is for this session. */
+    private static boolean missedBy(Session session, Set<String> rooms, Set<String> except) {
+        boolean targeted = rooms.isEmpty() || !Collections.disjoint(rooms, session.rooms());
+        return targeted && Collections.disjoint(except, session.rooms());
+    }
+
     /** Held by an emit from {@link #record} until the event is handed to the sockets. */
     Lock emitting() {
         return handover.readLock();
@@ -158,8 +177,7 @@ final class Recovery {
         boolean found = false;
         for (Entry entry : log) {
             if (found) {
-                boolean targeted = entry.rooms().isEmpty() || !Collections.disjoint(entry.rooms(), session.rooms());
-                if (targeted && Collections.disjoint(entry.except(), session.rooms())) missed.add(entry.encoded());
+                if (missedBy(session, entry.rooms(), entry.except())) missed.add(entry.encoded());
             } else if (entry.offset().equals(offset)) {
                 found = true;
             }

@@ -117,6 +117,7 @@ class ConnectionStateRecoveryTest {
                 .recovery(Duration.ofMinutes(2)).recoveryBuffer(5, 1_000).build());
         try {
             Recovery recovery = bounded.sockets().recovery();
+            new FakeEngineSocket(bounded.engineListener()).receive("0"); // someone to receive them
             String text = "x".repeat(150);
             for (int i = 0; i < 50; i++) {
                 bounded.emit("big", text, i);
@@ -129,6 +130,34 @@ class ConnectionStateRecoveryTest {
         } finally {
             bounded.stop();
         }
+    }
+
+    @Test
+    void anEventNobodyCanReceiveNowOrOnReturnIsNeitherSentNorKept() throws Exception {
+        Recovery recovery = io.sockets().recovery();
+        assertThat(io.to("room1").hasAudience()).isFalse();
+        assertThat(io.emit("into the void")).isZero();
+        assertThat(recovery.retainedPackets()).isZero();
+
+        FakeEngineSocket engine = new FakeEngineSocket(io.engineListener()).receive("0");
+        Socket socket = sockets.get(0);
+        socket.join("room1");
+        assertThat(io.to("room2").hasAudience()).isFalse();
+        assertThat(io.to("room1").except("room1").hasAudience()).isFalse();
+        assertThat(io.to("room1").hasAudience()).isTrue();
+        assertThat(io.to().hasAudience()).as("everyone").isTrue();
+        io.to("room2").emit("not for anyone here");
+        assertThat(recovery.retainedPackets()).isZero();
+        io.to("room1").emit("heard");
+        assertThat(recovery.retainedPackets()).isEqualTo(1);
+
+        engine.drop("transport close");
+        assertThat(io.to("room1").hasAudience()).as("the socket away may come back for it").isTrue();
+        assertThat(io.to("room2").hasAudience()).isFalse();
+        assertThat(io.to("room1").except("room1").hasAudience()).isFalse();
+        io.to("room1").emit("kept for its return");
+        io.to("room2").emit("still nobody's");
+        assertThat(recovery.retainedPackets()).isEqualTo(2);
     }
 
     @Test

@@ -13,22 +13,28 @@ import java.util.function.Consumer;
  * order, so the order of rows within a transaction and within a room is the commit order.
  *
  * <p>The app thread wakes the agent thread only when it has gone to sleep: an idle agent thread
- * spins briefly, then naps in short timed parks that no app thread needs to end (a row waits at
- * most one nap), and only after a longer idle time raises {@link #sleeping} and parks until an
- * offer unparks it. A wake-up per commit (a futex call, often a context switch of the app's thread)
- * was the largest part of what capture cost the app; now an app pays it only when it writes less
- * than a row every {@link #NAP_UNTIL_NANOS}, where it is a small part of the time between rows.
+ * naps in short timed parks that no app thread needs to end (a row waits at most one nap), and
+ * only after a longer idle time raises {@link #sleeping} and parks until an offer unparks it. A
+ * wake-up per commit (a futex call, often a context switch of the app's thread) was the largest
+ * part of what capture cost the app; now an app pays it only when it writes less than a row every
+ * {@link #NAP_UNTIL_NANOS}, where it is a small part of the time between rows. The agent thread
+ * does not spin: polling the queue while the app fills it moves the queue's cache lines between
+ * the cores on every row, and a busy core beside the app's slows the app's own thread (on a
+ * 2-core virtual machine, a shell loop on the other core cost an H2 insert loop 30% of its rate);
+ * after a nap it takes every row that came meanwhile in one go. A nap costs the agent thread
+ * about 45 us of CPU there (the timer and two context switches on a virtual machine), so a busy
+ * app's rows are taken in bigger batches: each wake-up that finds {@link #BUSY_BATCH} rows or more
+ * doubles the next nap, up to {@link #MAX_NAP_NANOS}; one that finds fewer goes back to the shortest.
  */
 public final class Pipeline {
 
     private static final int CAPACITY = 65_536;
-    /** How long an idle agent thread polls before it naps: covers the gap between the commits of a busy app. */
-    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
-    /**
-     * One nap: what it adds to a row's latency at most (plus the kernel's timer slack, 50 us by
-     * default). Each costs the agent thread a few microseconds of CPU, so not much shorter.
-     */
-    private static final long NAP_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    /** The shortest nap: what it adds to a row's latency at most, plus the kernel's timer slack (50 us by default). */
+    static final long MIN_NAP_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    /** The longest nap, the most a busy app's rows wait for: about 1,000 wake-ups a second, 4% of a core here. */
+    static final long MAX_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Rows found at one wake-up that mean a busy app. */
+    static final int BUSY_BATCH = 16;
     /** After this long without a row the agent thread sleeps until an offer wakes it. */
     private static final long NAP_UNTIL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** A parked agent thread still looks now and then (a stop, a missed wake-up cannot hang it). */
@@ -42,6 +48,8 @@ public final class Pipeline {
     private volatile boolean running = true;
     /** The agent thread is parked or about to be: the next offer unparks it. */
     private volatile boolean sleeping;
+    /** The agent thread's next nap (its own field). */
+    private long nap = MIN_NAP_NANOS;
 
     /** @param consumer handles a {@link CapturedRow} or any other queued item, on the agent thread */
     public Pipeline(Consumer<Object> consumer, Metrics metrics) {
@@ -79,29 +87,33 @@ public final class Pipeline {
     }
 
     private void drain() {
+        int taken = 0;
         while (running || !queue.isEmpty()) {
             Object item = queue.poll();
             if (item != null) {
                 handle(item);
+                taken++;
                 continue;
             }
+            nap = nextNap(nap, taken);
+            taken = 0;
             if (!awaitItem()) {
                 return;
             }
         }
     }
 
-    /** Spins, naps, then parks until an offer or a stop; false when interrupted. */
+    /** The nap after a wake-up that found {@code taken} rows: longer while the app is busy, the shortest once it is not. */
+    static long nextNap(long nap, int taken) {
+        return taken >= BUSY_BATCH ? Math.min(nap * 2, MAX_NAP_NANOS) : MIN_NAP_NANOS;
+    }
+
+    /** Naps, then parks until an offer or a stop; false when interrupted. */
     private boolean awaitItem() {
         long idleSince = System.nanoTime();
         while (queue.isEmpty()) {
-            long idle = System.nanoTime() - idleSince;
-            if (idle < SPIN_NANOS) {
-                Thread.onSpinWait();
-                continue;
-            }
-            if (idle < NAP_UNTIL_NANOS) {
-                LockSupport.parkNanos(this, NAP_NANOS);
+            if (System.nanoTime() - idleSince < NAP_UNTIL_NANOS) {
+                LockSupport.parkNanos(this, nap);
                 if (Thread.interrupted()) {
                     return false;
                 }

@@ -4,6 +4,7 @@ import dev.rowcast.agent.AgentLog;
 import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.agent.capture.Metrics;
 import dev.rowcast.agent.capture.Pipeline;
+import dev.rowcast.config.CollectionConfig;
 import dev.rowcast.config.RowcastConfig;
 import dev.rowcast.bootstrap.Bridge;
 import dev.rowcast.bootstrap.KeyBridge;
@@ -20,6 +21,7 @@ import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +51,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
     private final Map<Object, ConnectionState> connections = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Class<?>, Boolean> wrapperClasses = new ConcurrentHashMap<>();
     private final WatchedResultSets watched = new WatchedResultSets();
+    /** Each table's collection (null: none), looked up once; the pipeline thread's own. */
+    private final Map<String, CollectionConfig> rulesByTable = new HashMap<>();
     /**
      * Each app thread's last statement and connection looked up: an app sets a statement's
      * parameters, executes it and commits on one thread, so most calls hit it and skip the
@@ -596,12 +600,17 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 AgentLog.warnOnce("sql-" + write.sql(), e.getMessage() + "; this statement's rows are not published", null);
                 continue;
             }
-            JdbcRows.build(config, shape, write, keys, commit.ts(), rows);
+            CollectionConfig rule = shape.operation() == null ? null : rulesByTable.computeIfAbsent(shape.table(), this::ruleFor);
+            JdbcRows.build(rule, shape, write, keys, commit.ts(), rows);
         }
         return rows;
     }
 
     // ---- helpers ----
+
+    private CollectionConfig ruleFor(String table) {
+        return config.forTable(table).orElse(null);
+    }
 
     /** The state of a statement of interest, null for any other. */
     private StatementState state(Object statement) {

@@ -3,7 +3,6 @@ package dev.rowcast.agent.jdbc;
 import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.config.CollectionConfig;
 import dev.rowcast.config.Operation;
-import dev.rowcast.config.RowcastConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,14 +18,16 @@ final class JdbcRows {
 
     private JdbcRows() {}
 
-    /** @param keys the key rows of the write's execution, handed out row by row; null when it has none */
-    static void build(RowcastConfig config, SqlShape shape, PendingWrite write, KeyRows.Cursor keys, long ts,
+    /**
+     * @param rule the collection of the write's table, null when none is
+     * @param keys the key rows of the write's execution, handed out row by row; null when it has none
+     */
+    static void build(CollectionConfig rule, SqlShape shape, PendingWrite write, KeyRows.Cursor keys, long ts,
                       List<CapturedRow> out) {
         if (shape.operation() == null) {
             return;
         }
         Operation operation = Operation.ofWireName(shape.operation());
-        CollectionConfig rule = config.forTable(shape.table()).orElse(null);
         if (rule == null || !rule.wants(operation)) {
             if (keys != null && operation == Operation.CREATE) {
                 // the next write of the same batch takes the key rows after these

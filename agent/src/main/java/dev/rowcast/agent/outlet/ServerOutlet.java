@@ -3,6 +3,7 @@ package dev.rowcast.agent.outlet;
 import dev.rowcast.agent.AgentLog;
 import dev.rowcast.agent.route.Delivery;
 import dev.rowcast.config.ServerConfig;
+import dev.rowcast.server.BroadcastOperator;
 import dev.rowcast.server.SocketIoServer;
 import dev.rowcast.server.engine.EngineServer;
 import dev.rowcast.server.realtime.RealtimeOptions;
@@ -109,10 +110,10 @@ public final class ServerOutlet implements Outlet {
         if (s == null || !delivery.deliverable()) {
             return;
         }
-        if (delivery.rooms().isEmpty()) {
-            s.emit(delivery.event(), delivery.payload());
-        } else {
-            s.to(delivery.rooms().toArray(String[]::new)).emit(delivery.event(), delivery.payload());
+        BroadcastOperator to = s.to(delivery.rooms().toArray(String[]::new)); // no rooms: every socket
+        // nobody would get it and nobody away could recover it: then the payload is never even made
+        if (to.hasAudience()) {
+            to.emit(delivery.event(), delivery.payload());
         }
     }
 

@@ -1,14 +1,59 @@
 package dev.rowcast.agent.route;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One event ready to send: to each of {@code rooms}, or to every client when {@code broadcast}.
- * {@code payload} is the single event argument, made only of JSON-like JDK values.
+ * Its payload, the single event argument made only of JSON-like JDK values, is made on first use:
+ * an event for rooms nobody is in is never built. Used on one thread (the pipeline's).
  */
-public record Delivery(String event, List<String> rooms, boolean broadcast, Object payload) {
+public final class Delivery {
+    private final String event;
+    private final List<String> rooms;
+    private final boolean broadcast;
+    private Supplier<?> source;
+    private Object payload;
+
+    public Delivery(String event, List<String> rooms, boolean broadcast, Object payload) {
+        this(event, rooms, broadcast, (Supplier<?>) null);
+        this.payload = payload;
+    }
+
+    /** A delivery whose payload {@code source} makes when an outlet first asks for it. */
+    public Delivery(String event, List<String> rooms, boolean broadcast, Supplier<?> source) {
+        this.event = event;
+        this.rooms = rooms;
+        this.broadcast = broadcast;
+        this.source = source;
+    }
+
+    public String event() {
+        return event;
+    }
+
+    public List<String> rooms() {
+        return rooms;
+    }
+
+    public boolean broadcast() {
+        return broadcast;
+    }
+
+    public Object payload() {
+        if (source != null) {
+            payload = source.get();
+            source = null;
+        }
+        return payload;
+    }
 
     public boolean deliverable() {
         return broadcast || !rooms.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return "Delivery[" + event + " to " + (broadcast ? "everyone" : rooms) + "]";
     }
 }

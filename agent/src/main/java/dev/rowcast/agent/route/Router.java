@@ -4,7 +4,6 @@ import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.config.CollectionConfig;
 import dev.rowcast.config.FieldFilter;
 import dev.rowcast.config.Operation;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,15 +11,20 @@ import java.util.Map;
 /** A captured row → the event {@code realtime:{slug}} (SPEC §4) for the rooms its rules compute. */
 public final class Router {
 
-    /** {@link Operation#wireName()} of each operation, made once rather than lower-cased for every row. */
-    private static final String[] WIRE_NAMES = Arrays.stream(Operation.values()).map(Operation::wireName).toArray(String[]::new);
-
+    /**
+     * The rooms now; the envelope only when an outlet asks for it, so a row for rooms nobody is in
+     * costs its room names and nothing more.
+     */
     public Delivery route(CapturedRow row) {
         CollectionConfig rule = row.rule();
         // rooms read the whole row; the fields filter only shapes what clients see
         List<String> rooms = rule.roomsFor(row.data());
+        return new Delivery(rule.eventName(), rooms, rooms.isEmpty() && rule.broadcast(), () -> envelope(rule, row));
+    }
+
+    private static Map<String, Object> envelope(CollectionConfig rule, CapturedRow row) {
         Map<String, Object> envelope = new LinkedHashMap<>();
-        envelope.put("operation", WIRE_NAMES[row.operation().ordinal()]);
+        envelope.put("operation", row.operation().wireName());
         envelope.put("collection", rule.slug());
         envelope.put("data", visibleData(rule.fields(), row.data()));
         envelope.put("id", PlainValues.of(row.id()));
@@ -28,7 +32,7 @@ public final class Router {
             envelope.put("changes", row.changes());
         }
         envelope.put("ts", row.ts());
-        return new Delivery(rule.eventName(), rooms, rooms.isEmpty() && rule.broadcast(), envelope);
+        return envelope;
     }
 
     /** {@code PlainValues.of(fields.apply(data))} in one map: this runs for every row. */

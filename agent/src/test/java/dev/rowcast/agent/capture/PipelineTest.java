@@ -97,6 +97,18 @@ class PipelineTest {
     }
 
     @Test
+    void aBusyAppsRowsAreTakenInBiggerBatchesAndAQuietOnesAtOnce() {
+        long nap = Pipeline.MIN_NAP_NANOS;
+        for (int wakeUp = 0; wakeUp < 10; wakeUp++) {
+            nap = Pipeline.nextNap(nap, 500);
+        }
+        assertThat(nap).as("a busy app: the longest nap").isEqualTo(Pipeline.MAX_NAP_NANOS);
+        assertThat(Pipeline.nextNap(nap, Pipeline.BUSY_BATCH)).isEqualTo(Pipeline.MAX_NAP_NANOS);
+        assertThat(Pipeline.nextNap(nap, 1)).as("the app slowed down: its next row waits the shortest nap").isEqualTo(Pipeline.MIN_NAP_NANOS);
+        assertThat(Pipeline.nextNap(Pipeline.MIN_NAP_NANOS, 0)).isEqualTo(Pipeline.MIN_NAP_NANOS);
+    }
+
+    @Test
     void stopDeliversWhatIsQueued() {
         CountDownLatch release = new CountDownLatch(1);
         pipeline = new Pipeline(item -> {

@@ -59,7 +59,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>System properties: {@code capture.only} ({@code insert} or {@code latency}), {@code capture.dbs}
  * ({@code h2,pg}), {@code capture.workloads} ({@code hibernate-1,hibernate-50,jdbc-autocommit,jdbc-commit}),
- * {@code capture.rounds} (2), {@code capture.seconds} (5 per workload and run), {@code capture.warmUp}
+ * {@code capture.rounds} (2), {@code capture.client} (false leaves out the runs with a client), {@code capture.seconds} (5 per workload and run), {@code capture.warmUp}
  * (1.5 s per workload and run), {@code latency.rate} (1000/s), {@code latency.clients} (1000),
  * {@code latency.seconds} (15 measured), {@code latency.warmUp} (3 s, not counted),
  * {@code latency.sides} ({@code capture,api,node}), {@code capture.agent} (the agent jar),
@@ -85,7 +85,8 @@ public final class CaptureBench {
     private static final List<String> SHED = new ArrayList<>();
 
     /** The three sides of the insert benchmark, in the order of the first round. */
-    private static final List<String> MODES = List.of("without agent", "agent, no client", "agent + 1 client");
+    private static final List<String> MODES = Boolean.parseBoolean(System.getProperty("capture.client", "true"))
+            ? List.of("without agent", "agent, no client", "agent + 1 client") : List.of("without agent", "agent, no client");
 
     private static Path agentJar;
     private static Path nodeDir;
@@ -208,7 +209,7 @@ public final class CaptureBench {
     /** One child JVM that measures every workload on every database; keys are "db workload". */
     private static Map<String, Insert> insertRun(List<String> databases, String mode, List<String> workloads) throws Exception {
         boolean agent = !mode.equals(MODES.get(0));
-        boolean client = mode.equals(MODES.get(2));
+        boolean client = mode.equals("agent + 1 client");
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(JAVA));
         if (agent) {
@@ -242,6 +243,8 @@ public final class CaptureBench {
                 Duration budget = Duration.ofSeconds((long) (measurements * (WARM_UP + SECONDS + 30)) + 60);
                 for (int k = 0; k < measurements; k++) {
                     String[] r = app.await("RESULT", budget);
+                    String[] threads = app.await("THREADS", budget);
+                    System.out.printf("[capture-bench]   %s %s, CPU ms by thread: %s%n", r[1], r[2], threads.length > 3 ? threads[3] : "(not on Linux)");
                     run.put(r[1] + " " + r[2], new Insert(Long.parseLong(r[3]), Long.parseLong(r[4]), Long.parseLong(r[5]), Long.parseLong(r[6]),
                             Long.parseLong(r[7])));
                 }
@@ -290,9 +293,10 @@ public final class CaptureBench {
         System.out.println("the CPU time of the inserting thread alone per row (what the advice and the hand-off cost the app; time spent waiting");
         System.out.println("for a core is not in it), with the ratio without/with in brackets. Target: ratio >= 0.98.");
         System.out.println();
-        System.out.println("| database | workload | without agent | agent, no client | agent + 1 client | CPU µs/row without / no client / client"
-                + " | app thread CPU µs/row without / no client / client |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        String sides = MODES.size() == 3 ? "without / no client / client" : "without / no client";
+        System.out.println("| database | workload | " + String.join(" | ", MODES) + " | CPU µs/row " + sides
+                + " | app thread CPU µs/row " + sides + " |");
+        System.out.println("|" + " --- |".repeat(MODES.size() + 4));
         for (var byDb : results.entrySet()) {
             Map<String, Map<String, Insert[]>> modes = byDb.getValue();
             for (String workload : workloads) {

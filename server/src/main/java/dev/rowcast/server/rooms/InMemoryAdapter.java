@@ -96,6 +96,23 @@ public final class InMemoryAdapter implements Adapter {
         return Set.copyOf(rooms);
     }
 
+    /** True when a broadcast to {@code rooms} (every socket when empty) minus {@code exceptRooms} would reach a socket now. */
+    public boolean reaches(Set<String> rooms, Set<String> exceptRooms) {
+        if (exceptRooms.isEmpty()) {
+            if (rooms.isEmpty()) return !roomsBySocket.isEmpty();
+            for (String room : rooms) {
+                Set<String> members = socketsByRoom.get(room);
+                if (members != null && !members.isEmpty() || ownRoomTaken(room)) return true;
+            }
+            return false;
+        }
+        Set<String> except = sockets(exceptRooms);
+        for (String socketId : rooms.isEmpty() ? roomsBySocket.keySet() : sockets(rooms)) {
+            if (!except.contains(socketId)) return true;
+        }
+        return false;
+    }
+
     @Override
     public int broadcast(Packet packet, Set<String> rooms, Set<String> exceptRooms) {
         return broadcast(() -> PacketEncoder.encode(packet), rooms, exceptRooms);

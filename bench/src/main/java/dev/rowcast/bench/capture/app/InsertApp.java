@@ -1,11 +1,14 @@
 package dev.rowcast.bench.capture.app;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -13,10 +16,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.hibernate.Session;
@@ -39,7 +44,8 @@ import org.hibernate.cfg.Configuration;
  * shared). With an agent attached it waits until the agent has started (its MBean is registered),
  * so the agent's own start-up does not overlap the warm-up. Line protocol: prints {@code READY},
  * waits for {@code go} on stdin, prints {@code RESULT <database> <workload> <rows> <nanos> <cpu nanos>
- * <cpu nanos until the agent caught up> <cpu nanos of the inserting thread>} per database and
+ * <cpu nanos until the agent caught up> <cpu nanos of the inserting thread>} and {@code THREADS
+ * <database> <workload> <name=ms,...>} (the busiest threads in the window) per database and
  * workload, {@code AGENT ...}, {@code TOTAL <rows>}, {@code DONE}, and exits on {@code quit} (so
  * the harness can count what a client got).
  */
@@ -55,6 +61,8 @@ public final class InsertApp {
     private static final boolean AGENT = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
             .anyMatch(option -> option.startsWith("-javaagent:"));
     private static long total;
+    /** See {@link #bounded}; {@code -Dinsert.keepRows=0} lets the tables grow for the whole run. */
+    private static final long KEEP_ROWS = Long.getLong("insert.keepRows", 20_000);
 
     private final SessionFactory sessions;
     private final Connection jdbc;
@@ -100,13 +108,16 @@ public final class InsertApp {
         for (var db : apps.entrySet()) {
             for (String workload : workloads) {
                 long cpu0 = OS.getProcessCpuTime();
+                Map<String, Long> threads0 = threadTicks();
                 long thread0 = THREADS.getCurrentThreadCpuTime();
                 long[] done = db.getValue().run(workload, nanos);
                 long threadCpu = THREADS.getCurrentThreadCpuTime() - thread0;
+                Map<String, Long> threads1 = threadTicks();
                 long cpuWindow = OS.getProcessCpuTime() - cpu0;
                 settle(); // the agent's threads finish this workload's rows, so their CPU is counted here, not in the next
                 long cpuSettled = OS.getProcessCpuTime() - cpu0;
                 System.out.printf("RESULT %s %s %d %d %d %d %d%n", db.getKey(), workload, done[0], done[1], cpuWindow, cpuSettled, threadCpu);
+                System.out.printf("THREADS %s %s %s%n", db.getKey(), workload, busiest(threads0, threads1));
                 db.getValue().truncate();
             }
         }
@@ -126,8 +137,8 @@ public final class InsertApp {
         long end = start + nanos;
         long rows = 0;
         switch (workload) {
-            case "hibernate-1" -> { while (System.nanoTime() < end) rows += hibernate(1); }
-            case "hibernate-50" -> { while (System.nanoTime() < end) rows += hibernate(50); }
+            case "hibernate-1" -> { while (System.nanoTime() < end) rows += bounded(rows, hibernate(1)); }
+            case "hibernate-50" -> { while (System.nanoTime() < end) rows += bounded(rows, hibernate(50)); }
             case "jdbc-autocommit" -> rows = jdbc(true, end);
             case "jdbc-commit" -> rows = jdbc(false, end);
             default -> throw new IllegalArgumentException("unknown workload " + workload
@@ -165,11 +176,54 @@ public final class InsertApp {
                 if (!autoCommit) {
                     jdbc.commit();
                 }
-                rows++;
+                rows += bounded(rows, 1);
             }
         }
         jdbc.setAutoCommit(true);
         return rows;
+    }
+
+    /** CPU time of each of this JVM's threads (Java's and the JVM's own), in clock ticks, keyed "name tid"; empty off Linux. */
+    private static Map<String, Long> threadTicks() {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(name + " " + task.getFileName(), Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException notLinux) {
+            return Map.of();
+        }
+        return ticks;
+    }
+
+    /** The threads that used the most CPU between two {@link #threadTicks} readings, as "name=ms,...", threads of one name summed. */
+    private static String busiest(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> byName = new HashMap<>();
+        after.forEach((key, ticks) -> {
+            long used = ticks - before.getOrDefault(key, 0L);
+            if (used > 0) byName.merge(key.substring(0, key.lastIndexOf(' ')).replaceAll("#\\d+$|-\\d+$", "*"), used, Long::sum);
+        });
+        return byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                .map(e -> e.getKey().replace(' ', '_') + "=" + e.getValue() * 10).collect(Collectors.joining(","));
+    }
+
+    /**
+     * Empties the tables every {@link #KEEP_ROWS} rows: an in-memory database that grows by hundreds of
+     * megabytes makes the collector's copying of it most of a row's cost, and its pauses the largest
+     * source of noise between runs. Returns {@code added}, for the caller's count.
+     */
+    private long bounded(long rows, long added) throws SQLException {
+        if (KEEP_ROWS > 0 && (rows + added) / KEEP_ROWS != rows / KEEP_ROWS) {
+            truncate();
+        }
+        return added;
     }
 
     /** Empties both tables between workloads, so the in-memory database does not fill the heap (not captured: no row events). */

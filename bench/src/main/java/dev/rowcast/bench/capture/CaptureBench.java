@@ -40,8 +40,8 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>Insert throughput</b> ({@link InsertApp}): Hibernate 6.6 (1 and 50 rows per
  *       transaction) and a JDBC PreparedStatement loop (autocommit, commit per row), on H2
  *       in-memory and on embedded PostgreSQL, in three child JVMs per round: without the agent,
- *       with it (its server running, no client) and with it plus one connected client that
- *       receives every event. The runs are interleaved (the order rotates each round) so a change
+ *       with it (its server running, no client) and with it plus one connected client in one
+ *       of the 16 owner rooms, which receives every 16th row. The runs are interleaved (the order rotates each round) so a change
  *       in the machine's load hits every side alike; the ratio with/without is taken per round and
  *       its median printed, with the added microseconds per row. A child with the agent starts its
  *       warm-up only once the agent has started (its MBean is registered). Beside the wall clock,
@@ -59,7 +59,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>System properties: {@code capture.only} ({@code insert} or {@code latency}), {@code capture.dbs}
  * ({@code h2,pg}), {@code capture.workloads} ({@code hibernate-1,hibernate-50,jdbc-autocommit,jdbc-commit}),
- * {@code capture.rounds} (2), {@code capture.client} (false leaves out the runs with a client), {@code capture.seconds} (5 per workload and run), {@code capture.warmUp}
+ * {@code capture.rounds} (2), {@code capture.client} (false leaves out the runs with a client), {@code capture.clientRooms}
+ * (how many of the 16 owner rooms that client is in, 1), {@code capture.seconds} (5 per workload and run), {@code capture.warmUp}
  * (1.5 s per workload and run), {@code latency.rate} (1000/s), {@code latency.clients} (1000),
  * {@code latency.seconds} (15 measured), {@code latency.warmUp} (3 s, not counted),
  * {@code latency.sides} ({@code capture,api,node}), {@code capture.agent} (the agent jar),
@@ -85,6 +86,10 @@ public final class CaptureBench {
     private static final List<String> SHED = new ArrayList<>();
 
     /** The three sides of the insert benchmark, in the order of the first round. */
+    /** The insert app's rows go to 16 owner rooms, {@code owner:0} .. {@code owner:15}, in turn. */
+    private static final int OWNERS = 16;
+    /** How many of them the client of the "agent + 1 client" runs is in (a Node client reads far fewer than all of a busy app's rows). */
+    private static final int CLIENT_ROOMS = Integer.getInteger("capture.clientRooms", 1);
     private static final List<String> MODES = Boolean.parseBoolean(System.getProperty("capture.client", "true"))
             ? List.of("without agent", "agent, no client", "agent + 1 client") : List.of("without agent", "agent, no client");
 
@@ -232,7 +237,7 @@ public final class CaptureBench {
                 if (client) {
                     awaitSocketIo(port);
                     List<String> node = new ArrayList<>(List.of("node", "capture-client.mjs", "" + port));
-                    for (int owner = 0; owner < 16; owner++) {
+                    for (int owner = 0; owner < CLIENT_ROOMS; owner++) {
                         node.add("owner:" + owner);
                     }
                     listener = child("capture-client", node);
@@ -268,9 +273,14 @@ public final class CaptureBench {
                     throw new IllegalStateException("the run without the agent has one: " + counters);
                 }
                 if (listener != null) {
-                    long received = awaitCount(listener, emitted, Duration.ofSeconds(30));
-                    if (received != emitted) {
-                        throw new IllegalStateException("the client received " + received + " of " + emitted + " events emitted");
+                    // row n (of every workload, warm-ups included) belongs to owner n % 16; the client is in the first CLIENT_ROOMS owners' rooms
+                    long expected = 0;
+                    for (int owner = 0; owner < CLIENT_ROOMS; owner++) {
+                        expected += total / OWNERS + (owner < total % OWNERS ? 1 : 0);
+                    }
+                    long received = awaitCount(listener, expected, Duration.ofSeconds(30));
+                    if (received != expected || dropped > 0) {
+                        throw new IllegalStateException("the client received " + received + " of the " + expected + " events for its rooms");
                     }
                     counters += ", client received " + received;
                 }

@@ -360,6 +360,11 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     }
 
     @Override
+    public long getClusterUnpublished() {
+        return server.clusterUnpublished();
+    }
+
+    @Override
     public void emit(String room, String event, String jsonPayload) {
         Object payload;
         try {

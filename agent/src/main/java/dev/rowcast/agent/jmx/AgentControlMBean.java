@@ -18,6 +18,12 @@ public interface AgentControlMBean {
 
     long getEventsDropped();
 
+    /**
+     * Broadcasts that Redis did not take while it was unreachable, so they reached this node's
+     * clients only (always 0 without {@code cluster:} in rowcast.yml).
+     */
+    long getClusterUnpublished();
+
     /** Sends {@code event} with the parsed {@code jsonPayload} to every client in {@code room}. */
     void emit(String room, String event, String jsonPayload);
 }

@@ -5,6 +5,7 @@ import dev.rowcast.agent.route.Delivery;
 import dev.rowcast.config.ServerConfig;
 import dev.rowcast.server.BroadcastOperator;
 import dev.rowcast.server.SocketIoServer;
+import dev.rowcast.server.cluster.ClusterLink;
 import dev.rowcast.server.engine.EngineServer;
 import dev.rowcast.server.realtime.RealtimeOptions;
 import dev.rowcast.server.realtime.RealtimeServer;
@@ -29,6 +30,8 @@ public final class ServerOutlet implements Outlet {
     private volatile RealtimeServer server;
     /** The port, bound by {@link #reserve()} before the server starts; handed to it by {@link #start()}. */
     private ServerSocketChannel reserved;
+    /** The unpublished broadcasts of the servers closed so far: a start through JMX makes a new server, the count goes on. */
+    private volatile long unpublishedBefore;
 
     /** @param options already validated (see {@link RealtimeSettings#from}), so only binding can fail here */
     public ServerOutlet(ServerConfig config, RealtimeOptions options) {
@@ -134,6 +137,17 @@ public final class ServerOutlet implements Outlet {
         return rooms.size();
     }
 
+    /** Cluster broadcasts that reached this node only (Redis did not take them), since the agent started. */
+    public long clusterUnpublished() {
+        RealtimeServer s = server;
+        return unpublishedBefore + (s == null ? 0 : unpublishedOf(s));
+    }
+
+    private static long unpublishedOf(RealtimeServer s) {
+        ClusterLink cluster = s.socketIo().cluster();
+        return cluster == null ? 0 : cluster.unpublished();
+    }
+
     public boolean running() {
         return server != null;
     }
@@ -158,6 +172,7 @@ public final class ServerOutlet implements Outlet {
         RealtimeServer s = server;
         server = null;
         if (s != null) {
+            unpublishedBefore += unpublishedOf(s);
             s.stop();
         }
     }

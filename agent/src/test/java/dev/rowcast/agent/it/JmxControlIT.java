@@ -52,20 +52,17 @@ class JmxControlIT {
         return ((Number) jmx.getAttribute(name, attribute)).longValue();
     }
 
-    @Test
-    void enabledTogglesCaptureAndThePortAndCountersFollow() throws Exception {
+    /** ServeApp with the agent, its port and config; waits until the app is ready and the port open. */
+    private Served serve(String extraConfig) throws Exception {
         String classpath = TestApps.compile("serve", System.getProperty("rowcast.h2Jar"), "h2", UnaryOperator.identity());
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = freePort();
         Path dir = Files.createTempDirectory("rowcast-it-");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), """
                 server: { host: 127.0.0.1, port: %d }
                 collections:
                   messages: { table: messages, room: "chat:{chat}" }
                   notices: { table: notices, broadcast: true }
-                """.formatted(port));
+                """.formatted(port) + extraConfig);
         app = new ProcessBuilder(Path.of(ChildJvm.javaHome(), "bin", "java").toString(),
                 "-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=config=" + config, "-cp", classpath, "app.ServeApp")
                 .redirectErrorStream(true).start();
@@ -81,29 +78,52 @@ class JmxControlIT {
         });
         reader.setDaemon(true);
         reader.start();
-        Writer stdin = new OutputStreamWriter(app.getOutputStream(), StandardCharsets.UTF_8);
         await().atMost(Duration.ofSeconds(60)).until(() -> out.contains("ready") && portOpen(port));
+        return new Served(port, out, new OutputStreamWriter(app.getOutputStream(), StandardCharsets.UTF_8));
+    }
 
+    private record Served(int port, List<String> out, Writer stdin) {
+        void send(String line) throws Exception {
+            stdin.write(line + "\n");
+            stdin.flush();
+        }
+    }
+
+    /** A JMX connection to the app's JVM, through the local management agent the attach API starts in it. */
+    private JMXConnector jmx() throws Exception {
         VirtualMachine vm = VirtualMachine.attach(String.valueOf(app.pid()));
         String address = vm.startLocalManagementAgent();
         vm.detach();
-        try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
+        return JMXConnectorFactory.connect(new JMXServiceURL(address));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
+        }
+    }
+
+    @Test
+    void enabledTogglesCaptureAndThePortAndCountersFollow() throws Exception {
+        Served served = serve("");
+        int port = served.port();
+        List<String> out = served.out();
+        try (JMXConnector connector = jmx()) {
             MBeanServerConnection jmx = connector.getMBeanServerConnection();
             ObjectName agent = new ObjectName("dev.rowcast:type=Agent");
             await().atMost(Duration.ofSeconds(30)).until(() -> jmx.isRegistered(agent));
             assertThat(jmx.getAttribute(agent, "Enabled")).isEqualTo(true);
             assertThat(number(jmx, agent, "Connections")).isZero();
 
-            stdin.write("write\n");
-            stdin.flush();
+            served.send("write");
             await().atMost(Duration.ofSeconds(30)).until(() -> number(jmx, agent, "EventsEmitted") == 2);
             assertThat(number(jmx, agent, "EventsCaptured")).isEqualTo(2);
             assertThat(number(jmx, agent, "EventsDropped")).isZero();
+            assertThat(number(jmx, agent, "ClusterUnpublished")).as("no cluster: in rowcast.yml").isZero();
 
             jmx.setAttribute(agent, new Attribute("Enabled", false));
             assertThat(portOpen(port)).isFalse();
-            stdin.write("write\n");
-            stdin.flush();
+            served.send("write");
             await().atMost(Duration.ofSeconds(30)).until(() -> out.stream().filter("written"::equals).count() == 2);
             assertThat(number(jmx, agent, "EventsCaptured")).isEqualTo(2);
 
@@ -113,8 +133,29 @@ class JmxControlIT {
                     new String[] {String.class.getName(), String.class.getName(), String.class.getName()});
             await().atMost(Duration.ofSeconds(30)).until(() -> number(jmx, agent, "EventsEmitted") == 3);
         }
-        stdin.write("exit\n");
-        stdin.flush();
+        served.send("exit");
         assertThat(app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as(String.join("\n", out)).isTrue();
+    }
+
+    @Test
+    void broadcastsRedisDidNotTakeAreCountedAcrossARestart() throws Exception {
+        int noRedis = freePort(); // nothing listens there: the instance runs alone and says so
+        Served served = serve("cluster: { redis: \"redis://127.0.0.1:%d\" }\n".formatted(noRedis));
+        try (JMXConnector connector = jmx()) {
+            MBeanServerConnection jmx = connector.getMBeanServerConnection();
+            ObjectName agent = new ObjectName("dev.rowcast:type=Agent");
+            await().atMost(Duration.ofSeconds(30)).until(() -> jmx.isRegistered(agent));
+
+            served.send("write");
+            await().atMost(Duration.ofSeconds(30)).until(() -> number(jmx, agent, "ClusterUnpublished") == 2);
+            assertThat(number(jmx, agent, "EventsEmitted")).isEqualTo(2);
+
+            jmx.setAttribute(agent, new Attribute("Enabled", false));
+            assertThat(number(jmx, agent, "ClusterUnpublished")).as("kept when the server closes").isEqualTo(2);
+            jmx.setAttribute(agent, new Attribute("Enabled", true));
+            served.send("write");
+            await().atMost(Duration.ofSeconds(30)).until(() -> number(jmx, agent, "ClusterUnpublished") == 4);
+        }
+        assertThat(served.out()).anyMatch(line -> line.contains("cluster: Redis at") && line.contains("unreachable"));
     }
 }

@@ -58,9 +58,15 @@ final class RedisClusterLink implements ClusterLink {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
     private static final long RESTORE_CATCH_UP_MILLIS = 2_000;
 
+    /**
+     * Registers the node with its user, as a heartbeat does: a node that dies before its first
+     * heartbeat (one comes every timeout/3) would otherwise leave users no reaper ever finds.
+     */
     private static final String JOIN = """
             if redis.call('ZADD', KEYS[1], 'NX', ARGV[3], ARGV[1]) == 1 then
               redis.call('SADD', KEYS[3], ARGV[4])
+              redis.call('SET', KEYS[4], '1', 'PX', ARGV[5])
+              redis.call('SADD', KEYS[5], ARGV[6])
               return redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
             end
             return 0""";
@@ -136,7 +142,7 @@ final class RedisClusterLink implements ClusterLink {
             return thread;
         });
         long every = Math.max(100, options.nodeTimeout().toMillis() / 3);
-        heartbeat.scheduleWithFixedDelay(this::beat, 0, every, TimeUnit.MILLISECONDS);
+        heartbeat.scheduleWithFixedDelay(this::beatOrLog, 0, every, TimeUnit.MILLISECONDS);
         this.reader = new Thread(this::readLoop, "rowcast-cluster-reader");
         reader.setDaemon(true);
         reader.start();
@@ -333,8 +339,11 @@ final class RedisClusterLink implements ClusterLink {
             firstInCluster.run(); // Redis away: this node answers for itself
             return;
         }
-        connection.async().<Long>eval(JOIN, ScriptOutputType.INTEGER, presenceKeys(room),
-                        userId + SEP + options.nodeId(), userId, Long.toString(System.currentTimeMillis()), room + SEP + userId)
+        String[] keys = {prefix + ":presence:" + room, prefix + ":presencecount:" + room,
+                prefix + ":nodepresence:" + options.nodeId(), prefix + ":node:" + options.nodeId(), prefix + ":nodes"};
+        connection.async().<Long>eval(JOIN, ScriptOutputType.INTEGER, keys, userId + SEP + options.nodeId(), userId,
+                        Long.toString(System.currentTimeMillis()), room + SEP + userId,
+                        Long.toString(options.nodeTimeout().toMillis()), options.nodeId())
                 .whenComplete((n, error) -> {
                     if (error != null || (n != null && n == 1)) firstInCluster.run();
                 });
@@ -399,10 +408,34 @@ final class RedisClusterLink implements ClusterLink {
                 }
                 LOG.log(System.Logger.Level.INFO, "[rowcast] cluster: node " + node + " stopped beating; "
                         + departures.size() + " presence entries of its users removed");
-                if (!departures.isEmpty()) departureListeners.forEach(listener -> listener.accept(List.copyOf(departures)));
+                if (!departures.isEmpty()) tell(List.copyOf(departures));
             }
         } catch (RuntimeException e) {
             if (running) markDown(e); // not the interrupt of close()
+        }
+    }
+
+    /** The scheduled task: one that throws is never run again, and then no node would reap the dead ones. */
+    private void beatOrLog() {
+        try {
+            beat();
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.ERROR, "[rowcast] cluster: heartbeat of node " + options.nodeId()
+                    + " failed; it goes on at the next beat", e);
+        }
+    }
+
+    /** Each listener on its own: one that throws neither stops the others nor passes for a Redis outage. */
+    private void tell(List<Departure> departures) {
+        for (Consumer<List<Departure>> listener : departureListeners) {
+            try {
+                listener.accept(departures);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "[rowcast] cluster: a departure listener failed on " + departures
+                        + "; those users left Redis, the listener did not announce it", e);
+            }
         }
     }
 

@@ -5,16 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rowcast.server.ServerOptions;
+import dev.rowcast.server.cluster.ClusterLink;
 import dev.rowcast.server.cluster.ClusterOptions;
 import dev.rowcast.server.realtime.RealtimeOptions;
 import dev.rowcast.server.realtime.RealtimeServer;
 import dev.rowcast.server.testing.FailOnNettyLeak;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
@@ -65,6 +68,14 @@ class ClusterInteropTest {
         return node;
     }
 
+    /**
+     * Until its first Redis connection a node answers for itself (presence included), so the cluster
+     * scenarios start once every node is connected: a cold JVM takes a while to open the first one.
+     */
+    private static void connected(RealtimeServer... nodes) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> Arrays.stream(nodes).allMatch(n -> n.socketIo().cluster().connected()));
+    }
+
     private String prefix() {
         return "test" + System.nanoTime() + "-" + prefixes++;
     }
@@ -100,6 +111,7 @@ class ClusterInteropTest {
         RealtimeServer a = node("a", prefix);
         RealtimeServer b = node("b", prefix);
         RealtimeServer c = node("c", prefix);
+        connected(a, b, c);
         CountDownLatch ready = readyOn(b);
         CompletableFuture<JsonNode> seen = client("acrossNodes", url(b),
                 Map.of("A", url(a), "B", url(b), "C", url(c)));
@@ -120,6 +132,7 @@ class ClusterInteropTest {
         String prefix = prefix();
         RealtimeServer a = node("a", prefix);
         RealtimeServer b = node("b", prefix);
+        connected(a, b);
         CountDownLatch ready = readyOn(b);
         CompletableFuture<JsonNode> seen = client("nodeLoss", url(b), Map.of("A", url(a), "B", url(b)));
         ready(ready);
@@ -132,12 +145,76 @@ class ClusterInteropTest {
         assertThat(result.get("after").get("users").toString()).isEqualTo("[\"watcher\"]");
     }
 
+    /**
+     * A node that dies before its first heartbeat: the users it already put in presence leave all the same.
+     * Its heartbeat comes every timeout/3, so with 3 s the node (its classes loaded by the survivor's
+     * connection) connects and joins well before the first one; this once left the user present for good.
+     */
+    @Test
+    void usersOfANodeThatDiesBeforeItsFirstHeartbeatLeave() throws Exception {
+        String prefix = prefix();
+        List<ClusterLink.Departure> departures = new CopyOnWriteArrayList<>();
+        ClusterLink.Receiver ignore = (namespace, data, rooms, except) -> { };
+        try (ClusterLink survivor = link(prefix, "b", Duration.ofMillis(900), ignore)) {
+            survivor.onNodeDeparture(departures::addAll);
+            await().atMost(Duration.ofSeconds(10)).until(survivor::connected);
+            try (ClusterLink doomed = link(prefix, "a", Duration.ofSeconds(3), ignore)) {
+                await().atMost(Duration.ofSeconds(10)).until(doomed::connected);
+                CountDownLatch joined = new CountDownLatch(1);
+                doomed.presenceJoined("room3", "early", joined::countDown);
+                assertThat(joined.await(5, TimeUnit.SECONDS)).as("the join reached Redis").isTrue();
+                doomed.abort(); // before its first heartbeat
+            }
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !departures.isEmpty());
+            assertThat(departures).containsExactly(new ClusterLink.Departure("room3", "early"));
+            assertThat(survivor.presence("room3").toCompletableFuture().get(5, TimeUnit.SECONDS)).isEmpty();
+        }
+    }
+
+    /** A departure listener that throws costs neither the other listeners their call nor the reaper its next beats. */
+    @Test
+    void aFailingDepartureListenerStopsNeitherTheOthersNorTheReaper() throws Exception {
+        String prefix = prefix();
+        List<ClusterLink.Departure> departures = new CopyOnWriteArrayList<>();
+        try (ClusterLink survivor = link(prefix, "b", Duration.ofMillis(900), (namespace, data, rooms, except) -> { })) {
+            survivor.onNodeDeparture(gone -> {
+                throw new IllegalStateException("a listener's bug");
+            });
+            survivor.onNodeDeparture(departures::addAll);
+            // one after the other, so that the survivor is the only node left to reap each
+            crash(prefix, "a1", "one");
+            await().atMost(Duration.ofSeconds(10)).until(() -> departures.size() == 1);
+            crash(prefix, "a2", "two");
+            await().atMost(Duration.ofSeconds(10)).until(() -> departures.size() == 2);
+
+            assertThat(departures).containsExactly(new ClusterLink.Departure("room4", "one"), new ClusterLink.Departure("room4", "two"));
+            assertThat(survivor.connected()).as("a listener's exception is no Redis outage").isTrue();
+        }
+    }
+
+    /** A node whose user joined room4, then dies without a word. */
+    private static void crash(String prefix, String id, String userId) throws InterruptedException {
+        try (ClusterLink node = link(prefix, id, Duration.ofMillis(900), (namespace, data, rooms, except) -> { })) {
+            await().atMost(Duration.ofSeconds(10)).until(node::connected);
+            CountDownLatch joined = new CountDownLatch(1);
+            node.presenceJoined("room4", userId, joined::countDown);
+            assertThat(joined.await(5, TimeUnit.SECONDS)).as("the join reached Redis").isTrue();
+            node.abort();
+        }
+    }
+
+    private static ClusterLink link(String prefix, String id, Duration nodeTimeout, ClusterLink.Receiver receiver) {
+        return ClusterLink.open(ClusterOptions.builder(redis.uri()).keyPrefix(prefix).nodeId(id).nodeTimeout(nodeTimeout).build(), receiver);
+    }
+
     @Test
     void clientOfDeadNodeRecoversOnAnotherWithEveryEventOnce() throws Exception {
         String prefix = prefix();
         RealtimeServer a = node("a", prefix);
         RealtimeServer b = node("b", prefix);
         RealtimeServer c = node("c", prefix);
+        connected(a, b, c);
         int total = 300;
         try (TcpProxy balancer = new TcpProxy(a.port())) {
             CountDownLatch ready = readyOn(a);
@@ -165,7 +242,7 @@ class ClusterInteropTest {
 
     @Test
     void redisOutageKeepsLocalDeliveryAndHealsWhenRedisReturns() throws Exception {
-        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> warnings = new CopyOnWriteArrayList<>();
         Logger logger = Logger.getLogger("dev.rowcast.server");
         Handler capture = new Handler() {
             @Override
@@ -186,7 +263,7 @@ class ClusterInteropTest {
             String prefix = prefix();
             RealtimeServer a = node("a", prefix);
             RealtimeServer b = node("b", prefix);
-            await().atMost(Duration.ofSeconds(10)).until(() -> a.socketIo().cluster().connected() && b.socketIo().cluster().connected());
+            connected(a, b);
             CountDownLatch ready = readyOn(b);
             CompletableFuture<JsonNode> seen = client("listen", url(b), Map.of("N", "13"));
             ready(ready);

@@ -75,11 +75,7 @@ class PipelineTest {
     @Test
     void aFullQueueDropsAndCountsInsteadOfBlockingTheApp() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        pipeline = new Pipeline(item -> {
-            awaitQuietly(release);
-            handled.add(item);
-        }, metrics);
-        pipeline.start();
+        startHeldUntil(release);
         int offered = 70_000;
         for (int i = 0; i < offered; i++) {
             pipeline.offer(i);
@@ -111,17 +107,22 @@ class PipelineTest {
     @Test
     void stopDeliversWhatIsQueued() {
         CountDownLatch release = new CountDownLatch(1);
-        pipeline = new Pipeline(item -> {
-            awaitQuietly(release);
-            handled.add(item);
-        }, metrics);
-        pipeline.start();
+        startHeldUntil(release);
         for (int i = 0; i < 1_000; i++) {
             pipeline.offer(i);
         }
         release.countDown();
         pipeline.stop(10_000);
         assertThat(handled).hasSize(1_000);
+    }
+
+    /** Starts a pipeline whose agent thread holds its first item until {@code release} opens, so the queue fills. */
+    private void startHeldUntil(CountDownLatch release) {
+        pipeline = new Pipeline(item -> {
+            awaitQuietly(release);
+            handled.add(item);
+        }, metrics);
+        pipeline.start();
     }
 
     private static void sleepMillis(long millis) {

@@ -12,31 +12,23 @@ import java.util.function.Consumer;
  * lock-free queue (never blocks; a full queue drops and counts), one agent thread drains it in
  * order, so the order of rows within a transaction and within a room is the commit order.
  *
- * <p>The app thread wakes the agent thread only when it has gone to sleep: an idle agent thread
- * naps in short timed parks that no app thread needs to end (a row waits at most one nap), and
- * only after a longer idle time raises {@link #sleeping} and parks until an offer unparks it. A
- * wake-up per commit (a futex call, often a context switch of the app's thread) was the largest
- * part of what capture cost the app; now an app pays it only when it writes less than a row every
- * {@link #NAP_UNTIL_NANOS}, where it is a small part of the time between rows. The agent thread
- * does not spin: polling the queue while the app fills it moves the queue's cache lines between
- * the cores on every row, and a busy core beside the app's slows the app's own thread (on a
- * 2-core virtual machine, a shell loop on the other core cost an H2 insert loop 30% of its rate);
- * after a nap it takes every row that came meanwhile in one go. A nap costs the agent thread
- * about 45 us of CPU there (the timer and two context switches on a virtual machine), so a busy
- * app's rows are taken in bigger batches: each wake-up that finds {@link #BUSY_BATCH} rows or more
- * doubles the next nap, up to {@link #MAX_NAP_NANOS}; one that finds fewer goes back to the shortest.
+ * <p>The app thread wakes the agent thread only when it sleeps. A wake-up costs the agent thread
+ * about 45 us of CPU on a 2-core virtual machine (a timer or a futex, two context switches), and a
+ * busy core beside the app's slows the app's own thread (a shell loop on the other core cost an H2
+ * insert loop 30% of its rate), so the agent thread wakes as seldom as latency allows: after a
+ * wake-up that found rows it naps, doubling the nap from {@link #MIN_NAP_NANOS} up to
+ * {@link #MAX_NAP_NANOS} while each nap finds more, so a busy app's rows are taken in batches about
+ * 1,000 times a second without the app waking anyone; after a nap that found nothing it sleeps
+ * until the next offer wakes it, so a quiet app's row is sent at once. It never spins: polling
+ * the queue while the app fills it moves the queue's cache lines between the cores on every row.
  */
 public final class Pipeline {
 
     private static final int CAPACITY = 65_536;
-    /** The shortest nap: what it adds to a row's latency at most, plus the kernel's timer slack (50 us by default). */
+    /** The first nap after a wake-up that found rows, plus the kernel's timer slack (50 us by default). */
     static final long MIN_NAP_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
     /** The longest nap, the most a busy app's rows wait for: about 1,000 wake-ups a second, 4% of a core here. */
     static final long MAX_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    /** Rows found at one wake-up that mean a busy app. */
-    static final int BUSY_BATCH = 16;
-    /** After this long without a row the agent thread sleeps until an offer wakes it. */
-    private static final long NAP_UNTIL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** A parked agent thread still looks now and then (a stop, a missed wake-up cannot hang it). */
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -95,46 +87,35 @@ public final class Pipeline {
                 taken++;
                 continue;
             }
-            nap = nextNap(nap, taken);
-            taken = 0;
-            if (!awaitItem()) {
+            if (!awaitItem(taken)) {
                 return;
             }
+            taken = 0;
         }
     }
 
-    /** The nap after a wake-up that found {@code taken} rows: longer while the app is busy, the shortest once it is not. */
+    /** The nap after a wake-up that found {@code taken} rows: longer while the app keeps writing, the shortest once it paused. */
     static long nextNap(long nap, int taken) {
-        return taken >= BUSY_BATCH ? Math.min(nap * 2, MAX_NAP_NANOS) : MIN_NAP_NANOS;
+        return taken > 0 ? Math.min(nap * 2, MAX_NAP_NANOS) : MIN_NAP_NANOS;
     }
 
-    /** Naps, then parks until an offer or a stop; false when interrupted. */
-    private boolean awaitItem() {
-        long idleSince = System.nanoTime();
-        while (queue.isEmpty()) {
-            if (System.nanoTime() - idleSince < NAP_UNTIL_NANOS) {
-                LockSupport.parkNanos(this, nap);
-                if (Thread.interrupted()) {
-                    return false;
-                }
-                if (!running) {
-                    return true;
-                }
-                continue;
-            }
+    /**
+     * Naps when the last wake-up found rows, else sleeps until an offer (or a stop) wakes it; false
+     * when interrupted.
+     */
+    private boolean awaitItem(int taken) {
+        long napNow = nap;
+        nap = nextNap(napNow, taken);
+        if (taken > 0) {
+            LockSupport.parkNanos(this, napNow);
+        } else {
             sleeping = true;
             if (queue.isEmpty() && running) {
                 LockSupport.parkNanos(this, parkNanos);
             }
             sleeping = false;
-            if (Thread.interrupted()) {
-                return false;
-            }
-            if (!running) {
-                return true;
-            }
         }
-        return true;
+        return !Thread.interrupted();
     }
 
     private void handle(Object item) {

@@ -53,6 +53,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
     private final WatchedResultSets watched = new WatchedResultSets();
     /** Each table's collection (null: none), looked up once; the pipeline thread's own. */
     private final Map<String, CollectionConfig> rulesByTable = new HashMap<>();
+    /** Builds the rows of each write; the pipeline thread's own. */
+    private final JdbcRows rowBuilder = new JdbcRows();
     /**
      * Each app thread's last statement and connection looked up: an app sets a statement's
      * parameters, executes it and commits on one thread, so most calls hit it and skip the
@@ -587,11 +589,16 @@ public final class JdbcCapture implements KeyBridge.Listener {
 
     /** The rows of a committed transaction, in execution order. */
     public List<CapturedRow> rows(JdbcCommit commit) {
-        List<CapturedRow> rows = new ArrayList<>();
-        Map<KeyRows, KeyRows.Cursor> cursors = new IdentityHashMap<>();
+        List<CapturedRow> rows = new ArrayList<>(commit.writes().size());
+        Map<KeyRows, KeyRows.Cursor> cursors = null; // most commits read no generated keys
         for (PendingWrite write : commit.writes()) {
-            KeyRows.Cursor keys = write.keys() == null ? null
-                    : cursors.computeIfAbsent(write.keys(), k -> new KeyRows.Cursor(k.snapshot()));
+            KeyRows.Cursor keys = null;
+            if (write.keys() != null) {
+                if (cursors == null) {
+                    cursors = new IdentityHashMap<>();
+                }
+                keys = cursors.computeIfAbsent(write.keys(), k -> new KeyRows.Cursor(k.snapshot()));
+            }
             SqlShape shape;
             try {
                 shape = parser.shape(write.sql());
@@ -601,7 +608,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 continue;
             }
             CollectionConfig rule = shape.operation() == null ? null : rulesByTable.computeIfAbsent(shape.table(), this::ruleFor);
-            JdbcRows.build(rule, shape, write, keys, commit.ts(), rows);
+            rowBuilder.build(rule, shape, write, keys, commit.ts(), rows);
         }
         return rows;
     }

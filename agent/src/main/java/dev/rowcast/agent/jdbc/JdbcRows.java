@@ -1,9 +1,11 @@
 package dev.rowcast.agent.jdbc;
 
 import dev.rowcast.agent.capture.CapturedRow;
+import dev.rowcast.agent.capture.RowMap;
 import dev.rowcast.config.CollectionConfig;
 import dev.rowcast.config.Operation;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,17 +14,19 @@ import java.util.Map;
  * Builds the rows of one JDBC write from its parsed shape and parameters. An UPDATE or DELETE
  * carries only what the statement itself says: its key (WHERE equalities) and, for an update, the
  * SET columns. The agent never reads the row back on the app's connection (see the README). An
- * insert also carries the key rows the app read back (generated keys, RETURNING) for it.
+ * insert also carries the key rows the app read back (generated keys, RETURNING) for it. Used on
+ * the pipeline thread only.
  */
 final class JdbcRows {
 
-    private JdbcRows() {}
+    /** Each parsed column list's plan, by identity: the parser's cache hands out the same maps for the same SQL. */
+    private final Map<Map<String, Object>, Plan> plans = new IdentityHashMap<>();
 
     /**
      * @param rule the collection of the write's table, null when none is
      * @param keys the key rows of the write's execution, handed out row by row; null when it has none
      */
-    static void build(CollectionConfig rule, SqlShape shape, PendingWrite write, KeyRows.Cursor keys, long ts,
+    void build(CollectionConfig rule, SqlShape shape, PendingWrite write, KeyRows.Cursor keys, long ts,
                       List<CapturedRow> out) {
         if (shape.operation() == null) {
             return;
@@ -49,7 +53,7 @@ final class JdbcRows {
                 Map<String, Object> set = resolve(shape.rows().get(0), write.params());
                 Map<String, Object> data = new LinkedHashMap<>(key);
                 data.putAll(set);
-                out.add(new CapturedRow(rule, Operation.UPDATE, idOf(key), data, new ArrayList<>(shape.rows().get(0).keySet()), "jdbc", ts));
+                out.add(new CapturedRow(rule, Operation.UPDATE, idOf(key), data, plan(shape.rows().get(0)).columnNames, "jdbc", ts));
             }
             default -> {
                 Map<String, Object> key = resolve(shape.key(), write.params());
@@ -58,7 +62,30 @@ final class JdbcRows {
         }
     }
 
-    private static Map<String, Object> resolve(Map<String, Object> columns, Object[] params) {
+    /** The columns with a value: each parameter the statement binds, each literal it names. */
+    private Map<String, Object> resolve(Map<String, Object> columns, Object[] params) {
+        Plan plan = plan(columns);
+        if (plan.lastParam > params.length) {
+            return resolveSlowly(columns, params); // fewer parameters than the SQL names: only those set
+        }
+        Object[] values = new Object[plan.columns.length];
+        for (int i = 0; i < values.length; i++) {
+            int param = plan.params[i];
+            values[i] = param > 0 ? params[param - 1] : plan.literals[i];
+        }
+        return new RowMap(plan.columns, values);
+    }
+
+    private Plan plan(Map<String, Object> columns) {
+        Plan plan = plans.get(columns);
+        if (plan == null) {
+            plan = new Plan(columns);
+            plans.put(columns, plan);
+        }
+        return plan;
+    }
+
+    private static Map<String, Object> resolveSlowly(Map<String, Object> columns, Object[] params) {
         Map<String, Object> data = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : columns.entrySet()) {
             Object value = e.getValue();
@@ -71,6 +98,44 @@ final class JdbcRows {
             }
         }
         return data;
+    }
+
+    /**
+     * A parsed column list made once into arrays: the columns with a known value, and for each the
+     * 1-based parameter it takes (0: the literal beside it). A row is then one values array.
+     */
+    private static final class Plan {
+        final String[] columns;
+        final int[] params;
+        final Object[] literals;
+        final int lastParam;
+        /** Every column the statement sets, as an update's {@code changes}. */
+        final List<String> columnNames;
+
+        Plan(Map<String, Object> parsed) {
+            List<String> names = new ArrayList<>();
+            List<Object> values = new ArrayList<>();
+            for (Map.Entry<String, Object> e : parsed.entrySet()) {
+                if (e.getValue() != SqlShape.UNKNOWN) {
+                    names.add(e.getKey());
+                    values.add(e.getValue());
+                }
+            }
+            columns = names.toArray(String[]::new);
+            params = new int[columns.length];
+            literals = new Object[columns.length];
+            int last = 0;
+            for (int i = 0; i < columns.length; i++) {
+                if (values.get(i) instanceof SqlShape.Param p) {
+                    params[i] = p.index();
+                    last = Math.max(last, p.index());
+                } else {
+                    literals[i] = values.get(i);
+                }
+            }
+            lastParam = last;
+            columnNames = List.copyOf(parsed.keySet());
+        }
     }
 
     /**

@@ -93,15 +93,16 @@ class PipelineTest {
     }
 
     @Test
-    void aBusyAppsRowsAreTakenInBiggerBatchesAndAQuietOnesAtOnce() {
+    void aWritingAppsRowsAreTakenInBiggerBatchesAndAPausedOnesAtOnce() {
         long nap = Pipeline.MIN_NAP_NANOS;
         for (int wakeUp = 0; wakeUp < 10; wakeUp++) {
-            nap = Pipeline.nextNap(nap, 500);
+            nap = Pipeline.nextNap(nap, 1);
         }
-        assertThat(nap).as("a busy app: the longest nap").isEqualTo(Pipeline.MAX_NAP_NANOS);
-        assertThat(Pipeline.nextNap(nap, Pipeline.BUSY_BATCH)).isEqualTo(Pipeline.MAX_NAP_NANOS);
-        assertThat(Pipeline.nextNap(nap, 1)).as("the app slowed down: its next row waits the shortest nap").isEqualTo(Pipeline.MIN_NAP_NANOS);
-        assertThat(Pipeline.nextNap(Pipeline.MIN_NAP_NANOS, 0)).isEqualTo(Pipeline.MIN_NAP_NANOS);
+        assertThat(nap).as("one row at each wake-up is an app still writing: the longest nap").isEqualTo(Pipeline.MAX_NAP_NANOS);
+        assertThat(Pipeline.nextNap(nap, 500)).isEqualTo(Pipeline.MAX_NAP_NANOS);
+        assertThat(Pipeline.nextNap(nap, 0)).as("a nap found nothing: the app paused, its next row wakes the agent at once")
+                .isEqualTo(Pipeline.MIN_NAP_NANOS);
+        assertThat(Pipeline.nextNap(Pipeline.MIN_NAP_NANOS, 1)).isEqualTo(2 * Pipeline.MIN_NAP_NANOS);
     }
 
     @Test

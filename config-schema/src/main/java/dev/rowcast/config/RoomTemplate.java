@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * A compiled room template such as {@code user:{user}} or {@code org:{author.org}:posts}. Compiling
@@ -22,6 +23,17 @@ public final class RoomTemplate {
     private final PropertyPath[] paths;
     private final int literalLength;
     private final MethodHandle concat;
+    /**
+     * The rooms of recent values of a one-placeholder template ({@code user:{user}}), by value: rows
+     * mostly go to rooms seen before, so a hit makes no string and hands out one whose hash is already
+     * known. Direct-mapped, read and written without locks: each slot holds an immutable {@link Seen}.
+     */
+    private final Seen[] seen;
+
+    private static final int SEEN_SLOTS = 512;
+
+    /** A value and its room. */
+    private record Seen(Object value, String room) {}
 
     private RoomTemplate(String source, String[] literals, PropertyPath[] paths) {
         this.source = source;
@@ -33,6 +45,7 @@ public final class RoomTemplate {
         }
         this.literalLength = length;
         this.concat = paths.length == 0 ? null : concatenation(literals, paths.length);
+        this.seen = paths.length == 1 ? new Seen[SEEN_SLOTS] : null;
     }
 
     /**
@@ -58,6 +71,9 @@ public final class RoomTemplate {
         if (paths.length == 0) {
             return source;
         }
+        if (seen != null) {
+            return evaluateOne(paths[0].read(row));
+        }
         String[] values = new String[paths.length];
         for (int i = 0; i < paths.length; i++) {
             String value = RoomValues.format(paths[i].read(row));
@@ -78,6 +94,36 @@ public final class RoomTemplate {
             room.append(values[i]).append(literals[i + 1]);
         }
         return room.toString();
+    }
+
+    private String evaluateOne(Object value) {
+        if (!cacheable(value)) {
+            return join(RoomValues.format(value));
+        }
+        int slot = (value.hashCode() * 0x9E3779B9 >>> 16) & (SEEN_SLOTS - 1);
+        Seen hit = seen[slot];
+        // equal values of one of these classes always format alike (an Integer never equals a Long)
+        if (hit != null && hit.value.equals(value)) {
+            return hit.room;
+        }
+        String room = join(RoomValues.format(value));
+        if (room != null) {
+            seen[slot] = new Seen(value, room);
+        }
+        return room;
+    }
+
+    /** Immutable values whose equality means the same text. */
+    private static boolean cacheable(Object value) {
+        return value instanceof Integer || value instanceof Long || value instanceof String || value instanceof UUID
+                || value instanceof Short || value instanceof Byte;
+    }
+
+    private String join(String value) {
+        if (value == null) {
+            return null;
+        }
+        return literals[0] + value + literals[1];
     }
 
     /**

@@ -39,6 +39,26 @@ class RoomTemplateTest {
     }
 
     @Test
+    void manyValuesThroughOneTemplateEachGetTheirOwnRoomAgainAndAgain() {
+        RoomTemplate template = RoomTemplate.compile("user:{user}");
+        for (int pass = 0; pass < 3; pass++) {
+            for (int user = 0; user < 5_000; user++) {
+                Object value = switch (user % 4) {
+                    case 0 -> user;
+                    case 1 -> (long) user;
+                    case 2 -> String.valueOf(user);
+                    default -> new UUID(0, user);
+                };
+                String expected = user % 4 == 3 ? "user:" + new UUID(0, user) : "user:" + user;
+                assertThat(template.evaluate(Map.of("user", value))).isEqualTo(expected);
+            }
+        }
+        assertThat(template.evaluate(Map.of("user", ""))).isNull();
+        assertThat(template.evaluate(Map.of("user", 7.0))).isEqualTo("user:7");
+        assertThat(template.evaluate(Map.of("user", 7))).isEqualTo("user:7");
+    }
+
+    @Test
     void missingNullOrEmptyPartYieldsNoRoom() {
         RoomTemplate template = RoomTemplate.compile("org:{org}:user:{user}");
         Map<String, Object> row = new HashMap<>();

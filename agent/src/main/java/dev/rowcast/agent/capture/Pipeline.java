@@ -17,8 +17,9 @@ import java.util.function.Consumer;
  * busy core beside the app's slows the app's own thread (a shell loop on the other core cost an H2
  * insert loop 30% of its rate), so the agent thread wakes as seldom as latency allows: after a
  * wake-up that found rows it naps, doubling the nap from {@link #MIN_NAP_NANOS} up to
- * {@link #MAX_NAP_NANOS} while each nap finds more, so a busy app's rows are taken in batches about
- * 1,000 times a second without the app waking anyone; after a nap that found nothing it sleeps
+ * {@link #BRISK_NAP_NANOS} while each nap finds more, so a busy app's rows are taken in batches about
+ * 1,000 times a second without the app waking anyone (an app writing in bulk, up to
+ * {@link #MAX_NAP_NANOS}: 250 times a second); after a nap that found nothing it sleeps
  * until the next offer wakes it, so a quiet app's row is sent at once. It never spins: polling
  * the queue while the app fills it moves the queue's cache lines between the cores on every row.
  */
@@ -27,8 +28,12 @@ public final class Pipeline {
     private static final int CAPACITY = 65_536;
     /** The first nap after a wake-up that found rows, plus the kernel's timer slack (50 us by default). */
     static final long MIN_NAP_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
-    /** The longest nap, the most a busy app's rows wait for: about 1,000 wake-ups a second, 4% of a core here. */
-    static final long MAX_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The longest nap while the app writes fewer than {@link #BULK_BATCH} rows per nap: about 1,000 wake-ups a second, 4% of a core here. */
+    static final long BRISK_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The longest nap of all, for an app writing in bulk: its rows wait up to this long, and the agent wakes 250 times a second. */
+    static final long MAX_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
+    /** Rows found at one wake-up that mean an app writing in bulk (64,000 rows/s or more). */
+    static final int BULK_BATCH = 64;
     /** A parked agent thread still looks now and then (a stop, a missed wake-up cannot hang it). */
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -96,7 +101,10 @@ public final class Pipeline {
 
     /** The nap after a wake-up that found {@code taken} rows: longer while the app keeps writing, the shortest once it paused. */
     static long nextNap(long nap, int taken) {
-        return taken > 0 ? Math.min(nap * 2, MAX_NAP_NANOS) : MIN_NAP_NANOS;
+        if (taken == 0) {
+            return MIN_NAP_NANOS;
+        }
+        return Math.min(nap * 2, taken >= BULK_BATCH ? MAX_NAP_NANOS : BRISK_NAP_NANOS);
     }
 
     /**

@@ -98,8 +98,12 @@ class PipelineTest {
         for (int wakeUp = 0; wakeUp < 10; wakeUp++) {
             nap = Pipeline.nextNap(nap, 1);
         }
-        assertThat(nap).as("one row at each wake-up is an app still writing: the longest nap").isEqualTo(Pipeline.MAX_NAP_NANOS);
-        assertThat(Pipeline.nextNap(nap, 500)).isEqualTo(Pipeline.MAX_NAP_NANOS);
+        assertThat(nap).as("one row at each wake-up is an app still writing: a row waits 1 ms at most").isEqualTo(Pipeline.BRISK_NAP_NANOS);
+        for (int wakeUp = 0; wakeUp < 10; wakeUp++) {
+            nap = Pipeline.nextNap(nap, Pipeline.BULK_BATCH);
+        }
+        assertThat(nap).as("an app writing in bulk: the longest nap").isEqualTo(Pipeline.MAX_NAP_NANOS);
+        assertThat(Pipeline.nextNap(nap, 1)).as("the app slowed down: back to 1 ms").isEqualTo(Pipeline.BRISK_NAP_NANOS);
         assertThat(Pipeline.nextNap(nap, 0)).as("a nap found nothing: the app paused, its next row wakes the agent at once")
                 .isEqualTo(Pipeline.MIN_NAP_NANOS);
         assertThat(Pipeline.nextNap(Pipeline.MIN_NAP_NANOS, 1)).isEqualTo(2 * Pipeline.MIN_NAP_NANOS);

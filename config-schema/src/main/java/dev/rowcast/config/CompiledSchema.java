@@ -1,6 +1,5 @@
 package dev.rowcast.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -47,7 +46,7 @@ final class CompiledSchema {
     }
 
     /** Whether the tree certainly conforms to the shipped schema; false means "ask the full validator". */
-    static boolean conforms(JsonNode root) {
+    static boolean conforms(ConfigNode root) {
         return ROOT != null && ROOT.test(root);
     }
 
@@ -80,7 +79,7 @@ final class CompiledSchema {
     /** One schema object compiled; a node conforms when it passes every keyword. */
     @FunctionalInterface
     interface Check {
-        boolean test(JsonNode node);
+        boolean test(ConfigNode node);
     }
 
     @SuppressWarnings("unchecked")
@@ -189,7 +188,7 @@ final class CompiledSchema {
         });
     }
 
-    private static boolean fields(JsonNode object, Map<String, Check> properties, Check additional) {
+    private static boolean fields(ConfigNode object, Map<String, Check> properties, Check additional) {
         for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             Check check = properties.get(name);
@@ -203,8 +202,8 @@ final class CompiledSchema {
         return true;
     }
 
-    private static boolean allItems(JsonNode array, Check items) {
-        for (JsonNode item : array) {
+    private static boolean allItems(ConfigNode array, Check items) {
+        for (ConfigNode item : array) {
             if (!items.test(item)) {
                 return false;
             }
@@ -213,12 +212,12 @@ final class CompiledSchema {
     }
 
     /** Lists and mappings as items count as duplicates of each other: the full validator judges those. */
-    private static boolean unique(JsonNode array) {
+    private static boolean unique(ConfigNode array) {
         Set<String> seen = new HashSet<>();
-        for (JsonNode item : array) {
+        for (ConfigNode item : array) {
             String key = item.isContainerNode() ? "container"
                     : item.isNumber() ? "n" + item.decimalValue().stripTrailingZeros().toPlainString()
-                    : item.getNodeType() + item.asText();
+                    : item.kind() + item.asText();
             if (!seen.add(key)) {
                 return false;
             }
@@ -227,7 +226,7 @@ final class CompiledSchema {
     }
 
     /** JSON equality with a value the schema's YAML reading produced; anything else is "not the same". */
-    private static boolean same(JsonNode node, Object candidate) {
+    private static boolean same(ConfigNode node, Object candidate) {
         if (candidate instanceof String text) {
             return node.isTextual() && node.textValue().equals(text);
         }

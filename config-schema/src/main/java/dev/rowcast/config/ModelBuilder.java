@@ -1,6 +1,5 @@
 package dev.rowcast.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,16 +34,16 @@ final class ModelBuilder {
         return new ModelBuilder(tree, problems).config(tree.root());
     }
 
-    private RowcastConfig config(JsonNode root) {
+    private RowcastConfig config(ConfigNode root) {
         if (!root.isObject()) {
             problems.add(1, 1, "the file must be a mapping of keys such as server:, auth: and collections:,"
-                    + " not " + SchemaCheck.describe(root));
+                    + " not " + SchemaCheck.describe(SchemaCheck.json(root)));
             return RowcastConfig.defaults();
         }
         KeyPath top = KeyPath.ROOT;
         ServerConfig server = server(root.path("server"), top.key("server"));
         AuthConfig auth = auth(root.path("auth"), top.key("auth"));
-        JsonNode relay = root.path("relay");
+        ConfigNode relay = root.path("relay");
         RelayConfig relayConfig = new RelayConfig(flag(relay, "enabled", RelayConfig.DEFAULTS.enabled()),
                 flag(relay, "requireMembership", RelayConfig.DEFAULTS.requireMembership()));
         Map<String, CollectionConfig> collections = collections(root.path("collections"), top.key("collections"));
@@ -53,16 +52,16 @@ final class ModelBuilder {
     }
 
     /** Null when the file has no cluster: (or a wrong one, already reported by the schema). */
-    private static ClusterConfig cluster(JsonNode node) {
+    private static ClusterConfig cluster(ConfigNode node) {
         if (!node.isObject() || !node.path("redis").isTextual()) return null;
-        JsonNode prefix = node.path("keyPrefix");
+        ConfigNode prefix = node.path("keyPrefix");
         return new ClusterConfig(node.get("redis").textValue(),
                 prefix.isTextual() && !prefix.textValue().isEmpty() ? prefix.textValue() : ClusterConfig.DEFAULT_KEY_PREFIX);
     }
 
-    private ServerConfig server(JsonNode node, KeyPath path) {
+    private ServerConfig server(ConfigNode node, KeyPath path) {
         ServerConfig d = ServerConfig.DEFAULTS;
-        JsonNode cors = node.path("cors");
+        ConfigNode cors = node.path("cors");
         List<String> origins = strings(cors.path("origin"), d.cors().origins());
         List<String> methods = strings(cors.path("methods"), d.cors().methods());
         boolean credentials = flag(cors, "credentials", d.cors().credentials());
@@ -71,7 +70,7 @@ final class ModelBuilder {
             problems.at(tree.spot(at), at, "browsers refuse credentials from a server that allows origin \"*\":"
                     + " list the origins in server.cors.origin, or set credentials: false");
         }
-        JsonNode recovery = node.path("recovery");
+        ConfigNode recovery = node.path("recovery");
         boolean recoveryEnabled = flag(recovery, "enabled", d.recovery().enabled());
         Duration maxDisconnection = duration(recovery, path.key("recovery"), "maxDisconnection",
                 d.recovery().maxDisconnection(), recoveryEnabled);
@@ -88,9 +87,9 @@ final class ModelBuilder {
                 new ServerConfig.Recovery(recoveryEnabled, maxDisconnection));
     }
 
-    private AuthConfig auth(JsonNode node, KeyPath path) {
+    private AuthConfig auth(ConfigNode node, KeyPath path) {
         AuthConfig.Token d = AuthConfig.Token.DEFAULTS;
-        JsonNode token = node.path("token");
+        ConfigNode token = node.path("token");
         KeyPath tokenPath = path.key("token");
         Optional<String> secret = optionalText(token, "secret");
         secret.ifPresent(s -> {
@@ -113,7 +112,7 @@ final class ModelBuilder {
                     + " auth.token.publicKey (a PEM file) or auth.token.jwks (a URL)");
         }
         Optional<List<RoomPattern>> rooms = Optional.empty();
-        JsonNode roomList = node.path("rooms");
+        ConfigNode roomList = node.path("rooms");
         if (roomList.isArray()) {
             List<RoomPattern> patterns = new ArrayList<>();
             for (int i = 0; i < roomList.size(); i++) {
@@ -138,14 +137,14 @@ final class ModelBuilder {
         return new AuthConfig(required, tokenConfig, rooms);
     }
 
-    private Map<String, CollectionConfig> collections(JsonNode node, KeyPath path) {
+    private Map<String, CollectionConfig> collections(ConfigNode node, KeyPath path) {
         Map<String, CollectionConfig> collections = new LinkedHashMap<>();
         if (!node.isObject()) {
             return collections;
         }
         Map<String, KeyPath> entities = new HashMap<>();
         Map<String, KeyPath> tables = new HashMap<>();
-        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+        for (Map.Entry<String, ConfigNode> entry : node.properties()) {
             String slug = entry.getKey();
             KeyPath at = path.key(slug);
             if (slug.isBlank()) {
@@ -179,7 +178,7 @@ final class ModelBuilder {
         }
     }
 
-    private CollectionConfig collection(String slug, JsonNode node, KeyPath path) {
+    private CollectionConfig collection(String slug, ConfigNode node, KeyPath path) {
         Optional<String> entity = optionalText(node, "entity");
         Optional<String> table = optionalText(node, "table");
         if (entity.isEmpty() && table.isEmpty() && !node.has("entity") && !node.has("table")) {
@@ -189,7 +188,7 @@ final class ModelBuilder {
         Set<Operation> events = EnumSet.copyOf(CollectionConfig.DEFAULT_EVENTS);
         if (node.path("events").isArray()) {
             events = EnumSet.noneOf(Operation.class);
-            for (JsonNode event : node.path("events")) {
+            for (ConfigNode event : node.path("events")) {
                 Operation operation = Operation.ofWireName(event.asText());
                 if (operation != null) {
                     events.add(operation);
@@ -205,7 +204,7 @@ final class ModelBuilder {
         if (node.path("room").isTextual()) {
             template(node.path("room").asText(), path.key("room")).ifPresent(rooms::add);
         } else if (node.path("rooms").isArray()) {
-            JsonNode list = node.path("rooms");
+            ConfigNode list = node.path("rooms");
             for (int i = 0; i < list.size(); i++) {
                 if (list.get(i).isTextual()) {
                     template(list.get(i).asText(), path.key("rooms").index(i)).ifPresent(rooms::add);
@@ -225,7 +224,7 @@ final class ModelBuilder {
         }
     }
 
-    private FieldFilter fields(JsonNode node, KeyPath path) {
+    private FieldFilter fields(ConfigNode node, KeyPath path) {
         boolean include = node.path("include").isArray();
         boolean exclude = node.path("exclude").isArray();
         if (include && exclude) {
@@ -239,8 +238,8 @@ final class ModelBuilder {
         return exclude ? FieldFilter.exclude(strings(node.path("exclude"), List.of())) : FieldFilter.ALL;
     }
 
-    private Duration duration(JsonNode node, KeyPath parent, String key, Duration fallback, boolean positive) {
-        JsonNode value = node.path(key);
+    private Duration duration(ConfigNode node, KeyPath parent, String key, Duration fallback, boolean positive) {
+        ConfigNode value = node.path(key);
         if (!value.isTextual()) {
             return fallback;
         }
@@ -262,8 +261,8 @@ final class ModelBuilder {
         return duration;
     }
 
-    private long size(JsonNode node, KeyPath parent, String key, long fallback) {
-        JsonNode value = node.path(key);
+    private long size(ConfigNode node, KeyPath parent, String key, long fallback) {
+        ConfigNode value = node.path(key);
         KeyPath at = parent.key(key);
         long bytes;
         if (value.isIntegralNumber()) {
@@ -287,23 +286,23 @@ final class ModelBuilder {
         return bytes < 0 ? fallback : bytes;
     }
 
-    private static boolean flag(JsonNode node, String key, boolean fallback) {
-        JsonNode value = node.path(key);
+    private static boolean flag(ConfigNode node, String key, boolean fallback) {
+        ConfigNode value = node.path(key);
         return value.isBoolean() ? value.booleanValue() : fallback;
     }
 
-    private static String text(JsonNode node, String key, String fallback) {
-        JsonNode value = node.path(key);
+    private static String text(ConfigNode node, String key, String fallback) {
+        ConfigNode value = node.path(key);
         return value.isTextual() && !value.asText().isEmpty() ? value.asText() : fallback;
     }
 
-    private static Optional<String> optionalText(JsonNode node, String key) {
-        JsonNode value = node.path(key);
+    private static Optional<String> optionalText(ConfigNode node, String key) {
+        ConfigNode value = node.path(key);
         return value.isTextual() && !value.asText().isEmpty() ? Optional.of(value.asText()) : Optional.empty();
     }
 
     /** A string or a list of strings, as a list; the fallback when absent or mistyped. */
-    private static List<String> strings(JsonNode value, List<String> fallback) {
+    private static List<String> strings(ConfigNode value, List<String> fallback) {
         if (value.isTextual()) {
             return List.of(value.asText());
         }
@@ -311,7 +310,7 @@ final class ModelBuilder {
             return fallback;
         }
         List<String> list = new ArrayList<>();
-        for (JsonNode item : value) {
+        for (ConfigNode item : value) {
             if (item.isTextual()) {
                 list.add(item.asText());
             }

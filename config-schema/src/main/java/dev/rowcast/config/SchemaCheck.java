@@ -2,6 +2,9 @@ package dev.rowcast.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
@@ -10,6 +13,7 @@ import com.networknt.schema.path.NodePath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -61,7 +65,7 @@ final class SchemaCheck {
     private SchemaCheck() {}
 
     static void check(SourceTree tree, Problems problems) {
-        for (Error error : SCHEMA.validate(tree.root())) {
+        for (Error error : SCHEMA.validate(tree.json())) {
             report(error, tree, problems);
         }
     }
@@ -199,6 +203,31 @@ final class SchemaCheck {
             });
         }
         return String.join(" or ", words);
+    }
+
+    /** The tree as Jackson's for the validator: the node types SourceTree made before it read into ConfigNode. */
+    static JsonNode json(ConfigNode node) {
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        return switch (node.kind()) {
+            case OBJECT -> {
+                ObjectNode object = json.objectNode();
+                node.properties().forEach(field -> object.set(field.getKey(), json(field.getValue())));
+                yield object;
+            }
+            case ARRAY -> {
+                ArrayNode array = json.arrayNode();
+                node.forEach(item -> array.add(json(item)));
+                yield array;
+            }
+            case STRING -> json.textNode(node.textValue());
+            case BOOLEAN -> json.booleanNode(node.booleanValue());
+            case NUMBER -> node.value() instanceof Integer i ? json.numberNode(i)
+                    : node.value() instanceof Long l ? json.numberNode(l)
+                    : node.value() instanceof BigInteger big ? json.numberNode(big)
+                    : json.numberNode((Double) node.value());
+            case NULL -> json.nullNode();
+            case MISSING -> json.missingNode();
+        };
     }
 
     static String describe(JsonNode value) {

@@ -1,20 +1,17 @@
 package dev.rowcast.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.StringReader;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -26,12 +23,16 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
- * rowcast.yml as a JSON tree for the schema, with the line and column of every key and value.
- * {@code ${NAME}} is replaced in each scalar after parsing, so positions stay those of the file.
+ * rowcast.yml as a tree of {@link ConfigNode}s, with the line and column of every key and value;
+ * as Jackson's tree ({@link #json()}) only for the full validator. {@code ${NAME}} is replaced in
+ * each scalar after parsing, so positions stay those of the file. SnakeYAML's composer is used
+ * alone, without its Yaml facade: that brings its representer and dumper, some 60 classes the
+ * agent's start would load for nothing.
  */
 final class SourceTree {
 
@@ -41,10 +42,11 @@ final class SourceTree {
     private static final Spot TOP = new Spot(1, 1, 1, 1);
     private static final int MAX_DEPTH = 64;
 
-    private final JsonNode root;
+    private final ConfigNode root;
     private final Map<String, Spot> spots;
+    private JsonNode json;
 
-    private SourceTree(JsonNode root, Map<String, Spot> spots) {
+    private SourceTree(ConfigNode root, Map<String, Spot> spots) {
         this.root = root;
         this.spots = spots;
     }
@@ -55,11 +57,11 @@ final class SourceTree {
         options.setProcessComments(false);
         options.setMaxAliasesForCollections(50);
         options.setCodePointLimit(4 * 1024 * 1024);
-        DumperOptions unused = new DumperOptions();
-        Yaml parser = new Yaml(new SafeConstructor(options), new Representer(unused), unused, options);
+        Resolver resolver = new Resolver();
         Node node;
         try {
-            node = parser.compose(new StringReader(yaml));
+            // what Yaml.compose does, without building a Yaml
+            node = new Composer(new ParserImpl(new StreamReader(new StringReader(yaml)), options), resolver, options).getSingleNode();
         } catch (MarkedYAMLException e) {
             Mark mark = YamlHints.mark(e);
             problems.add(line(mark), column(mark), YamlHints.explain(e));
@@ -71,13 +73,21 @@ final class SourceTree {
         if (node == null) {
             return null;
         }
-        Builder builder = new Builder(env, problems);
-        JsonNode root = builder.convert(node, KeyPath.ROOT, TOP, 0);
+        Builder builder = new Builder(env, problems, resolver);
+        ConfigNode root = builder.convert(node, KeyPath.ROOT, TOP, 0);
         return new SourceTree(root, Collections.unmodifiableMap(builder.spots));
     }
 
-    JsonNode root() {
+    ConfigNode root() {
         return root;
+    }
+
+    /** The tree as Jackson's, made on first use: only the full validator wants it. */
+    synchronized JsonNode json() {
+        if (json == null) {
+            json = SchemaCheck.json(root);
+        }
+        return json;
     }
 
     /** The position of the value at this path, or of its nearest ancestor that has one. */
@@ -96,39 +106,38 @@ final class SourceTree {
     }
 
     private static final class Builder {
-        private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-
         private final Map<String, String> env;
         private final Problems problems;
         private final Map<String, Spot> spots = new HashMap<>();
         private final Set<Node> open = Collections.newSetFromMap(new IdentityHashMap<>());
         private final Scalars scalars = new Scalars();
-        private final Resolver resolver = new Resolver();
+        private final Resolver resolver;
 
-        Builder(Map<String, String> env, Problems problems) {
+        Builder(Map<String, String> env, Problems problems, Resolver resolver) {
             this.env = env;
             this.problems = problems;
+            this.resolver = resolver;
         }
 
-        JsonNode convert(Node node, KeyPath path, Spot spot, int depth) {
+        ConfigNode convert(Node node, KeyPath path, Spot spot, int depth) {
             spots.put(path.pointer(), spot);
             if (depth > MAX_DEPTH || !open.add(node)) {
                 problems.at(spot, path, "nests too deep (or an alias refers to itself): flatten it");
-                return JSON.nullNode();
+                return ConfigNode.NULL;
             }
             try {
                 if (node instanceof MappingNode mapping) {
                     return mapping(mapping, path, depth);
                 }
                 if (node instanceof SequenceNode sequence) {
-                    ArrayNode array = JSON.arrayNode();
                     List<Node> items = sequence.getValue();
+                    List<ConfigNode> array = new ArrayList<>(items.size());
                     for (int i = 0; i < items.size(); i++) {
                         Mark mark = items.get(i).getStartMark();
                         Spot itemSpot = new Spot(line(mark), column(mark), line(mark), column(mark));
                         array.add(convert(items.get(i), path.index(i), itemSpot, depth + 1));
                     }
-                    return array;
+                    return ConfigNode.array(Collections.unmodifiableList(array));
                 }
                 return scalar((ScalarNode) node, path, spot);
             } finally {
@@ -136,8 +145,8 @@ final class SourceTree {
             }
         }
 
-        private JsonNode mapping(MappingNode mapping, KeyPath path, int depth) {
-            ObjectNode object = JSON.objectNode();
+        private ConfigNode mapping(MappingNode mapping, KeyPath path, int depth) {
+            Map<String, ConfigNode> object = ConfigNode.newFields();
             Map<String, Spot> seen = new HashMap<>();
             // explicit keys first, so that they win over keys merged in with <<: *anchor
             for (NodeTuple entry : mapping.getValue()) {
@@ -166,10 +175,10 @@ final class SourceTree {
                     }
                 }
             }
-            return object;
+            return ConfigNode.object(Collections.unmodifiableMap(object));
         }
 
-        private void entry(ObjectNode object, Map<String, Spot> seen, NodeTuple entry, KeyPath path, int depth) {
+        private void entry(Map<String, ConfigNode> object, Map<String, Spot> seen, NodeTuple entry, KeyPath path, int depth) {
             Node keyNode = entry.getKeyNode();
             Mark keyMark = keyNode.getStartMark();
             if (!(keyNode instanceof ScalarNode keyScalar)) {
@@ -186,10 +195,10 @@ final class SourceTree {
                         + "): keep one of them");
                 return;
             }
-            object.set(key, convert(entry.getValueNode(), path.key(key), spot, depth + 1));
+            object.put(key, convert(entry.getValueNode(), path.key(key), spot, depth + 1));
         }
 
-        private JsonNode scalar(ScalarNode node, KeyPath path, Spot spot) {
+        private ConfigNode scalar(ScalarNode node, KeyPath path, Spot spot) {
             String value = node.getValue();
             Tag tag = node.getTag();
             if (EnvSubstitution.mayContain(value)) {
@@ -204,14 +213,14 @@ final class SourceTree {
                 value = substituted;
             }
             if (tag.equals(Tag.STR) || tag.equals(Tag.TIMESTAMP) || tag.equals(Tag.BINARY)) {
-                return JSON.textNode(value);
+                return ConfigNode.text(value);
             }
             if (tag.equals(Tag.NULL)) {
-                return JSON.nullNode();
+                return ConfigNode.NULL;
             }
             if (!(tag.equals(Tag.INT) || tag.equals(Tag.FLOAT) || tag.equals(Tag.BOOL))) {
                 problems.at(spot, path, "the tag '" + tag + "' is not supported: remove it");
-                return JSON.textNode(value);
+                return ConfigNode.text(value);
             }
             Object constructed;
             try {
@@ -219,24 +228,16 @@ final class SourceTree {
                         node.getScalarStyle()));
             } catch (RuntimeException e) {
                 problems.at(spot, path, "'" + value + "' is not a valid " + tag.getClassName() + ": quote it to mean text");
-                return JSON.textNode(value);
+                return ConfigNode.text(value);
             }
             if (constructed instanceof Boolean b) {
-                return JSON.booleanNode(b);
+                return ConfigNode.bool(b);
             }
-            if (constructed instanceof Integer i) {
-                return JSON.numberNode(i);
+            if (constructed instanceof Integer || constructed instanceof Long || constructed instanceof BigInteger
+                    || constructed instanceof Double) {
+                return ConfigNode.number((Number) constructed);
             }
-            if (constructed instanceof Long l) {
-                return JSON.numberNode(l);
-            }
-            if (constructed instanceof BigInteger big) {
-                return JSON.numberNode(big);
-            }
-            if (constructed instanceof Double d) {
-                return JSON.numberNode(d);
-            }
-            return JSON.textNode(value);
+            return ConfigNode.text(value);
         }
 
         /** The column of a character of a one-line scalar, where the file's text allows knowing it. */

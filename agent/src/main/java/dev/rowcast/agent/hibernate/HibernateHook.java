@@ -5,6 +5,7 @@ import dev.rowcast.agent.capture.Metrics;
 import dev.rowcast.agent.capture.Pipeline;
 import dev.rowcast.config.RowcastConfig;
 import java.lang.reflect.Array;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Collections;
@@ -14,7 +15,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Appends Rowcast's post-commit listeners to each SessionFactory as its constructor returns.
- * Idempotent: in 6.2+ one constructor delegates to another, so the advice fires twice.
+ * Idempotent: in 6.2+ one constructor delegates to another, so the advice fires twice. The
+ * listener is an instance of a class generated in Hibernate's loader ({@link ListenerClass}), or
+ * where none can be defined, a reflective Proxy ({@link PostCommitListener}); both hand each event
+ * to the factory's {@link EntityCapture}.
  */
 public final class HibernateHook {
 
@@ -25,8 +29,48 @@ public final class HibernateHook {
         "org.hibernate.event.spi.PostCommitDeleteEventListener",
     };
 
+    /** The log line's mark of the fast path, which the integration tests look for. */
+    static final String GENERATED = "generated listener ";
+
+    /** Diagnostic option: the reflective fallback listener even where a class can be defined (tests cover it so). */
+    static final String REFLECTIVE = "rowcast.debug.reflectiveListener";
+
+    /** What one Hibernate class loader gives every factory: its API, listener interfaces and generated listener (or why none). */
+    private record Loader(HibernateApi api, Class<?>[] interfaces, Constructor<?> listener, String whyNot) {
+        static Loader of(ClassLoader loader) {
+            HibernateApi api;
+            Class<?>[] interfaces = new Class<?>[LISTENERS.length];
+            try {
+                api = new HibernateApi(loader);
+                for (int i = 0; i < LISTENERS.length; i++) {
+                    interfaces[i] = api.type(LISTENERS[i]);
+                }
+            } catch (ReflectiveOperationException e) {
+                // ClassValue.computeValue cannot throw it; sessionFactoryBuilt logs what it carries
+                throw new IllegalStateException("Hibernate's event SPI is not what Rowcast expects: " + e, e);
+            }
+            if (Boolean.getBoolean(REFLECTIVE)) {
+                return new Loader(api, interfaces, null, "as -D" + REFLECTIVE + "=true asks");
+            }
+            try {
+                return new Loader(api, interfaces, ListenerClass.define(api, interfaces), null);
+            } catch (Throwable t) {
+                return new Loader(api, interfaces, null, "no listener class can be defined in Hibernate's class loader: " + t);
+            }
+        }
+    }
+
     private final Map<Object, Boolean> seen = Collections.synchronizedMap(new WeakHashMap<>());
-    private final Map<ClassLoader, HibernateApi> apis = Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * Keyed by Hibernate's PostInsertEvent, beside which the listener class is defined: a ClassValue
+     * holds its value in that class, so a Hibernate class loader that is let go is not kept alive by it.
+     */
+    private final ClassValue<Loader> loaders = new ClassValue<>() {
+        @Override
+        protected Loader computeValue(Class<?> postInsertEvent) {
+            return Loader.of(postInsertEvent.getClassLoader());
+        }
+    };
     private final RowcastConfig config;
     private final Pipeline pipeline;
     private final Metrics metrics;
@@ -45,22 +89,18 @@ public final class HibernateHook {
         }
         try {
             ClassLoader loader = sessionFactory.getClass().getClassLoader();
-            HibernateApi api = apis.get(loader);
-            if (api == null) {
-                api = new HibernateApi(loader);
-                apis.put(loader, api);
-            }
+            Loader hibernate = loaders.get(Class.forName("org.hibernate.event.spi.PostInsertEvent", false, loader));
+            HibernateApi api = hibernate.api();
             Class<?> registryType = api.type("org.hibernate.event.service.spi.EventListenerRegistry");
             Object services = sessionFactory.getClass().getMethod("getServiceRegistry").invoke(sessionFactory);
             Method getService = api.type("org.hibernate.service.ServiceRegistry").getMethod("getService", Class.class);
             Object registry = getService.invoke(services, registryType);
 
-            Class<?>[] interfaces = new Class<?>[LISTENERS.length];
-            for (int i = 0; i < LISTENERS.length; i++) {
-                interfaces[i] = api.type(LISTENERS[i]);
-            }
-            Object listener = Proxy.newProxyInstance(loader, interfaces,
-                    new PostCommitListener(api, config, pipeline, metrics, enabled));
+            Class<?>[] interfaces = hibernate.interfaces();
+            EntityCapture capture = new EntityCapture(api, config, pipeline, metrics, enabled);
+            Object listener = hibernate.listener() != null
+                    ? hibernate.listener().newInstance(capture)
+                    : Proxy.newProxyInstance(api.loader, interfaces, new PostCommitListener(api, capture));
 
             Class<?> eventType = api.type("org.hibernate.event.spi.EventType");
             Method append = registryType.getMethod("appendListeners", eventType, Object[].class);
@@ -70,7 +110,9 @@ public final class HibernateHook {
                 Array.set(array, 0, listener);
                 append.invoke(registry, type, array);
             }
-            AgentLog.info("Hibernate post-commit listeners added to " + sessionFactory.getClass().getName());
+            AgentLog.info("Hibernate post-commit listeners added to " + sessionFactory.getClass().getName() + " ("
+                    + (hibernate.listener() != null ? GENERATED + hibernate.listener().getDeclaringClass().getName() + ")"
+                    : "reflective listener, " + hibernate.whyNot() + "; rows are still captured, at a higher cost per row)"));
         } catch (Throwable t) {
             AgentLog.warn("cannot hook this Hibernate SessionFactory (" + t + "); its entities will not be captured, the app runs on", t);
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,8 +40,12 @@ class HibernateCaptureIT {
     }
 
     /** Runs the app once per Hibernate version; each test reads a different aspect of that run. */
-    static synchronized Run run(String version) throws Exception {
-        Run run = RUNS.get(version);
+    static Run run(String version) throws Exception {
+        return run(version, List.of());
+    }
+
+    static synchronized Run run(String version, List<String> options) throws Exception {
+        Run run = RUNS.get(version + options);
         if (run == null) {
             UnaryOperator<String> imports = version.startsWith("5.")
                     ? s -> s.replace("jakarta.persistence", "javax.persistence")
@@ -49,10 +54,11 @@ class HibernateCaptureIT {
             Path dir = Files.createTempDirectory("rowcast-it-");
             Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);
             Path captureLog = dir.resolve("capture.jsonl");
-            ChildJvm.Result result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config,
-                    List.of("-Drowcast.debug.captureLog=" + captureLog), classpath, "app.HibernateApp");
+            List<String> jvmOptions = new ArrayList<>(options);
+            jvmOptions.add("-Drowcast.debug.captureLog=" + captureLog);
+            ChildJvm.Result result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config, jvmOptions, classpath, "app.HibernateApp");
             run = new Run(result, CaptureLog.read(captureLog));
-            RUNS.put(version, run);
+            RUNS.put(version + options, run);
         }
         return run;
     }
@@ -65,6 +71,33 @@ class HibernateCaptureIT {
         assertThat(run.result().output())
                 .contains("committed inserts", "committed update", "rolled back", "committed delete", "done")
                 .contains("[rowcast] Hibernate post-commit listeners added");
+    }
+
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void listenerInUseIsTheClassGeneratedInHibernatesLoader(String version) throws Exception {
+        Run run = run(version);
+        assertThat(run.result().output())
+                .contains("[rowcast] Hibernate post-commit listeners added to org.hibernate.internal.SessionFactoryImpl"
+                        + " (generated listener org.hibernate.event.spi.RowcastPostCommitListener)")
+                .doesNotContain("reflective listener");
+        assertThat(run.items().stream().filter(l -> l.operation().equals("update")))
+                .singleElement().satisfies(l -> assertThat(l.payload().get("changes").toString()).isEqualTo("[\"qty\"]"));
+    }
+
+    /** The Proxy listener, used where no class can be defined in Hibernate's loader, reports the very same events. */
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "7.4"})
+    void reflectiveFallbackReportsWhatTheGeneratedListenerReports(String version) throws Exception {
+        Run generated = run(version);
+        Run reflective = run(version, List.of("-Drowcast.debug.reflectiveListener=true"));
+        assertThat(reflective.result().exitCode()).as(reflective.result().output()).isZero();
+        assertThat(reflective.result().output()).contains("(reflective listener, as -Drowcast.debug.reflectiveListener=true asks;");
+        assertThat(withoutTimes(reflective)).isEqualTo(withoutTimes(generated)).hasSize(6);
+    }
+
+    private static List<String> withoutTimes(Run run) {
+        return run.lines().stream().map(l -> l.raw().replaceAll("\"ts\":\\d+", "\"ts\":0")).toList();
     }
 
     @ParameterizedTest(name = "Hibernate {0}")

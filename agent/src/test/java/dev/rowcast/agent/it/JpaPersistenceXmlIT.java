@@ -44,7 +44,7 @@ class JpaPersistenceXmlIT {
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("committed insert", "rolled back", "committed update", "done")
-                .contains("[rowcast] Hibernate post-commit listeners added");
+                .contains("[rowcast] Hibernate post-commit listeners added", "(generated listener org.hibernate.event.spi.RowcastPostCommitListener)");
         assertThat(lines).as(result.output()).extracting(l -> l.event() + " " + l.operation() + " " + l.payload().get("data").get("status").asText())
                 .containsExactly("realtime:tickets create open", "realtime:tickets update closed");
         assertThat(lines).noneMatch(l -> l.raw().contains("rolled back"));

@@ -127,7 +127,7 @@ class SpringBootJpaIT {
         assertThat(run.appOutput())
                 .contains("Hibernate ORM core version " + HIBERNATE.get(version))
                 .contains("datasource com.zaxxer.hikari.HikariDataSource")
-                .contains("[rowcast] Hibernate post-commit listeners added")
+                .contains("[rowcast] Hibernate post-commit listeners added", "(generated listener org.hibernate.event.spi.RowcastPostCommitListener)")
                 .contains("added 1", "added 2", "rolled back doomed", "renamed ", "inserted by jdbc");
     }
 

@@ -1,0 +1,238 @@
+package dev.rowcast.agent.hibernate;
+
+import dev.rowcast.agent.AgentLog;
+import dev.rowcast.agent.capture.CapturedRow;
+import dev.rowcast.agent.capture.Metrics;
+import dev.rowcast.agent.capture.Pipeline;
+import dev.rowcast.agent.capture.RowMap;
+import dev.rowcast.bootstrap.EntityEvents;
+import dev.rowcast.config.CollectionConfig;
+import dev.rowcast.config.Operation;
+import dev.rowcast.config.RowcastConfig;
+import java.lang.reflect.InvocationTargetException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What one SessionFactory's post-commit listener does with an event, on the committing thread:
+ * copy the row into a {@link CapturedRow} and enqueue it. The generated listener (or the
+ * reflective fallback) reads the event; this reads only the persister's metadata, once per entity.
+ */
+final class EntityCapture implements EntityEvents {
+
+    private final HibernateApi api;
+    private final RowcastConfig config;
+    private final Pipeline pipeline;
+    private final Metrics metrics;
+    private final BooleanSupplier enabled;
+    private final Map<String, Optional<CollectionConfig>> rules = new ConcurrentHashMap<>();
+    /** What a row needs of its persister, read once per persister (the persisters live as long as this listener's factory). */
+    private final Map<Object, Entity> entities = new ConcurrentHashMap<>();
+    /**
+     * The entity of the last event: most apps write one entity many times in a row, and this field
+     * beats the map's lookup (a cache miss on the app's thread). A plain field is enough: an Entity's
+     * fields are final, and a stale value only costs the map lookup.
+     */
+    private Entity last;
+
+    EntityCapture(HibernateApi api, RowcastConfig config, Pipeline pipeline, Metrics metrics, BooleanSupplier enabled) {
+        this.api = api;
+        this.config = config;
+        this.pipeline = pipeline;
+        this.metrics = metrics;
+        this.enabled = enabled;
+    }
+
+    @Override
+    public boolean wants(Object persister) {
+        try {
+            return entity(persister).rule != null;
+        } catch (Throwable t) {
+            fault("requiresPostCommitHandling", t);
+            return false;
+        }
+    }
+
+    @Override
+    public void inserted(Object persister, Object id, Object[] state, Object session) {
+        try {
+            capture(Operation.CREATE, persister, id, state, null, session);
+        } catch (Throwable t) {
+            fault("onPostInsert", t);
+        }
+    }
+
+    @Override
+    public void updated(Object persister, Object id, Object[] state, int[] dirty, Object session) {
+        try {
+            capture(Operation.UPDATE, persister, id, state, dirty, session);
+        } catch (Throwable t) {
+            fault("onPostUpdate", t);
+        }
+    }
+
+    @Override
+    public void deleted(Object persister, Object id, Object[] deletedState, Object session) {
+        try {
+            capture(Operation.DELETE, persister, id, deletedState, null, session);
+        } catch (Throwable t) {
+            fault("onPostDelete", t);
+        }
+    }
+
+    /** Counts and logs (once per kind) a fault of this listener; the app never sees it. */
+    void fault(String method, Throwable t) {
+        metrics.dropped.increment();
+        Throwable cause = t instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : t;
+        AgentLog.warnOnce("hibernate-" + method, "could not capture a Hibernate " + method + " event: " + cause, cause);
+    }
+
+    private Entity entity(Object persister) throws ReflectiveOperationException {
+        Entity entity = last;
+        if (entity != null && entity.persister == persister) {
+            return entity;
+        }
+        entity = entities.get(persister);
+        if (entity == null) {
+            String entityName = (String) api.persisterEntityName.invoke(persister);
+            CollectionConfig rule = rules.computeIfAbsent(entityName, config::forEntity).orElse(null);
+            String idName = (String) api.persisterIdentifierPropertyName.invoke(persister);
+            entity = new Entity(persister, rule, ((String[]) api.persisterPropertyNames.invoke(persister)).clone(),
+                    idName != null ? idName : "id");
+            entities.put(persister, entity);
+        }
+        last = entity;
+        return entity;
+    }
+
+    private void capture(Operation operation, Object persister, Object id, Object[] state, int[] dirty, Object session)
+            throws ReflectiveOperationException {
+        if (!enabled.getAsBoolean()) {
+            return;
+        }
+        long ts = System.currentTimeMillis();
+        Entity entity = entity(persister);
+        CollectionConfig rule = entity.rule;
+        if (rule == null || !rule.wants(operation)) {
+            return;
+        }
+        List<String> changes = List.of();
+        if (operation == Operation.UPDATE && dirty != null) {
+            String[] changed = new String[dirty.length];
+            for (int i = 0; i < dirty.length; i++) {
+                changed[i] = entity.names[dirty[i]];
+            }
+            changes = List.of(changed);
+        }
+        Object plainId = RowReader.plain(api, id, session);
+        Map<String, Object> data = entity.keys != null ? row(entity, plainId, state, session) : linkedRow(entity, plainId, state, session);
+        pipeline.offer(new CapturedRow(rule, operation, plainId, data, changes, "hibernate", ts));
+    }
+
+    /** The identifier first, then each property in the persister's order; collections left out. */
+    private Map<String, Object> row(Entity entity, Object plainId, Object[] state, Object session) throws ReflectiveOperationException {
+        int count = state == null ? 0 : Math.min(entity.names.length, state.length);
+        Object[] values = new Object[count + 1];
+        values[0] = plainId;
+        int skipped = 0;
+        for (int i = 0; i < count; i++) {
+            Object value = RowReader.plain(api, state[i], session);
+            values[i + 1] = value;
+            if (value == RowReader.SKIP) {
+                skipped++;
+            }
+        }
+        return entity.row(values, skipped);
+    }
+
+    /** An entity with a property named like its identifier: the map a LinkedHashMap made of it before, put for put. */
+    private Map<String, Object> linkedRow(Entity entity, Object plainId, Object[] state, Object session)
+            throws ReflectiveOperationException {
+        String[] names = entity.names;
+        Map<String, Object> data = new LinkedHashMap<>(names.length * 4 / 3 + 2);
+        data.put(entity.idName, plainId);
+        if (state != null) {
+            for (int i = 0; i < names.length && i < state.length; i++) {
+                Object value = RowReader.plain(api, state[i], session);
+                if (value != RowReader.SKIP) {
+                    data.put(names[i], value);
+                }
+            }
+        }
+        return data;
+    }
+
+    /** An entity persister, its rule (null: not configured), property names and the row keys built from them. */
+    static final class Entity {
+        final Object persister;
+        final CollectionConfig rule;
+        final String[] names;
+        final String idName;
+        /** The identifier name, then the property names: every row's keys; null when a property repeats the identifier's name. */
+        final String[] keys;
+        /** The keys of the last row that left some values out (collections): the next such row mostly leaves out the same. */
+        private volatile String[] lastPartialKeys;
+
+        Entity(Object persister, CollectionConfig rule, String[] names, String idName) {
+            this.persister = persister;
+            this.rule = rule;
+            this.names = names;
+            this.idName = idName;
+            String[] all = new String[names.length + 1];
+            all[0] = idName;
+            System.arraycopy(names, 0, all, 1, names.length);
+            this.keys = Arrays.asList(names).contains(idName) ? null : all;
+        }
+
+        /**
+         * The row of {@code values}: the identifier, then the properties in order, as many as the
+         * state had, {@code skipped} of them {@link RowReader#SKIP}. Needs {@link #keys}.
+         */
+        RowMap row(Object[] values, int skipped) {
+            if (skipped == 0 && values.length == keys.length) {
+                return new RowMap(keys, values);
+            }
+            Object[] kept = new Object[values.length - skipped];
+            int k = 0;
+            for (Object value : values) {
+                if (value != RowReader.SKIP) {
+                    kept[k++] = value;
+                }
+            }
+            return new RowMap(keysWithout(values), kept);
+        }
+
+        /** The keys of the values that are not {@link RowReader#SKIP}, values[i] belonging to keys[i]. */
+        private String[] keysWithout(Object[] values) {
+            String[] last = lastPartialKeys;
+            if (last != null && sameKeys(last, values)) {
+                return last;
+            }
+            String[] partial = new String[values.length];
+            int k = 0;
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] != RowReader.SKIP) {
+                    partial[k++] = keys[i];
+                }
+            }
+            partial = Arrays.copyOf(partial, k);
+            lastPartialKeys = partial;
+            return partial;
+        }
+
+        private boolean sameKeys(String[] partial, Object[] values) {
+            int k = 0;
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] != RowReader.SKIP && (k >= partial.length || partial[k++] != keys[i])) {
+                    return false;
+                }
+            }
+            return k == partial.length;
+        }
+    }
+}

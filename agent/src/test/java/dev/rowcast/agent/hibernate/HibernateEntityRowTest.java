@@ -1,0 +1,63 @@
+package dev.rowcast.agent.hibernate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The row a Hibernate entity's values become: the map the listener used to build with a LinkedHashMap, put for put. */
+class HibernateEntityRowTest {
+
+    private static final Object SKIP = RowReader.SKIP;
+
+    private static EntityCapture.Entity owner() {
+        return new EntityCapture.Entity(new Object(), null, new String[] {"name", "items", "tags", "since"}, "id");
+    }
+
+    @Test
+    void identifierFirstThenEveryPropertyInOrder() {
+        Map<String, Object> row = owner().row(new Object[] {7L, "alice", null, null, "2024-01-02"}, 0);
+        assertThat(row.keySet()).containsExactly("id", "name", "items", "tags", "since");
+        assertThat(row.values()).containsExactly(7L, "alice", null, null, "2024-01-02");
+        assertThat(row).isEqualTo(linked(new Object[] {"id", 7L, "name", "alice", "items", null, "tags", null, "since", "2024-01-02"}));
+    }
+
+    @Test
+    void collectionsAreLeftOutAndTheOthersKeepTheirOrder() {
+        EntityCapture.Entity owner = owner();
+        Map<String, Object> both = owner.row(new Object[] {7L, "alice", SKIP, SKIP, "2024"}, 2);
+        assertThat(both.keySet()).containsExactly("id", "name", "since");
+        assertThat(both.values()).containsExactly(7L, "alice", "2024");
+
+        // a row that leaves out another set of properties gets its own keys, not the last row's
+        Map<String, Object> one = owner.row(new Object[] {8L, "bob", null, SKIP, "2025"}, 1);
+        assertThat(one).isEqualTo(linked(new Object[] {"id", 8L, "name", "bob", "items", null, "since", "2025"}));
+        assertThat(one.keySet()).containsExactly("id", "name", "items", "since");
+
+        Map<String, Object> again = owner.row(new Object[] {9L, "carol", SKIP, SKIP, "2026"}, 2);
+        assertThat(again.keySet()).containsExactly("id", "name", "since");
+        assertThat(again.get("name")).isEqualTo("carol");
+    }
+
+    @Test
+    void aShorterStateKeepsTheKeysItHasValuesFor() {
+        Map<String, Object> row = owner().row(new Object[] {7L, "alice"}, 0);
+        assertThat(row).isEqualTo(linked(new Object[] {"id", 7L, "name", "alice"}));
+        assertThat(row.keySet()).containsExactly("id", "name");
+    }
+
+    @Test
+    void aPropertyNamedLikeTheIdentifierKeepsTheLinkedMapPath() {
+        EntityCapture.Entity entity = new EntityCapture.Entity(new Object(), null, new String[] {"id", "name"}, "id");
+        assertThat(entity.keys).isNull();
+    }
+
+    private static Map<String, Object> linked(Object[] pairs) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((String) pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+}

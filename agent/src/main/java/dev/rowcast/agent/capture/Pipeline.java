@@ -17,10 +17,10 @@ import java.util.function.Consumer;
  * busy core beside the app's slows the app's own thread (a shell loop on the other core cost an H2
  * insert loop 30% of its rate), so the agent thread wakes as seldom as latency allows: after a
  * wake-up that found rows it naps, doubling the nap from {@link #MIN_NAP_NANOS} up to
- * {@link #BRISK_NAP_NANOS} while each nap finds more, so a busy app's rows are taken in batches about
+ * {@link #BRISK_NAP_NANOS} while each nap finds two rows or more, so a busy app's rows are taken in batches about
  * 1,000 times a second without the app waking anyone (an app writing in bulk, up to
- * {@link #MAX_NAP_NANOS}: 250 times a second); after a nap that found nothing it sleeps
- * until the next offer wakes it, so a quiet app's row is sent at once. It never spins: polling
+ * {@link #MAX_NAP_NANOS}: 250 times a second); once the app paused it naps the shortest nap for
+ * {@link #NAP_UNTIL_NANOS} more, then sleeps until the next offer wakes it. It never spins: polling
  * the queue while the app fills it moves the queue's cache lines between the cores on every row.
  */
 public final class Pipeline {
@@ -34,6 +34,8 @@ public final class Pipeline {
     static final long MAX_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
     /** Rows found at one wake-up that mean an app writing in bulk (64,000 rows/s or more). */
     static final int BULK_BATCH = 64;
+    /** After this long without a row the agent thread sleeps until an offer wakes it. */
+    private static final long NAP_UNTIL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** A parked agent thread still looks now and then (a stop, a missed wake-up cannot hang it). */
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -85,6 +87,7 @@ public final class Pipeline {
 
     private void drain() {
         int taken = 0;
+        long idleSince = 0;
         while (running || !queue.isEmpty()) {
             Object item = queue.poll();
             if (item != null) {
@@ -92,30 +95,45 @@ public final class Pipeline {
                 taken++;
                 continue;
             }
-            if (!awaitItem(taken)) {
+            if (taken > 0) {
+                idleSince = 0;
+            } else if (idleSince == 0) {
+                idleSince = System.nanoTime();
+            }
+            if (!awaitItem(taken, idleSince)) {
                 return;
             }
             taken = 0;
         }
     }
 
-    /** The nap after a wake-up that found {@code taken} rows: longer while the app keeps writing, the shortest once it paused. */
+    /**
+     * The nap after a wake-up that found {@code taken} rows: twice as long when rows came faster than
+     * one a nap, half as long when one came (a nap that always finds the next row would otherwise stay
+     * long and make every row of a steady 1,000 a second wait for it), the shortest once the app paused.
+     */
     static long nextNap(long nap, int taken) {
         if (taken == 0) {
             return MIN_NAP_NANOS;
+        }
+        if (taken == 1) {
+            return Math.max(nap / 2, MIN_NAP_NANOS);
         }
         return Math.min(nap * 2, taken >= BULK_BATCH ? MAX_NAP_NANOS : BRISK_NAP_NANOS);
     }
 
     /**
-     * Naps when the last wake-up found rows, else sleeps until an offer (or a stop) wakes it; false
-     * when interrupted.
+     * Naps while the app writes or paused less than {@link #NAP_UNTIL_NANOS} ago (an idle core here
+     * takes milliseconds to wake at times: a row after a short pause must not wait for that), else
+     * sleeps until an offer (or a stop) wakes it; false when interrupted.
      */
-    private boolean awaitItem(int taken) {
+    private boolean awaitItem(int taken, long idleSince) {
         long napNow = nap;
         nap = nextNap(napNow, taken);
         if (taken > 0) {
             LockSupport.parkNanos(this, napNow);
+        } else if (System.nanoTime() - idleSince < NAP_UNTIL_NANOS) {
+            LockSupport.parkNanos(this, MIN_NAP_NANOS);
         } else {
             sleeping = true;
             if (queue.isEmpty() && running) {

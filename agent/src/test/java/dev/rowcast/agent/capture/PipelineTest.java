@@ -93,20 +93,23 @@ class PipelineTest {
     }
 
     @Test
-    void aWritingAppsRowsAreTakenInBiggerBatchesAndAPausedOnesAtOnce() {
+    void aWritingAppsRowsAreTakenInBiggerBatchesAndASteadyTricklesWithoutWaiting() {
         long nap = Pipeline.MIN_NAP_NANOS;
         for (int wakeUp = 0; wakeUp < 10; wakeUp++) {
-            nap = Pipeline.nextNap(nap, 1);
+            nap = Pipeline.nextNap(nap, 2);
         }
-        assertThat(nap).as("one row at each wake-up is an app still writing: a row waits 1 ms at most").isEqualTo(Pipeline.BRISK_NAP_NANOS);
+        assertThat(nap).as("rows faster than one a nap: a row waits 1 ms at most").isEqualTo(Pipeline.BRISK_NAP_NANOS);
         for (int wakeUp = 0; wakeUp < 10; wakeUp++) {
             nap = Pipeline.nextNap(nap, Pipeline.BULK_BATCH);
         }
         assertThat(nap).as("an app writing in bulk: the longest nap").isEqualTo(Pipeline.MAX_NAP_NANOS);
-        assertThat(Pipeline.nextNap(nap, 1)).as("the app slowed down: back to 1 ms").isEqualTo(Pipeline.BRISK_NAP_NANOS);
-        assertThat(Pipeline.nextNap(nap, 0)).as("a nap found nothing: the app paused, its next row wakes the agent at once")
+        assertThat(Pipeline.nextNap(nap, 2)).as("the app slowed down: back to 1 ms").isEqualTo(Pipeline.BRISK_NAP_NANOS);
+        for (int wakeUp = 0; wakeUp < 10; wakeUp++) {
+            nap = Pipeline.nextNap(nap, 1);
+        }
+        assertThat(nap).as("one row a nap, a steady trickle: the nap shrinks so the rows do not wait for it")
                 .isEqualTo(Pipeline.MIN_NAP_NANOS);
-        assertThat(Pipeline.nextNap(Pipeline.MIN_NAP_NANOS, 1)).isEqualTo(2 * Pipeline.MIN_NAP_NANOS);
+        assertThat(Pipeline.nextNap(Pipeline.MAX_NAP_NANOS, 0)).as("the app paused").isEqualTo(Pipeline.MIN_NAP_NANOS);
     }
 
     @Test

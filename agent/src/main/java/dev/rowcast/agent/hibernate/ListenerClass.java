@@ -122,14 +122,7 @@ final class ListenerClass {
         Class<?> event = parameters[0];
         Type[] expected = Type.getArgumentTypes(targetDescriptor);
         MethodVisitor code = writer.visitMethod(Opcodes.ACC_PUBLIC, method.getName(), Type.getMethodDescriptor(method), null, null);
-        code.visitCode();
-        Label start = new Label();
-        Label end = new Label();
-        Label handler = new Label();
-        code.visitTryCatchBlock(start, end, handler, THROWABLE);
-        code.visitLabel(start);
-        code.visitVarInsn(Opcodes.ALOAD, 0);
-        code.visitFieldInsn(Opcodes.GETFIELD, internalName, "events", EVENTS_DESCRIPTOR);
+        Label handler = guardedEvents(code, internalName);
         for (int i = 0; i < getters.length; i++) {
             Method getter = event.getMethod(getters[i]);
             Class<?> returned = getter.getReturnType();
@@ -145,10 +138,7 @@ final class ListenerClass {
         }
         code.visitMethodInsn(Opcodes.INVOKEINTERFACE, EVENTS, target, targetDescriptor, true);
         code.visitInsn(Opcodes.RETURN);
-        code.visitLabel(end);
-        code.visitLabel(handler);
-        code.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[] {THROWABLE});
-        code.visitInsn(Opcodes.POP);
+        caught(code, handler);
         code.visitInsn(Opcodes.RETURN);
         code.visitMaxs(0, 0);
         code.visitEnd();
@@ -160,25 +150,37 @@ final class ListenerClass {
             throw new NoSuchMethodException("unexpected Hibernate listener method " + method);
         }
         MethodVisitor code = writer.visitMethod(Opcodes.ACC_PUBLIC, method.getName(), Type.getMethodDescriptor(method), null, null);
-        code.visitCode();
-        Label start = new Label();
-        Label end = new Label();
-        Label handler = new Label();
-        code.visitTryCatchBlock(start, end, handler, THROWABLE);
-        code.visitLabel(start);
-        code.visitVarInsn(Opcodes.ALOAD, 0);
-        code.visitFieldInsn(Opcodes.GETFIELD, internalName, "events", EVENTS_DESCRIPTOR);
+        Label handler = guardedEvents(code, internalName);
         code.visitVarInsn(Opcodes.ALOAD, 1);
         code.visitMethodInsn(Opcodes.INVOKEINTERFACE, EVENTS, "wants", "(Ljava/lang/Object;)Z", true);
         code.visitInsn(Opcodes.IRETURN);
-        code.visitLabel(end);
-        code.visitLabel(handler);
-        code.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[] {THROWABLE});
-        code.visitInsn(Opcodes.POP);
+        caught(code, handler);
         code.visitInsn(Opcodes.ICONST_0);
         code.visitInsn(Opcodes.IRETURN);
         code.visitMaxs(0, 0);
         code.visitEnd();
+    }
+
+    /**
+     * Opens a method's body as {@code try { this.events ...}: starts the code and the guarded range,
+     * loads the events field; returns the handler's label for {@link #caught}.
+     */
+    private static Label guardedEvents(MethodVisitor code, String internalName) {
+        code.visitCode();
+        Label start = new Label();
+        Label handler = new Label();
+        code.visitTryCatchBlock(start, handler, handler, THROWABLE);
+        code.visitLabel(start);
+        code.visitVarInsn(Opcodes.ALOAD, 0);
+        code.visitFieldInsn(Opcodes.GETFIELD, internalName, "events", EVENTS_DESCRIPTOR);
+        return handler;
+    }
+
+    /** {@code catch (Throwable t)}: the guarded range ends here and the Throwable is dropped; the caller returns. */
+    private static void caught(MethodVisitor code, Label handler) {
+        code.visitLabel(handler);
+        code.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[] {THROWABLE});
+        code.visitInsn(Opcodes.POP);
     }
 
     /** An abstract method with nothing to do (onPost*CommitFailed): returns the default value of its type. */

@@ -19,6 +19,9 @@ import java.util.Map;
  */
 final class JdbcRows {
 
+    /** As many plans as the parser keeps shapes: an app of ever-new SQL makes the parser drop its maps, and these with them. */
+    private static final int MAX_PLANS = SqlParser.MAX_CACHED;
+
     /** Each parsed column list's plan, by identity: the parser's cache hands out the same maps for the same SQL. */
     private final Map<Map<String, Object>, Plan> plans = new IdentityHashMap<>();
 
@@ -79,6 +82,9 @@ final class JdbcRows {
     private Plan plan(Map<String, Object> columns) {
         Plan plan = plans.get(columns);
         if (plan == null) {
+            if (plans.size() >= MAX_PLANS) {
+                plans.clear();
+            }
             plan = new Plan(columns);
             plans.put(columns, plan);
         }

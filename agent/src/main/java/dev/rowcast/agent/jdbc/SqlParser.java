@@ -33,7 +33,7 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
  */
 final class SqlParser {
 
-    private static final int MAX_CACHED = 4_096;
+    static final int MAX_CACHED = 4_096;
 
     private final Map<String, SqlShape> cache = new ConcurrentHashMap<>();
 

@@ -80,9 +80,12 @@ const scenarios = {
     await ack(a1, "join", "r");
     await ack(a2, "identify", "a");
     await ack(a2, "join", "r");
+    // b's join reaches a1 on a1's own connection, which b's acks do not wait for
+    const bSeenByA1 = new Promise((resolve) => a1.on("presence:join", (p) => p.userId === "b" && resolve()));
     await ack(b, "join", "r");
     await ack(b, "identify", "b");
     const both = await ack(b, "presence:list", "r");
+    await bSeenByA1;
     a1.disconnect();
     const afterOneTab = await ack(b, "presence:list", "r");
     const left = once(b, "presence:leave");

@@ -22,14 +22,13 @@ import dev.rowcast.config.RowcastConfig;
 import dev.rowcast.server.realtime.RealtimeOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.lang.management.ClassLoadingMXBean;
-import java.lang.management.ManagementFactory;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 
 /**
  * The running agent: the {@link Sink} behind the bridge. App threads only reach the capture
@@ -80,65 +79,67 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     }
 
     /**
-     * Starts capture and opens the gate onto the instrumentation; the server starts later (see
-     * {@link #serveWhenAppSettles}). The caller's exit hook calls {@link #shutdown()}.
+     * The runtime, with its port bound (a client that connects before the server runs waits in the
+     * backlog instead of being refused); capture starts with {@link #startCapture}. The caller's
+     * exit hook calls {@link #shutdown()}.
      */
-    static AgentRuntime start(RowcastConfig config, RealtimeOptions realtime, Instrumentation inst, InstrumentGate gate,
-            RowcastAgent.StartPhases phases) throws IOException {
+    static AgentRuntime create(RowcastConfig config, RealtimeOptions realtime, InstrumentGate gate) throws IOException {
         AgentRuntime runtime = new AgentRuntime(config, realtime, gate);
         String captureLog = System.getProperty("rowcast.debug.captureLog");
         if (captureLog != null && !captureLog.isBlank()) {
             runtime.outlets.add(new CaptureLogOutlet(Path.of(captureLog)));
         }
-        // the port now, the server later: a client that connects meanwhile waits instead of being refused
         runtime.server.reserve();
-        runtime.pipeline.start();
-        Bridge.install(runtime);
-        gate.ready(runtime.anyTable);
+        return runtime;
+    }
+
+    /**
+     * Starts capture: the pipeline, then the bridge's sink, which adds the listeners to every
+     * SessionFactory built so far. With the capture log, which promises every row, the server and
+     * the hooks follow at once, before the classes the gate holds go on.
+     */
+    synchronized void startCapture(Instrumentation inst, RowcastAgent.StartPhases phases) {
+        if (stopped) {
+            return;
+        }
+        pipeline.start();
+        Bridge.install(this);
+        gate.ready(anyTable);
         phases.end("capture ready");
         if (gate.holdsAll()) {
-            runtime.installHooks(inst, phases); // the capture log promises every row: no waiting for the app to settle
+            serve(inst, phases);
         }
-        return runtime;
     }
 
     /** Byte Buddy's hooks (JDBC, ActionQueue); SessionFactoryImpl's is in from {@link InstrumentGate#ready}. */
     private void installHooks(Instrumentation inst, RowcastAgent.StartPhases phases) {
         if (!hooksInstalled) {
             hooksInstalled = true;
-            Instrumentations.install(inst, gate, anyTable, phases::end);
+            try {
+                Instrumentations.install(inst, gate, anyTable, phases::end);
+            } catch (Throwable t) {
+                AgentLog.error("cannot install the JDBC hooks (" + t + "); Hibernate entity rows are still captured");
+            }
         }
     }
 
     /**
-     * Installs Byte Buddy's hooks, then starts the server and registers JMX, on a daemon thread once
-     * the app's own start has settled: Byte Buddy, Netty, the server and its JSON are some 2,000
-     * classes whose loading and compiling would compete for the cores with the app's start, and
-     * nothing the app waits for needs them. The port is bound before (see {@link ServerOutlet#reserve}):
-     * a client that connects meanwhile waits in its backlog and joins no room until the server
-     * runs, so an event committed meanwhile reaches no one: it is counted as dropped (JMX
-     * eventsDropped) and the number is logged when the server runs. An agent attached to a running
-     * JVM does not wait; neither does one writing the capture log.
+     * Installs Byte Buddy's hooks, starts the server and registers JMX, on a daemon thread, once the
+     * app's own start has settled when {@code awaitSettle} asks: Byte Buddy, Netty, the server and
+     * its JSON are some 2,000 classes whose loading and compiling would compete for the cores with
+     * the app's start, and nothing the app waits for needs them. An event committed before the
+     * server runs reaches no one: it is counted as dropped (JMX eventsDropped) and the number is
+     * logged when the server runs.
      */
-    void serveWhenAppSettles(boolean premain, Instrumentation inst, RowcastAgent.StartPhases phases) {
+    void serveWhenAppSettles(boolean awaitSettle, Instrumentation inst, RowcastAgent.StartPhases phases) {
         Thread starter = new Thread(() -> {
-            if (premain && !gate.holdsAll()) { // the capture log's runs want every row served, from the start
-                awaitSettled();
+            if (awaitSettle && !gate.holdsAll()) { // the capture log's runs want every row served, from the start
+                awaitSettled(gate, () -> stopped);
                 phases.end("waited for the app to settle");
             }
-            synchronized (this) {
-                if (stopped) {
-                    return;
-                }
-                try {
-                    installHooks(inst, phases);
-                } catch (Throwable t) {
-                    AgentLog.error("cannot install the JDBC hooks (" + t + "); Hibernate entity rows are still captured");
-                }
-                server.start();
-                serving = true;
+            if (!serve(inst, phases) && !serving) {
+                return; // stopped
             }
-            phases.end("server started");
             long early = beforeServing.sum();
             if (early > 0) {
                 AgentLog.info(early + " event(s) committed before the Socket.IO server listened reached no client"
@@ -153,29 +154,50 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     }
 
     /**
+     * Byte Buddy's hooks and the server, once; false when already done or stopped. The hooks come
+     * first, so a client that finds the server listening finds every row captured; with the capture
+     * log the server comes first, as the gate holds the app's classes until the hooks are in, and
+     * the app's first row must find it serving.
+     */
+    private synchronized boolean serve(Instrumentation inst, RowcastAgent.StartPhases phases) {
+        if (stopped || serving) {
+            return false;
+        }
+        if (!gate.holdsAll()) {
+            installHooks(inst, phases);
+        }
+        server.start();
+        serving = true;
+        phases.end("server started");
+        if (gate.holdsAll()) {
+            installHooks(inst, phases);
+        }
+        return true;
+    }
+
+    /**
      * Until, for a few steps in a row, the JVM loads few classes and leaves CPU unused that it
      * could have had: the app's start-up is then over. A starting app on a machine busy with other
      * work gets so little CPU that it loads few classes and uses little, so a saturated machine
-     * never counts as calm (the wait then ends at its maximum).
+     * never counts as calm (the wait then ends at its maximum). The classes are counted by the
+     * gate, which sees each one the JVM defines. Returns at once when {@code cutShort} says so.
      */
-    private static void awaitSettled() {
-        ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
-        com.sun.management.OperatingSystemMXBean cpu = ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean hotspot ? hotspot : null;
+    static void awaitSettled(InstrumentGate gate, BooleanSupplier cutShort) {
+        ProcessLoad load = new ProcessLoad();
         long deadline = System.nanoTime() + SETTLE_MAX_MILLIS * 1_000_000;
-        long loaded = classes.getTotalLoadedClassCount();
-        long used = cpu == null ? 0 : cpu.getProcessCpuTime();
+        long loaded = gate.classesDefined();
+        long used = load.cpuNanos();
         int quiet = 0;
-        while (quiet < SETTLED_STEPS && System.nanoTime() < deadline) {
+        while (quiet < SETTLED_STEPS && System.nanoTime() < deadline && !cutShort.getAsBoolean()) {
             try {
                 Thread.sleep(SETTLE_STEP_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            long nowLoaded = classes.getTotalLoadedClassCount();
-            long nowUsed = cpu == null ? 0 : cpu.getProcessCpuTime();
-            double machine = cpu == null ? -1 : cpu.getCpuLoad(); // the whole machine's, 0 to 1; negative if unknown
+            long nowLoaded = gate.classesDefined();
+            long nowUsed = load.cpuNanos();
+            double machine = load.machineLoad(); // negative if unknown
             boolean calm = nowLoaded - loaded < SETTLED_CLASSES && nowUsed - used < SETTLED_CPU_SHARE * SETTLE_STEP_MILLIS * 1_000_000
                     && machine < SETTLED_MACHINE_LOAD;
             quiet = calm ? quiet + 1 : 0;

@@ -18,11 +18,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The agent's entry point ({@code Premain-Class} and {@code Agent-Class}). On the app's thread it
- * only finds the config and registers the {@link InstrumentGate}; reading and checking the config,
- * the bridge and the session factory hook run on a daemon thread while the app starts, Byte Buddy
- * and the server once the app's start has settled. Whatever goes wrong is one log line and a live
- * application, unless {@code -Drowcast.failFast=true} asks for the app to stop instead: then the
- * config check and capture's start run before main(), as the verdict must.
+ * only finds the config and registers the {@link InstrumentGate}; while the app starts, a daemon
+ * thread puts the bridge on the boot class path (SessionFactoryImpl's hook reports each factory
+ * there), reads and checks the config and binds the port; once the app's start has settled it
+ * starts capture, Byte Buddy's hooks and the server. Whatever goes wrong is one log line and a live application, unless
+ * {@code -Drowcast.failFast=true} asks for the app to stop instead: then the config check and
+ * capture's start run before main(), as the verdict must.
  */
 public final class RowcastAgent {
 
@@ -94,12 +95,12 @@ public final class RowcastAgent {
     }
 
     /**
-     * One start of the agent: on a daemon thread, or before main() with failFast. In order of what
-     * the app waits for: the config verdict (an exiting app), then capture and the session factory
-     * hook ({@link InstrumentGate} holds SessionFactoryImpl until they are in); Byte Buddy's JDBC
-     * hooks (retransforming the classes that loaded meanwhile) and the Socket.IO server come last,
-     * once the app's own start has settled (see {@link AgentRuntime#serveWhenAppSettles}). A bad
-     * config leaves every class as loaded.
+     * One start of the agent: on a daemon thread, or before main() with failFast. At launch the
+     * bridge comes first ({@link InstrumentGate} holds SessionFactoryImpl until it is in), then the
+     * config's verdict (all an exiting app waits for) and the port, then the wait for the app's
+     * start to settle (cut short when the app exits), then capture (handed the factories built
+     * meanwhile), the Socket.IO server, Byte Buddy's JDBC hooks (retransforming the classes that
+     * loaded meanwhile) and JMX. A bad config leaves every class as loaded.
      */
     private static final class Start implements Runnable {
         private final Path location;
@@ -113,6 +114,7 @@ public final class RowcastAgent {
         private final AtomicBoolean reported = new AtomicBoolean();
         private volatile RowcastConfig accepted;
         private volatile AgentRuntime runtime;
+        private volatile boolean capturing;
 
         Start(Path location, Instrumentation inst, boolean premain, long startNanos, boolean failFast) {
             this.location = location;
@@ -131,8 +133,18 @@ public final class RowcastAgent {
         @Override
         public void run() {
             StartPhases phases = new StartPhases(startNanos);
+            // at launch, the app's start meets only the bridge (SessionFactoryImpl's hook notes each factory
+            // there), the config's check and the port; capture and the rest wait until that start has settled,
+            // since on a busy start their CPU is the app's time. A verdict before main() (failFast), the capture
+            // log's promise of every row and an attach to a running app do not wait.
+            boolean deferred = premain && !failFast && !gate.holdsAll();
             try {
                 warmUp();
+                if (deferred) {
+                    BootstrapInjector.inject(inst, agentJar());
+                    gate.ready(true);
+                    phases.end("bridge injected");
+                }
                 RowcastConfig config = ConfigLoader.load(location);
                 phases.end("config read and checked");
                 if (!config.enabled()) {
@@ -152,12 +164,25 @@ public final class RowcastAgent {
                 if (exiting) {
                     return; // the exit hook reports the verdict; hooks for an app that has ended help no one
                 }
-                BootstrapInjector.inject(inst, agentJar());
-                phases.end("bridge injected");
-                runtime = AgentRuntime.start(config, realtime, inst, gate, phases);
+                if (!deferred) {
+                    BootstrapInjector.inject(inst, agentJar());
+                    phases.end("bridge injected");
+                }
+                AgentRuntime created = AgentRuntime.create(config, realtime, gate);
+                runtime = created; // from here the exit hook shuts it down (its port is bound)
+                phases.end("port bound");
+                if (deferred) {
+                    AgentRuntime.awaitSettled(gate, () -> exiting);
+                    phases.end("waited for the app to settle");
+                    if (exiting) {
+                        return;
+                    }
+                }
+                created.startCapture(inst, phases);
+                capturing = true;
                 report("capturing " + config.collections().size() + " collection(s) from " + location
                         + " in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms" + (premain ? "" : " (attached to a running JVM)"));
-                runtime.serveWhenAppSettles(premain, inst, phases);
+                created.serveWhenAppSettles(premain && !deferred, inst, phases);
             } catch (UnusableSetting e) {
                 // a short secret, an unreadable key: serving without the auth the file asks for is worse than not serving
                 inert();
@@ -197,7 +222,7 @@ public final class RowcastAgent {
                 Thread.currentThread().interrupt();
             }
             RowcastConfig config = accepted;
-            if (config != null && runtime == null) {
+            if (config != null && !capturing) {
                 report(location + " is valid (" + config.collections().size() + " collection(s)); the app ended "
                         + (System.nanoTime() - startNanos) / 1_000_000 + " ms into the agent's start, before capture began");
             }

@@ -1,5 +1,9 @@
 package dev.rowcast.bootstrap;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
 /**
  * The only code advice calls. It sits on the boot class path so that advice inlined into a class
  * of any class loader can reach it, and it forwards to the agent's {@link Sink}. Every method
@@ -9,13 +13,29 @@ public final class Bridge {
 
     private static volatile Sink sink;
 
+    /**
+     * Session factories built before the agent's capture started (it starts once the app's start
+     * has settled): handed to the sink when it is installed. Weak, so a factory the app let go is
+     * not kept.
+     */
+    private static final Map<Object, Boolean> EARLY_FACTORIES = Collections.synchronizedMap(new WeakHashMap<>());
+
     /** Depth of Hibernate's action-queue execution on this thread; JDBC capture skips inside it. */
     private static final ThreadLocal<int[]> HIBERNATE_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
     private Bridge() {}
 
+    /** Installs the sink, then hands it each session factory built before. */
     public static void install(Sink newSink) {
         sink = newSink;
+        Object[] early;
+        synchronized (EARLY_FACTORIES) {
+            early = EARLY_FACTORIES.keySet().toArray();
+            EARLY_FACTORIES.clear();
+        }
+        for (Object factory : early) {
+            sessionFactoryBuilt(factory);
+        }
     }
 
     public static boolean active() {
@@ -37,14 +57,20 @@ public final class Bridge {
         return HIBERNATE_DEPTH.get()[0] > 0;
     }
 
+    /** The sink may see a factory twice (a racing install): it is idempotent. */
     public static void sessionFactoryBuilt(Object sessionFactory) {
         Sink s = sink;
-        if (s != null) {
-            try {
-                s.sessionFactoryBuilt(sessionFactory);
-            } catch (Throwable ignored) {
-                // the agent logs its own faults; the app never sees them
+        if (s == null) {
+            EARLY_FACTORIES.put(sessionFactory, Boolean.TRUE);
+            s = sink; // an install that began meanwhile may have drained the map before this put
+            if (s == null || EARLY_FACTORIES.remove(sessionFactory) == null) {
+                return;
             }
+        }
+        try {
+            s.sessionFactoryBuilt(sessionFactory);
+        } catch (Throwable ignored) {
+            // the agent logs its own faults; the app never sees them
         }
     }
 

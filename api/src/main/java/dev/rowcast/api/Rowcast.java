@@ -17,7 +17,8 @@ public final class Rowcast {
     private static final String BRIDGE = "dev.rowcast.bootstrap.Bridge";
     private static final long RETRY_NANOS = 5_000_000_000L;
 
-    private static volatile MethodHandle emit;
+    /** The bridge's methods, once its class is found: it is there from the agent's first moments, running or not yet. */
+    private static volatile Bridge bridge;
     private static volatile long lastMiss;
 
     private Rowcast() {}
@@ -32,13 +33,18 @@ public final class Rowcast {
 
     /** True when the agent is attached and running, i.e. when an emit can reach clients. */
     public static boolean isActive() {
-        return bridge() != null;
+        Bridge found = bridge();
+        try {
+            return found != null && (boolean) found.active.invoke();
+        } catch (Throwable t) {
+            return false;
+        }
     }
 
-    private static MethodHandle bridge() {
-        MethodHandle handle = emit;
-        if (handle != null) {
-            return handle;
+    private static Bridge bridge() {
+        Bridge found = bridge;
+        if (found != null) {
+            return found;
         }
         long now = System.nanoTime();
         if (lastMiss != 0 && now - lastMiss < RETRY_NANOS) {
@@ -46,20 +52,22 @@ public final class Rowcast {
         }
         try {
             // the agent puts its bridge on the boot class path, visible from every class loader
-            Class<?> bridge = Class.forName(BRIDGE, false, null);
-            MethodHandle found = MethodHandles.publicLookup().findStatic(bridge, "emit",
-                    MethodType.methodType(boolean.class, String.class, String.class, Object.class));
-            MethodHandle active = MethodHandles.publicLookup().findStatic(bridge, "active", MethodType.methodType(boolean.class));
-            if ((boolean) active.invoke()) {
-                emit = found;
-                return found;
-            }
+            Class<?> type = Class.forName(BRIDGE, false, null);
+            found = new Bridge(
+                    MethodHandles.publicLookup().findStatic(type, "emit",
+                            MethodType.methodType(boolean.class, String.class, String.class, Object.class)),
+                    MethodHandles.publicLookup().findStatic(type, "active", MethodType.methodType(boolean.class)));
+            bridge = found;
+            return found;
         } catch (Throwable absent) {
             // no agent: stay a no-op
         }
         lastMiss = now == 0 ? 1 : now;
         return null;
     }
+
+    /** The agent's bridge: emit answers false while the agent is not running yet (or any more). */
+    private record Bridge(MethodHandle emit, MethodHandle active) {}
 
     /** A room of the Rowcast server. */
     public static final class Room {
@@ -78,12 +86,12 @@ public final class Rowcast {
             if (event == null) {
                 throw new IllegalArgumentException("Rowcast.to(\"" + name + "\").emit(event, payload): event must not be null");
             }
-            MethodHandle handle = bridge();
-            if (handle == null) {
+            Bridge found = bridge();
+            if (found == null) {
                 return false;
             }
             try {
-                return (boolean) handle.invoke(name, event, payload);
+                return (boolean) found.emit.invoke(name, event, payload);
             } catch (Throwable t) {
                 return false;
             }

@@ -16,7 +16,7 @@ public record AuthConfig(boolean required, Token token, Optional<List<RoomPatter
 
     public AuthConfig {
         token = token == null ? Token.DEFAULTS : token;
-        rooms = rooms.map(List::copyOf);
+        rooms = rooms.isPresent() ? Optional.of(List.copyOf(rooms.get())) : rooms;
     }
 
     /** Whether a socket with these token claims (null: no token) may join or emit into {@code room}. */

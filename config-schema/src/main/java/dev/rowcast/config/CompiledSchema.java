@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * rowcast.schema.json compiled into plain Java checks that answer one question: does a tree
@@ -26,6 +27,10 @@ import java.util.regex.Pattern;
  * makes it refuse the whole schema (every file then goes to the full validator), and a value it
  * cannot judge exactly (a number written 1.0 where an integer is asked, say) does not conform
  * here. A test holds it to the full validator's verdict on every example and wrong file.
+ *
+ * <p>Each schema object becomes one {@link Check} holding its keywords as fields, not a tree of
+ * lambdas: in a cold JVM every lambda costs a class spun at its first use, and this runs while the
+ * host app starts.
  */
 final class CompiledSchema {
 
@@ -61,7 +66,9 @@ final class CompiledSchema {
         Map<String, Object> defs = schema instanceof Map<?, ?> map && map.get("$defs") instanceof Map<?, ?> found
                 ? (Map<String, Object>) found : Map.of();
         CompiledSchema compiled = new CompiledSchema(defs);
-        defs.forEach((name, def) -> compiled.compiledDefs.put(name, compiled.node(def)));
+        for (Map.Entry<String, Object> def : defs.entrySet()) {
+            compiled.compiledDefs.put(def.getKey(), compiled.node(def.getValue()));
+        }
         return compiled.node(schema);
     }
 
@@ -76,71 +83,45 @@ final class CompiledSchema {
         }
     }
 
-    /** One schema object compiled; a node conforms when it passes every keyword. */
-    @FunctionalInterface
-    interface Check {
-        boolean test(ConfigNode node);
-    }
-
     @SuppressWarnings("unchecked")
     private Check node(Object schema) {
+        Check check = new Check();
         if (schema instanceof Boolean allowed) {
-            return node -> allowed;
+            check.never = !allowed;
+            return check;
         }
         if (!(schema instanceof Map<?, ?>)) {
             throw new IllegalArgumentException("a schema must be an object or a boolean, found " + schema);
         }
-        Map<String, Object> keywords = (Map<String, Object>) schema;
-        List<Check> checks = new ArrayList<>();
-        Map<String, Check> properties = new LinkedHashMap<>();
-        Check additional = null;
-        for (Map.Entry<String, Object> keyword : keywords.entrySet()) {
+        for (Map.Entry<String, Object> keyword : ((Map<String, Object>) schema).entrySet()) {
             Object value = keyword.getValue();
             switch (keyword.getKey()) {
-                case "type" -> checks.add(type(value instanceof List<?> list ? (List<String>) list : List.of((String) value)));
-                case "properties" -> ((Map<String, Object>) value).forEach((name, sub) -> properties.put(name, node(sub)));
-                case "additionalProperties" -> additional = node(value);
-                case "required" -> {
-                    List<String> names = (List<String>) value;
-                    checks.add(node -> !node.isObject() || names.stream().allMatch(node::has));
+                case "type" -> check.types = types(value instanceof List<?> list ? (List<String>) list : List.of((String) value));
+                case "properties" -> {
+                    check.properties = new HashMap<>();
+                    for (Map.Entry<String, Object> property : ((Map<String, Object>) value).entrySet()) {
+                        check.properties.put(property.getKey(), node(property.getValue()));
+                    }
                 }
+                case "additionalProperties" -> check.additional = node(value);
+                case "required" -> check.required = ((List<String>) value).toArray(new String[0]);
                 case "items" -> {
                     if (value instanceof List<?>) {
                         throw new IllegalArgumentException("items as a list (draft 4 tuples)");
                     }
-                    Check items = node(value);
-                    checks.add(node -> !node.isArray() || allItems(node, items));
+                    check.items = node(value);
                 }
-                case "enum" -> {
-                    List<Object> allowed = (List<Object>) value;
-                    checks.add(node -> allowed.stream().anyMatch(candidate -> same(node, candidate)));
+                case "enum" -> check.allowed = (List<Object>) value;
+                case "pattern" -> check.patternText = (String) value;
+                case "minLength" -> check.minLength = ((Number) value).intValue();
+                case "minItems" -> check.minItems = ((Number) value).intValue();
+                case "uniqueItems" -> check.uniqueItems = Boolean.TRUE.equals(value);
+                case "minimum" -> check.minimum = new BigDecimal(value.toString());
+                case "maximum" -> check.maximum = new BigDecimal(value.toString());
+                case "$ref" -> {
+                    check.ref = ref((String) value);
+                    check.defs = compiledDefs;
                 }
-                case "pattern" -> {
-                    Pattern pattern = Pattern.compile((String) value);
-                    checks.add(node -> !node.isTextual() || pattern.matcher(node.textValue()).find());
-                }
-                case "minLength" -> {
-                    int min = ((Number) value).intValue();
-                    checks.add(node -> !node.isTextual() || node.textValue().codePointCount(0, node.textValue().length()) >= min);
-                }
-                case "minItems" -> {
-                    int min = ((Number) value).intValue();
-                    checks.add(node -> !node.isArray() || node.size() >= min);
-                }
-                case "uniqueItems" -> {
-                    if (Boolean.TRUE.equals(value)) {
-                        checks.add(node -> !node.isArray() || unique(node));
-                    }
-                }
-                case "minimum" -> {
-                    BigDecimal min = new BigDecimal(value.toString());
-                    checks.add(node -> !node.isNumber() || node.decimalValue().compareTo(min) >= 0);
-                }
-                case "maximum" -> {
-                    BigDecimal max = new BigDecimal(value.toString());
-                    checks.add(node -> !node.isNumber() || node.decimalValue().compareTo(max) <= 0);
-                }
-                case "$ref" -> checks.add(ref((String) value));
                 default -> {
                     if (!ANNOTATIONS.contains(keyword.getKey())) {
                         throw new IllegalArgumentException("keyword '" + keyword.getKey() + "' is not compiled here");
@@ -148,67 +129,157 @@ final class CompiledSchema {
                 }
             }
         }
-        if (!properties.isEmpty() || additional != null) {
-            Check others = additional;
-            checks.add(node -> !node.isObject() || fields(node, properties, others));
+        return check;
+    }
+
+    /** The definition's name; looked up when used, so a definition may refer to itself. */
+    private String ref(String target) {
+        if (!target.startsWith(DEFS) || target.indexOf('/', DEFS.length()) >= 0 || !defs.containsKey(target.substring(DEFS.length()))) {
+            throw new IllegalArgumentException("$ref '" + target + "' is not a local #/$defs/ name");
         }
-        return node -> {
-            for (Check check : checks) {
-                if (!check.test(node)) {
+        return target.substring(DEFS.length());
+    }
+
+    private static int types(List<String> names) {
+        int types = 0;
+        for (String name : names) {
+            types |= switch (name) {
+                case "object" -> Check.OBJECT;
+                case "array" -> Check.ARRAY;
+                case "string" -> Check.STRING;
+                case "boolean" -> Check.BOOLEAN;
+                case "null" -> Check.NULL;
+                case "integer" -> Check.INTEGER; // 1.0 is one too for the full validator: it decides that
+                case "number" -> Check.NUMBER;
+                default -> throw new IllegalArgumentException("type '" + name + "'");
+            };
+        }
+        return types;
+    }
+
+    /**
+     * One schema object compiled: a node conforms when it passes every keyword the object holds. A
+     * field left at its initial value stands for a keyword the object does not have.
+     */
+    static final class Check {
+        static final int OBJECT = 1;
+        static final int ARRAY = 1 << 1;
+        static final int STRING = 1 << 2;
+        static final int BOOLEAN = 1 << 3;
+        static final int NULL = 1 << 4;
+        static final int INTEGER = 1 << 5;
+        static final int NUMBER = 1 << 6;
+        private static final int ANY = -1;
+
+        /** The schema {@code false}. */
+        private boolean never;
+        private int types = ANY;
+        private String[] required;
+        private Map<String, Check> properties;
+        private Check additional;
+        private Check items;
+        private List<Object> allowed;
+        private String patternText;
+        /** Compiled at first use: a file reaches few of the schema's patterns, and each costs a cold JVM some 0.5 ms. */
+        private volatile Pattern pattern;
+        private int minLength;
+        private int minItems;
+        private boolean uniqueItems;
+        private BigDecimal minimum;
+        private BigDecimal maximum;
+        private String ref;
+        private Map<String, Check> defs;
+
+        boolean test(ConfigNode node) {
+            if (never || (types != ANY && (types & typeOf(node)) == 0)) {
+                return false;
+            }
+            if (node.isObject() && !object(node)) {
+                return false;
+            }
+            if (node.isArray() && !array(node)) {
+                return false;
+            }
+            if (node.isTextual() && !text(node.textValue())) {
+                return false;
+            }
+            if (node.isNumber() && (minimum != null || maximum != null) && !number(node.decimalValue())) {
+                return false;
+            }
+            if (allowed != null && !oneOf(node, allowed)) {
+                return false;
+            }
+            // every definition is compiled before any use
+            return ref == null || defs.get(ref).test(node);
+        }
+
+        private boolean object(ConfigNode object) {
+            if (required != null) {
+                for (String name : required) {
+                    if (!object.has(name)) {
+                        return false;
+                    }
+                }
+            }
+            if (properties == null && additional == null) {
+                return true;
+            }
+            for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                Check check = properties == null ? null : properties.get(name);
+                if (check == null) {
+                    check = additional;
+                }
+                if (check != null && !check.test(object.get(name))) {
                     return false;
                 }
             }
             return true;
-        };
-    }
-
-    /** Looked up when used, so a definition may refer to itself; every definition is compiled before any use. */
-    private Check ref(String target) {
-        if (!target.startsWith(DEFS) || target.indexOf('/', DEFS.length()) >= 0 || !defs.containsKey(target.substring(DEFS.length()))) {
-            throw new IllegalArgumentException("$ref '" + target + "' is not a local #/$defs/ name");
         }
-        String name = target.substring(DEFS.length());
-        return node -> compiledDefs.get(name).test(node);
-    }
 
-    private static Check type(List<String> names) {
-        for (String name : names) {
-            if (!Set.of("object", "array", "string", "boolean", "null", "integer", "number").contains(name)) {
-                throw new IllegalArgumentException("type '" + name + "'");
-            }
-        }
-        return node -> names.stream().anyMatch(name -> switch (name) {
-            case "object" -> node.isObject();
-            case "array" -> node.isArray();
-            case "string" -> node.isTextual();
-            case "boolean" -> node.isBoolean();
-            case "null" -> node.isNull();
-            case "integer" -> node.isIntegralNumber(); // 1.0 is one too for the full validator: it decides that
-            default -> node.isNumber();
-        });
-    }
-
-    private static boolean fields(ConfigNode object, Map<String, Check> properties, Check additional) {
-        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            Check check = properties.get(name);
-            if (check == null) {
-                check = additional;
-            }
-            if (check != null && !check.test(object.get(name))) {
+        private boolean array(ConfigNode array) {
+            if (array.size() < minItems || (uniqueItems && !unique(array))) {
                 return false;
             }
-        }
-        return true;
-    }
-
-    private static boolean allItems(ConfigNode array, Check items) {
-        for (ConfigNode item : array) {
-            if (!items.test(item)) {
-                return false;
+            if (items != null) {
+                for (ConfigNode item : array) {
+                    if (!items.test(item)) {
+                        return false;
+                    }
+                }
             }
+            return true;
         }
-        return true;
+
+        private boolean text(String text) {
+            return (minLength <= 0 || text.codePointCount(0, text.length()) >= minLength)
+                    && (patternText == null || matchesPattern(text));
+        }
+
+        private boolean matchesPattern(String text) {
+            Pattern compiled = pattern;
+            if (compiled == null) {
+                try {
+                    compiled = Pattern.compile(patternText);
+                } catch (PatternSyntaxException e) {
+                    return false; // the full validator says what is wrong with it
+                }
+                pattern = compiled;
+            }
+            return compiled.matcher(text).find();
+        }
+
+        private boolean number(BigDecimal value) {
+            return (minimum == null || value.compareTo(minimum) >= 0) && (maximum == null || value.compareTo(maximum) <= 0);
+        }
+
+        private static int typeOf(ConfigNode node) {
+            if (node.isNumber()) {
+                return node.isIntegralNumber() ? NUMBER | INTEGER : NUMBER;
+            }
+            return node.isObject() ? OBJECT : node.isArray() ? ARRAY : node.isTextual() ? STRING
+                    : node.isBoolean() ? BOOLEAN : node.isNull() ? NULL : 0;
+        }
     }
 
     /** Lists and mappings as items count as duplicates of each other: the full validator judges those. */
@@ -223,6 +294,15 @@ final class CompiledSchema {
             }
         }
         return true;
+    }
+
+    private static boolean oneOf(ConfigNode node, List<Object> allowed) {
+        for (Object candidate : allowed) {
+            if (same(node, candidate)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** JSON equality with a value the schema's YAML reading produced; anything else is "not the same". */
@@ -302,8 +382,16 @@ final class CompiledSchema {
             if (at >= text.length() || text.charAt(at) != '"') {
                 throw error("a string");
             }
+            int close = text.indexOf('"', ++at);
+            if (close >= 0) {
+                String plain = text.substring(at, close);
+                if (plain.indexOf('\\') < 0) {
+                    at = close + 1;
+                    return plain; // no escape, as in most of the schema's text: no char-by-char copy
+                }
+            }
             StringBuilder out = new StringBuilder();
-            for (at++; at < text.length(); at++) {
+            for (; at < text.length(); at++) {
                 char c = text.charAt(at);
                 if (c == '"') {
                     at++;
@@ -333,7 +421,7 @@ final class CompiledSchema {
 
         private Object literal() {
             int start = at;
-            while (at < text.length() && "{}[],: \t\r\n".indexOf(text.charAt(at)) < 0) {
+            while (at < text.length() && !isSpace(text.charAt(at)) && "{}[],:".indexOf(text.charAt(at)) < 0) {
                 at++;
             }
             String word = text.substring(start, at);
@@ -350,12 +438,26 @@ final class CompiledSchema {
                 default -> {
                     try {
                         BigDecimal number = new BigDecimal(word);
-                        return number.scale() <= 0 && word.matches("-?[0-9]+") ? (Object) number.longValueExact() : number;
+                        return number.scale() <= 0 && isDigits(word) ? (Object) number.longValueExact() : number;
                     } catch (NumberFormatException | ArithmeticException e) {
                         throw error("'" + word + "' is no JSON value");
                     }
                 }
             }
+        }
+
+        /** -?[0-9]+, without a regular expression: compiling one is a cost this reader avoids. */
+        private static boolean isDigits(String word) {
+            int start = word.startsWith("-") ? 1 : 0;
+            if (word.length() == start) {
+                return false;
+            }
+            for (int i = start; i < word.length(); i++) {
+                if (word.charAt(i) < '0' || word.charAt(i) > '9') {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private boolean consume(char c) {
@@ -374,9 +476,13 @@ final class CompiledSchema {
         }
 
         private void skipSpace() {
-            while (at < text.length() && " \t\r\n".indexOf(text.charAt(at)) >= 0) {
+            while (at < text.length() && isSpace(text.charAt(at))) {
                 at++;
             }
+        }
+
+        private static boolean isSpace(char c) {
+            return c == ' ' || c == '\n' || c == '\r' || c == '\t';
         }
 
         private IllegalArgumentException error(String expected) {

@@ -92,14 +92,14 @@ final class ModelBuilder {
         ConfigNode token = node.path("token");
         KeyPath tokenPath = path.key("token");
         Optional<String> secret = optionalText(token, "secret");
-        secret.ifPresent(s -> {
-            int bytes = s.getBytes(StandardCharsets.UTF_8).length;
+        if (secret.isPresent()) {
+            int bytes = secret.get().getBytes(StandardCharsets.UTF_8).length;
             if (bytes < MIN_SECRET_BYTES) {
                 KeyPath at = tokenPath.key("secret");
                 problems.at(tree.spot(at), at, "an HMAC secret needs at least " + MIN_SECRET_BYTES
                         + " bytes (256 bits) and this one has " + bytes + ": use a longer random secret");
             }
-        });
+        }
         AuthConfig.Token tokenConfig = new AuthConfig.Token(secret, optionalText(token, "publicKey"),
                 optionalText(token, "jwks"), optionalText(token, "issuer"), strings(token.path("audience"), List.of()),
                 duration(token, tokenPath, "clockSkew", d.clockSkew(), false), text(token, "userClaim", d.userClaim()));
@@ -152,7 +152,7 @@ final class ModelBuilder {
                         + " as in 'notifications:' (events are named realtime:<slug>)");
                 continue;
             }
-            if (slug.chars().anyMatch(Character::isWhitespace)) {
+            if (hasWhitespace(slug)) {
                 problems.atKey(tree.spot(at), path, "the slug '" + slug + "' has a space: clients listen for"
                         + " realtime:<slug>, so write it like '" + slug.strip().replaceAll("\\s+", "-") + "'");
                 continue;
@@ -161,11 +161,24 @@ final class ModelBuilder {
                 continue;
             }
             CollectionConfig collection = collection(slug, entry.getValue(), at);
-            collection.entity().ifPresent(e -> unique(entities, e, at, "entity"));
-            collection.table().ifPresent(t -> unique(tables, t.toLowerCase(Locale.ROOT), at, "table"));
+            if (collection.entity().isPresent()) {
+                unique(entities, collection.entity().get(), at, "entity");
+            }
+            if (collection.table().isPresent()) {
+                unique(tables, collection.table().get().toLowerCase(Locale.ROOT), at, "table");
+            }
             collections.put(slug, collection);
         }
         return collections;
+    }
+
+    private static boolean hasWhitespace(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void unique(Map<String, KeyPath> owners, String name, KeyPath collection, String key) {
@@ -202,12 +215,12 @@ final class ModelBuilder {
                     + " or move it into the rooms list");
         }
         if (node.path("room").isTextual()) {
-            template(node.path("room").asText(), path.key("room")).ifPresent(rooms::add);
+            addTemplate(rooms, node.path("room").asText(), path.key("room"));
         } else if (node.path("rooms").isArray()) {
             ConfigNode list = node.path("rooms");
             for (int i = 0; i < list.size(); i++) {
                 if (list.get(i).isTextual()) {
-                    template(list.get(i).asText(), path.key("rooms").index(i)).ifPresent(rooms::add);
+                    addTemplate(rooms, list.get(i).asText(), path.key("rooms").index(i));
                 }
             }
         }
@@ -215,12 +228,11 @@ final class ModelBuilder {
                 fields(node.path("fields"), path.key("fields")));
     }
 
-    private Optional<RoomTemplate> template(String text, KeyPath at) {
+    private void addTemplate(List<RoomTemplate> rooms, String text, KeyPath at) {
         try {
-            return Optional.of(RoomTemplate.compile(text));
+            rooms.add(RoomTemplate.compile(text));
         } catch (IllegalArgumentException e) {
             problems.at(tree.spot(at), at, e.getMessage());
-            return Optional.empty();
         }
     }
 

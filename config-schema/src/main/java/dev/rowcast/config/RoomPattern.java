@@ -45,7 +45,7 @@ public final class RoomPattern {
         for (int i = 0; i < claims.length; i++) {
             claims[i] = PropertyPath.parse(parts.names.get(i));
         }
-        return new RoomPattern(pattern, parts.literals.toArray(String[]::new), claims, wildcard);
+        return new RoomPattern(pattern, parts.literals.toArray(new String[0]), claims, wildcard);
     }
 
     /** Whether a socket with these token claims may use {@code room}. */

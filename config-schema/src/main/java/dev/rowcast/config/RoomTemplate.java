@@ -44,7 +44,8 @@ public final class RoomTemplate {
             length += literal.length();
         }
         this.literalLength = length;
-        this.concat = paths.length == 0 ? null : concatenation(literals, paths.length);
+        // one part is joined by evaluateOne; building a concatenation for it would spin classes at start for nothing
+        this.concat = paths.length < 2 ? null : concatenation(literals, paths.length);
         this.seen = paths.length == 1 ? new Seen[SEEN_SLOTS] : null;
     }
 
@@ -60,7 +61,7 @@ public final class RoomTemplate {
         for (int i = 0; i < paths.length; i++) {
             paths[i] = PropertyPath.parse(parts.names.get(i));
         }
-        return new RoomTemplate(template, parts.literals.toArray(String[]::new), paths);
+        return new RoomTemplate(template, parts.literals.toArray(new String[0]), paths);
     }
 
     /**

@@ -39,11 +39,21 @@ public record RowcastConfig(
 
     /** The collection fed by this Hibernate entity, if any. */
     public Optional<CollectionConfig> forEntity(String entityName) {
-        return collections.values().stream().filter(c -> c.matchesEntity(entityName)).findFirst();
+        for (CollectionConfig collection : collections.values()) {
+            if (collection.matchesEntity(entityName)) {
+                return Optional.of(collection);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The collection fed by JDBC writes to this table, if any. */
     public Optional<CollectionConfig> forTable(String tableName) {
-        return collections.values().stream().filter(c -> c.matchesTable(tableName)).findFirst();
+        for (CollectionConfig collection : collections.values()) {
+            if (collection.matchesTable(tableName)) {
+                return Optional.of(collection);
+            }
+        }
+        return Optional.empty();
     }
 }

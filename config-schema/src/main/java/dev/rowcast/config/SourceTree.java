@@ -2,7 +2,6 @@ package dev.rowcast.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.StringReader;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -32,7 +31,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * as Jackson's tree ({@link #json()}) only for the full validator. {@code ${NAME}} is replaced in
  * each scalar after parsing, so positions stay those of the file. SnakeYAML's composer is used
  * alone, without its Yaml facade: that brings its representer and dumper, some 60 classes the
- * agent's start would load for nothing.
+ * agent's start would load for nothing. Its constructor (some 20 classes, and java.util.logging's
+ * start) builds only the ints, floats and booleans a config rarely spells other than 3001 or true.
  */
 final class SourceTree {
 
@@ -110,8 +110,9 @@ final class SourceTree {
         private final Problems problems;
         private final Map<String, Spot> spots = new HashMap<>();
         private final Set<Node> open = Collections.newSetFromMap(new IdentityHashMap<>());
-        private final Scalars scalars = new Scalars();
         private final Resolver resolver;
+        /** Made for the first int, float or bool that {@link Scalars#plain} leaves to it. */
+        private Scalars scalars;
 
         Builder(Map<String, String> env, Problems problems, Resolver resolver) {
             this.env = env;
@@ -202,9 +203,12 @@ final class SourceTree {
             String value = node.getValue();
             Tag tag = node.getTag();
             if (EnvSubstitution.mayContain(value)) {
-                String substituted = EnvSubstitution.apply(value, env, (offset, message) -> {
-                    problems.add(spot.line(), columnOf(node, offset, spot), path.display() + ": " + message);
-                    problems.taint(path);
+                String substituted = EnvSubstitution.apply(value, env, new EnvSubstitution.Faults() {
+                    @Override
+                    public void fault(int offset, String message) {
+                        problems.add(spot.line(), columnOf(node, offset, spot), path.display() + ": " + message);
+                        problems.taint(path);
+                    }
                 });
                 if (!substituted.equals(value) && node.isPlain()) {
                     // ${PORT:-3001} is text in the file but a number once replaced, like any plain 3001
@@ -224,8 +228,14 @@ final class SourceTree {
             }
             Object constructed;
             try {
-                constructed = scalars.construct(new ScalarNode(tag, value, node.getStartMark(), node.getEndMark(),
-                        node.getScalarStyle()));
+                constructed = Scalars.plain(tag, value);
+                if (constructed == null) {
+                    if (scalars == null) {
+                        scalars = new Scalars();
+                    }
+                    constructed = scalars.construct(new ScalarNode(tag, value, node.getStartMark(), node.getEndMark(),
+                            node.getScalarStyle()));
+                }
             } catch (RuntimeException e) {
                 problems.at(spot, path, "'" + value + "' is not a valid " + tag.getClassName() + ": quote it to mean text");
                 return ConfigNode.text(value);
@@ -233,9 +243,8 @@ final class SourceTree {
             if (constructed instanceof Boolean b) {
                 return ConfigNode.bool(b);
             }
-            if (constructed instanceof Integer || constructed instanceof Long || constructed instanceof BigInteger
-                    || constructed instanceof Double) {
-                return ConfigNode.number((Number) constructed);
+            if (constructed instanceof Number n) {
+                return ConfigNode.number(n);
             }
             return ConfigNode.text(value);
         }
@@ -268,13 +277,35 @@ final class SourceTree {
     }
 
     /** SafeConstructor's own rules for YAML 1.1 ints, floats and booleans (0x1F, 1_000, yes/no). */
-    private static final class Scalars extends SafeConstructor {
+    static final class Scalars extends SafeConstructor {
+        /** Plain decimal ints below this many digits always fit an Integer. */
+        private static final int INT_DIGITS = 9;
+
         Scalars() {
             super(new LoaderOptions());
         }
 
         Object construct(ScalarNode node) {
             return constructObject(node);
+        }
+
+        /**
+         * The value of the spellings a config nearly always uses, 3001 and true or false, built as
+         * the constructor would build them; null for any other, which the constructor must judge.
+         */
+        static Object plain(Tag tag, String value) {
+            if (tag.equals(Tag.BOOL)) {
+                return value.equals("true") ? Boolean.TRUE : value.equals("false") ? Boolean.FALSE : null;
+            }
+            if (!tag.equals(Tag.INT) || value.isEmpty() || value.length() > INT_DIGITS || value.charAt(0) == '0' && value.length() > 1) {
+                return null; // 017 is octal
+            }
+            for (int i = 0; i < value.length(); i++) {
+                if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                    return null;
+                }
+            }
+            return Integer.valueOf(value);
         }
     }
 }

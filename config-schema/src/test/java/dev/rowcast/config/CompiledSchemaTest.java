@@ -30,6 +30,42 @@ class CompiledSchemaTest {
     }
 
     @Test
+    void everyPatternOfTheShippedSchemaCompiles() throws Exception {
+        // patterns are compiled at first use, where a bad one would only make every file take the full validator
+        String schema = new String(ConfigLoader.schema().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        List<String> patterns = new ArrayList<>();
+        collectPatterns(new CompiledSchema.JsonReader(schema).document(), patterns);
+
+        assertThat(patterns).hasSizeGreaterThan(3);
+        for (String pattern : patterns) {
+            assertThat(java.util.regex.Pattern.compile(pattern)).as(pattern).isNotNull();
+        }
+    }
+
+    @Test
+    void aPatternThatDoesNotCompileSendsTheFileToTheFullValidator() {
+        CompiledSchema.Check check = CompiledSchema.compile(Map.of("type", "string", "pattern", "^(unclosed"));
+
+        assertThat(check.test(ConfigNode.text("unclosed"))).isFalse();
+        assertThat(check.test(ConfigNode.number(1))).isFalse();
+        assertThat(CompiledSchema.compile(Map.of("type", "string", "pattern", "^a")).test(ConfigNode.text("ab"))).isTrue();
+    }
+
+    private static void collectPatterns(Object schema, List<String> patterns) {
+        if (schema instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> {
+                if ("pattern".equals(key) && value instanceof String pattern) {
+                    patterns.add(pattern);
+                } else {
+                    collectPatterns(value, patterns);
+                }
+            });
+        } else if (schema instanceof List<?> list) {
+            list.forEach(item -> collectPatterns(item, patterns));
+        }
+    }
+
+    @Test
     void agreesWithTheFullValidatorOnEveryExampleAndWrongFile() throws Exception {
         List<Path> files = new ArrayList<>();
         for (String dir : List.of("/examples", "/invalid")) {

@@ -1,7 +1,7 @@
 package dev.rowcast.agent.capture;
 
 import dev.rowcast.agent.AgentLog;
-import io.netty.util.internal.PlatformDependent;
+import io.netty.util.internal.shaded.org.jctools.queues.atomic.MpscAtomicArrayQueue;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -39,7 +39,12 @@ public final class Pipeline {
     /** A parked agent thread still looks now and then (a stop, a missed wake-up cannot hang it). */
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
-    private final Queue<Object> queue = PlatformDependent.newFixedMpscQueue(CAPACITY);
+    /**
+     * JCTools' multi-producer queue, the copy inside Netty, in its form without sun.misc.Unsafe:
+     * Netty's own factory would first run its platform checks (some 80 classes, with its logging),
+     * while the app is starting.
+     */
+    private final Queue<Object> queue = new MpscAtomicArrayQueue<>(CAPACITY);
     private final Consumer<Object> consumer;
     private final Metrics metrics;
     private final Thread thread;

@@ -48,10 +48,15 @@ final class EntityCapture implements EntityEvents {
         this.enabled = enabled;
     }
 
+    /**
+     * Hibernate asks this for each entity action: a yes makes it keep the action for after the
+     * commit. With capture off (JMX) the answer is no, so a disabled agent leaves Hibernate's work as
+     * it would be without the agent.
+     */
     @Override
     public boolean wants(Object persister) {
         try {
-            return entity(persister).rule != null;
+            return enabled.getAsBoolean() && entity(persister).rule != null;
         } catch (Throwable t) {
             fault("requiresPostCommitHandling", t);
             return false;

@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.LongAdder;
  * open() asks the loaded Class objects (the header's answer needs the super types' class files
  * read from the jars, most of a second of the app's start for a Hibernate app).
  *
- * <p>It opens in two steps. {@link #ready} (config read and checked, bridge and sink installed: what
- * the app must wait for) and {@link #open} (Byte Buddy built, after the app's own start has settled):
+ * <p>It opens in two steps. {@link #ready} (the bridge on the boot class path: what the app must wait
+ * for) and {@link #open} (Byte Buddy built, after the app's own start has settled):
  * <ul>
  *   <li>a class in {@link #HELD} waits for ready(): SessionFactoryImpl's constructor hook runs once per
  *       factory, so a factory built uninstrumented would never be captured; the API's
@@ -90,6 +90,8 @@ public final class InstrumentGate implements ClassFileTransformer {
     private final AtomicInteger handedOver = new AtomicInteger();
     private final LongAdder lookNanos = new LongAdder();
     private final LongAdder looked = new LongAdder();
+    /** Every class the JVM defined while the gate was in: how busy the app's start still is. */
+    private final LongAdder defined = new LongAdder();
     private volatile int retransformed;
 
     private InstrumentGate() {}
@@ -108,8 +110,8 @@ public final class InstrumentGate implements ClassFileTransformer {
     }
 
     /**
-     * Capture is ready (the bridge and its sink are in): held classes go on, and SessionFactoryImpl
-     * is hooked as it loads. Byte Buddy's classes (JDBC, ActionQueue) keep loading unchanged until
+     * The bridge is in (capture may follow later: the bridge keeps the factories built meanwhile):
+     * held classes go on, and SessionFactoryImpl is hooked as it loads. Byte Buddy's classes (JDBC, ActionQueue) keep loading unchanged until
      * {@link #open}, which retransforms them. With the capture log every class waits for open().
      */
     public void ready(boolean withJdbc) {
@@ -189,6 +191,9 @@ public final class InstrumentGate implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        if (classBeingRedefined == null) {
+            defined.increment();
+        }
         if (className == null) {
             return null;
         }
@@ -255,6 +260,11 @@ public final class InstrumentGate implements ClassFileTransformer {
             heldNanos.addAndGet(System.nanoTime() - start);
         }
         return false;
+    }
+
+    /** Classes the JVM has defined since the gate was registered (not counting retransformations). */
+    public long classesDefined() {
+        return defined.sum();
     }
 
     /** The gate's part in the start's timings. */

@@ -74,6 +74,8 @@ public final class CaptureBench {
     private static final int ROUNDS = Integer.getInteger("capture.rounds", 2);
     private static final double SECONDS = Double.parseDouble(System.getProperty("capture.seconds", "5"));
     private static final double WARM_UP = Double.parseDouble(System.getProperty("capture.warmUp", "1.5"));
+    private static final int TOGGLE_PAIRS = Integer.getInteger("toggle.pairs", 8);
+    private static final int TOGGLE_SWITCH_MILLIS = Integer.getInteger("toggle.switchMillis", 500);
     private static final int RATE = Integer.getInteger("latency.rate", 1_000);
     private static final int CLIENTS = Integer.getInteger("latency.clients", 1_000);
     private static final double LATENCY_SECONDS = Double.parseDouble(System.getProperty("latency.seconds", "15"));
@@ -152,11 +154,15 @@ public final class CaptureBench {
         long wall0 = System.nanoTime();
         System.out.printf("[capture-bench] java %s (%s), agent %s; %d cores; load average %s%n", JAVA,
                 System.getProperty("java.version"), agentJar, Runtime.getRuntime().availableProcessors(), loadAverage());
-        if (!ONLY.equals("latency")) {
-            insertBench();
-        }
-        if (!ONLY.equals("insert")) {
-            latencyBench();
+        if (ONLY.equals("toggle")) {
+            toggleBench();
+        } else {
+            if (!ONLY.equals("latency")) {
+                insertBench();
+            }
+            if (!ONLY.equals("insert")) {
+                latencyBench();
+            }
         }
         System.out.printf("%n[capture-bench] done in %.0f s; load average %s; this harness used %.1f%% of one core%n",
                 (System.nanoTime() - wall0) / 1e9, loadAverage(), 100.0 * (ownCpuNanos() - cpu0) / (System.nanoTime() - wall0));
@@ -292,6 +298,72 @@ public final class CaptureBench {
                     listener.close();
                 }
             }
+        }
+    }
+
+    // ---- (a') insert throughput, capture on against off inside one JVM ----
+
+    /**
+     * One child JVM per round with the agent, switching capture on and off through its MBean in
+     * alternating pairs of windows (see InsertApp#toggled): the JVM-to-JVM spread of this machine
+     * (up to 20% for the same app) then cancels out, and what is left is what capture costs. An
+     * agent switched off still has its hooks in place, so this leaves out what the dormant hooks
+     * cost; the interleaved runs of {@code capture.only=insert} hold those against no agent at all.
+     */
+    private static void toggleBench() throws Exception {
+        List<String> workloads = List.of(WORKLOADS.split(","));
+        System.out.printf("%n[capture-bench] capture on against off in one JVM: %s on h2; %d rounds (a JVM each); %.1f s warm-up,"
+                + " then %d pairs of %.1f s windows per workload, %d ms unmeasured after each switch%n", workloads, ROUNDS, WARM_UP,
+                TOGGLE_PAIRS, SECONDS, TOGGLE_SWITCH_MILLIS);
+        Map<String, List<double[]>> results = new LinkedHashMap<>(); // workload -> per round {ratio, app us/row off, on}
+        for (int round = 0; round < ROUNDS; round++) {
+            System.out.printf("[capture-bench] round %d/%d (load average %s)%n", round + 1, ROUNDS, loadAverage());
+            Path config = Files.writeString(work.resolve("toggle-rowcast.yml"), """
+                    server: { host: 127.0.0.1, port: %d }
+                    collections:
+                      items: { entity: BenchItem, room: "owner:{owner}" }
+                      rows: { table: bench_row, room: "owner:{owner}" }
+                    """.formatted(freePort()));
+            List<String> command = new ArrayList<>(List.of(JAVA, "-javaagent:" + agentJar + "=config=" + config,
+                    "-Dinsert.togglePairs=" + TOGGLE_PAIRS, "-Dinsert.toggleSwitchMillis=" + TOGGLE_SWITCH_MILLIS));
+            command.addAll(CHILD_JVM);
+            command.addAll(List.of("-cp", appClasspath, InsertApp.class.getName(), "" + WARM_UP, "" + SECONDS, String.join(",", workloads),
+                    "h2", "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1", "sa", ""));
+            try (LineChild app = child("insert-app", command)) {
+                app.await("READY", Duration.ofSeconds(120));
+                app.send("go");
+                Duration budget = Duration.ofSeconds((long) (workloads.size() * (WARM_UP + 2 * TOGGLE_PAIRS * (SECONDS + 1) + 30)) + 60);
+                for (int k = 0; k < workloads.size(); k++) {
+                    String[] t = app.await("TOGGLE", budget);
+                    double on = Long.parseLong(t[3]) / (Long.parseLong(t[4]) / 1e9);
+                    double off = Long.parseLong(t[6]) / (Long.parseLong(t[7]) / 1e9);
+                    double cpuOn = Long.parseLong(t[5]) / 1e3 / Long.parseLong(t[3]);
+                    double cpuOff = Long.parseLong(t[8]) / 1e3 / Long.parseLong(t[6]);
+                    System.out.printf("[capture-bench]   %s: on %.0f rows/s, off %.0f rows/s, ratio %.3f; app thread %.2f -> %.2f us/row%n",
+                            t[2], on, off, on / off, cpuOff, cpuOn);
+                    results.computeIfAbsent(t[2], w -> new ArrayList<>()).add(new double[] {on / off, cpuOff, cpuOn});
+                }
+                String[] agentLine = app.await("AGENT", budget);
+                String counters = String.join(" ", Arrays.copyOfRange(agentLine, 1, agentLine.length));
+                long total = Long.parseLong(app.await("TOTAL", budget)[1]);
+                app.await("DONE", budget);
+                long emitted = Long.parseLong(counters.replaceAll(".*emitted=(\\d+).*", "$1"));
+                long dropped = Long.parseLong(counters.replaceAll(".*dropped=(\\d+).*", "$1"));
+                System.out.printf("[capture-bench]   %d rows inserted with capture on; %s%n", total, counters);
+                if (emitted + dropped != total) {
+                    System.out.println("[capture-bench]   WARNING: the agent did not account for every row inserted while on");
+                }
+                app.send("quit");
+            }
+        }
+        System.out.printf("%n## Capture on against off in one JVM (%d rounds, median; ratio = rows/s on / rows/s off)%n%n", ROUNDS);
+        System.out.println("| workload | ratio | rounds | app thread CPU us/row, off -> on |");
+        System.out.println("| --- | --- | --- | --- |");
+        for (var entry : results.entrySet()) {
+            double[] ratios = entry.getValue().stream().mapToDouble(r -> r[0]).toArray();
+            System.out.printf("| %s | %.3f | %s | %.2f -> %.2f |%n", entry.getKey(), median(ratios), list(ratios),
+                    median(entry.getValue().stream().mapToDouble(r -> r[1]).toArray()),
+                    median(entry.getValue().stream().mapToDouble(r -> r[2]).toArray()));
         }
     }
 

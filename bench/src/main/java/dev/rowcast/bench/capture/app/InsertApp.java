@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import javax.management.Attribute;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.hibernate.Session;
@@ -60,7 +61,12 @@ public final class InsertApp {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final boolean AGENT = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
             .anyMatch(option -> option.startsWith("-javaagent:"));
+    /** Rows inserted while capture was on: what the agent must have delivered or dropped. */
     private static long total;
+    private static boolean capturing = true;
+    /** {@code -Dinsert.togglePairs=N}: measure with capture switched on and off in this JVM instead (see {@link #toggled}). */
+    private static final int TOGGLE_PAIRS = Integer.getInteger("insert.togglePairs", 0);
+    private static final long TOGGLE_SWITCH_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("insert.toggleSwitchMillis", 500));
     /** See {@link #bounded}; {@code -Dinsert.keepRows=0} lets the tables grow for the whole run. */
     private static final long KEEP_ROWS = Long.getLong("insert.keepRows", 20_000);
 
@@ -105,6 +111,14 @@ public final class InsertApp {
                 app.truncate();
             }
         }
+        if (TOGGLE_PAIRS > 0) {
+            for (var db : apps.entrySet()) {
+                for (String workload : workloads) {
+                    db.getValue().toggled(db.getKey(), workload, nanos);
+                }
+            }
+            workloads = List.of();
+        }
         for (var db : apps.entrySet()) {
             for (String workload : workloads) {
                 long cpu0 = OS.getProcessCpuTime();
@@ -131,6 +145,39 @@ public final class InsertApp {
         }
     }
 
+    /**
+     * The agent's share measured inside one JVM: windows with capture on and off through the agent's
+     * MBean (its {@code Enabled}), in pairs whose order alternates (on-off, off-on, ...), so a drift
+     * of the JVM's speed hits both sides alike. After each switch the app inserts unmeasured for
+     * {@link #TOGGLE_SWITCH_NANOS} (the server's start or stop, the JIT meeting the other path).
+     * Prints {@code TOGGLE <database> <workload> <rows on> <nanos on> <app thread cpu on> <rows off>
+     * <nanos off> <app thread cpu off> <pairs>}.
+     */
+    private void toggled(String database, String workload, long windowNanos) throws Exception {
+        long[] rows = new long[2];
+        long[] elapsed = new long[2];
+        long[] cpu = new long[2];
+        for (int pair = 0; pair < TOGGLE_PAIRS; pair++) {
+            for (int k = 0; k < 2; k++) {
+                int side = (pair + k) % 2; // 0 = on, 1 = off
+                capturing = side == 0;
+                MBEANS.setAttribute(AGENT_MBEAN, new Attribute("Enabled", capturing));
+                run(workload, TOGGLE_SWITCH_NANOS);
+                long thread0 = THREADS.getCurrentThreadCpuTime();
+                long[] done = run(workload, windowNanos);
+                cpu[side] += THREADS.getCurrentThreadCpuTime() - thread0;
+                rows[side] += done[0];
+                elapsed[side] += done[1];
+            }
+        }
+        capturing = true;
+        MBEANS.setAttribute(AGENT_MBEAN, new Attribute("Enabled", true));
+        settle();
+        System.out.printf("TOGGLE %s %s %d %d %d %d %d %d %d%n", database, workload, rows[0], elapsed[0], cpu[0],
+                rows[1], elapsed[1], cpu[1], TOGGLE_PAIRS);
+        truncate();
+    }
+
     /** Inserts for {@code nanos}; returns {rows, elapsed nanos}. */
     private long[] run(String workload, long nanos) throws SQLException {
         long start = System.nanoTime();
@@ -144,7 +191,9 @@ public final class InsertApp {
             default -> throw new IllegalArgumentException("unknown workload " + workload
                     + "; use hibernate-1, hibernate-50, jdbc-autocommit or jdbc-commit");
         }
-        total += rows;
+        if (capturing) {
+            total += rows;
+        }
         return new long[] {rows, System.nanoTime() - start};
     }
 

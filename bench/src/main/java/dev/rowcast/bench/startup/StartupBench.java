@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -257,6 +258,42 @@ public final class StartupBench {
             System.out.println(other ? compared(plain, samples.get(row + "|other")) : "");
         }
         System.out.println("('Socket.IO answers' is set against the plain app's first HTTP 200.)");
+        // one launch of the same app differs from the next by hundreds of ms here: say how far the medians can be trusted
+        System.out.println("How sure each 'added' is: the 5th to 95th percentile of the difference of medians over "
+                + RESAMPLES + " resamples of each side's runs (bootstrap).");
+        for (String row : seen) {
+            String[] parts = row.split("\\|");
+            List<Double> plain = samples.get(parts[1].equals("Socket.IO answers") ? parts[0] + "|first HTTP 200|plain" : row + "|plain");
+            for (String side : other ? List.of("agent", "other") : List.of("agent")) {
+                List<Double> measured = samples.get(row + "|" + side);
+                if (plain != null && measured != null) {
+                    double[] interval = addedInterval(plain, measured);
+                    System.out.printf("  %-7s %-26s %-6s %+.0f ms, 90%% interval %+.0f to %+.0f ms%n", parts[0], parts[1], side,
+                            median(measured) - median(plain), interval[0], interval[1]);
+                }
+            }
+        }
+    }
+
+    private static final int RESAMPLES = 2_000;
+
+    /** The 5th and 95th percentiles of median(side) - median(plain) when each side's runs are drawn again with replacement. */
+    static double[] addedInterval(List<Double> plain, List<Double> side) {
+        Random random = new Random(1);
+        double[] differences = new double[RESAMPLES];
+        for (int i = 0; i < RESAMPLES; i++) {
+            differences[i] = median(resample(side, random)) - median(resample(plain, random));
+        }
+        Arrays.sort(differences);
+        return new double[] {differences[RESAMPLES / 20], differences[RESAMPLES - 1 - RESAMPLES / 20]};
+    }
+
+    private static List<Double> resample(List<Double> values, Random random) {
+        List<Double> drawn = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            drawn.add(values.get(random.nextInt(values.size())));
+        }
+        return drawn;
     }
 
     private static String figures(List<Double> values) {

@@ -200,6 +200,11 @@ public final class RowcastAgent {
 
         private void inert() {
             gate.close(inst);
+            AgentRuntime bound = runtime;
+            if (bound != null) {
+                runtime = null;
+                bound.shutdown(); // a start that failed after binding the port lets it go
+            }
             stoppedStarting();
         }
 

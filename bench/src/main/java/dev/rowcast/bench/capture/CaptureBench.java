@@ -177,18 +177,9 @@ public final class CaptureBench {
                 MODES.size(), WARM_UP, SECONDS);
         // results.get(db).get(mode).get(workload)[round]; null where a run failed
         Map<String, Map<String, Map<String, Insert[]>>> results = new LinkedHashMap<>();
-        LineChild postgres = null;
+        Postgres postgres = DBS.contains("pg") ? Postgres.start() : null;
         try {
-            String pgUrl = null;
-            if (DBS.contains("pg")) {
-                String slf4j = Files.readString(target.resolve("capture-classpath-postgres.txt")).trim();
-                postgres = child("postgres", List.of(JAVA, "-cp", appClasspath + File.pathSeparator + slf4j, PostgresMain.class.getName()));
-                pgUrl = "jdbc:postgresql://127.0.0.1:" + postgres.await("PORT", Duration.ofSeconds(120))[1] + "/postgres";
-            }
-            List<String> databases = new ArrayList<>();
-            for (String db : DBS) {
-                databases.addAll(db.equals("pg") ? List.of("pg", pgUrl, "postgres", "") : List.of("h2", "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1", "sa", ""));
-            }
+            List<String> databases = databases(postgres);
             for (int round = 0; round < ROUNDS; round++) {
                 for (int k = 0; k < MODES.size(); k++) {
                     String mode = MODES.get((k + round) % MODES.size());
@@ -209,12 +200,35 @@ public final class CaptureBench {
                 }
             }
         } finally {
-            if (postgres != null) {
-                postgres.closeStdin(); // PostgresMain then stops the server; killing it first would orphan postgres
-                postgres.awaitExit(Duration.ofSeconds(30));
-            }
+            stop(postgres);
         }
         insertReport(results, workloads);
+    }
+
+    /** Embedded PostgreSQL in a process of its own (its defaults, fsync off), and its JDBC URL. */
+    private record Postgres(LineChild process, String url) {
+        static Postgres start() throws Exception {
+            String slf4j = Files.readString(target.resolve("capture-classpath-postgres.txt")).trim();
+            LineChild process = child("postgres", List.of(JAVA, "-cp", appClasspath + File.pathSeparator + slf4j, PostgresMain.class.getName()));
+            return new Postgres(process, "jdbc:postgresql://127.0.0.1:" + process.await("PORT", Duration.ofSeconds(120))[1] + "/postgres");
+        }
+    }
+
+    private static void stop(Postgres postgres) throws InterruptedException {
+        if (postgres != null) {
+            postgres.process().closeStdin(); // PostgresMain then stops the server; killing it first would orphan postgres
+            postgres.process().awaitExit(Duration.ofSeconds(30));
+        }
+    }
+
+    /** InsertApp's database arguments: name, JDBC URL, user, password for each of {@code capture.dbs}. */
+    private static List<String> databases(Postgres postgres) {
+        List<String> databases = new ArrayList<>();
+        for (String db : DBS) {
+            databases.addAll(db.equals("pg") ? List.of("pg", postgres.url(), "postgres", "")
+                    : List.of("h2", "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1", "sa", ""));
+        }
+        return databases;
     }
 
     /** One child JVM that measures every workload on every database; keys are "db workload". */
@@ -312,58 +326,70 @@ public final class CaptureBench {
      */
     private static void toggleBench() throws Exception {
         List<String> workloads = List.of(WORKLOADS.split(","));
-        System.out.printf("%n[capture-bench] capture on against off in one JVM: %s on h2; %d rounds (a JVM each); %.1f s warm-up,"
-                + " then %d pairs of %.1f s windows per workload, %d ms unmeasured after each switch%n", workloads, ROUNDS, WARM_UP,
+        System.out.printf("%n[capture-bench] capture on against off in one JVM: %s on %s; %d rounds (a JVM each); %.1f s warm-up,"
+                + " then %d pairs of %.1f s windows per workload, %d ms unmeasured after each switch%n", workloads, DBS, ROUNDS, WARM_UP,
                 TOGGLE_PAIRS, SECONDS, TOGGLE_SWITCH_MILLIS);
-        Map<String, List<double[]>> results = new LinkedHashMap<>(); // workload -> per round {ratio, app us/row off, on}
-        for (int round = 0; round < ROUNDS; round++) {
-            System.out.printf("[capture-bench] round %d/%d (load average %s)%n", round + 1, ROUNDS, loadAverage());
-            Path config = Files.writeString(work.resolve("toggle-rowcast.yml"), """
-                    server: { host: 127.0.0.1, port: %d }
-                    collections:
-                      items: { entity: BenchItem, room: "owner:{owner}" }
-                      rows: { table: bench_row, room: "owner:{owner}" }
-                    """.formatted(freePort()));
-            List<String> command = new ArrayList<>(List.of(JAVA, "-javaagent:" + agentJar + "=config=" + config,
-                    "-Dinsert.togglePairs=" + TOGGLE_PAIRS, "-Dinsert.toggleSwitchMillis=" + TOGGLE_SWITCH_MILLIS));
-            command.addAll(CHILD_JVM);
-            command.addAll(List.of("-cp", appClasspath, InsertApp.class.getName(), "" + WARM_UP, "" + SECONDS, String.join(",", workloads),
-                    "h2", "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1", "sa", ""));
-            try (LineChild app = child("insert-app", command)) {
-                app.await("READY", Duration.ofSeconds(120));
-                app.send("go");
-                Duration budget = Duration.ofSeconds((long) (workloads.size() * (WARM_UP + 2 * TOGGLE_PAIRS * (SECONDS + 1) + 30)) + 60);
-                for (int k = 0; k < workloads.size(); k++) {
-                    String[] t = app.await("TOGGLE", budget);
-                    double on = Long.parseLong(t[3]) / (Long.parseLong(t[4]) / 1e9);
-                    double off = Long.parseLong(t[6]) / (Long.parseLong(t[7]) / 1e9);
-                    double cpuOn = Long.parseLong(t[5]) / 1e3 / Long.parseLong(t[3]);
-                    double cpuOff = Long.parseLong(t[8]) / 1e3 / Long.parseLong(t[6]);
-                    System.out.printf("[capture-bench]   %s: on %.0f rows/s, off %.0f rows/s, ratio %.3f; app thread %.2f -> %.2f us/row%n",
-                            t[2], on, off, on / off, cpuOff, cpuOn);
-                    results.computeIfAbsent(t[2], w -> new ArrayList<>()).add(new double[] {on / off, cpuOff, cpuOn});
-                }
-                String[] agentLine = app.await("AGENT", budget);
-                String counters = String.join(" ", Arrays.copyOfRange(agentLine, 1, agentLine.length));
-                long total = Long.parseLong(app.await("TOTAL", budget)[1]);
-                app.await("DONE", budget);
-                long emitted = Long.parseLong(counters.replaceAll(".*emitted=(\\d+).*", "$1"));
-                long dropped = Long.parseLong(counters.replaceAll(".*dropped=(\\d+).*", "$1"));
-                System.out.printf("[capture-bench]   %d rows inserted with capture on; %s%n", total, counters);
-                if (emitted + dropped != total) {
-                    System.out.println("[capture-bench]   WARNING: the agent did not account for every row inserted while on");
-                }
-                app.send("quit");
+        Map<String, List<double[]>> results = new LinkedHashMap<>(); // "db workload" -> per round {ratio, app us/row off, on}
+        Postgres postgres = DBS.contains("pg") ? Postgres.start() : null;
+        try {
+            for (int round = 0; round < ROUNDS; round++) {
+                toggleRound(round, workloads, databases(postgres), results);
             }
+        } finally {
+            stop(postgres);
         }
         System.out.printf("%n## Capture on against off in one JVM (%d rounds, median; ratio = rows/s on / rows/s off)%n%n", ROUNDS);
-        System.out.println("| workload | ratio | rounds | app thread CPU us/row, off -> on |");
-        System.out.println("| --- | --- | --- | --- |");
+        System.out.println("| database | workload | ratio | rounds | app thread CPU us/row, off -> on |");
+        System.out.println("| --- | --- | --- | --- | --- |");
         for (var entry : results.entrySet()) {
             double[] ratios = entry.getValue().stream().mapToDouble(r -> r[0]).toArray();
-            System.out.printf("| %s | %.3f | %s | %.2f -> %.2f |%n", entry.getKey(), median(ratios), list(ratios),
+            System.out.printf("| %s | %.3f | %s | %.2f -> %.2f |%n", entry.getKey().replace(" ", " | "), median(ratios), list(ratios),
                     median(entry.getValue().stream().mapToDouble(r -> r[1]).toArray()),
                     median(entry.getValue().stream().mapToDouble(r -> r[2]).toArray()));
+        }
+    }
+
+    /** One child JVM of {@link #toggleBench}: every workload on every database. */
+    private static void toggleRound(int round, List<String> workloads, List<String> databases, Map<String, List<double[]>> results)
+            throws Exception {
+        System.out.printf("[capture-bench] round %d/%d (load average %s)%n", round + 1, ROUNDS, loadAverage());
+        Path config = Files.writeString(work.resolve("toggle-rowcast.yml"), """
+                server: { host: 127.0.0.1, port: %d }
+                collections:
+                  items: { entity: BenchItem, room: "owner:{owner}" }
+                  rows: { table: bench_row, room: "owner:{owner}" }
+                """.formatted(freePort()));
+        List<String> command = new ArrayList<>(List.of(JAVA, "-javaagent:" + agentJar + "=config=" + config,
+                "-Dinsert.togglePairs=" + TOGGLE_PAIRS, "-Dinsert.toggleSwitchMillis=" + TOGGLE_SWITCH_MILLIS));
+        command.addAll(CHILD_JVM);
+        command.addAll(List.of("-cp", appClasspath, InsertApp.class.getName(), "" + WARM_UP, "" + SECONDS, String.join(",", workloads)));
+        command.addAll(databases);
+        int measurements = workloads.size() * databases.size() / 4;
+        try (LineChild app = child("insert-app", command)) {
+            app.await("READY", Duration.ofSeconds(120));
+            app.send("go");
+            Duration budget = Duration.ofSeconds((long) (measurements * (WARM_UP + 2 * TOGGLE_PAIRS * (SECONDS + 1) + 30)) + 60);
+            for (int k = 0; k < measurements; k++) {
+                String[] t = app.await("TOGGLE", budget);
+                double on = Long.parseLong(t[3]) / (Long.parseLong(t[4]) / 1e9);
+                double off = Long.parseLong(t[6]) / (Long.parseLong(t[7]) / 1e9);
+                double cpuOn = Long.parseLong(t[5]) / 1e3 / Long.parseLong(t[3]);
+                double cpuOff = Long.parseLong(t[8]) / 1e3 / Long.parseLong(t[6]);
+                System.out.printf("[capture-bench]   %s %s: on %.0f rows/s, off %.0f rows/s, ratio %.3f; app thread %.2f -> %.2f us/row%n",
+                        t[1], t[2], on, off, on / off, cpuOff, cpuOn);
+                results.computeIfAbsent(t[1] + " " + t[2], w -> new ArrayList<>()).add(new double[] {on / off, cpuOff, cpuOn});
+            }
+            String[] agentLine = app.await("AGENT", budget);
+            String counters = String.join(" ", Arrays.copyOfRange(agentLine, 1, agentLine.length));
+            long total = Long.parseLong(app.await("TOTAL", budget)[1]);
+            app.await("DONE", budget);
+            long emitted = Long.parseLong(counters.replaceAll(".*emitted=(\\d+).*", "$1"));
+            long dropped = Long.parseLong(counters.replaceAll(".*dropped=(\\d+).*", "$1"));
+            System.out.printf("[capture-bench]   %d rows inserted with capture on; %s%n", total, counters);
+            if (emitted + dropped != total) {
+                System.out.println("[capture-bench]   WARNING: the agent did not account for every row inserted while on");
+            }
+            app.send("quit");
         }
     }
 

@@ -221,6 +221,26 @@ public final class CaptureBench {
         }
     }
 
+    /** The command of an InsertApp child: {@code options} (the agent's, say), the child JVM's, the workloads and databases. */
+    private static List<String> insertApp(List<String> options, List<String> workloads, List<String> databases) {
+        List<String> command = new ArrayList<>(List.of(JAVA));
+        command.addAll(options);
+        command.addAll(CHILD_JVM);
+        command.addAll(List.of("-cp", appClasspath, InsertApp.class.getName(), "" + WARM_UP, "" + SECONDS, String.join(",", workloads)));
+        command.addAll(databases);
+        return command;
+    }
+
+    /** InsertApp's agent config: its entity and its table, each row to its owner's room. */
+    private static Path insertConfig(String file, int port) throws IOException {
+        return Files.writeString(work.resolve(file), """
+                server: { host: 127.0.0.1, port: %d }
+                collections:
+                  items: { entity: BenchItem, room: "owner:{owner}" }
+                  rows: { table: bench_row, room: "owner:{owner}" }
+                """.formatted(port));
+    }
+
     /** InsertApp's database arguments: name, JDBC URL, user, password for each of {@code capture.dbs}. */
     private static List<String> databases(Postgres postgres) {
         List<String> databases = new ArrayList<>();
@@ -236,19 +256,8 @@ public final class CaptureBench {
         boolean agent = !mode.equals(MODES.get(0));
         boolean client = mode.equals("agent + 1 client");
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(JAVA));
-        if (agent) {
-            Path config = Files.writeString(work.resolve("insert-rowcast.yml"), """
-                    server: { host: 127.0.0.1, port: %d }
-                    collections:
-                      items: { entity: BenchItem, room: "owner:{owner}" }
-                      rows: { table: bench_row, room: "owner:{owner}" }
-                    """.formatted(port));
-            command.add("-javaagent:" + agentJar + "=config=" + config);
-        }
-        command.addAll(CHILD_JVM);
-        command.addAll(List.of("-cp", appClasspath, InsertApp.class.getName(), "" + WARM_UP, "" + SECONDS, String.join(",", workloads)));
-        command.addAll(databases);
+        List<String> command = insertApp(agent ? List.of("-javaagent:" + agentJar + "=config=" + insertConfig("insert-rowcast.yml", port))
+                : List.of(), workloads, databases);
         int measurements = workloads.size() * databases.size() / 4;
         try (LineChild app = child("insert-app", command)) {
             app.await("READY", Duration.ofSeconds(120));
@@ -353,17 +362,8 @@ public final class CaptureBench {
     private static void toggleRound(int round, List<String> workloads, List<String> databases, Map<String, List<double[]>> results)
             throws Exception {
         System.out.printf("[capture-bench] round %d/%d (load average %s)%n", round + 1, ROUNDS, loadAverage());
-        Path config = Files.writeString(work.resolve("toggle-rowcast.yml"), """
-                server: { host: 127.0.0.1, port: %d }
-                collections:
-                  items: { entity: BenchItem, room: "owner:{owner}" }
-                  rows: { table: bench_row, room: "owner:{owner}" }
-                """.formatted(freePort()));
-        List<String> command = new ArrayList<>(List.of(JAVA, "-javaagent:" + agentJar + "=config=" + config,
-                "-Dinsert.togglePairs=" + TOGGLE_PAIRS, "-Dinsert.toggleSwitchMillis=" + TOGGLE_SWITCH_MILLIS));
-        command.addAll(CHILD_JVM);
-        command.addAll(List.of("-cp", appClasspath, InsertApp.class.getName(), "" + WARM_UP, "" + SECONDS, String.join(",", workloads)));
-        command.addAll(databases);
+        List<String> command = insertApp(List.of("-javaagent:" + agentJar + "=config=" + insertConfig("toggle-rowcast.yml", freePort()),
+                "-Dinsert.togglePairs=" + TOGGLE_PAIRS, "-Dinsert.toggleSwitchMillis=" + TOGGLE_SWITCH_MILLIS), workloads, databases);
         int measurements = workloads.size() * databases.size() / 4;
         try (LineChild app = child("insert-app", command)) {
             app.await("READY", Duration.ofSeconds(120));

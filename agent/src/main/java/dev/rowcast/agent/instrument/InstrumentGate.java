@@ -111,8 +111,9 @@ public final class InstrumentGate implements ClassFileTransformer {
 
     /**
      * The bridge is in (capture may follow later: the bridge keeps the factories built meanwhile):
-     * held classes go on, and SessionFactoryImpl is hooked as it loads. Byte Buddy's classes (JDBC, ActionQueue) keep loading unchanged until
-     * {@link #open}, which retransforms them. With the capture log every class waits for open().
+     * held classes go on, and SessionFactoryImpl is hooked as it loads. Byte Buddy's classes (JDBC,
+     * ActionQueue) keep loading unchanged until {@link #open}, which retransforms them. With the
+     * capture log every class waits for open().
      */
     public void ready(boolean withJdbc) {
         jdbc = withJdbc;

@@ -44,7 +44,8 @@ final class PropertyPath {
         for (int i = 1; i < names.length; i++) {
             tail[i - 1] = new Segment(names[i]);
         }
-        return new PropertyPath(text, names[0], tail);
+        // interned: a row's keys are mostly interned names too, and a row map compares by identity first
+        return new PropertyPath(text, names[0].intern(), tail);
     }
 
     String text() {

@@ -22,14 +22,29 @@ final class ConnectionState {
     /** Read without the lock on every write and commit: parked writes are rare (autocommit + generated keys). */
     private volatile boolean hasParked;
 
+    /**
+     * Some write in the buffer may carry key rows; most carry none, and then a commit has none to
+     * seal. Written by add() and drain(), read before a drain, all on the connection's thread.
+     */
+    private boolean keyed;
+
     synchronized void add(PendingWrite write) {
         buffer.add(write);
+        if (write.keys() != null) {
+            keyed = true;
+        }
+    }
+
+    /** Whether a write {@link #drain()} would hand out may carry key rows. */
+    boolean keyed() {
+        return keyed;
     }
 
     synchronized List<PendingWrite> drain() {
         if (!marks.isEmpty()) {
             marks.clear(); // not when empty: IdentityHashMap.clear() fills its whole table
         }
+        keyed = false;
         if (buffer.isEmpty()) {
             return List.of();
         }

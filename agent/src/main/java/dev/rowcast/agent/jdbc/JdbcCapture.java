@@ -5,6 +5,7 @@ import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.agent.capture.Metrics;
 import dev.rowcast.agent.capture.Pipeline;
 import dev.rowcast.config.CollectionConfig;
+import dev.rowcast.config.Operation;
 import dev.rowcast.config.RowcastConfig;
 import dev.rowcast.bootstrap.Bridge;
 import dev.rowcast.bootstrap.KeyBridge;
@@ -53,6 +54,14 @@ public final class JdbcCapture implements KeyBridge.Listener {
     private final WatchedResultSets watched = new WatchedResultSets();
     /** Each table's collection (null: none), looked up once; the pipeline thread's own. */
     private final Map<String, CollectionConfig> rulesByTable = new HashMap<>();
+    /**
+     * The last SQL text seen, by identity, with its shape and rule: an app runs one statement many
+     * times, and its text is then one String. The pipeline thread's own.
+     */
+    private String lastSql;
+    private SqlShape lastShape;
+    private Operation lastOperation;
+    private CollectionConfig lastRule;
     /** Builds the rows of each write; the pipeline thread's own. */
     private final JdbcRows rowBuilder = new JdbcRows();
     /**
@@ -62,9 +71,23 @@ public final class JdbcCapture implements KeyBridge.Listener {
      */
     private final AtomicInteger epoch = new AtomicInteger();
     private final ThreadLocal<Recent> recent = ThreadLocal.withInitial(Recent::new);
+    /**
+     * The same {@link Recent}s by thread id, so that the six or so calls of one row skip the
+     * ThreadLocal: an app thread's ThreadLocal map is often crowded (frameworks make many, and drop
+     * them unexpunged), and its probing was the larger part of what the hooks cost a JDBC insert
+     * (JFR: 210 of 480 samples). A slot is claimed by the last thread of its index to miss; it is
+     * only a shortcut to that thread's own entry, so threads of one index that take turns only fall
+     * back to the ThreadLocal. A dead thread's entry stays until its slot is claimed again.
+     */
+    private final Recent[] recentByThread = new Recent[RECENT_SLOTS];
+    private static final int RECENT_SLOTS = 64;
 
-    /** One thread's last lookups; valid while {@link #epoch} has not moved. Holds one statement until the next lookup or its close. */
+    /**
+     * One thread's last lookups; valid while {@link #epoch} has not moved. Holds one statement until
+     * the next lookup or its close. Only its owner reads or writes anything but {@link #owner}.
+     */
     private static final class Recent {
+        final Thread owner = Thread.currentThread();
         int statementEpoch = -1;
         Object statement;
         StatementState statementState;
@@ -459,7 +482,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     public void statementClosed(Object statement) {
-        Recent r = recent.get();
+        Recent r = recent();
         if (r.statement == statement && r.statementEpoch == epoch.get() && r.statementState == null) {
             // known to be of no interest (Hibernate's own statements): nothing to remove
             r.statement = null;
@@ -513,14 +536,16 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         flushParked(cs);
+        boolean keyed = cs.keyed();
         List<PendingWrite> writes = cs.drain();
         if (writes.isEmpty()) {
             return;
         }
-        if (thrown == null) {
-            publish(writes, System.currentTimeMillis());
-        } else {
+        if (keyed) {
             seal(writes);
+        }
+        if (thrown == null) {
+            pipeline.offer(new JdbcCommit(writes, System.currentTimeMillis()));
         }
     }
 
@@ -573,7 +598,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         ConnectionState cs = connections.remove(connection);
         if (cs != null) {
             changed();
-            Recent r = recent.get();
+            Recent r = recent();
             if (r.connection == connection) {
                 r.connection = null;
                 r.connectionState = null;
@@ -599,16 +624,19 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 }
                 keys = cursors.computeIfAbsent(write.keys(), k -> new KeyRows.Cursor(k.snapshot()));
             }
-            SqlShape shape;
-            try {
-                shape = parser.shape(write.sql());
-            } catch (IllegalArgumentException e) {
-                metrics.dropped.increment();
-                AgentLog.warnOnce("sql-" + write.sql(), e.getMessage() + "; this statement's rows are not published", null);
-                continue;
+            if (write.sql() != lastSql) {
+                try {
+                    lastShape = parser.shape(write.sql());
+                } catch (IllegalArgumentException e) {
+                    metrics.dropped.increment();
+                    AgentLog.warnOnce("sql-" + write.sql(), e.getMessage() + "; this statement's rows are not published", null);
+                    continue;
+                }
+                lastSql = write.sql();
+                lastOperation = lastShape.operation() == null ? null : Operation.ofWireName(lastShape.operation());
+                lastRule = lastOperation == null ? null : rulesByTable.computeIfAbsent(lastShape.table(), this::ruleFor);
             }
-            CollectionConfig rule = shape.operation() == null ? null : rulesByTable.computeIfAbsent(shape.table(), this::ruleFor);
-            rowBuilder.build(rule, shape, write, keys, commit.ts(), rows);
+            rowBuilder.build(lastRule, lastOperation, lastShape, write, keys, commit.ts(), rows);
         }
         return rows;
     }
@@ -619,9 +647,22 @@ public final class JdbcCapture implements KeyBridge.Listener {
         return config.forTable(table).orElse(null);
     }
 
+    /** This thread's {@link Recent}: its slot when the thread holds it, else the ThreadLocal (and the slot is taken). */
+    private Recent recent() {
+        Thread thread = Thread.currentThread();
+        int slot = (int) thread.getId() & (RECENT_SLOTS - 1);
+        Recent r = recentByThread[slot];
+        if (r == null || r.owner != thread) {
+            // a plain store: another thread sees this entry or an older one, and both name their owner
+            r = recent.get();
+            recentByThread[slot] = r;
+        }
+        return r;
+    }
+
     /** The state of a statement of interest, null for any other. */
     private StatementState state(Object statement) {
-        Recent r = recent.get();
+        Recent r = recent();
         int now = epoch.get();
         if (r.statement == statement && r.statementEpoch == now) {
             return r.statementState;
@@ -640,7 +681,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     private ConnectionState connectionState(Object connection) {
-        Recent r = recent.get();
+        Recent r = recent();
         if (r.connection == connection && r.connectionEpoch == epoch.get()) {
             return r.connectionState;
         }

@@ -27,14 +27,14 @@ final class JdbcRows {
 
     /**
      * @param rule the collection of the write's table, null when none is
+     * @param operation the shape's operation, null when the statement writes no row
      * @param keys the key rows of the write's execution, handed out row by row; null when it has none
      */
-    void build(CollectionConfig rule, SqlShape shape, PendingWrite write, KeyRows.Cursor keys, long ts,
+    void build(CollectionConfig rule, Operation operation, SqlShape shape, PendingWrite write, KeyRows.Cursor keys, long ts,
                       List<CapturedRow> out) {
-        if (shape.operation() == null) {
+        if (operation == null) {
             return;
         }
-        Operation operation = Operation.ofWireName(shape.operation());
         if (rule == null || !rule.wants(operation)) {
             if (keys != null && operation == Operation.CREATE) {
                 // the next write of the same batch takes the key rows after these
@@ -42,8 +42,8 @@ final class JdbcRows {
             }
             return;
         }
-        switch (shape.operation()) {
-            case "create" -> {
+        switch (operation) {
+            case CREATE -> {
                 for (Map<String, Object> row : shape.rows()) {
                     Map<String, Object> key = keys == null ? null : keys.next();
                     Map<String, Object> data = withKey(resolve(row, write.params()), key);
@@ -51,7 +51,7 @@ final class JdbcRows {
                     out.add(new CapturedRow(rule, Operation.CREATE, id, data, List.of(), "jdbc", ts));
                 }
             }
-            case "update" -> {
+            case UPDATE -> {
                 Map<String, Object> key = resolve(shape.key(), write.params());
                 Map<String, Object> set = resolve(shape.rows().get(0), write.params());
                 Map<String, Object> data = new LinkedHashMap<>(key);
@@ -127,7 +127,11 @@ final class JdbcRows {
                     values.add(e.getValue());
                 }
             }
-            columns = names.toArray(String[]::new);
+            columns = new String[names.size()];
+            for (int i = 0; i < columns.length; i++) {
+                // interned, as "id" and the rules' property names are: a row map compares by identity first
+                columns[i] = names.get(i).intern();
+            }
             params = new int[columns.length];
             literals = new Object[columns.length];
             int last = 0;

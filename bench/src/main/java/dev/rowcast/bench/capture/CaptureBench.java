@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -347,15 +348,45 @@ public final class CaptureBench {
         } finally {
             stop(postgres);
         }
-        System.out.printf("%n## Capture on against off in one JVM (%d rounds, median; ratio = rows/s on / rows/s off)%n%n", ROUNDS);
-        System.out.println("| database | workload | ratio | rounds | app thread CPU us/row, off -> on |");
-        System.out.println("| --- | --- | --- | --- | --- |");
+        System.out.printf("%n## Capture on against off in one JVM (%d rounds of %d pairs; ratio = rows/s on / rows/s off)%n%n", ROUNDS, TOGGLE_PAIRS);
+        System.out.println("Rounds: each JVM's ratio over all its windows; pairs: the median of every pair's ratio, with a 90% bootstrap");
+        System.out.println("interval of that median (" + RESAMPLES + " resamples); CPU: medians over rounds, the pipeline's share of the process's in brackets.");
+        System.out.println();
+        System.out.println("| database | workload | ratio, median of rounds | rounds | ratio, median of pairs (90% interval) | app thread CPU us/row, off -> on"
+                + " | process CPU us/row, off -> on (pipeline) |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
         for (var entry : results.entrySet()) {
             double[] ratios = entry.getValue().stream().mapToDouble(r -> r[0]).toArray();
-            System.out.printf("| %s | %.3f | %s | %.2f -> %.2f |%n", entry.getKey().replace(" ", " | "), median(ratios), list(ratios),
-                    median(entry.getValue().stream().mapToDouble(r -> r[1]).toArray()),
-                    median(entry.getValue().stream().mapToDouble(r -> r[2]).toArray()));
+            double[] pairs = PAIR_RATIOS.get(entry.getKey()).stream().mapToDouble(Double::doubleValue).toArray();
+            double[] interval = medianInterval(pairs);
+            System.out.printf("| %s | %.3f | %s | %.3f (%.3f to %.3f) | %.2f -> %.2f | %.2f -> %.2f (%.2f) |%n", entry.getKey().replace(" ", " | "),
+                    median(ratios), list(ratios), median(pairs), interval[0], interval[1], median(column(entry.getValue(), 1)),
+                    median(column(entry.getValue(), 2)), median(column(entry.getValue(), 3)), median(column(entry.getValue(), 4)),
+                    median(column(entry.getValue(), 5)));
         }
+    }
+
+    /** Every toggle pair's ratio, by "db workload", over all rounds. */
+    private static final Map<String, List<Double>> PAIR_RATIOS = new LinkedHashMap<>();
+    private static final int RESAMPLES = 2_000;
+
+    /** A 90% bootstrap interval of the median of {@code values}. */
+    private static double[] medianInterval(double[] values) {
+        Random random = new Random(1);
+        double[] medians = new double[RESAMPLES];
+        double[] sample = new double[values.length];
+        for (int i = 0; i < RESAMPLES; i++) {
+            for (int k = 0; k < sample.length; k++) {
+                sample[k] = values[random.nextInt(values.length)];
+            }
+            medians[i] = median(sample);
+        }
+        Arrays.sort(medians);
+        return new double[] {medians[RESAMPLES / 20], medians[RESAMPLES - 1 - RESAMPLES / 20]};
+    }
+
+    private static double[] column(List<double[]> rows, int k) {
+        return rows.stream().mapToDouble(r -> r[k]).toArray();
     }
 
     /** One child JVM of {@link #toggleBench}: every workload on every database. */
@@ -370,14 +401,25 @@ public final class CaptureBench {
             app.send("go");
             Duration budget = Duration.ofSeconds((long) (measurements * (WARM_UP + 2 * TOGGLE_PAIRS * (SECONDS + 1) + 30)) + 60);
             for (int k = 0; k < measurements; k++) {
+                String[] p = app.await("PAIRS", budget);
+                List<Double> pairRatios = PAIR_RATIOS.computeIfAbsent(p[1] + " " + p[2], w -> new ArrayList<>());
+                for (int i = 3; i < p.length; i++) {
+                    pairRatios.add(Double.parseDouble(p[i]));
+                }
+                System.out.printf("[capture-bench]   %s %s, pairs: %s%n", p[1], p[2], String.join(" ", Arrays.copyOfRange(p, 3, p.length)));
                 String[] t = app.await("TOGGLE", budget);
                 double on = Long.parseLong(t[3]) / (Long.parseLong(t[4]) / 1e9);
                 double off = Long.parseLong(t[6]) / (Long.parseLong(t[7]) / 1e9);
                 double cpuOn = Long.parseLong(t[5]) / 1e3 / Long.parseLong(t[3]);
                 double cpuOff = Long.parseLong(t[8]) / 1e3 / Long.parseLong(t[6]);
-                System.out.printf("[capture-bench]   %s %s: on %.0f rows/s, off %.0f rows/s, ratio %.3f; app thread %.2f -> %.2f us/row%n",
-                        t[1], t[2], on, off, on / off, cpuOff, cpuOn);
-                results.computeIfAbsent(t[1] + " " + t[2], w -> new ArrayList<>()).add(new double[] {on / off, cpuOff, cpuOn});
+                double processOn = Long.parseLong(t[10]) / 1e3 / Long.parseLong(t[3]);
+                double processOff = Long.parseLong(t[11]) / 1e3 / Long.parseLong(t[6]);
+                double pipeline = Long.parseLong(t[12]) / 1e3 / Long.parseLong(t[3]);
+                System.out.printf("[capture-bench]   %s %s: on %.0f rows/s, off %.0f rows/s, ratio %.3f; app thread %.2f -> %.2f us/row,"
+                        + " process %.2f -> %.2f us/row, of which the agent's pipeline %.2f%n", t[1], t[2], on, off, on / off, cpuOff, cpuOn,
+                        processOff, processOn, pipeline);
+                results.computeIfAbsent(t[1] + " " + t[2], w -> new ArrayList<>())
+                        .add(new double[] {on / off, cpuOff, cpuOn, processOff, processOn, pipeline});
             }
             String[] agentLine = app.await("AGENT", budget);
             String counters = String.join(" ", Arrays.copyOfRange(agentLine, 1, agentLine.length));

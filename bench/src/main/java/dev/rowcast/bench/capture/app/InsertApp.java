@@ -150,31 +150,45 @@ public final class InsertApp {
      * MBean (its {@code Enabled}), in pairs whose order alternates (on-off, off-on, ...), so a drift
      * of the JVM's speed hits both sides alike. After each switch the app inserts unmeasured for
      * {@link #TOGGLE_SWITCH_NANOS} (the server's start or stop, the JIT meeting the other path).
-     * Prints {@code TOGGLE <database> <workload> <rows on> <nanos on> <app thread cpu on> <rows off>
-     * <nanos off> <app thread cpu off> <pairs>}.
+     * Prints {@code PAIRS <database> <workload> <ratio of each pair>} and {@code TOGGLE <database>
+     * <workload> <rows on> <nanos on> <app thread cpu on> <rows off> <nanos off> <app thread cpu off>
+     * <pairs> <process cpu on> <process cpu off> <pipeline thread cpu on>} (the process's CPU counts
+     * the agent's threads, the collector's and the JIT's in the window, not what the agent still had
+     * queued at its end; the pipeline's, in 10 ms ticks, is given in nanoseconds).
      */
     private void toggled(String database, String workload, long windowNanos) throws Exception {
         long[] rows = new long[2];
         long[] elapsed = new long[2];
         long[] cpu = new long[2];
+        long[] process = new long[2];
+        long[] agent = new long[2];
+        StringBuilder pairs = new StringBuilder();
         for (int pair = 0; pair < TOGGLE_PAIRS; pair++) {
+            double[] rate = new double[2];
             for (int k = 0; k < 2; k++) {
                 int side = (pair + k) % 2; // 0 = on, 1 = off
                 capturing = side == 0;
                 MBEANS.setAttribute(AGENT_MBEAN, new Attribute("Enabled", capturing));
                 run(workload, TOGGLE_SWITCH_NANOS);
+                long agent0 = pipelineTicks();
+                long process0 = OS.getProcessCpuTime();
                 long thread0 = THREADS.getCurrentThreadCpuTime();
                 long[] done = run(workload, windowNanos);
                 cpu[side] += THREADS.getCurrentThreadCpuTime() - thread0;
+                process[side] += OS.getProcessCpuTime() - process0;
+                agent[side] += pipelineTicks() - agent0;
                 rows[side] += done[0];
                 elapsed[side] += done[1];
+                rate[side] = done[0] / (double) done[1];
             }
+            pairs.append(String.format(" %.3f", rate[0] / rate[1]));
         }
+        System.out.printf("PAIRS %s %s%s%n", database, workload, pairs);
         capturing = true;
         MBEANS.setAttribute(AGENT_MBEAN, new Attribute("Enabled", true));
         settle();
-        System.out.printf("TOGGLE %s %s %d %d %d %d %d %d %d%n", database, workload, rows[0], elapsed[0], cpu[0],
-                rows[1], elapsed[1], cpu[1], TOGGLE_PAIRS);
+        System.out.printf("TOGGLE %s %s %d %d %d %d %d %d %d %d %d %d%n", database, workload, rows[0], elapsed[0], cpu[0],
+                rows[1], elapsed[1], cpu[1], TOGGLE_PAIRS, process[0], process[1], agent[0] * 10_000_000);
         truncate();
     }
 
@@ -250,6 +264,17 @@ public final class InsertApp {
             return Map.of();
         }
         return ticks;
+    }
+
+    /** The CPU ticks (10 ms) of the agent's pipeline thread so far. */
+    private static long pipelineTicks() {
+        long sum = 0;
+        for (var e : threadTicks().entrySet()) {
+            if (e.getKey().startsWith("rowcast-pipelin")) {
+                sum += e.getValue();
+            }
+        }
+        return sum;
     }
 
     /** The threads that used the most CPU between two {@link #threadTicks} readings, as "name=ms,...", threads of one name summed. */

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -181,7 +182,7 @@ public final class InsertApp {
                 elapsed[side] += done[1];
                 rate[side] = done[0] / (double) done[1];
             }
-            pairs.append(String.format(" %.3f", rate[0] / rate[1]));
+            pairs.append(String.format(Locale.ROOT, " %.3f", rate[0] / rate[1])); // parsed by the harness
         }
         System.out.printf("PAIRS %s %s%s%n", database, workload, pairs);
         capturing = true;

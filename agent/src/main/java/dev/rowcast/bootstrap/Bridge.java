@@ -20,20 +20,8 @@ public final class Bridge {
      */
     private static final Map<Object, Boolean> EARLY_FACTORIES = Collections.synchronizedMap(new WeakHashMap<>());
 
-    /** Depth of Hibernate's action-queue execution on this thread; JDBC capture skips inside it. */
-    private static final ThreadLocal<Depth> HIBERNATE_DEPTH = ThreadLocal.withInitial(Depth::new);
-    /**
-     * The same depths by thread id, read before the ThreadLocal: JDBC asks on every statement, and
-     * an app thread's ThreadLocal map is often crowded enough that its lookup probes (see
-     * JdbcCapture's own cache of this kind). A slot is a shortcut to its last claimant's entry only.
-     */
-    private static final Depth[] DEPTH_BY_THREAD = new Depth[64];
-
-    /** One thread's depth; only its owner reads or writes {@link #value}. */
-    private static final class Depth {
-        final Thread owner = Thread.currentThread();
-        int value;
-    }
+    /** Depth of Hibernate's action-queue execution on this thread; JDBC capture skips inside it (asked on every statement). */
+    private static final PerThread<int[]> HIBERNATE_DEPTH = new PerThread<>(() -> new int[1]);
 
     private Bridge() {}
 
@@ -55,29 +43,18 @@ public final class Bridge {
     }
 
     public static void hibernateEnter() {
-        depth().value++;
+        HIBERNATE_DEPTH.get()[0]++;
     }
 
     public static void hibernateExit() {
-        Depth depth = depth();
-        if (depth.value > 0) {
-            depth.value--;
+        int[] depth = HIBERNATE_DEPTH.get();
+        if (depth[0] > 0) {
+            depth[0]--;
         }
     }
 
     public static boolean insideHibernate() {
-        return depth().value > 0;
-    }
-
-    private static Depth depth() {
-        Thread thread = Thread.currentThread();
-        int slot = (int) thread.getId() & (DEPTH_BY_THREAD.length - 1);
-        Depth depth = DEPTH_BY_THREAD[slot];
-        if (depth == null || depth.owner != thread) {
-            depth = HIBERNATE_DEPTH.get();
-            DEPTH_BY_THREAD[slot] = depth; // a racy store: a reader sees this entry or an older one, each naming its owner
-        }
-        return depth;
+        return HIBERNATE_DEPTH.get()[0] > 0;
     }
 
     /** The sink may see a factory twice (a racing install): it is idempotent. */

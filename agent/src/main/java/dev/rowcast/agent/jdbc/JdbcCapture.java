@@ -9,6 +9,7 @@ import dev.rowcast.config.Operation;
 import dev.rowcast.config.RowcastConfig;
 import dev.rowcast.bootstrap.Bridge;
 import dev.rowcast.bootstrap.KeyBridge;
+import dev.rowcast.bootstrap.PerThread;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.BatchUpdateException;
@@ -70,24 +71,10 @@ public final class JdbcCapture implements KeyBridge.Listener {
      * synchronized maps. Bumped on every change of the maps, which makes every thread's entry stale.
      */
     private final AtomicInteger epoch = new AtomicInteger();
-    private final ThreadLocal<Recent> recent = ThreadLocal.withInitial(Recent::new);
-    /**
-     * The same {@link Recent}s by thread id, so that the six or so calls of one row skip the
-     * ThreadLocal: an app thread's ThreadLocal map is often crowded (frameworks make many, and drop
-     * them unexpunged), and its probing was the larger part of what the hooks cost a JDBC insert
-     * (JFR: 210 of 480 samples). A slot is claimed by the last thread of its index to miss; it is
-     * only a shortcut to that thread's own entry, so threads of one index that take turns only fall
-     * back to the ThreadLocal. A dead thread's entry stays until its slot is claimed again.
-     */
-    private final Recent[] recentByThread = new Recent[RECENT_SLOTS];
-    private static final int RECENT_SLOTS = 64;
+    private final PerThread<Recent> recent = new PerThread<>(Recent::new);
 
-    /**
-     * One thread's last lookups; valid while {@link #epoch} has not moved. Holds one statement until
-     * the next lookup or its close. Only its owner reads or writes anything but {@link #owner}.
-     */
+    /** One thread's last lookups; valid while {@link #epoch} has not moved. Holds one statement until the next lookup or its close. */
     private static final class Recent {
-        final Thread owner = Thread.currentThread();
         int statementEpoch = -1;
         Object statement;
         StatementState statementState;
@@ -482,7 +469,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     public void statementClosed(Object statement) {
-        Recent r = recent();
+        Recent r = recent.get();
         if (r.statement == statement && r.statementEpoch == epoch.get() && r.statementState == null) {
             // known to be of no interest (Hibernate's own statements): nothing to remove
             r.statement = null;
@@ -598,7 +585,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         ConnectionState cs = connections.remove(connection);
         if (cs != null) {
             changed();
-            Recent r = recent();
+            Recent r = recent.get();
             if (r.connection == connection) {
                 r.connection = null;
                 r.connectionState = null;
@@ -647,22 +634,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
         return config.forTable(table).orElse(null);
     }
 
-    /** This thread's {@link Recent}: its slot when the thread holds it, else the ThreadLocal (and the slot is taken). */
-    private Recent recent() {
-        Thread thread = Thread.currentThread();
-        int slot = (int) thread.getId() & (RECENT_SLOTS - 1);
-        Recent r = recentByThread[slot];
-        if (r == null || r.owner != thread) {
-            // a plain store: another thread sees this entry or an older one, and both name their owner
-            r = recent.get();
-            recentByThread[slot] = r;
-        }
-        return r;
-    }
-
     /** The state of a statement of interest, null for any other. */
     private StatementState state(Object statement) {
-        Recent r = recent();
+        Recent r = recent.get();
         int now = epoch.get();
         if (r.statement == statement && r.statementEpoch == now) {
             return r.statementState;
@@ -681,7 +655,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     private ConnectionState connectionState(Object connection) {
-        Recent r = recent();
+        Recent r = recent.get();
         if (r.connection == connection && r.connectionEpoch == epoch.get()) {
             return r.connectionState;
         }

@@ -14,7 +14,10 @@ import java.util.Map;
 final class ConnectionState {
 
     Boolean autoCommit;
-    private List<PendingWrite> buffer = new ArrayList<>(4);
+    /** The transaction's one write while it has exactly one and {@link #buffer} is null: most have one. */
+    private PendingWrite only;
+    /** Its writes once it has two or a savepoint was marked; null otherwise. */
+    private List<PendingWrite> buffer;
     private final Map<Object, Integer> marks = new IdentityHashMap<>();
     /** Autocommitted writes waiting for the app to read their generated keys (see JdbcCapture#record). */
     private List<PendingWrite> parked = List.of();
@@ -24,14 +27,20 @@ final class ConnectionState {
 
     /**
      * Some write in the buffer may carry key rows; most carry none, and then a commit has none to
-     * seal. Written by add() and drain(), read before a drain, all on the connection's thread.
+     * seal. Written by add() and the drains, read before a drain, all on the connection's thread.
      */
     private boolean keyed;
 
     synchronized void add(PendingWrite write) {
-        buffer.add(write);
         if (write.keys() != null) {
             keyed = true;
+        }
+        if (buffer != null) {
+            buffer.add(write);
+        } else if (only == null) {
+            only = write;
+        } else {
+            writes().add(write);
         }
     }
 
@@ -40,22 +49,52 @@ final class ConnectionState {
         return keyed;
     }
 
+    /** The buffer as a list, the single write moved into it. */
+    private List<PendingWrite> writes() {
+        if (buffer == null) {
+            buffer = new ArrayList<>(4);
+            if (only != null) {
+                buffer.add(only);
+                only = null;
+            }
+        }
+        return buffer;
+    }
+
+    /** The transaction's write and nothing else when it has exactly one (then drained), else null. */
+    synchronized PendingWrite drainOnly() {
+        PendingWrite out = only;
+        if (out != null) {
+            only = null;
+            keyed = false;
+            if (!marks.isEmpty()) {
+                marks.clear();
+            }
+        }
+        return out;
+    }
+
     synchronized List<PendingWrite> drain() {
         if (!marks.isEmpty()) {
             marks.clear(); // not when empty: IdentityHashMap.clear() fills its whole table
         }
         keyed = false;
-        if (buffer.isEmpty()) {
+        if (only != null) {
+            List<PendingWrite> out = List.of(only);
+            only = null;
+            return out;
+        }
+        if (buffer == null || buffer.isEmpty()) {
             return List.of();
         }
         // handed over, not copied: the pipeline thread reads it after the queue's hand-off, nothing here writes it again
         List<PendingWrite> out = buffer;
-        buffer = new ArrayList<>(4);
+        buffer = null;
         return out;
     }
 
     synchronized void mark(Object savepoint) {
-        marks.put(savepoint, buffer.size());
+        marks.put(savepoint, writes().size());
     }
 
     /** Drops the writes after the savepoint; returns them. */
@@ -64,7 +103,8 @@ final class ConnectionState {
         if (at == null) {
             return List.of();
         }
-        List<PendingWrite> tail = buffer.subList(Math.min(at, buffer.size()), buffer.size());
+        List<PendingWrite> all = writes();
+        List<PendingWrite> tail = all.subList(Math.min(at, all.size()), all.size());
         List<PendingWrite> dropped = List.copyOf(tail);
         tail.clear();
         // savepoints set after this one are gone with the rollback
@@ -102,6 +142,6 @@ final class ConnectionState {
     }
 
     synchronized boolean isEmpty() {
-        return buffer.isEmpty();
+        return only == null && (buffer == null || buffer.isEmpty());
     }
 }

@@ -169,7 +169,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (count != 0) {
             KeyRows keys = state.keysRequested ? new KeyRows(count) : null;
             state.lastKeys = keys;
-            record(state.connection, List.of(new PendingWrite(state.sql, state.snapshot(), count, keys)));
+            record(state.connection, new PendingWrite(state.sql, state.snapshot(), count, keys));
         }
     }
 
@@ -186,7 +186,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         long count = count(result);
         if (count != 0) {
-            record(connectionOf(statement), List.of(new PendingWrite(sql, new Object[0], count)));
+            record(connectionOf(statement), new PendingWrite(sql, new Object[0], count));
         }
     }
 
@@ -220,7 +220,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (count != 0) {
             KeyRows rows = new KeyRows(count);
             state.lastKeys = rows;
-            record(state.connection, List.of(new PendingWrite(sql, new Object[0], count, rows)));
+            record(state.connection, new PendingWrite(sql, new Object[0], count, rows));
         }
     }
 
@@ -289,7 +289,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (resultSetOrNull != null) {
             watched.watch(resultSetOrNull, keys);
         }
-        record(state.connection, List.of(new PendingWrite(sql, params, -1, keys)));
+        record(state.connection, new PendingWrite(sql, params, -1, keys));
     }
 
     /** The state of a plain Statement, made on its first keyed execution. */
@@ -439,9 +439,42 @@ public final class JdbcCapture implements KeyBridge.Listener {
         return total;
     }
 
-    private void record(Object connection, List<PendingWrite> writes) {
-        if (connection == null) {
+    /** One execution's write: buffered until the commit, or under autocommit handed on now (the common case, without a list). */
+    private void record(Object connection, PendingWrite write) {
+        ConnectionState cs = recording(connection);
+        if (cs == null) {
             return;
+        }
+        if (!cs.autoCommit) {
+            cs.add(write);
+        } else if (write.keys() != null) {
+            park(cs, List.of(write));
+        } else {
+            pipeline.offer(new JdbcCommit(write, System.currentTimeMillis()));
+        }
+    }
+
+    /** A batch's writes, in batch order. */
+    private void record(Object connection, List<PendingWrite> writes) {
+        ConnectionState cs = recording(connection);
+        if (cs == null) {
+            return;
+        }
+        if (!cs.autoCommit) {
+            for (PendingWrite write : writes) {
+                cs.add(write);
+            }
+        } else if (writes.get(0).keys() != null) {
+            park(cs, writes);
+        } else {
+            pipeline.offer(new JdbcCommit(writes, System.currentTimeMillis()));
+        }
+    }
+
+    /** The connection's state, its autocommit mode known and its parked writes published first; null without a connection. */
+    private ConnectionState recording(Object connection) {
+        if (connection == null) {
+            return null;
         }
         ConnectionState cs = connectionStateOrNew(connection);
         if (cs.autoCommit == null) {
@@ -452,20 +485,13 @@ public final class JdbcCapture implements KeyBridge.Listener {
             }
         }
         flushParked(cs);
-        if (cs.autoCommit) {
-            // under autocommit the statement is already committed; if it returns keys, it waits for the app to read them
-            KeyRows keys = writes.get(0).keys();
-            if (keys != null) {
-                keys.parkIn(cs);
-                cs.park(writes, System.currentTimeMillis());
-            } else {
-                pipeline.offer(new JdbcCommit(writes, System.currentTimeMillis()));
-            }
-        } else {
-            for (PendingWrite write : writes) {
-                cs.add(write);
-            }
-        }
+        return cs;
+    }
+
+    /** Autocommitted writes that return keys wait for the app to read them (the keys of a batch are shared by its writes). */
+    private static void park(ConnectionState cs, List<PendingWrite> writes) {
+        writes.get(0).keys().parkIn(cs);
+        cs.park(writes, System.currentTimeMillis());
     }
 
     public void statementClosed(Object statement) {
@@ -500,9 +526,17 @@ public final class JdbcCapture implements KeyBridge.Listener {
         for (PendingWrite write : writes) {
             if (write.keys() != null && write.keys() != last) {
                 last = write.keys();
-                last.seal();
-                watched.unwatch(last);
+                sealKeys(write);
             }
+        }
+    }
+
+    /** No more key rows are read for this write: its event need not wait for them. */
+    private void sealKeys(PendingWrite write) {
+        KeyRows keys = write.keys();
+        if (keys != null) {
+            keys.seal();
+            watched.unwatch(keys);
         }
     }
 
@@ -524,6 +558,16 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         flushParked(cs);
         boolean keyed = cs.keyed();
+        PendingWrite only = cs.drainOnly();
+        if (only != null) {
+            if (keyed) {
+                sealKeys(only);
+            }
+            if (thrown == null) {
+                pipeline.offer(new JdbcCommit(only, System.currentTimeMillis()));
+            }
+            return;
+        }
         List<PendingWrite> writes = cs.drain();
         if (writes.isEmpty()) {
             return;
@@ -601,9 +645,10 @@ public final class JdbcCapture implements KeyBridge.Listener {
 
     /** The rows of a committed transaction, in execution order. */
     public List<CapturedRow> rows(JdbcCommit commit) {
-        List<CapturedRow> rows = new ArrayList<>(commit.writes().size());
+        List<PendingWrite> writes = commit.writes();
+        List<CapturedRow> rows = new ArrayList<>(writes.size());
         Map<KeyRows, KeyRows.Cursor> cursors = null; // most commits read no generated keys
-        for (PendingWrite write : commit.writes()) {
+        for (PendingWrite write : writes) {
             KeyRows.Cursor keys = null;
             if (write.keys() != null) {
                 if (cursors == null) {

@@ -50,4 +50,31 @@ class ConnectionStateTest {
         assertThat(state.drain()).extracting(PendingWrite::sql).containsExactly("b");
         assertThat(state.drain()).isEmpty();
     }
+
+    @Test
+    void aTransactionOfOneWriteIsDrainedAsThatWriteAndOfMoreAsTheirList() {
+        ConnectionState state = new ConnectionState();
+        PendingWrite a = write("a");
+        state.add(a);
+        assertThat(state.drainOnly()).isSameAs(a);
+        assertThat(state.isEmpty()).isTrue();
+        assertThat(state.drainOnly()).isNull();
+
+        state.add(write("b"));
+        state.add(write("c"));
+        assertThat(state.drainOnly()).isNull();
+        assertThat(state.drain()).extracting(PendingWrite::sql).containsExactly("b", "c");
+
+        // a savepoint before the only write: the write still comes out once, and rolling back drops it
+        Object savepoint = new Object();
+        state.mark(savepoint);
+        state.add(write("d"));
+        assertThat(state.drainOnly()).isNull();
+        assertThat(state.drain()).extracting(PendingWrite::sql).containsExactly("d");
+        state.add(write("e"));
+        state.mark(savepoint);
+        state.add(write("f"));
+        state.rollbackTo(savepoint);
+        assertThat(state.drain()).extracting(PendingWrite::sql).containsExactly("e");
+    }
 }

@@ -21,7 +21,12 @@ public final class Bridge {
     private static final Map<Object, Boolean> EARLY_FACTORIES = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** Depth of Hibernate's action-queue execution on this thread; JDBC capture skips inside it (asked on every statement). */
-    private static final PerThread<int[]> HIBERNATE_DEPTH = new PerThread<>(() -> new int[1]);
+    private static final PerThread<Depth> HIBERNATE_DEPTH = new PerThread<>(Depth::new);
+
+    /** How deep the thread is in Hibernate's own work. */
+    private static final class Depth extends PerThread.Owned {
+        int value;
+    }
 
     private Bridge() {}
 
@@ -43,18 +48,18 @@ public final class Bridge {
     }
 
     public static void hibernateEnter() {
-        HIBERNATE_DEPTH.get()[0]++;
+        HIBERNATE_DEPTH.get().value++;
     }
 
     public static void hibernateExit() {
-        int[] depth = HIBERNATE_DEPTH.get();
-        if (depth[0] > 0) {
-            depth[0]--;
+        Depth depth = HIBERNATE_DEPTH.get();
+        if (depth.value > 0) {
+            depth.value--;
         }
     }
 
     public static boolean insideHibernate() {
-        return HIBERNATE_DEPTH.get()[0] > 0;
+        return HIBERNATE_DEPTH.get().value > 0;
     }
 
     /** The sink may see a factory twice (a racing install): it is idempotent. */

@@ -335,19 +335,24 @@ public final class JdbcInstrumentation {
         }
     }
 
+    /**
+     * The setters run six times a row in a typical insert: their advice runs on a normal return only
+     * (a setter that threw set nothing), so the driver's method gets no handler wrapped around it.
+     */
     public static final class SetNullAdvice {
         private SetNullAdvice() {}
 
-        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        @Advice.OnMethodExit(suppress = Throwable.class)
         public static void exit(@Advice.This Object statement, @Advice.Argument(0) int index) {
             Bridge.parameterSet(statement, index, null);
         }
     }
 
+    /** See {@link SetNullAdvice}. */
     public static final class SetParameterAdvice {
         private SetParameterAdvice() {}
 
-        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        @Advice.OnMethodExit(suppress = Throwable.class)
         public static void exit(@Advice.This Object statement, @Advice.Argument(0) int index,
                                 @Advice.Argument(value = 1, typing = Assigner.Typing.DYNAMIC) Object value) {
             Bridge.parameterSet(statement, index, value);

@@ -38,8 +38,15 @@ final class StatementState {
         maxIndex = Math.max(maxIndex, index);
     }
 
+    /**
+     * The parameters now, handed over: the statement goes on with a copy, since JDBC keeps them for
+     * the next execution. The one the app's next setters write is thus always newly made: a
+     * statement lives long, and stores into an old array would each take G1's slow write barrier.
+     */
     Object[] snapshot() {
-        return Arrays.copyOf(params, maxIndex);
+        Object[] out = params.length == maxIndex ? params : Arrays.copyOf(params, maxIndex);
+        params = out.clone();
+        return out;
     }
 
     void clearParams() {

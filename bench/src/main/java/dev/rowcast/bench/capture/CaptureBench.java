@@ -63,7 +63,8 @@ import java.util.concurrent.TimeUnit;
  * {@code capture.rounds} (2), {@code capture.client} (false leaves out the runs with a client), {@code capture.clientRooms}
  * (how many of the 16 owner rooms that client is in, 1), {@code capture.seconds} (5 per workload and run), {@code capture.warmUp}
  * (1.5 s per workload and run), {@code latency.rate} (1000/s), {@code latency.clients} (1000),
- * {@code latency.seconds} (15 measured), {@code latency.warmUp} (3 s, not counted),
+ * {@code latency.seconds} (15 measured), {@code latency.warmUp} (3 s, not counted), {@code latency.recovery}
+ * (true: the Java sides keep events for connection state recovery, as rowcast.yml does by default),
  * {@code latency.sides} ({@code capture,api,node}), {@code capture.agent} (the agent jar),
  * {@code capture.java} (the child JVMs' java), {@code capture.jvmArgs} (extra child JVM options).
  */
@@ -81,6 +82,8 @@ public final class CaptureBench {
     private static final int CLIENTS = Integer.getInteger("latency.clients", 1_000);
     private static final double LATENCY_SECONDS = Double.parseDouble(System.getProperty("latency.seconds", "15"));
     private static final double LATENCY_WARM_UP = Double.parseDouble(System.getProperty("latency.warmUp", "3"));
+    /** Connection state recovery on the Java sides (the default, as in rowcast.yml): it keeps every event for 2 minutes. */
+    private static final boolean LATENCY_RECOVERY = Boolean.parseBoolean(System.getProperty("latency.recovery", "true"));
     private static final String JAVA = System.getProperty("capture.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     private static final List<String> CHILD_JVM = childJvm();
     private static final List<String> LATENCY_SIDES = List.of(System.getProperty("latency.sides", "capture,api,node").split(","));
@@ -554,10 +557,10 @@ public final class CaptureBench {
             } else {
                 port = freePort();
                 Path config = Files.writeString(work.resolve("latency-rowcast.yml"), """
-                        server: { host: 127.0.0.1, port: %d }
+                        server: { host: 127.0.0.1, port: %d, recovery: { enabled: %b } }
                         collections:
                           events: { table: bench_event, room: "user:{user_id}" }
-                        """.formatted(port));
+                        """.formatted(port, LATENCY_RECOVERY));
                 command = new ArrayList<>(List.of(JAVA, "-javaagent:" + agentJar + "=config=" + config));
                 command.addAll(CHILD_JVM);
                 command.addAll(List.of("-cp", appClasspath, LatencyApp.class.getName(), side, "jdbc:h2:mem:latency;DB_CLOSE_DELAY=-1",

@@ -13,15 +13,24 @@ import java.util.function.Consumer;
  * order, so the order of rows within a transaction and within a room is the commit order.
  *
  * <p>The app thread wakes the agent thread only when it sleeps. A wake-up costs the agent thread
- * about 45 us of CPU on a 2-core virtual machine (a timer or a futex, two context switches), and a
- * busy core beside the app's slows the app's own thread (a shell loop on the other core cost an H2
- * insert loop 30% of its rate), so the agent thread wakes as seldom as latency allows: after a
- * wake-up that found rows it naps, doubling the nap from {@link #MIN_NAP_NANOS} up to
- * {@link #BRISK_NAP_NANOS} while each nap finds two rows or more, so a busy app's rows are taken in batches about
- * 1,000 times a second without the app waking anyone (an app writing in bulk, up to
- * {@link #MAX_NAP_NANOS}: 250 times a second); once the app paused it naps the shortest nap for
- * {@link #NAP_UNTIL_NANOS} more, then sleeps until the next offer wakes it. It never spins: polling
- * the queue while the app fills it moves the queue's cache lines between the cores on every row.
+ * about 35-45 us of CPU on a 2-core virtual machine (a timer or a futex, two context switches), an
+ * unpark costs the app's thread about 14 us, and a busy core beside the app's slows the app's own
+ * thread (a shell loop on the other core cost an H2 insert loop 30% of its rate), so the agent thread
+ * wakes as seldom as latency allows:
+ * <ul>
+ *   <li>after a wake-up that found rows it naps, doubling the nap from {@link #MIN_NAP_NANOS} up to
+ *       {@link #BRISK_NAP_NANOS} while each nap finds two rows or more (an app writing in bulk, up to
+ *       {@link #MAX_NAP_NANOS}), halving it while each finds one;</li>
+ *   <li>a nap that found nothing means the app paused: the agent thread sleeps until the next offer
+ *       wakes it. Rows then cost the app one unpark each, at most one per pause;</li>
+ *   <li>a sleep shorter than {@link #SHORT_SLEEP_NANOS} means rows come faster than about 2,000 a second:
+ *       the next nap is {@link #BRISK_NAP_NANOS}, so they are taken some 1,000 times a second without
+ *       the app waking anyone. A nap shorter than the gap between rows would find none at every
+ *       other wake-up, and the agent thread would wake several times a row.</li>
+ * </ul>
+ * So it wakes about twice per row while rows come slower than that, and about 1,000 times a second
+ * at any faster rate. It never spins: polling the queue while the app fills it moves the queue's
+ * cache lines between the cores on every row.
  */
 public final class Pipeline {
 
@@ -34,8 +43,8 @@ public final class Pipeline {
     static final long MAX_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
     /** Rows found at one wake-up that mean an app writing in bulk (64,000 rows/s or more). */
     static final int BULK_BATCH = 64;
-    /** After this long without a row the agent thread sleeps until an offer wakes it. */
-    private static final long NAP_UNTIL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** A sleep shorter than this means rows come faster than about 2,000 a second: nap {@link #BRISK_NAP_NANOS} next. */
+    static final long SHORT_SLEEP_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     /** A parked agent thread still looks now and then (a stop, a missed wake-up cannot hang it). */
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -92,7 +101,6 @@ public final class Pipeline {
 
     private void drain() {
         int taken = 0;
-        long idleSince = 0;
         while (running || !queue.isEmpty()) {
             Object item = queue.poll();
             if (item != null) {
@@ -100,12 +108,7 @@ public final class Pipeline {
                 taken++;
                 continue;
             }
-            if (taken > 0) {
-                idleSince = 0;
-            } else if (idleSince == 0) {
-                idleSince = System.nanoTime();
-            }
-            if (!awaitItem(taken, idleSince)) {
+            if (!awaitItem(taken)) {
                 return;
             }
             taken = 0;
@@ -113,14 +116,11 @@ public final class Pipeline {
     }
 
     /**
-     * The nap after a wake-up that found {@code taken} rows: twice as long when rows came faster than
-     * one a nap, half as long when one came (a nap that always finds the next row would otherwise stay
-     * long and make every row of a steady 1,000 a second wait for it), the shortest once the app paused.
+     * The nap after a wake-up that found {@code taken} (one or more) rows: twice as long when rows
+     * came faster than one a nap, half as long when one came (a nap that always finds the next row
+     * would otherwise stay long and make every row of a steady 1,000 a second wait for it).
      */
     static long nextNap(long nap, int taken) {
-        if (taken == 0) {
-            return MIN_NAP_NANOS;
-        }
         if (taken == 1) {
             return Math.max(nap / 2, MIN_NAP_NANOS);
         }
@@ -128,25 +128,29 @@ public final class Pipeline {
     }
 
     /**
-     * Naps while the app writes or paused less than {@link #NAP_UNTIL_NANOS} ago (an idle core here
-     * takes milliseconds to wake at times: a row after a short pause must not wait for that), else
-     * sleeps until an offer (or a stop) wakes it; false when interrupted.
+     * Naps after a wake-up that found rows; after one that found none, sleeps until an offer (or a
+     * stop) wakes it. False when interrupted.
      */
-    private boolean awaitItem(int taken, long idleSince) {
-        long napNow = nap;
-        nap = nextNap(napNow, taken);
+    private boolean awaitItem(int taken) {
         if (taken > 0) {
+            long napNow = nap;
+            nap = nextNap(napNow, taken);
             LockSupport.parkNanos(this, napNow);
-        } else if (System.nanoTime() - idleSince < NAP_UNTIL_NANOS) {
-            LockSupport.parkNanos(this, MIN_NAP_NANOS);
         } else {
+            long from = System.nanoTime();
             sleeping = true;
             if (queue.isEmpty() && running) {
                 LockSupport.parkNanos(this, parkNanos);
             }
             sleeping = false;
+            nap = firstNap(System.nanoTime() - from);
         }
         return !Thread.interrupted();
+    }
+
+    /** The nap after a sleep of {@code slept} nanoseconds that an offer ended. */
+    static long firstNap(long slept) {
+        return slept < SHORT_SLEEP_NANOS ? BRISK_NAP_NANOS : MIN_NAP_NANOS;
     }
 
     private void handle(Object item) {

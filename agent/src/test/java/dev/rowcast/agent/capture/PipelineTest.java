@@ -109,7 +109,15 @@ class PipelineTest {
         }
         assertThat(nap).as("one row a nap, a steady trickle: the nap shrinks so the rows do not wait for it")
                 .isEqualTo(Pipeline.MIN_NAP_NANOS);
-        assertThat(Pipeline.nextNap(Pipeline.MAX_NAP_NANOS, 0)).as("the app paused").isEqualTo(Pipeline.MIN_NAP_NANOS);
+    }
+
+    @Test
+    void afterAPauseTheNapFollowsHowLongTheAgentSlept() {
+        assertThat(Pipeline.firstNap(TimeUnit.MILLISECONDS.toNanos(5)))
+                .as("rows slower than one a nap: the next nap is the shortest, then sleep again").isEqualTo(Pipeline.MIN_NAP_NANOS);
+        assertThat(Pipeline.firstNap(TimeUnit.MICROSECONDS.toNanos(200)))
+                .as("a row 200 us after the last (5,000 a second): nap 1 ms, so the app need not wake the agent for each row")
+                .isEqualTo(Pipeline.BRISK_NAP_NANOS);
     }
 
     @Test

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  *
  * <p>The app thread wakes the agent thread only when it sleeps. A wake-up costs the agent thread
  * about 35-45 us of CPU on a 2-core virtual machine (a timer or a futex, two context switches), an
- * unpark costs the app's thread about 14 us, and a busy core beside the app's slows the app's own
+ * unpark costs the app's thread about 15 us, and a busy core beside the app's slows the app's own
  * thread (a shell loop on the other core cost an H2 insert loop 30% of its rate), so the agent thread
  * wakes as seldom as latency allows:
  * <ul>
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  *       {@link #BRISK_NAP_NANOS} while each nap finds two rows or more (an app writing in bulk, up to
  *       {@link #MAX_NAP_NANOS}), halving it while each finds one;</li>
  *   <li>a nap that found nothing means the app paused: the agent thread sleeps until the next offer
- *       wakes it. Rows then cost the app one unpark each, at most one per pause;</li>
+ *       wakes it. The first row after the pause costs the app one unpark;</li>
  *   <li>a sleep shorter than {@link #SHORT_SLEEP_NANOS} means rows come faster than about 2,000 a second:
  *       the next nap is {@link #BRISK_NAP_NANOS}, so they are taken some 1,000 times a second without
  *       the app waking anyone. A nap shorter than the gap between rows would find none at every

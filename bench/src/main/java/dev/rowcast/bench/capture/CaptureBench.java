@@ -493,8 +493,13 @@ public final class CaptureBench {
 
     // ---- (b) commit -> client latency ----
 
+    /** One side's run; {@code committedAt[i]} is the monotonic time the event of {@code micros[i]} was committed (or emitted). */
     private record Latency(String side, double[] micros, double[] preCommitMicros, long lost, long maxLagMicros,
-                           double serverCpu, double clientCpu, String error) {}
+                           double serverCpu, double clientCpu, String error, long[] committedAt) {
+        Latency(String side, String error) {
+            this(side, null, null, 0, 0, 0, 0, error, null);
+        }
+    }
 
     private static void latencyBench() throws Exception {
         int warmUp = (int) (RATE * LATENCY_WARM_UP);
@@ -532,7 +537,7 @@ public final class CaptureBench {
             };
             List<Latency> done = runs.get(side);
             if (done.isEmpty()) {
-                done = List.of(new Latency(side, null, null, 0, 0, 0, 0, "skipped (-Dlatency.sides)"));
+                done = List.of(new Latency(side, "skipped (-Dlatency.sides)"));
             }
             for (int k = 0; k < done.size(); k++) {
                 printLatencyRow(done.size() > 1 ? name + ", run " + (k + 1) : name, done.get(k));
@@ -585,13 +590,15 @@ public final class CaptureBench {
         }
         for (Latency l : runs) {
             if (l.error() != null) {
-                return new Latency(side, null, null, 0, 0, 0, 0, "a run failed: " + l.error());
+                return new Latency(side, "a run failed: " + l.error());
             }
         }
         double[] micros = runs.stream().flatMapToDouble(l -> Arrays.stream(l.micros())).toArray();
         double[] pre = runs.stream().flatMapToDouble(l -> Arrays.stream(l.preCommitMicros())).toArray();
+        long[] committed = runs.stream().flatMapToLong(l -> Arrays.stream(l.committedAt())).toArray();
         return new Latency(side, micros, pre, runs.stream().mapToLong(Latency::lost).sum(), runs.stream().mapToLong(Latency::maxLagMicros).max().orElse(0),
-                runs.stream().mapToDouble(Latency::serverCpu).average().orElse(0), runs.stream().mapToDouble(Latency::clientCpu).average().orElse(0), null);
+                runs.stream().mapToDouble(Latency::serverCpu).average().orElse(0), runs.stream().mapToDouble(Latency::clientCpu).average().orElse(0), null,
+                committed);
     }
 
     private static Latency latencyRun(String side, int warmUp, int events) {
@@ -639,20 +646,28 @@ public final class CaptureBench {
                     long serverTicks = cpuTicks(server.pid());
                     long clientTicks = cpuTicks(clients.pid());
                     long start = System.nanoTime();
-                    server.send(side.equals("node") ? "run " + RATE + " " + events + " " + CLIENTS + " " + stamps : "go");
-                    long maxLag = Long.parseLong(server.await("DONE", Duration.ofSeconds(events / RATE + 120))[1]);
+                    long maxLag;
+                    HostSampler host = new HostSampler();
+                    try {
+                        server.send(side.equals("node") ? "run " + RATE + " " + events + " " + CLIENTS + " " + stamps : "go");
+                        maxLag = Long.parseLong(server.await("DONE", Duration.ofSeconds(events / RATE + 120))[1]);
+                    } finally {
+                        host.close();
+                    }
                     double wall = (System.nanoTime() - start) / 1e9;
                     double serverCpu = (cpuTicks(server.pid()) - serverTicks) / (double) CLOCK_TICKS_PER_SECOND / wall;
                     double clientCpu = (cpuTicks(clients.pid()) - clientTicks) / (double) CLOCK_TICKS_PER_SECOND / wall;
                     awaitCount(clients, events, Duration.ofSeconds(10));
                     clients.send("dump " + received);
                     clients.await("DUMPED", Duration.ofSeconds(30));
-                    return join(side, stamps, received, warmUp, events, maxLag, serverCpu, clientCpu);
+                    Latency run = join(side, stamps, received, warmUp, events, maxLag, serverCpu, clientCpu);
+                    System.out.println("[capture-bench]   host: " + host.describe(run.committedAt(), run.micros(), 5_000));
+                    return run;
                 }
             }
         } catch (Exception e) {
             System.out.println("[capture-bench]   failed: " + e);
-            return new Latency(side, null, null, 0, 0, 0, 0, e.getMessage());
+            return new Latency(side, e.getMessage());
         }
     }
 
@@ -677,16 +692,121 @@ public final class CaptureBench {
         int measured = events - warmUp;
         double[] micros = new double[measured];
         double[] pre = new double[measured];
+        long[] committed = new long[measured];
         int n = 0;
         for (int id = warmUp; id < events; id++) {
             Long at = receivedAt.get(id);
             if (at != null) {
                 micros[n] = (at - after[id]) / 1e3;
                 pre[n] = (at - before[id]) / 1e3;
+                committed[n] = after[id];
                 n++;
             }
         }
-        return new Latency(side, Arrays.copyOf(micros, n), Arrays.copyOf(pre, n), measured - n, maxLag, serverCpu, clientCpu, null);
+        return new Latency(side, Arrays.copyOf(micros, n), Arrays.copyOf(pre, n), measured - n, maxLag, serverCpu, clientCpu, null,
+                Arrays.copyOf(committed, n));
+    }
+
+    /**
+     * The machine as the host lets it run, every 100 ms of a latency run (/proc/stat): the steal
+     * (time the host gave this machine's virtual cores to something else) and the run queue. It
+     * tells whether a run's slow events fall in moments when the host held the cores back.
+     */
+    private static final class HostSampler implements AutoCloseable {
+        private static final long PERIOD_MILLIS = 100;
+        /** {nanoTime, steal ticks, all ticks, runnable threads}, in time order; the sampler thread's until close(). */
+        private final List<long[]> samples = new ArrayList<>();
+        private final Thread thread = new Thread(this::sample, "host-sampler");
+
+        HostSampler() {
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void sample() {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    samples.add(read());
+                    Thread.sleep(PERIOD_MILLIS);
+                }
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                // ends the samples; describe() says what it has
+            }
+        }
+
+        private static long[] read() throws IOException {
+            long at = System.nanoTime();
+            long steal = 0;
+            long all = 0;
+            long runnable = 0;
+            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (line.startsWith("cpu ")) {
+                    String[] f = line.trim().split("\\s+");
+                    for (int k = 1; k <= 8 && k < f.length; k++) { // user nice system idle iowait irq softirq steal
+                        all += Long.parseLong(f[k]);
+                    }
+                    steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+                } else if (line.startsWith("procs_running ")) {
+                    runnable = Long.parseLong(line.substring("procs_running ".length()).trim());
+                }
+            }
+            return new long[] {at, steal, all, runnable};
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            thread.interrupt();
+            thread.join();
+        }
+
+        /** Steal and run queue over the run against those of the windows holding an event slower than {@code slowMicros}. */
+        String describe(long[] committedAt, double[] micros, double slowMicros) {
+            int windows = samples.size() - 1;
+            if (windows < 1) {
+                return "no /proc/stat samples";
+            }
+            boolean[] slow = new boolean[windows];
+            int slowEvents = 0;
+            for (int i = 0; i < micros.length; i++) {
+                if (micros[i] > slowMicros) {
+                    slowEvents++;
+                    int w = window(committedAt[i]);
+                    if (w >= 0) slow[w] = true;
+                }
+            }
+            long[] allSteal = new long[2];
+            long[] allTicks = new long[2];
+            long[] queue = new long[2];
+            int[] count = new int[2];
+            for (int w = 0; w < windows; w++) {
+                long[] a = samples.get(w);
+                long[] b = samples.get(w + 1);
+                int k = slow[w] ? 1 : 0;
+                allSteal[k] += b[1] - a[1];
+                allTicks[k] += b[2] - a[2];
+                queue[k] += b[3];
+                count[k]++;
+            }
+            return String.format("steal %.1f%% of the CPU time over the run; in the %d windows of %d ms that hold the %d events over %.0f ms,"
+                            + " %.1f%% (elsewhere %.1f%%); runnable threads %.1f there, %.1f elsewhere",
+                    100.0 * (allSteal[0] + allSteal[1]) / Math.max(1, allTicks[0] + allTicks[1]), count[1], PERIOD_MILLIS, slowEvents, slowMicros / 1000,
+                    100.0 * allSteal[1] / Math.max(1, allTicks[1]), 100.0 * allSteal[0] / Math.max(1, allTicks[0]),
+                    (double) queue[1] / Math.max(1, count[1]), (double) queue[0] / Math.max(1, count[0]));
+        }
+
+        /** The window [sample w, sample w+1) holding {@code at}, or -1. */
+        private int window(long at) {
+            int lo = 0;
+            int hi = samples.size() - 2;
+            if (hi < 0 || at < samples.get(0)[0] || at >= samples.get(hi + 1)[0]) {
+                return -1;
+            }
+            while (lo < hi) {
+                int mid = (lo + hi + 1) >>> 1;
+                if (samples.get(mid)[0] <= at) lo = mid; else hi = mid - 1;
+            }
+            return lo;
+        }
     }
 
     private static String ms(double[] micros, double p) {

@@ -370,10 +370,24 @@ public final class CaptureBench {
                     median(column(entry.getValue(), 2)), median(column(entry.getValue(), 3)), median(column(entry.getValue(), 4)),
                     median(column(entry.getValue(), 5)));
         }
+        System.out.printf("%nPairs whose two windows both had under %.0f%% steal (the host taking this machine's cores), median ratio:%n", CALM_STEAL * 100);
+        for (var entry : CALM_PAIR_RATIOS.entrySet()) {
+            double[] calm = entry.getValue().stream().mapToDouble(Double::doubleValue).toArray();
+            if (calm.length == 0) {
+                System.out.printf("- %s: none of %d pairs%n", entry.getKey(), PAIR_RATIOS.get(entry.getKey()).size());
+                continue;
+            }
+            double[] interval = medianInterval(calm);
+            System.out.printf("- %s: %.3f (%.3f to %.3f), %d of %d pairs%n", entry.getKey(), median(calm), interval[0], interval[1], calm.length,
+                    PAIR_RATIOS.get(entry.getKey()).size());
+        }
     }
 
     /** Every toggle pair's ratio, by "db workload", over all rounds. */
     private static final Map<String, List<Double>> PAIR_RATIOS = new LinkedHashMap<>();
+    /** The ratios of the pairs whose two windows both had the host take less than {@link #CALM_STEAL} of the machine's CPU time. */
+    private static final Map<String, List<Double>> CALM_PAIR_RATIOS = new LinkedHashMap<>();
+    private static final double CALM_STEAL = 0.02;
     private static final int RESAMPLES = 2_000;
 
     /** A 90% bootstrap interval of the median of {@code values}. */
@@ -413,6 +427,19 @@ public final class CaptureBench {
                     pairRatios.add(Double.parseDouble(p[i]));
                 }
                 System.out.printf("[capture-bench]   %s %s, pairs: %s%n", p[1], p[2], String.join(" ", Arrays.copyOfRange(p, 3, p.length)));
+                String[] st = app.await("STEAL", budget);
+                List<Double> calm = CALM_PAIR_RATIOS.computeIfAbsent(p[1] + " " + p[2], w -> new ArrayList<>());
+                StringBuilder shown = new StringBuilder();
+                for (int i = 3; i < st.length && i < p.length; i++) {
+                    String[] onOff = st[i].split("/");
+                    double stealOn = Double.parseDouble(onOff[0]);
+                    double stealOff = Double.parseDouble(onOff[1]);
+                    shown.append(String.format(" %.1f/%.1f", stealOn * 100, stealOff * 100));
+                    if (stealOn < CALM_STEAL && stealOff < CALM_STEAL) {
+                        calm.add(Double.parseDouble(p[i]));
+                    }
+                }
+                System.out.printf("[capture-bench]   %s %s, the host's steal in each pair's windows, on/off %%:%s%n", p[1], p[2], shown);
                 String[] t = app.await("TOGGLE", budget);
                 double on = Long.parseLong(t[3]) / (Long.parseLong(t[4]) / 1e9);
                 double off = Long.parseLong(t[6]) / (Long.parseLong(t[7]) / 1e9);

@@ -151,7 +151,9 @@ public final class InsertApp {
      * MBean (its {@code Enabled}), in pairs whose order alternates (on-off, off-on, ...), so a drift
      * of the JVM's speed hits both sides alike. After each switch the app inserts unmeasured for
      * {@link #TOGGLE_SWITCH_NANOS} (the server's start or stop, the JIT meeting the other path).
-     * Prints {@code PAIRS <database> <workload> <ratio of each pair>} and {@code TOGGLE <database>
+     * Prints {@code PAIRS <database> <workload> <ratio of each pair>}, {@code STEAL <database> <workload>
+     * <steal on/steal off of each pair>} (the share of the machine's CPU time the host took in each
+     * window) and {@code TOGGLE <database>
      * <workload> <rows on> <nanos on> <app thread cpu on> <rows off> <nanos off> <app thread cpu off>
      * <pairs> <process cpu on> <process cpu off> <pipeline thread cpu on>} (the process's CPU counts
      * the agent's threads, the collector's and the JIT's in the window, not what the agent still had
@@ -164,8 +166,10 @@ public final class InsertApp {
         long[] process = new long[2];
         long[] agent = new long[2];
         StringBuilder pairs = new StringBuilder();
+        StringBuilder steals = new StringBuilder();
         for (int pair = 0; pair < TOGGLE_PAIRS; pair++) {
             double[] rate = new double[2];
+            double[] steal = new double[2];
             for (int k = 0; k < 2; k++) {
                 int side = (pair + k) % 2; // 0 = on, 1 = off
                 capturing = side == 0;
@@ -174,17 +178,22 @@ public final class InsertApp {
                 long agent0 = pipelineTicks();
                 long process0 = OS.getProcessCpuTime();
                 long thread0 = THREADS.getCurrentThreadCpuTime();
+                long[] host0 = hostTicks();
                 long[] done = run(workload, windowNanos);
+                long[] host1 = hostTicks();
                 cpu[side] += THREADS.getCurrentThreadCpuTime() - thread0;
                 process[side] += OS.getProcessCpuTime() - process0;
                 agent[side] += pipelineTicks() - agent0;
                 rows[side] += done[0];
                 elapsed[side] += done[1];
                 rate[side] = done[0] / (double) done[1];
+                steal[side] = (host1[0] - host0[0]) / (double) Math.max(1, host1[1] - host0[1]);
             }
             pairs.append(String.format(Locale.ROOT, " %.3f", rate[0] / rate[1])); // parsed by the harness
+            steals.append(String.format(Locale.ROOT, " %.4f/%.4f", steal[0], steal[1]));
         }
         System.out.printf("PAIRS %s %s%s%n", database, workload, pairs);
+        System.out.printf("STEAL %s %s%s%n", database, workload, steals);
         capturing = true;
         MBEANS.setAttribute(AGENT_MBEAN, new Attribute("Enabled", true));
         settle();
@@ -268,6 +277,28 @@ public final class InsertApp {
     }
 
     /** The CPU ticks (10 ms) of the agent's pipeline thread so far. */
+    /**
+     * The machine's {steal, all} CPU ticks from /proc/stat (steal: time the host gave this machine's
+     * virtual cores to something else while they had work); zeros where there is no /proc.
+     */
+    private static long[] hostTicks() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (line.startsWith("cpu ")) {
+                    String[] f = line.trim().split("\\s+");
+                    long all = 0;
+                    for (int k = 1; k <= 8 && k < f.length; k++) { // user nice system idle iowait irq softirq steal
+                        all += Long.parseLong(f[k]);
+                    }
+                    return new long[] {f.length > 8 ? Long.parseLong(f[8]) : 0, all};
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc: no steal figures
+        }
+        return new long[2];
+    }
+
     private static long pipelineTicks() {
         long sum = 0;
         for (var e : threadTicks().entrySet()) {

@@ -1,5 +1,6 @@
 package dev.rowcast.bench.capture;
 
+import dev.rowcast.bench.HostStat;
 import dev.rowcast.bench.LineChild;
 
 import dev.rowcast.bench.capture.app.InsertApp;
@@ -756,28 +757,14 @@ public final class CaptureBench {
                     samples.add(read());
                     Thread.sleep(PERIOD_MILLIS);
                 }
-            } catch (IOException | InterruptedException | RuntimeException e) {
+            } catch (InterruptedException | RuntimeException e) {
                 // ends the samples; describe() says what it has
             }
         }
 
-        private static long[] read() throws IOException {
-            long at = System.nanoTime();
-            long steal = 0;
-            long all = 0;
-            long runnable = 0;
-            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
-                if (line.startsWith("cpu ")) {
-                    String[] f = line.trim().split("\\s+");
-                    for (int k = 1; k <= 8 && k < f.length; k++) { // user nice system idle iowait irq softirq steal
-                        all += Long.parseLong(f[k]);
-                    }
-                    steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
-                } else if (line.startsWith("procs_running ")) {
-                    runnable = Long.parseLong(line.substring("procs_running ".length()).trim());
-                }
-            }
-            return new long[] {at, steal, all, runnable};
+        private static long[] read() {
+            long[] stat = HostStat.read();
+            return new long[] {System.nanoTime(), stat[0], stat[1], stat[2]};
         }
 
         @Override

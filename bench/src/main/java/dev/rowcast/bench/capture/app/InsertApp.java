@@ -1,5 +1,6 @@
 package dev.rowcast.bench.capture.app;
 
+import dev.rowcast.bench.HostStat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -178,9 +179,9 @@ public final class InsertApp {
                 long agent0 = pipelineTicks();
                 long process0 = OS.getProcessCpuTime();
                 long thread0 = THREADS.getCurrentThreadCpuTime();
-                long[] host0 = hostTicks();
+                long[] host0 = HostStat.read();
                 long[] done = run(workload, windowNanos);
-                long[] host1 = hostTicks();
+                long[] host1 = HostStat.read();
                 cpu[side] += THREADS.getCurrentThreadCpuTime() - thread0;
                 process[side] += OS.getProcessCpuTime() - process0;
                 agent[side] += pipelineTicks() - agent0;
@@ -277,28 +278,6 @@ public final class InsertApp {
     }
 
     /** The CPU ticks (10 ms) of the agent's pipeline thread so far. */
-    /**
-     * The machine's {steal, all} CPU ticks from /proc/stat (steal: time the host gave this machine's
-     * virtual cores to something else while they had work); zeros where there is no /proc.
-     */
-    private static long[] hostTicks() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
-                if (line.startsWith("cpu ")) {
-                    String[] f = line.trim().split("\\s+");
-                    long all = 0;
-                    for (int k = 1; k <= 8 && k < f.length; k++) { // user nice system idle iowait irq softirq steal
-                        all += Long.parseLong(f[k]);
-                    }
-                    return new long[] {f.length > 8 ? Long.parseLong(f[8]) : 0, all};
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // no /proc: no steal figures
-        }
-        return new long[2];
-    }
-
     private static long pipelineTicks() {
         long sum = 0;
         for (var e : threadTicks().entrySet()) {

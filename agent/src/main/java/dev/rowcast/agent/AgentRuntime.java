@@ -4,6 +4,7 @@ import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.agent.capture.Metrics;
 import dev.rowcast.agent.capture.Pipeline;
 import dev.rowcast.agent.hibernate.HibernateHook;
+import dev.rowcast.agent.hibernate.RegisteredFactories;
 import dev.rowcast.agent.instrument.InstrumentGate;
 import dev.rowcast.agent.instrument.Instrumentations;
 import dev.rowcast.agent.jmx.AgentControl;
@@ -19,7 +20,6 @@ import dev.rowcast.agent.route.Router;
 import dev.rowcast.bootstrap.Bridge;
 import dev.rowcast.bootstrap.Sink;
 import dev.rowcast.config.RowcastConfig;
-import dev.rowcast.server.realtime.RealtimeOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BooleanSupplier;
 
 /**
  * The running agent: the {@link Sink} behind the bridge. App threads only reach the capture
@@ -36,19 +35,6 @@ import java.util.function.BooleanSupplier;
  * pipeline thread.
  */
 public final class AgentRuntime implements Sink, AgentControlMBean {
-
-    /** One step of watching the app settle (see serveWhenAppSettles). */
-    private static final long SETTLE_STEP_MILLIS = 200;
-    /** Classes the whole JVM may load in one step and still count as settled. */
-    private static final long SETTLED_CLASSES = 30;
-    /** CPU the whole process may use in one step and still count as settled, as a share of one core. */
-    private static final double SETTLED_CPU_SHARE = 0.3;
-    /** Above this share of the whole machine's CPU in use, a quiet app may only be starved: not settled. */
-    private static final double SETTLED_MACHINE_LOAD = 0.9;
-    /** Quiet steps in a row that make a settled app. */
-    private static final int SETTLED_STEPS = 3;
-    /** The server starts after this at the latest, settled or not (an app that keeps loading classes). */
-    private static final long SETTLE_MAX_MILLIS = 10_000;
 
     private final RowcastConfig config;
     private final ServerOutlet server;
@@ -67,11 +53,11 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     private volatile boolean stopped;
     private final LongAdder beforeServing = new LongAdder();
 
-    private AgentRuntime(RowcastConfig config, RealtimeOptions realtime, InstrumentGate gate) {
+    private AgentRuntime(RowcastConfig config, ServerOutlet server, InstrumentGate gate) {
         this.config = config;
         this.gate = gate;
         this.anyTable = config.collections().values().stream().anyMatch(rule -> rule.table().isPresent());
-        this.server = new ServerOutlet(config.server(), realtime);
+        this.server = server;
         this.outlets.add(server);
         this.pipeline = new Pipeline(this::route, metrics);
         this.hibernate = new HibernateHook(config, pipeline, metrics, this::enabled);
@@ -79,17 +65,17 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     }
 
     /**
-     * The runtime, with its port bound (a client that connects before the server runs waits in the
-     * backlog instead of being refused); capture starts with {@link #startCapture}. The caller's
-     * exit hook calls {@link #shutdown()}.
+     * The runtime, serving through {@code server} (whose port the caller has reserved: a client that
+     * connects before the server runs waits in the backlog instead of being refused); capture
+     * starts with {@link #startCapture}. The caller's exit hook calls {@link #shutdown()}. Needs
+     * the bridge on the boot class path: this class is its {@link Sink}.
      */
-    static AgentRuntime create(RowcastConfig config, RealtimeOptions realtime, InstrumentGate gate) throws IOException {
-        AgentRuntime runtime = new AgentRuntime(config, realtime, gate);
+    static AgentRuntime create(RowcastConfig config, ServerOutlet server, InstrumentGate gate) throws IOException {
+        AgentRuntime runtime = new AgentRuntime(config, server, gate);
         String captureLog = System.getProperty("rowcast.debug.captureLog");
         if (captureLog != null && !captureLog.isBlank()) {
             runtime.outlets.add(new CaptureLogOutlet(Path.of(captureLog)));
         }
-        runtime.server.reserve();
         return runtime;
     }
 
@@ -111,7 +97,11 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
         }
     }
 
-    /** Byte Buddy's hooks (JDBC, ActionQueue); SessionFactoryImpl's is in from {@link InstrumentGate#ready}. */
+    /**
+     * Byte Buddy's hooks (JDBC, ActionQueue) and SessionFactoryImpl's, unless that one is in from
+     * {@link InstrumentGate#ready}; then the factories Hibernate built before (the hook and the
+     * registry may both name one: capture adds its listeners once).
+     */
     private void installHooks(Instrumentation inst, RowcastAgent.StartPhases phases) {
         if (!hooksInstalled) {
             hooksInstalled = true;
@@ -120,6 +110,10 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
             } catch (Throwable t) {
                 AgentLog.error("cannot install the JDBC hooks (" + t + "); Hibernate entity rows are still captured");
             }
+            for (Object factory : RegisteredFactories.find(inst)) {
+                hibernate.sessionFactoryBuilt(factory);
+            }
+            phases.end("session factories found");
         }
     }
 
@@ -134,7 +128,7 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     void serveWhenAppSettles(boolean awaitSettle, Instrumentation inst, RowcastAgent.StartPhases phases) {
         Thread starter = new Thread(() -> {
             if (awaitSettle && !gate.holdsAll()) { // the capture log's runs want every row served, from the start
-                awaitSettled(gate, () -> stopped);
+                SettleWatch.await(gate, () -> stopped);
                 phases.end("waited for the app to settle");
             }
             if (!serve(inst, phases) && !serving) {
@@ -173,37 +167,6 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
             installHooks(inst, phases);
         }
         return true;
-    }
-
-    /**
-     * Until, for a few steps in a row, the JVM loads few classes and leaves CPU unused that it
-     * could have had: the app's start-up is then over. A starting app on a machine busy with other
-     * work gets so little CPU that it loads few classes and uses little, so a saturated machine
-     * never counts as calm (the wait then ends at its maximum). The classes are counted by the
-     * gate, which sees each one the JVM defines. Returns at once when {@code cutShort} says so.
-     */
-    static void awaitSettled(InstrumentGate gate, BooleanSupplier cutShort) {
-        ProcessLoad load = new ProcessLoad();
-        long deadline = System.nanoTime() + SETTLE_MAX_MILLIS * 1_000_000;
-        long loaded = gate.classesDefined();
-        long used = load.cpuNanos();
-        int quiet = 0;
-        while (quiet < SETTLED_STEPS && System.nanoTime() < deadline && !cutShort.getAsBoolean()) {
-            try {
-                Thread.sleep(SETTLE_STEP_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            long nowLoaded = gate.classesDefined();
-            long nowUsed = load.cpuNanos();
-            double machine = load.machineLoad(); // negative if unknown
-            boolean calm = nowLoaded - loaded < SETTLED_CLASSES && nowUsed - used < SETTLED_CPU_SHARE * SETTLE_STEP_MILLIS * 1_000_000
-                    && machine < SETTLED_MACHINE_LOAD;
-            quiet = calm ? quiet + 1 : 0;
-            loaded = nowLoaded;
-            used = nowUsed;
-        }
     }
 
     boolean enabled() {

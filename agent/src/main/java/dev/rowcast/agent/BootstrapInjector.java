@@ -29,7 +29,7 @@ final class BootstrapInjector {
 
     private BootstrapInjector() {}
 
-    static void inject(Instrumentation inst, Path agentJar) throws IOException {
+    static void inject(Instrumentation inst, Path agentJar) throws IOException, ClassNotFoundException {
         Path temp = Files.createTempFile("rowcast-bootstrap-", ".jar");
         temp.toFile().deleteOnExit();
         try (JarFile source = new JarFile(agentJar.toFile());
@@ -48,5 +48,13 @@ final class BootstrapInjector {
             }
         }
         inst.appendToBootstrapClassLoaderSearch(new JarFile(temp.toFile()));
+        // a bridge class the agent's own loader took from the jar before this would split the bridge in two
+        ClassLoader agent = BootstrapInjector.class.getClassLoader();
+        for (String name : CLASSES) {
+            String className = PACKAGE_PATH.replace('/', '.') + name;
+            if (Class.forName(className, false, agent).getClassLoader() != null) {
+                throw new IllegalStateException(className + " was loaded from the agent jar before the bridge reached the boot class path");
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.rowcast.agent;
 import dev.rowcast.agent.instrument.InstrumentGate;
 import dev.rowcast.agent.instrument.Instrumentations;
 import dev.rowcast.agent.outlet.RealtimeSettings;
+import dev.rowcast.agent.outlet.ServerOutlet;
 import dev.rowcast.config.ConfigException;
 import dev.rowcast.config.ConfigLoader;
 import dev.rowcast.config.ConfigLocator;
@@ -12,16 +13,16 @@ import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The agent's entry point ({@code Premain-Class} and {@code Agent-Class}). On the app's thread it
- * only finds the config and registers the {@link InstrumentGate}; while the app starts, a daemon
- * thread puts the bridge on the boot class path (SessionFactoryImpl's hook reports each factory
- * there), reads and checks the config and binds the port; once the app's start has settled it
- * starts capture, Byte Buddy's hooks and the server. Whatever goes wrong is one log line and a live application, unless
+ * only finds the config file; while the app starts, a daemon thread reads and checks the config
+ * and binds the port; once the app's start has settled it puts the bridge on the boot class path
+ * and starts capture, the {@link InstrumentGate} with Byte Buddy's hooks, and the server. So the
+ * app's start loads its classes with no class file transformer registered (the JVM would copy
+ * every class file for one) and with the whole class-data archive (a boot class path appended to
+ * turns it off for all but the JDK's boot classes). Whatever goes wrong is one log line and a live application, unless
  * {@code -Drowcast.failFast=true} asks for the app to stop instead: then the config check and
  * capture's start run before main(), as the verdict must.
  */
@@ -32,9 +33,6 @@ public final class RowcastAgent {
 
     /** The config-schema class that compiles the JSON Schema once, in its static initialiser (the start's own check). */
     private static final String SCHEMA_CHECK = "dev.rowcast.config.CompiledSchema";
-
-    /** How long an exiting app waits for the config check under way, so that its verdict is logged. */
-    private static final long EXIT_WAIT_SECONDS = 10;
 
     private static boolean started;
 
@@ -96,11 +94,11 @@ public final class RowcastAgent {
 
     /**
      * One start of the agent: on a daemon thread, or before main() with failFast. At launch the
-     * bridge comes first ({@link InstrumentGate} holds SessionFactoryImpl until it is in), then the
-     * config's verdict (all an exiting app waits for) and the port, then the wait for the app's
-     * start to settle (cut short when the app exits), then capture (handed the factories built
-     * meanwhile), the Socket.IO server, Byte Buddy's JDBC hooks (retransforming the classes that
-     * loaded meanwhile) and JMX. A bad config leaves every class as loaded.
+     * config's verdict comes first (all an exiting app waits for), then the port, then the wait for
+     * the app's start to settle (cut short when the app exits), then the bridge, capture, the class
+     * file gate with Byte Buddy's hooks (retransforming the classes that loaded meanwhile; the
+     * session factories built meanwhile are found in Hibernate's registry), the Socket.IO server and
+     * JMX. A bad config leaves every class as loaded.
      */
     private static final class Start implements Runnable {
         private final Path location;
@@ -109,10 +107,20 @@ public final class RowcastAgent {
         private final long startNanos;
         private final boolean failFast;
         private final InstrumentGate gate;
-        /** Counted down once the config is judged (accepted or not): all an exiting app waits for. */
-        private final CountDownLatch verdict = new CountDownLatch(1);
+        /**
+         * At launch, the app's start meets only the config's check and the port; the rest waits
+         * until that start has settled, since on a busy start its CPU is the app's time, and the
+         * bridge on the boot class path would turn the class-data archive off for the app's classes
+         * loaded after it. A verdict before main() (failFast), the capture log's promise of every
+         * row and an attach to a running app do not wait.
+         */
+        private final boolean deferred;
+        /** Set by {@link #judgeOnce}. */
+        private boolean judged;
         private final AtomicBoolean reported = new AtomicBoolean();
         private volatile RowcastConfig accepted;
+        /** The port, bound once the config is accepted; the runtime serves on it. */
+        private volatile ServerOutlet reserved;
         private volatile AgentRuntime runtime;
         private volatile boolean capturing;
 
@@ -122,7 +130,12 @@ public final class RowcastAgent {
             this.premain = premain;
             this.startNanos = startNanos;
             this.failFast = failFast;
-            this.gate = InstrumentGate.register(inst);
+            this.gate = InstrumentGate.create(inst);
+            // a start that waits for the app to settle registers the gate only then (see InstrumentGate)
+            this.deferred = premain && !failFast && !gate.holdsAll();
+            if (!deferred) {
+                gate.register();
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(this::atExit, "rowcast-shutdown"));
         }
 
@@ -133,24 +146,59 @@ public final class RowcastAgent {
         @Override
         public void run() {
             StartPhases phases = new StartPhases(startNanos);
-            // at launch, the app's start meets only the bridge (SessionFactoryImpl's hook notes each factory
-            // there), the config's check and the port; capture and the rest wait until that start has settled,
-            // since on a busy start their CPU is the app's time. A verdict before main() (failFast), the capture
-            // log's promise of every row and an attach to a running app do not wait.
-            boolean deferred = premain && !failFast && !gate.holdsAll();
+            warmUp();
+            Judged judged = judgeOnce(phases);
+            if (judged == null || exiting) {
+                return; // the exit hook reports the verdict; hooks for an app that has ended help no one
+            }
             try {
-                warmUp();
+                ServerOutlet server = new ServerOutlet(judged.config().server(), judged.realtime());
+                server.reserve();
+                reserved = server; // from here the exit hook closes the port
+                phases.end("port bound");
                 if (deferred) {
-                    BootstrapInjector.inject(inst, agentJar());
-                    gate.ready(true);
-                    phases.end("bridge injected");
+                    SettleWatch.await(gate, () -> exiting);
+                    phases.end("waited for the app to settle");
+                    if (exiting) {
+                        return;
+                    }
                 }
+                BootstrapInjector.inject(inst, agentJar()); // before any class of the bridge's package loads
+                phases.end("bridge injected");
+                AgentRuntime created = AgentRuntime.create(judged.config(), server, gate);
+                runtime = created; // from here the exit hook shuts it down
+                created.startCapture(inst, phases);
+                capturing = true;
+                report("capturing " + judged.config().collections().size() + " collection(s) from " + location
+                        + " in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms" + (premain ? "" : " (attached to a running JVM)"));
+                created.serveWhenAppSettles(premain && !deferred, inst, phases);
+            } catch (Throwable t) {
+                inert();
+                fail("could not start (" + t + "); Rowcast stays inert and the app runs on", t, failFast);
+            }
+        }
+
+        /** A config that was read, checked and is to be served. */
+        private record Judged(RowcastConfig config, RealtimeOptions realtime) {}
+
+        /**
+         * Reads and checks the config, once: on the start thread, or on the exit hook of an app that
+         * ends before the start got to it (an exiting app waits for this alone, never for the hooks
+         * or the server). Logs a bad one and leaves the agent inert; with failFast that throws.
+         * Returns null when the config is not to be served or was judged already.
+         */
+        private synchronized Judged judgeOnce(StartPhases phases) {
+            if (judged) {
+                return null;
+            }
+            judged = true;
+            try {
                 RowcastConfig config = ConfigLoader.load(location);
                 phases.end("config read and checked");
                 if (!config.enabled()) {
-                    gate.close(inst);
+                    gate.close();
                     info(location + ": enabled: false; nothing is captured or served");
-                    return;
+                    return null;
                 }
                 RealtimeOptions realtime;
                 try {
@@ -160,29 +208,7 @@ public final class RowcastAgent {
                 }
                 phases.end("server settings");
                 accepted = config;
-                verdict.countDown();
-                if (exiting) {
-                    return; // the exit hook reports the verdict; hooks for an app that has ended help no one
-                }
-                if (!deferred) {
-                    BootstrapInjector.inject(inst, agentJar());
-                    phases.end("bridge injected");
-                }
-                AgentRuntime created = AgentRuntime.create(config, realtime, gate);
-                runtime = created; // from here the exit hook shuts it down (its port is bound)
-                phases.end("port bound");
-                if (deferred) {
-                    AgentRuntime.awaitSettled(gate, () -> exiting);
-                    phases.end("waited for the app to settle");
-                    if (exiting) {
-                        return;
-                    }
-                }
-                created.startCapture(inst, phases);
-                capturing = true;
-                report("capturing " + config.collections().size() + " collection(s) from " + location
-                        + " in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms" + (premain ? "" : " (attached to a running JVM)"));
-                created.serveWhenAppSettles(premain && !deferred, inst, phases);
+                return new Judged(config, realtime);
             } catch (UnusableSetting e) {
                 // a short secret, an unreadable key: serving without the auth the file asks for is worse than not serving
                 inert();
@@ -193,18 +219,21 @@ public final class RowcastAgent {
             } catch (Throwable t) {
                 inert();
                 fail("could not start (" + t + "); Rowcast stays inert and the app runs on", t, failFast);
-            } finally {
-                verdict.countDown();
             }
+            return null;
         }
 
         private void inert() {
-            gate.close(inst);
+            gate.close();
             AgentRuntime bound = runtime;
+            ServerOutlet server = reserved;
             if (bound != null) {
                 runtime = null;
                 bound.shutdown(); // a start that failed after binding the port lets it go
+            } else if (server != null) {
+                server.close();
             }
+            reserved = null;
             stoppedStarting();
         }
 
@@ -215,25 +244,21 @@ public final class RowcastAgent {
             }
         }
 
-        /**
-         * The verdict on the config is logged even when the app ends first. An exiting app waits for
-         * the config check alone (YAML and the schema), never for the hooks or the server.
-         */
+        /** The verdict on the config is logged even when the app ends first; then the server stops. */
         private void atExit() {
             exiting = true;
-            try {
-                verdict.await(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            judgeOnce(new StartPhases(startNanos)); // waits for a check under way on the start thread
             RowcastConfig config = accepted;
             if (config != null && !capturing) {
                 report(location + " is valid (" + config.collections().size() + " collection(s)); the app ended "
                         + (System.nanoTime() - startNanos) / 1_000_000 + " ms into the agent's start, before capture began");
             }
             AgentRuntime running = runtime;
+            ServerOutlet server = reserved;
             if (running != null) {
                 running.shutdown();
+            } else if (server != null) {
+                server.closeAtExit();
             }
         }
 

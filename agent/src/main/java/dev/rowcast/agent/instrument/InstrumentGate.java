@@ -21,28 +21,31 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The agent's only class file transformer, registered first in premain and made of JDK classes
- * alone, so the app's start-up waits for neither Byte Buddy nor the config. It shows Byte Buddy
- * only the classes that may need advice, decided from the class file's header (microseconds),
- * instead of letting Byte Buddy parse every class the app loads (seconds for a Hibernate app).
- * Until {@link #open} it does not even decide: it notes the name of each class that loads, and
- * open() asks the loaded Class objects (the header's answer needs the super types' class files
- * read from the jars, most of a second of the app's start for a Hibernate app).
+ * The agent's only class file transformer, made of JDK classes alone. It shows Byte Buddy only the
+ * classes that may need advice, decided from the class file's header (microseconds), instead of
+ * letting Byte Buddy parse every class the app loads (seconds for a Hibernate app). Until
+ * {@link #open} it does not even decide: it notes the name of each class that loads, and open()
+ * asks the loaded Class objects (the header's answer needs the super types' class files read from
+ * the jars, most of a second of the app's start for a Hibernate app).
  *
- * <p>It opens in two steps. {@link #ready} (the bridge on the boot class path: what the app must wait
- * for) and {@link #open} (Byte Buddy built, after the app's own start has settled):
+ * <p>When it is registered:
  * <ul>
- *   <li>a class in {@link #HELD} waits for ready(): SessionFactoryImpl's constructor hook runs once per
- *       factory, so a factory built uninstrumented would never be captured; the API's
- *       {@code Rowcast} must find the agent running from the app's first call. SessionFactoryImpl is
- *       hooked by {@link SessionFactoryHook} with a few ASM classes, so the app never waits for Byte Buddy;</li>
- *   <li>any other class that may need advice (the JDBC driver's, the pool's, ActionQueue) loads
- *       unchanged until open(), which retransforms it. Rows written through it in between are not
- *       seen, and none could reach a client: the Socket.IO server starts only after open(), and
- *       before it listens no client is connected;</li>
- *   <li>with {@code -Drowcast.debug.captureLog} every such class waits for open() instead, which then
- *       follows ready() at once: that log promises every row from the app's first, and the tests
- *       that read it rely on that.</li>
+ *   <li>at a launch that can wait (the usual one), only in {@link #open}, once the app's start has
+ *       settled: while any transformer is registered the JVM copies every class file it loads for
+ *       it, some 15 us a class in a cold JVM, and an app's start loads tens of thousands. open()
+ *       retransforms the classes that need advice and loaded before it (SessionFactoryImpl among
+ *       them), and the factories built before are found in Hibernate's registry
+ *       ({@code RegisteredFactories}). Rows written before are not seen, and none could reach a
+ *       client: the Socket.IO server starts only after open();</li>
+ *   <li>with {@code -Drowcast.debug.captureLog} or {@code -Drowcast.failFast=true}, in premain
+ *       ({@link #register}). It then opens in two steps, {@link #ready} (the bridge on the boot
+ *       class path) and {@link #open} (Byte Buddy built): a class in {@link #HELD} waits for ready()
+ *       (SessionFactoryImpl, hooked by {@link SessionFactoryHook} with a few ASM classes; the API's
+ *       {@code Rowcast}). Any other class that may need advice (the JDBC driver's, the pool's,
+ *       ActionQueue) loads unchanged until open(), which retransforms it; with the capture log it
+ *       waits for open() instead, which then follows ready() at once: that log promises every row
+ *       from the app's first, and the tests that read it rely on that;</li>
+ *   <li>attached to a running JVM, at the agent's start.</li>
  * </ul>
  *
  * <p>Keep {@link #NAMED} and {@link #SQL_TYPES} in step with {@link HibernateInstrumentation} and
@@ -94,14 +97,29 @@ public final class InstrumentGate implements ClassFileTransformer {
     private final LongAdder defined = new LongAdder();
     private volatile int retransformed;
 
-    private InstrumentGate() {}
+    private final Instrumentation inst;
+    private volatile boolean registered;
 
-    /** Registers the gate: from now on every class the JVM loads passes it. */
-    public static InstrumentGate register(Instrumentation inst) {
-        InstrumentGate gate = new InstrumentGate();
-        inst.addTransformer(gate, true);
-        gate.loadedBefore = inst.getAllLoadedClasses();
-        return gate;
+    private InstrumentGate(Instrumentation inst) {
+        this.inst = inst;
+    }
+
+    /** A gate not yet registered: no class passes it until {@link #register}. */
+    public static InstrumentGate create(Instrumentation inst) {
+        return new InstrumentGate(inst);
+    }
+
+    /**
+     * Registers the gate: from now on every class the JVM loads passes it, and the JVM copies each
+     * class file for it (some 15 us a class in a cold JVM, most of it the JDK's own work), which is
+     * why a start that can wait registers it only once the app's start has settled.
+     */
+    public synchronized void register() {
+        if (!registered) {
+            registered = true;
+            inst.addTransformer(this, true);
+            loadedBefore = inst.getAllLoadedClasses();
+        }
     }
 
     /** A thread of the agent's start: it never waits for itself. */
@@ -132,7 +150,8 @@ public final class InstrumentGate implements ClassFileTransformer {
      * Byte Buddy is ready: classes that may need advice go to {@code transformer} from now on, and
      * those already loaded (before the gate existed, or before this) are retransformed.
      */
-    void open(ClassFileTransformer transformer, boolean withJdbc, Instrumentation inst) {
+    void open(ClassFileTransformer transformer, boolean withJdbc) {
+        register(); // a start that waited for the app to settle registers the gate only now
         delegate = transformer;
         jdbc = withJdbc;
         sessionFactoryHook = true;
@@ -152,7 +171,7 @@ public final class InstrumentGate implements ClassFileTransformer {
                     early.add(type);
                 }
             }
-            retransform(inst, early);
+            retransform(early);
             retransformed += early.size();
             if (loadedEarly.isEmpty() || !withJdbc && NAMED.stream().noneMatch(loadedEarly::contains)) {
                 break;
@@ -167,7 +186,7 @@ public final class InstrumentGate implements ClassFileTransformer {
         loadedEarly.clear();
     }
 
-    private static void retransform(Instrumentation inst, List<Class<?>> classes) {
+    private void retransform(List<Class<?>> classes) {
         if (!classes.isEmpty()) {
             try {
                 inst.retransformClasses(classes.toArray(Class<?>[]::new));
@@ -179,7 +198,7 @@ public final class InstrumentGate implements ClassFileTransformer {
     }
 
     /** The agent stays inert: every class loads unchanged, no class waits, and the gate goes. */
-    public void close(Instrumentation inst) {
+    public void close() {
         delegate = null;
         sessionFactoryHook = false;
         jdbc = false;
@@ -263,9 +282,12 @@ public final class InstrumentGate implements ClassFileTransformer {
         return false;
     }
 
-    /** Classes the JVM has defined since the gate was registered (not counting retransformations). */
+    /**
+     * A count that grows by one for each class the JVM defines: those defined since the gate was
+     * registered or, before that, all the JVM has loaded (only its changes mean anything).
+     */
     public long classesDefined() {
-        return defined.sum();
+        return registered ? defined.sum() : inst.getAllLoadedClasses().length;
     }
 
     /** The gate's part in the start's timings. */

@@ -31,9 +31,15 @@ public final class Instrumentations {
      * @param phases told the end of each step, for the start's timings
      */
     public static void install(Instrumentation inst, InstrumentGate gate, boolean jdbc, Consumer<String> phases) {
-        ClassFileTransformer transformer = builder(jdbc).makeRaw();
+        ClassFileTransformer transformer;
+        try {
+            transformer = builder(jdbc).makeRaw();
+        } catch (RuntimeException | LinkageError e) {
+            gate.open(null, false); // SessionFactoryImpl's hook needs no Byte Buddy
+            throw e;
+        }
         phases.accept("Byte Buddy built");
-        gate.open(transformer, jdbc, inst);
+        gate.open(transformer, jdbc);
         phases.accept("hooks installed");
     }
 

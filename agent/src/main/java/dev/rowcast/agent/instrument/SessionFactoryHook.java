@@ -10,8 +10,10 @@ import net.bytebuddy.jar.asm.Opcodes;
 /**
  * Hibernate 5.x–7.x: every SessionFactoryImpl constructor reports the new factory to the bridge as
  * it returns (its listeners are appended then). Written with the ASM inside Byte Buddy (some 20
- * classes) rather than Byte Buddy's Advice (some 1,000 and most of a second of CPU), because the
- * app's start waits for this hook: {@link InstrumentGate} holds SessionFactoryImpl until it is in.
+ * classes) rather than Byte Buddy's Advice (some 1,000 and most of a second of CPU), because with
+ * the gate registered from premain the app's start waits for this hook: {@link InstrumentGate}
+ * holds SessionFactoryImpl until it is in. Otherwise it is put in by retransforming the class, and
+ * the factories built before are found in Hibernate's registry.
  *
  * <p>The call is placed before each {@code return} of each constructor, as an exit advice without
  * {@code onThrowable}: a constructor that throws built no factory. {@code Bridge.sessionFactoryBuilt}

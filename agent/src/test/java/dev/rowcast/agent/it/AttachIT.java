@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Agent-Class: the agent attached to an app that is already running captures its later commits. */
 class AttachIT {
@@ -34,15 +36,43 @@ class AttachIT {
     @Test
     void agentAttachedToARunningAppCapturesLaterCommits() throws Exception {
         String classpath = TestApps.compile("serve", System.getProperty("rowcast.h2Jar"), "h2", UnaryOperator.identity());
-        Path dir = Files.createTempDirectory("rowcast-it-");
-        Path config = Files.writeString(dir.resolve("rowcast.yml"), """
-                server: { host: 127.0.0.1, port: 0 }
+        List<CaptureLog.Line> lines = writeAttachWrite(classpath, "app.ServeApp", """
                 collections:
                   notices: { table: notices, broadcast: true }
                 """);
+        // only the write after the attach: ids start at 1, so the second write is id 2
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0).payload().get("id").asInt()).isEqualTo(2);
+    }
+
+    /** The factory was built before the agent came: it is found in Hibernate's registry. */
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void agentAttachedToARunningHibernateAppCapturesTheLaterCommitsOfItsFactory(String version) throws Exception {
+        UnaryOperator<String> imports = TestApps.persistenceImports(version);
+        String classpath = TestApps.compile("hibernate", TestApps.libraries("hibernate-" + version), version, imports);
+        List<CaptureLog.Line> lines = writeAttachWrite(classpath, "app.HibernateServeApp", """
+                collections:
+                  items: { entity: Item, room: "owner:{owner}" }
+                """);
+        assertThat(lines).singleElement().satisfies(line -> {
+            assertThat(line.event()).isEqualTo("realtime:items");
+            assertThat(line.operation()).isEqualTo("create");
+            assertThat(line.payload().get("data").get("name").asText()).isEqualTo("item 2");
+            assertThat(line.rooms()).containsExactly("owner:1");
+        });
+    }
+
+    /**
+     * Starts {@code mainClass}, has it write once, attaches the agent with {@code collections},
+     * has it write again and exit; returns what the agent captured.
+     */
+    private List<CaptureLog.Line> writeAttachWrite(String classpath, String mainClass, String collections) throws Exception {
+        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path config = Files.writeString(dir.resolve("rowcast.yml"), "server: { host: 127.0.0.1, port: 0 }\n" + collections);
         Path captureLog = dir.resolve("capture.jsonl");
         app = new ProcessBuilder(Path.of(ChildJvm.javaHome(), "bin", "java").toString(),
-                "-Drowcast.debug.captureLog=" + captureLog, "-cp", classpath, "app.ServeApp")
+                "-Drowcast.debug.captureLog=" + captureLog, "-cp", classpath, mainClass)
                 .redirectErrorStream(true).start();
         List<String> out = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
@@ -73,9 +103,6 @@ class AttachIT {
         stdin.write("exit\n");
         stdin.flush();
         assertThat(app.waitFor(60, TimeUnit.SECONDS)).as(String.join("\n", out)).isTrue();
-        // only the write after the attach: ids start at 1, so the second write is id 2
-        List<CaptureLog.Line> lines = CaptureLog.read(captureLog);
-        assertThat(lines).hasSize(1);
-        assertThat(lines.get(0).payload().get("id").asInt()).isEqualTo(2);
+        return CaptureLog.read(captureLog);
     }
 }

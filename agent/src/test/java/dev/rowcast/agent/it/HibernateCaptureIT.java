@@ -47,9 +47,7 @@ class HibernateCaptureIT {
     static synchronized Run run(String version, List<String> options) throws Exception {
         Run run = RUNS.get(version + options);
         if (run == null) {
-            UnaryOperator<String> imports = version.startsWith("5.")
-                    ? s -> s.replace("jakarta.persistence", "javax.persistence")
-                    : UnaryOperator.identity();
+            UnaryOperator<String> imports = TestApps.persistenceImports(version);
             String classpath = TestApps.compile("hibernate", TestApps.libraries("hibernate-" + version), version, imports);
             Path dir = Files.createTempDirectory("rowcast-it-");
             Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);

@@ -31,9 +31,7 @@ class HibernatePostgresIT {
     @ParameterizedTest(name = "Hibernate {0}")
     @ValueSource(strings = {"5.6", "6.6", "7.4"})
     void committedEntityWritesAreReportedOnceAndRollbacksNot(String version) throws Exception {
-        UnaryOperator<String> imports = version.startsWith("5.")
-                ? s -> s.replace("jakarta.persistence", "javax.persistence")
-                : UnaryOperator.identity();
+        UnaryOperator<String> imports = TestApps.persistenceImports(version);
         String libraries = TestApps.libraries("hibernate-" + version) + File.pathSeparator + System.getProperty("rowcast.postgresJar");
         String classpath = TestApps.compile("hibernate", libraries, version + "-pg", imports);
         Path dir = Files.createTempDirectory("rowcast-it-");

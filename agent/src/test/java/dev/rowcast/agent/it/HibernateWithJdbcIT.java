@@ -31,9 +31,7 @@ class HibernateWithJdbcIT {
     @ParameterizedTest(name = "Hibernate {0}")
     @ValueSource(strings = {"5.6", "7.4"})
     void rowHibernateReportedIsNotReportedAgainByJdbc(String version) throws Exception {
-        UnaryOperator<String> imports = version.startsWith("5.")
-                ? s -> s.replace("jakarta.persistence", "javax.persistence")
-                : UnaryOperator.identity();
+        UnaryOperator<String> imports = TestApps.persistenceImports(version);
         String classpath = TestApps.compile("hibernate", TestApps.libraries("hibernate-" + version), version, imports);
         Path dir = Files.createTempDirectory("rowcast-it-");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);

@@ -29,9 +29,7 @@ class JpaPersistenceXmlIT {
     @ParameterizedTest(name = "Hibernate {0}")
     @ValueSource(strings = {"5.6", "6.6"})
     void committedWorkEmitsAndRolledBackWorkDoesNot(String version) throws Exception {
-        UnaryOperator<String> imports = version.startsWith("5.")
-                ? s -> s.replace("jakarta.persistence", "javax.persistence")
-                : UnaryOperator.identity();
+        UnaryOperator<String> imports = TestApps.persistenceImports(version);
         // the app's directory itself carries META-INF/persistence.xml onto the class path
         String classpath = TestApps.compile("jpa", TestApps.libraries("hibernate-" + version), version, imports)
                 + File.pathSeparator + TestApps.SOURCES.resolve("jpa").toAbsolutePath();

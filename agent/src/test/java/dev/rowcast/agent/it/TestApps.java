@@ -33,6 +33,11 @@ final class TestApps {
         }
     }
 
+    /** The rewrite of an app's JPA imports for Hibernate {@code version}: 5.x has javax.persistence, later ones jakarta. */
+    static UnaryOperator<String> persistenceImports(String version) {
+        return version.startsWith("5.") ? s -> s.replace("jakarta.persistence", "javax.persistence") : UnaryOperator.identity();
+    }
+
     /** Compiles app {@code app} with {@code rewrite} applied to each source; returns app classes + libraries. */
     static String compile(String app, String libraries, String tag, UnaryOperator<String> rewrite) throws IOException {
         Path source = SOURCES.resolve(app);

@@ -100,6 +100,10 @@ class PipelineTest {
         }
         assertThat(nap).as("rows faster than one a nap: a row waits 1 ms at most").isEqualTo(Pipeline.BRISK_NAP_NANOS);
         for (int wakeUp = 0; wakeUp < 10; wakeUp++) {
+            nap = Pipeline.nextNap(nap, Pipeline.BUSY_BATCH);
+        }
+        assertThat(nap).as("8,000 rows a second or more: a row waits 2 ms at most").isEqualTo(Pipeline.BUSY_NAP_NANOS);
+        for (int wakeUp = 0; wakeUp < 10; wakeUp++) {
             nap = Pipeline.nextNap(nap, Pipeline.BULK_BATCH);
         }
         assertThat(nap).as("an app writing in bulk: the longest nap").isEqualTo(Pipeline.MAX_NAP_NANOS);

@@ -17,12 +17,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import javax.management.Attribute;
 import javax.management.MBeanServer;
@@ -71,10 +74,21 @@ public final class InsertApp {
     private static final long TOGGLE_SWITCH_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("insert.toggleSwitchMillis", 500));
     /** See {@link #bounded}; {@code -Dinsert.keepRows=0} lets the tables grow for the whole run. */
     private static final long KEEP_ROWS = Long.getLong("insert.keepRows", 20_000);
+    /**
+     * {@code -Dinsert.threads=N}: the JDBC workloads insert on N threads, each on its own connection,
+     * so that a database over a socket keeps both cores busy and the rate stops hanging on how fast
+     * an idle core wakes. The tables are then not emptied (meant for PostgreSQL), and the "app
+     * thread" figures are the first inserting thread's.
+     */
+    private static final int INSERT_THREADS = Integer.getInteger("insert.threads", 1);
 
     private final SessionFactory sessions;
     private final Connection jdbc;
+    /** The other inserting threads' connections ({@link #INSERT_THREADS} - 1). */
+    private final List<Connection> moreJdbc = new ArrayList<>();
     private long seq;
+    /** The JDBC rows' ids with more than one inserting thread. */
+    private final AtomicLong sharedSeq = new AtomicLong(1L << 40);
 
     private InsertApp(String url, String user, String password) throws SQLException {
         Configuration configuration = new Configuration().addAnnotatedClass(BenchItem.class);
@@ -87,6 +101,9 @@ public final class InsertApp {
         configuration.setProperty("hibernate.order_inserts", "true");
         this.sessions = configuration.buildSessionFactory();
         this.jdbc = DriverManager.getConnection(url, user, password);
+        for (int k = 1; k < INSERT_THREADS; k++) {
+            moreJdbc.add(DriverManager.getConnection(url, user, password));
+        }
         try (Statement ddl = jdbc.createStatement()) {
             ddl.execute("DROP TABLE IF EXISTS bench_row");
             ddl.execute("CREATE TABLE bench_row (id BIGINT PRIMARY KEY, owner BIGINT, title VARCHAR(80), amount NUMERIC(12, 2),"
@@ -144,6 +161,9 @@ public final class InsertApp {
         for (InsertApp app : apps.values()) {
             app.sessions.close();
             app.jdbc.close();
+            for (Connection connection : app.moreJdbc) {
+                connection.close();
+            }
         }
     }
 
@@ -204,7 +224,7 @@ public final class InsertApp {
     }
 
     /** Inserts for {@code nanos}; returns {rows, elapsed nanos}. */
-    private long[] run(String workload, long nanos) throws SQLException {
+    private long[] run(String workload, long nanos) throws Exception {
         long start = System.nanoTime();
         long end = start + nanos;
         long rows = 0;
@@ -234,12 +254,29 @@ public final class InsertApp {
         return perTransaction;
     }
 
-    private long jdbc(boolean autoCommit, long end) throws SQLException {
+    private long jdbc(boolean autoCommit, long end) throws Exception {
+        if (INSERT_THREADS == 1) {
+            return jdbc(jdbc, autoCommit, end);
+        }
+        List<FutureTask<Long>> others = new ArrayList<>();
+        for (Connection connection : moreJdbc) {
+            FutureTask<Long> task = new FutureTask<>(() -> jdbc(connection, autoCommit, end));
+            others.add(task);
+            new Thread(task, "insert-" + others.size()).start();
+        }
+        long rows = jdbc(jdbc, autoCommit, end);
+        for (FutureTask<Long> task : others) {
+            rows += task.get();
+        }
+        return rows;
+    }
+
+    private long jdbc(Connection jdbc, boolean autoCommit, long end) throws SQLException {
         jdbc.setAutoCommit(autoCommit);
         long rows = 0;
         try (PreparedStatement insert = jdbc.prepareStatement(JDBC_INSERT)) {
             while (System.nanoTime() < end) {
-                long n = seq++;
+                long n = INSERT_THREADS == 1 ? seq++ : sharedSeq.getAndIncrement();
                 insert.setLong(1, n);
                 insert.setLong(2, n % 16);
                 insert.setString(3, "row " + n);
@@ -250,7 +287,7 @@ public final class InsertApp {
                 if (!autoCommit) {
                     jdbc.commit();
                 }
-                rows += bounded(rows, 1);
+                rows += INSERT_THREADS == 1 ? bounded(rows, 1) : 1;
             }
         }
         jdbc.setAutoCommit(true);

@@ -271,10 +271,10 @@ public final class InsertApp {
         return rows;
     }
 
-    private long jdbc(Connection jdbc, boolean autoCommit, long end) throws SQLException {
-        jdbc.setAutoCommit(autoCommit);
+    private long jdbc(Connection connection, boolean autoCommit, long end) throws SQLException {
+        connection.setAutoCommit(autoCommit);
         long rows = 0;
-        try (PreparedStatement insert = jdbc.prepareStatement(JDBC_INSERT)) {
+        try (PreparedStatement insert = connection.prepareStatement(JDBC_INSERT)) {
             while (System.nanoTime() < end) {
                 long n = INSERT_THREADS == 1 ? seq++ : sharedSeq.getAndIncrement();
                 insert.setLong(1, n);
@@ -285,12 +285,12 @@ public final class InsertApp {
                 insert.setTimestamp(6, Timestamp.from(Instant.now()));
                 insert.executeUpdate();
                 if (!autoCommit) {
-                    jdbc.commit();
+                    connection.commit();
                 }
                 rows += INSERT_THREADS == 1 ? bounded(rows, 1) : 1;
             }
         }
-        jdbc.setAutoCommit(true);
+        connection.setAutoCommit(true);
         return rows;
     }
 

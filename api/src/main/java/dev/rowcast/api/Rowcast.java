@@ -16,13 +16,13 @@ public final class Rowcast {
 
     private static final String BRIDGE = "dev.rowcast.bootstrap.Bridge";
     /**
-     * After a miss, how long before the next look for the bridge: the agent puts it in place while
-     * the app starts, so a call before that finds it soon after, long before the agent serves (it
-     * waits for the app's start to settle). Without the agent a look costs one failed class lookup.
+     * After a miss, how long before the next look for the bridge: the agent puts it in place once
+     * the app's start has settled, just before it starts serving, so a call before that finds it
+     * soon after. Without the agent a look costs one failed class lookup.
      */
     private static final long RETRY_NANOS = 100_000_000L;
 
-    /** The bridge's methods, once its class is found: it is there from early in the agent's start, running or not yet. */
+    /** The bridge's methods, once its class is found: it is there from just before the agent serves, running or not yet. */
     private static volatile Bridge bridge;
     private static volatile long lastMiss;
 

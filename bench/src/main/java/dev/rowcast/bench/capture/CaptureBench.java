@@ -441,6 +441,9 @@ public final class CaptureBench {
                     }
                 }
                 System.out.printf("[capture-bench]   %s %s, the host's steal in each pair's windows, on/off %%:%s%n", p[1], p[2], shown);
+                String[] perThread = app.await("PERTHREAD", budget);
+                System.out.printf("[capture-bench]   %s %s, CPU us/row per thread, on/off: %s%n", p[1], p[2],
+                        perThread.length > 3 ? perThread[3].replace(",", ", ") : "(not read)");
                 String[] t = app.await("TOGGLE", budget);
                 double on = Long.parseLong(t[3]) / (Long.parseLong(t[4]) / 1e9);
                 double off = Long.parseLong(t[6]) / (Long.parseLong(t[7]) / 1e9);

@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,19 +76,21 @@ public final class InsertApp {
     /** See {@link #bounded}; {@code -Dinsert.keepRows=0} lets the tables grow for the whole run. */
     private static final long KEEP_ROWS = Long.getLong("insert.keepRows", 20_000);
     /**
-     * {@code -Dinsert.threads=N}: the JDBC workloads insert on N threads, each on its own connection,
+     * {@code -Dinsert.threads=N}: every workload inserts on N threads, each on its own connection,
      * so that a database over a socket keeps both cores busy and the rate stops hanging on how fast
      * an idle core wakes. The tables are then not emptied (meant for PostgreSQL), and the "app
      * thread" figures are the first inserting thread's.
      */
     private static final int INSERT_THREADS = Integer.getInteger("insert.threads", 1);
+    /** The CPU nanoseconds of the inserting threads besides the main one, which end with each run (so /proc no longer lists them). */
+    private static final AtomicLong OTHER_INSERT_CPU = new AtomicLong();
 
     private final SessionFactory sessions;
     private final Connection jdbc;
     /** The other inserting threads' connections ({@link #INSERT_THREADS} - 1). */
     private final List<Connection> moreJdbc = new ArrayList<>();
     private long seq;
-    /** The JDBC rows' ids with more than one inserting thread. */
+    /** The rows' numbers with more than one inserting thread. */
     private final AtomicLong sharedSeq = new AtomicLong(1L << 40);
 
     private InsertApp(String url, String user, String password) throws SQLException {
@@ -95,7 +98,7 @@ public final class InsertApp {
         configuration.setProperty("hibernate.connection.url", url);
         configuration.setProperty("hibernate.connection.username", user);
         configuration.setProperty("hibernate.connection.password", password);
-        configuration.setProperty("hibernate.connection.pool_size", "2");
+        configuration.setProperty("hibernate.connection.pool_size", String.valueOf(Math.max(2, INSERT_THREADS)));
         configuration.setProperty("hibernate.hbm2ddl.auto", "create");
         configuration.setProperty("hibernate.jdbc.batch_size", "50");
         configuration.setProperty("hibernate.order_inserts", "true");
@@ -174,7 +177,8 @@ public final class InsertApp {
      * {@link #TOGGLE_SWITCH_NANOS} (the server's start or stop, the JIT meeting the other path).
      * Prints {@code PAIRS <database> <workload> <ratio of each pair>}, {@code STEAL <database> <workload>
      * <steal on/steal off of each pair>} (the share of the machine's CPU time the host took in each
-     * window) and {@code TOGGLE <database>
+     * window), {@code PERTHREAD <database> <workload> <name=on/off,...>} (each thread's CPU per row,
+     * microseconds; see {@link #perRow}) and {@code TOGGLE <database>
      * <workload> <rows on> <nanos on> <app thread cpu on> <rows off> <nanos off> <app thread cpu off>
      * <pairs> <process cpu on> <process cpu off> <pipeline thread cpu on>} (the process's CPU counts
      * the agent's threads, the collector's and the JIT's in the window, not what the agent still had
@@ -186,6 +190,7 @@ public final class InsertApp {
         long[] cpu = new long[2];
         long[] process = new long[2];
         long[] agent = new long[2];
+        List<Map<String, Long>> threadsUsed = List.of(new HashMap<>(), new HashMap<>());
         StringBuilder pairs = new StringBuilder();
         StringBuilder steals = new StringBuilder();
         for (int pair = 0; pair < TOGGLE_PAIRS; pair++) {
@@ -196,6 +201,8 @@ public final class InsertApp {
                 capturing = side == 0;
                 MBEANS.setAttribute(AGENT_MBEAN, new Attribute("Enabled", capturing));
                 run(workload, TOGGLE_SWITCH_NANOS);
+                Map<String, Long> threads0 = threadTicks();
+                long others0 = OTHER_INSERT_CPU.get();
                 long agent0 = pipelineTicks();
                 long process0 = OS.getProcessCpuTime();
                 long thread0 = THREADS.getCurrentThreadCpuTime();
@@ -205,6 +212,12 @@ public final class InsertApp {
                 cpu[side] += THREADS.getCurrentThreadCpuTime() - thread0;
                 process[side] += OS.getProcessCpuTime() - process0;
                 agent[side] += pipelineTicks() - agent0;
+                used(threads0, threadTicks()).forEach((name, ticks) -> {
+                    if (!name.startsWith("insert")) { // counted whole below: a run's threads may still be ending at this reading
+                        threadsUsed.get(side).merge(name, ticks, Long::sum);
+                    }
+                });
+                threadsUsed.get(side).merge("insert-*", (OTHER_INSERT_CPU.get() - others0) / 10_000_000, Long::sum);
                 rows[side] += done[0];
                 elapsed[side] += done[1];
                 rate[side] = done[0] / (double) done[1];
@@ -215,6 +228,7 @@ public final class InsertApp {
         }
         System.out.printf("PAIRS %s %s%s%n", database, workload, pairs);
         System.out.printf("STEAL %s %s%s%n", database, workload, steals);
+        System.out.printf("PERTHREAD %s %s %s%n", database, workload, perRow(threadsUsed, rows));
         capturing = true;
         MBEANS.setAttribute(AGENT_MBEAN, new Attribute("Enabled", true));
         settle();
@@ -229,10 +243,10 @@ public final class InsertApp {
         long end = start + nanos;
         long rows = 0;
         switch (workload) {
-            case "hibernate-1" -> { while (System.nanoTime() < end) rows += bounded(rows, hibernate(1)); }
-            case "hibernate-50" -> { while (System.nanoTime() < end) rows += bounded(rows, hibernate(50)); }
-            case "jdbc-autocommit" -> rows = jdbc(true, end);
-            case "jdbc-commit" -> rows = jdbc(false, end);
+            case "hibernate-1" -> rows = onThreads(k -> hibernate(1, end));
+            case "hibernate-50" -> rows = onThreads(k -> hibernate(50, end));
+            case "jdbc-autocommit" -> rows = onThreads(k -> jdbc(k == 0 ? jdbc : moreJdbc.get(k - 1), true, end));
+            case "jdbc-commit" -> rows = onThreads(k -> jdbc(k == 0 ? jdbc : moreJdbc.get(k - 1), false, end));
             default -> throw new IllegalArgumentException("unknown workload " + workload
                     + "; use hibernate-1, hibernate-50, jdbc-autocommit or jdbc-commit");
         }
@@ -242,33 +256,61 @@ public final class InsertApp {
         return new long[] {rows, System.nanoTime() - start};
     }
 
-    private int hibernate(int perTransaction) {
-        try (Session session = sessions.openSession()) {
-            Transaction tx = session.beginTransaction();
-            for (int k = 0; k < perTransaction; k++) {
-                long n = seq++;
-                session.persist(new BenchItem(n % 16, "item " + n, BigDecimal.valueOf(n % 100_000, 2), Instant.now()));
-            }
-            tx.commit();
-        }
-        return perTransaction;
+    /** One inserting thread's loop: its rows. */
+    @FunctionalInterface
+    private interface Loop {
+        long run(int thread) throws Exception;
     }
 
-    private long jdbc(boolean autoCommit, long end) throws Exception {
+    /** Runs {@code loop} on {@link #INSERT_THREADS} threads, the first this one; the rows of all. */
+    private long onThreads(Loop loop) throws Exception {
         if (INSERT_THREADS == 1) {
-            return jdbc(jdbc, autoCommit, end);
+            return loop.run(0);
         }
         List<FutureTask<Long>> others = new ArrayList<>();
-        for (Connection connection : moreJdbc) {
-            FutureTask<Long> task = new FutureTask<>(() -> jdbc(connection, autoCommit, end));
+        for (int k = 1; k < INSERT_THREADS; k++) {
+            int thread = k;
+            FutureTask<Long> task = new FutureTask<>(() -> {
+                long cpu0 = THREADS.getCurrentThreadCpuTime();
+                try {
+                    return loop.run(thread);
+                } finally {
+                    OTHER_INSERT_CPU.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu0);
+                }
+            });
             others.add(task);
-            new Thread(task, "insert-" + others.size()).start();
+            new Thread(task, "insert-" + k).start();
         }
-        long rows = jdbc(jdbc, autoCommit, end);
+        long rows = loop.run(0);
         for (FutureTask<Long> task : others) {
             rows += task.get();
         }
         return rows;
+    }
+
+    /** The next row's number: this JVM's own sequence with one thread, a shared one with several. */
+    private long next() {
+        return INSERT_THREADS == 1 ? seq++ : sharedSeq.getAndIncrement();
+    }
+
+    private long hibernate(int perTransaction, long end) throws SQLException {
+        long rows = 0;
+        while (System.nanoTime() < end) {
+            hibernate(perTransaction);
+            rows += INSERT_THREADS == 1 ? bounded(rows, perTransaction) : perTransaction;
+        }
+        return rows;
+    }
+
+    private void hibernate(int perTransaction) {
+        try (Session session = sessions.openSession()) {
+            Transaction tx = session.beginTransaction();
+            for (int k = 0; k < perTransaction; k++) {
+                long n = next();
+                session.persist(new BenchItem(n % 16, "item " + n, BigDecimal.valueOf(n % 100_000, 2), Instant.now()));
+            }
+            tx.commit();
+        }
     }
 
     private long jdbc(Connection connection, boolean autoCommit, long end) throws SQLException {
@@ -276,7 +318,7 @@ public final class InsertApp {
         long rows = 0;
         try (PreparedStatement insert = connection.prepareStatement(JDBC_INSERT)) {
             while (System.nanoTime() < end) {
-                long n = INSERT_THREADS == 1 ? seq++ : sharedSeq.getAndIncrement();
+                long n = next();
                 insert.setLong(1, n);
                 insert.setLong(2, n % 16);
                 insert.setString(3, "row " + n);
@@ -325,14 +367,38 @@ public final class InsertApp {
         return sum;
     }
 
-    /** The threads that used the most CPU between two {@link #threadTicks} readings, as "name=ms,...", threads of one name summed. */
-    private static String busiest(Map<String, Long> before, Map<String, Long> after) {
+    /** The ticks each thread used between two {@link #threadTicks} readings, threads of one name ("insert-1", "GC Thread#0") summed. */
+    private static Map<String, Long> used(Map<String, Long> before, Map<String, Long> after) {
         Map<String, Long> byName = new HashMap<>();
         after.forEach((key, ticks) -> {
             long used = ticks - before.getOrDefault(key, 0L);
             if (used > 0) byName.merge(key.substring(0, key.lastIndexOf(' ')).replaceAll("#\\d+$|-\\d+$", "*"), used, Long::sum);
         });
-        return byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+        return byName;
+    }
+
+    /**
+     * Each thread's CPU per row with capture on and off ({@code used} and {@code rows} indexed 0 = on,
+     * 1 = off), as "name=on/off,..." in microseconds, the threads whose CPU differs most first: where
+     * the process's extra CPU per row goes.
+     */
+    private static String perRow(List<Map<String, Long>> used, long[] rows) {
+        Map<String, double[]> perRow = new HashMap<>();
+        for (int side = 0; side < 2; side++) {
+            int s = side;
+            used.get(side).forEach((name, ticks) ->
+                    perRow.computeIfAbsent(name, n -> new double[2])[s] = ticks * 10_000.0 / Math.max(1, rows[s]));
+        }
+        return perRow.entrySet().stream()
+                .sorted(Comparator.comparingDouble((Map.Entry<String, double[]> e) -> -Math.abs(e.getValue()[0] - e.getValue()[1])))
+                .limit(10)
+                .map(e -> String.format(Locale.ROOT, "%s=%.2f/%.2f", e.getKey().replace(' ', '_'), e.getValue()[0], e.getValue()[1]))
+                .collect(Collectors.joining(","));
+    }
+
+    /** The threads that used the most CPU between two {@link #threadTicks} readings, as "name=ms,...", threads of one name summed. */
+    private static String busiest(Map<String, Long> before, Map<String, Long> after) {
+        return used(before, after).entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
                 .map(e -> e.getKey().replace(' ', '_') + "=" + e.getValue() * 10).collect(Collectors.joining(","));
     }
 

@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>after a wake-up that found rows it naps, doubling the nap from {@link #MIN_NAP_NANOS} up to
  *       {@link #BRISK_NAP_NANOS} while each nap finds two rows or more (up to {@link #BUSY_NAP_NANOS}
- *       while each finds {@link #BUSY_BATCH}, and to {@link #MAX_NAP_NANOS} for an app writing in
- *       bulk), halving it while each finds one;</li>
+ *       while rows come at 4,000 a second or more, and to {@link #MAX_NAP_NANOS} at 16,000), halving
+ *       it while each finds one;</li>
  *   <li>a nap that found nothing means the app paused: the agent thread sleeps until the next offer
  *       wakes it. The first row after the pause costs the app one unpark;</li>
  *   <li>a sleep shorter than {@link #SHORT_SLEEP_NANOS} means rows come faster than about 2,000 a second:
@@ -30,29 +30,31 @@ import java.util.function.Consumer;
  *       other wake-up, and the agent thread would wake several times a row.</li>
  * </ul>
  * So it wakes about twice per row while rows come slower than that, about 1,000 times a second up
- * to 8,000 rows a second, 500 times up to 64,000 and 250 times above. It never spins: polling the queue while the app fills it moves the queue's
- * cache lines between the cores on every row.
+ * to 4,000 rows a second, 250 times from there and 125 times from 16,000: a row waits at most 1, 4
+ * and 8 ms. It never spins: polling the queue while the app fills it moves the queue's cache
+ * lines between the cores on every row.
  */
 public final class Pipeline {
 
     private static final int CAPACITY = 65_536;
     /** The first nap after a wake-up that found rows, plus the kernel's timer slack (50 us by default). */
     static final long MIN_NAP_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
-    /** The longest nap while the app writes fewer than {@link #BUSY_BATCH} rows per nap: about 1,000 wake-ups a second, 4% of a core here. */
+    /** The longest nap while rows come slower than 4,000 a second: about 1,000 wake-ups a second, 4% of a core here. */
     static final long BRISK_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /**
-     * The longest nap while the app writes {@link #BUSY_BATCH} rows per nap or more (8,000 rows/s):
-     * its rows wait up to 2 ms, and the agent wakes half as often. Each wake-up's 35-45 us were
-     * some 4 us of CPU per row of a JDBC app at 10,000 rows/s on PostgreSQL, on cores the database
-     * shares.
+     * The longest nap while rows come at {@link #BUSY_ROWS_PER_MILLI} or more: they wait up to 4 ms,
+     * and the agent wakes 250 times a second instead of 1,000. On PostgreSQL, on cores the
+     * database's backends share, the wake-ups were most of the pipeline's CPU: at 5,000 rows/s
+     * 3.8-5.2 us per Hibernate row with 1 ms naps; at 8,000-10,000 rows/s 1.8-2.4 us per JDBC row with
+     * 2 ms naps, 0.8-1.4 us with these.
      */
-    static final long BUSY_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    /** Rows found at one wake-up that mean an app writing 8,000 rows/s or more. */
-    static final int BUSY_BATCH = 8;
-    /** The longest nap of all, for an app writing in bulk: its rows wait up to this long, and the agent wakes 250 times a second. */
-    static final long MAX_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
-    /** Rows found at one wake-up that mean an app writing in bulk (64,000 rows/s or more). */
-    static final int BULK_BATCH = 64;
+    static final long BUSY_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
+    /** Rows per millisecond of a nap (4,000 rows/s) that make the next nap {@link #BUSY_NAP_NANOS} at most. */
+    static final long BUSY_ROWS_PER_MILLI = 4;
+    /** The longest nap of all, for an app writing in bulk: its rows wait up to this long, and the agent wakes 125 times a second. */
+    static final long MAX_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(8);
+    /** Rows per millisecond of a nap (16,000 rows/s) that make the next nap {@link #MAX_NAP_NANOS} at most. */
+    static final long BULK_ROWS_PER_MILLI = 16;
     /** A sleep shorter than this means rows come faster than about 2,000 a second: nap {@link #BRISK_NAP_NANOS} next. */
     static final long SHORT_SLEEP_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     /** A parked agent thread still looks now and then (a stop, a missed wake-up cannot hang it). */
@@ -71,8 +73,10 @@ public final class Pipeline {
     private volatile boolean running = true;
     /** The agent thread is parked or about to be: the next offer unparks it. */
     private volatile boolean sleeping;
-    /** The agent thread's next nap (its own field). */
+    /** The first nap after a sleep that an offer ended (its own field). */
     private long nap = MIN_NAP_NANOS;
+    /** The nap the agent thread slept last; 0 when its last sleep was one that an offer ended. Its own field. */
+    private long napped;
 
     /** @param consumer handles a {@link CapturedRow} or any other queued item, on the agent thread */
     public Pipeline(Consumer<Object> consumer, Metrics metrics) {
@@ -126,15 +130,18 @@ public final class Pipeline {
     }
 
     /**
-     * The nap after a wake-up that found {@code taken} (one or more) rows: twice as long when rows
-     * came faster than one a nap, half as long when one came (a nap that always finds the next row
-     * would otherwise stay long and make every row of a steady 1,000 a second wait for it).
+     * The nap after a {@code nap} that found {@code taken} (one or more) rows: twice as long when
+     * rows came faster than one a nap, up to the longest their rate allows; half as long when one
+     * came (a nap that always finds the next row would otherwise stay long and make every row of a
+     * steady 1,000 a second wait for it). The rate, not the count, picks the longest: a count would
+     * keep a long nap once reached, down to a quarter of the rate that reached it.
      */
     static long nextNap(long nap, int taken) {
         if (taken == 1) {
             return Math.max(nap / 2, MIN_NAP_NANOS);
         }
-        long longest = taken >= BULK_BATCH ? MAX_NAP_NANOS : taken >= BUSY_BATCH ? BUSY_NAP_NANOS : BRISK_NAP_NANOS;
+        long perMilli = taken * 1_000_000L / nap;
+        long longest = perMilli >= BULK_ROWS_PER_MILLI ? MAX_NAP_NANOS : perMilli >= BUSY_ROWS_PER_MILLI ? BUSY_NAP_NANOS : BRISK_NAP_NANOS;
         return Math.min(nap * 2, longest);
     }
 
@@ -144,8 +151,9 @@ public final class Pipeline {
      */
     private boolean awaitItem(int taken) {
         if (taken > 0) {
-            long napNow = nap;
-            nap = nextNap(napNow, taken);
+            // the rows came during the last nap: their rate over it sets the next (after a sleep, the first nap was set when it ended)
+            long napNow = napped > 0 ? nextNap(napped, taken) : nap;
+            napped = napNow;
             LockSupport.parkNanos(this, napNow);
         } else {
             long from = System.nanoTime();
@@ -155,6 +163,7 @@ public final class Pipeline {
             }
             sleeping = false;
             nap = firstNap(System.nanoTime() - from);
+            napped = 0;
         }
         return !Thread.interrupted();
     }

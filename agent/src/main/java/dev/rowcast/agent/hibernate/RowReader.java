@@ -2,6 +2,10 @@ package dev.rowcast.agent.hibernate;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.temporal.TemporalAccessor;
 import java.util.Collection;
 import java.util.Date;
@@ -57,7 +61,10 @@ final class RowReader {
         return value instanceof String || value instanceof Boolean || value instanceof Character
                 || value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
                 || value instanceof Double || value instanceof Float || value instanceof BigDecimal || value instanceof BigInteger
-                || value instanceof UUID || value instanceof TemporalAccessor;
+                || value instanceof UUID || value instanceof Instant || value instanceof LocalDateTime || value instanceof LocalDate
+                || value instanceof OffsetDateTime
+                // last: a check against an interface scans the class's interfaces, against a final class it is one compare
+                || value instanceof TemporalAccessor;
     }
 
     private static Date copy(Date date) {

@@ -780,15 +780,16 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (value == null || value instanceof String || value instanceof Boolean || value instanceof Character
                 || value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
                 || value instanceof Double || value instanceof Float || value instanceof BigDecimal
-                || value instanceof BigInteger || value instanceof UUID || value instanceof TemporalAccessor) {
+                || value instanceof BigInteger || value instanceof UUID) {
             return value;
         }
         if (value instanceof Date date) {
+            // before the interface below: a Timestamp's check against a class is one compare, against an interface a scan
             return date.clone();
         }
         if (value instanceof byte[] bytes) {
             return bytes.clone();
         }
-        return null;
+        return value instanceof TemporalAccessor ? value : null;
     }
 }

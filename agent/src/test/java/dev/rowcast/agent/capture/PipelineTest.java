@@ -94,25 +94,32 @@ class PipelineTest {
 
     @Test
     void aWritingAppsRowsAreTakenInBiggerBatchesAndASteadyTricklesWithoutWaiting() {
-        long nap = Pipeline.MIN_NAP_NANOS;
-        for (int wakeUp = 0; wakeUp < 10; wakeUp++) {
-            nap = Pipeline.nextNap(nap, 2);
-        }
-        assertThat(nap).as("rows faster than one a nap: a row waits 1 ms at most").isEqualTo(Pipeline.BRISK_NAP_NANOS);
-        for (int wakeUp = 0; wakeUp < 10; wakeUp++) {
-            nap = Pipeline.nextNap(nap, Pipeline.BUSY_BATCH);
-        }
-        assertThat(nap).as("8,000 rows a second or more: a row waits 2 ms at most").isEqualTo(Pipeline.BUSY_NAP_NANOS);
-        for (int wakeUp = 0; wakeUp < 10; wakeUp++) {
-            nap = Pipeline.nextNap(nap, Pipeline.BULK_BATCH);
-        }
+        long nap = napsAt(2_000, Pipeline.MIN_NAP_NANOS);
+        assertThat(nap).as("2,000 rows a second: a row waits 1 ms at most").isEqualTo(Pipeline.BRISK_NAP_NANOS);
+        nap = napsAt(5_000, nap);
+        assertThat(nap).as("5,000 rows a second: a row waits 4 ms at most").isEqualTo(Pipeline.BUSY_NAP_NANOS);
+        nap = napsAt(20_000, nap);
         assertThat(nap).as("an app writing in bulk: the longest nap").isEqualTo(Pipeline.MAX_NAP_NANOS);
-        assertThat(Pipeline.nextNap(nap, 2)).as("the app slowed down: back to 1 ms").isEqualTo(Pipeline.BRISK_NAP_NANOS);
+        nap = napsAt(5_000, nap);
+        assertThat(nap).as("the app slowed down: back to 4 ms").isEqualTo(Pipeline.BUSY_NAP_NANOS);
+        assertThat(napsAt(3_000, nap)).as("slower still: back to 1 ms, the long nap is not kept").isEqualTo(Pipeline.BRISK_NAP_NANOS);
+        assertThat(Pipeline.nextNap(Pipeline.MIN_NAP_NANOS, 2))
+                .as("two rows at once in the shortest nap: it doubles, it does not jump to the longest")
+                .isEqualTo(2 * Pipeline.MIN_NAP_NANOS);
         for (int wakeUp = 0; wakeUp < 10; wakeUp++) {
             nap = Pipeline.nextNap(nap, 1);
         }
         assertThat(nap).as("one row a nap, a steady trickle: the nap shrinks so the rows do not wait for it")
                 .isEqualTo(Pipeline.MIN_NAP_NANOS);
+    }
+
+    /** The nap reached after ten wake-ups of an app writing {@code rowsPerSecond} steadily (at least a row a nap), from {@code nap}. */
+    private static long napsAt(long rowsPerSecond, long nap) {
+        for (int wakeUp = 0; wakeUp < 10; wakeUp++) {
+            int found = (int) Math.max(2, rowsPerSecond * nap / 1_000_000_000L);
+            nap = Pipeline.nextNap(nap, found);
+        }
+        return nap;
     }
 
     @Test

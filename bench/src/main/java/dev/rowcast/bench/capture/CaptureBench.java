@@ -452,9 +452,12 @@ public final class CaptureBench {
                 double processOn = Long.parseLong(t[10]) / 1e3 / Long.parseLong(t[3]);
                 double processOff = Long.parseLong(t[11]) / 1e3 / Long.parseLong(t[6]);
                 double pipeline = Long.parseLong(t[12]) / 1e3 / Long.parseLong(t[3]);
+                // the share of the windows' wall time the app's thread ran: what its CPU per row cannot show (waiting for a core, a pause)
+                double runningOn = Long.parseLong(t[5]) / (double) Long.parseLong(t[4]);
+                double runningOff = Long.parseLong(t[8]) / (double) Long.parseLong(t[7]);
                 System.out.printf("[capture-bench]   %s %s: on %.0f rows/s, off %.0f rows/s, ratio %.3f; app thread %.2f -> %.2f us/row,"
-                        + " process %.2f -> %.2f us/row, of which the agent's pipeline %.2f%n", t[1], t[2], on, off, on / off, cpuOff, cpuOn,
-                        processOff, processOn, pipeline);
+                        + " running %.1f%% -> %.1f%% of the time; process %.2f -> %.2f us/row, of which the agent's pipeline %.2f%n",
+                        t[1], t[2], on, off, on / off, cpuOff, cpuOn, runningOff * 100, runningOn * 100, processOff, processOn, pipeline);
                 results.computeIfAbsent(t[1] + " " + t[2], w -> new ArrayList<>())
                         .add(new double[] {on / off, cpuOff, cpuOn, processOff, processOn, pipeline});
             }

@@ -113,7 +113,7 @@ class PipelineTest {
                 .isEqualTo(Pipeline.MIN_NAP_NANOS);
     }
 
-    /** The nap reached after ten wake-ups of an app writing {@code rowsPerSecond} steadily (at least a row a nap), from {@code nap}. */
+    /** The nap reached after ten wake-ups of an app writing {@code rowsPerSecond} steadily (two rows a nap at least), from {@code nap}. */
     private static long napsAt(long rowsPerSecond, long nap) {
         for (int wakeUp = 0; wakeUp < 10; wakeUp++) {
             int found = (int) Math.max(2, rowsPerSecond * nap / 1_000_000_000L);

@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  *   <li>after a wake-up that found rows it naps, doubling the nap from {@link #MIN_NAP_NANOS} up to
  *       {@link #BRISK_NAP_NANOS} while each nap finds two rows or more (up to {@link #BUSY_NAP_NANOS}
  *       while rows come at 4,000 a second or more, and to {@link #MAX_NAP_NANOS} at 16,000), halving
- *       it while each finds one;</li>
+ *       it while each finds one; a long nap is kept while the rate stays above three quarters of
+ *       the one that reached it;</li>
  *   <li>a nap that found nothing means the app paused: the agent thread sleeps until the next offer
  *       wakes it. The first row after the pause costs the app one unpark;</li>
  *   <li>a sleep shorter than {@link #SHORT_SLEEP_NANOS} means rows come faster than about 2,000 a second:
@@ -134,14 +135,19 @@ public final class Pipeline {
      * rows came faster than one a nap, up to the longest their rate allows; half as long when one
      * came (a nap that always finds the next row would otherwise stay long and make every row of a
      * steady 1,000 a second wait for it). The rate, not the count, picks the longest: a count would
-     * keep a long nap once reached, down to a quarter of the rate that reached it.
+     * keep a long nap once reached, down to a quarter of the rate that reached it. A long nap is kept
+     * down to three quarters of that rate, no lower: a rate near a threshold would otherwise flip
+     * the nap between 1 and 4 ms every few wake-ups (4,000 rows a second did so on PostgreSQL).
      */
     static long nextNap(long nap, int taken) {
         if (taken == 1) {
             return Math.max(nap / 2, MIN_NAP_NANOS);
         }
-        long perMilli = taken * 1_000_000L / nap;
-        long longest = perMilli >= BULK_ROWS_PER_MILLI ? MAX_NAP_NANOS : perMilli >= BUSY_ROWS_PER_MILLI ? BUSY_NAP_NANOS : BRISK_NAP_NANOS;
+        long quarterRowsPerMilli = taken * 4_000_000L / nap;
+        long bulkFrom = (nap > BUSY_NAP_NANOS ? 3 : 4) * BULK_ROWS_PER_MILLI;
+        long busyFrom = (nap > BRISK_NAP_NANOS ? 3 : 4) * BUSY_ROWS_PER_MILLI;
+        long longest = quarterRowsPerMilli >= bulkFrom ? MAX_NAP_NANOS
+                : quarterRowsPerMilli >= busyFrom ? BUSY_NAP_NANOS : BRISK_NAP_NANOS;
         return Math.min(nap * 2, longest);
     }
 

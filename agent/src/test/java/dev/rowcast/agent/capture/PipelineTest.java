@@ -102,7 +102,13 @@ class PipelineTest {
         assertThat(nap).as("an app writing in bulk: the longest nap").isEqualTo(Pipeline.MAX_NAP_NANOS);
         nap = napsAt(5_000, nap);
         assertThat(nap).as("the app slowed down: back to 4 ms").isEqualTo(Pipeline.BUSY_NAP_NANOS);
-        assertThat(napsAt(3_000, nap)).as("slower still: back to 1 ms, the long nap is not kept").isEqualTo(Pipeline.BRISK_NAP_NANOS);
+        assertThat(napsAt(14_000, Pipeline.MAX_NAP_NANOS)).as("a bulk rate eased off a little: the longest nap is kept")
+                .isEqualTo(Pipeline.MAX_NAP_NANOS);
+        assertThat(napsAt(3_500, nap)).as("a rate just under 4,000 a second after a faster one: the 4 ms nap is kept, not flipped")
+                .isEqualTo(Pipeline.BUSY_NAP_NANOS);
+        assertThat(napsAt(3_500, Pipeline.BRISK_NAP_NANOS)).as("the same rate from 1 ms naps: they stay 1 ms")
+                .isEqualTo(Pipeline.BRISK_NAP_NANOS);
+        assertThat(napsAt(2_500, nap)).as("slower still: back to 1 ms, the long nap is not kept").isEqualTo(Pipeline.BRISK_NAP_NANOS);
         assertThat(Pipeline.nextNap(Pipeline.MIN_NAP_NANOS, 2))
                 .as("two rows at once in the shortest nap: it doubles, it does not jump to the longest")
                 .isEqualTo(2 * Pipeline.MIN_NAP_NANOS);

@@ -171,20 +171,20 @@ public final class InsertApp {
     }
 
     /**
-     * Inserts unmeasured for {@code nanos}. Before a toggled run, its second half switches capture
-     * on and off up to eight times, {@link #TOGGLE_SWITCH_NANOS} apart, ending on. The JIT compiles
-     * the hooks, inlined into the driver's methods, for the side it has seen; the first switches to
-     * the other side deoptimise them. The compiler's log had those traps at the first three switches
-     * and none later, so without this they fell into the first measured pairs. An app that never
-     * toggles never meets them.
+     * Inserts unmeasured for {@code nanos}. Before a toggled run, its last seconds switch capture on
+     * and off up to eight times (at most half the warm-up), {@link #TOGGLE_SWITCH_NANOS} apart,
+     * ending on. The JIT compiles the hooks, inlined into the driver's methods, for the side it has
+     * seen; the first switches to the other side deoptimise them. The compiler's log had those traps
+     * at the first three switches and none later, so without this they fell into the first measured
+     * pairs. An app that never toggles never meets them.
      */
     private void warmUp(String workload, long nanos) throws Exception {
         if (TOGGLE_PAIRS == 0) {
             run(workload, nanos);
             return;
         }
-        run(workload, nanos / 2);
         int switches = (int) Math.min(8, Math.max(2, nanos / 2 / TOGGLE_SWITCH_NANOS)) & ~1; // even: capture ends on
+        run(workload, Math.max(0, nanos - switches * TOGGLE_SWITCH_NANOS));
         for (int k = 1; k <= switches; k++) {
             capturing = k % 2 == 0;
             MBEANS.setAttribute(AGENT_MBEAN, new Attribute("Enabled", capturing));

@@ -172,11 +172,11 @@ public final class InsertApp {
 
     /**
      * Inserts unmeasured for {@code nanos}. Before a toggled run, its last seconds switch capture on
-     * and off up to eight times (at most half the warm-up), {@link #TOGGLE_SWITCH_NANOS} apart,
-     * ending on. The JIT compiles the hooks, inlined into the driver's methods, for the side it has
-     * seen; the first switches to the other side deoptimise them. The compiler's log had those traps
-     * at the first three switches and none later, so without this they fell into the first measured
-     * pairs. An app that never toggles never meets them.
+     * and off two to eight times (no more than half the warm-up allows), {@link #TOGGLE_SWITCH_NANOS}
+     * apart, ending on. The JIT compiles the hooks, inlined into the driver's methods, for the side
+     * it has seen; the first switches to the other side deoptimise them. The compiler's log had those
+     * traps at the first three switches and none later, so without this they fell into the first
+     * measured pairs. An app that never toggles never meets them.
      */
     private void warmUp(String workload, long nanos) throws Exception {
         if (TOGGLE_PAIRS == 0) {

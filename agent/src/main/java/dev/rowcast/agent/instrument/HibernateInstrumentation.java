@@ -10,6 +10,9 @@ import net.bytebuddy.asm.Advice;
 /**
  * Hibernate 5.x–7.x: the ActionQueue methods that run entity SQL mark the thread so the JDBC layer
  * does not report those rows a second time. (SessionFactoryImpl is hooked by {@link SessionFactoryHook}.)
+ * An identity insert runs at persist time, through {@code executeInserts()} and {@code execute(action)}
+ * (5.6 to 7.4); hooking those rather than {@code addResolvedEntityInsertAction} leaves a persist that
+ * only queues its insert (sequence or assigned ids) unmarked, and spares it the two calls.
  */
 public final class HibernateInstrumentation {
 
@@ -19,7 +22,7 @@ public final class HibernateInstrumentation {
         return builder
                 .type(named("org.hibernate.engine.spi.ActionQueue"))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(HibernateInstrumentation.class.getClassLoader())
-                        .advice(namedOneOf("executeActions", "executeInserts", "addResolvedEntityInsertAction"),
+                        .advice(namedOneOf("executeActions", "executeInserts", "execute"),
                                 HibernateInstrumentation.class.getName() + "$ActionQueueAdvice"));
     }
 

@@ -29,7 +29,7 @@ class HibernateWithJdbcIT {
             """;
 
     @ParameterizedTest(name = "Hibernate {0}")
-    @ValueSource(strings = {"5.6", "7.4"})
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
     void rowHibernateReportedIsNotReportedAgainByJdbc(String version) throws Exception {
         UnaryOperator<String> imports = TestApps.persistenceImports(version);
         String classpath = TestApps.compile("hibernate", TestApps.libraries("hibernate-" + version), version, imports);

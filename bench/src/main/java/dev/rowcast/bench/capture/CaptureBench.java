@@ -68,7 +68,8 @@ import java.util.concurrent.TimeUnit;
  * more print each run and all runs' events pooled), {@code latency.recovery}
  * (true: the Java sides keep events for connection state recovery, as rowcast.yml does by default),
  * {@code latency.sides} ({@code capture,api,node}), {@code capture.agent} (the agent jar),
- * {@code capture.java} (the child JVMs' java), {@code capture.jvmArgs} (extra child JVM options).
+ * {@code capture.java} (the child JVMs' java), {@code capture.jvmArgs} (extra child JVM options),
+ * {@code capture.tables} (false: rowcast.yml names the entity only, see {@link #insertConfig}).
  */
 public final class CaptureBench {
 
@@ -79,6 +80,7 @@ public final class CaptureBench {
     private static final double SECONDS = Double.parseDouble(System.getProperty("capture.seconds", "5"));
     private static final double WARM_UP = Double.parseDouble(System.getProperty("capture.warmUp", "1.5"));
     private static final int TOGGLE_PAIRS = Integer.getInteger("toggle.pairs", 8);
+    private static final boolean TABLES = Boolean.parseBoolean(System.getProperty("capture.tables", "true"));
     private static final int TOGGLE_SWITCH_MILLIS = Integer.getInteger("toggle.switchMillis", 500);
     private static final int RATE = Integer.getInteger("latency.rate", 1_000);
     private static final int CLIENTS = Integer.getInteger("latency.clients", 1_000);
@@ -239,14 +241,18 @@ public final class CaptureBench {
         return command;
     }
 
-    /** InsertApp's agent config: its entity and its table, each row to its owner's room. */
+    /**
+     * InsertApp's agent config: its entity and its table, each row to its owner's room. With
+     * {@code -Dcapture.tables=false} the entity alone, as a Hibernate app's config names it: the agent
+     * then installs no JDBC hooks, and the JDBC workloads capture nothing.
+     */
     private static Path insertConfig(String file, int port) throws IOException {
+        String rows = TABLES ? "  rows: { table: bench_row, room: \"owner:{owner}\" }\n" : "";
         return Files.writeString(work.resolve(file), """
                 server: { host: 127.0.0.1, port: %d }
                 collections:
                   items: { entity: BenchItem, room: "owner:{owner}" }
-                  rows: { table: bench_row, room: "owner:{owner}" }
-                """.formatted(port));
+                """.formatted(port) + rows);
     }
 
     /** InsertApp's database arguments: name, JDBC URL, user, password for each of {@code capture.dbs}. */

@@ -69,7 +69,8 @@ import java.util.concurrent.TimeUnit;
  * (true: the Java sides keep events for connection state recovery, as rowcast.yml does by default),
  * {@code latency.sides} ({@code capture,api,node}), {@code capture.agent} (the agent jar),
  * {@code capture.java} (the child JVMs' java), {@code capture.jvmArgs} (extra child JVM options),
- * {@code capture.tables} (false: rowcast.yml names the entity only, see {@link #insertConfig}).
+ * {@code capture.tables} (false: rowcast.yml names the entity only, see {@link #insertConfig}), {@code capture.jitLog}
+ * (true: what the JIT did in each toggle window, see {@link JitWindows}).
  */
 public final class CaptureBench {
 
@@ -82,6 +83,8 @@ public final class CaptureBench {
     private static final int TOGGLE_PAIRS = Integer.getInteger("toggle.pairs", 8);
     private static final boolean TABLES = Boolean.parseBoolean(System.getProperty("capture.tables", "true"));
     private static final int TOGGLE_SWITCH_MILLIS = Integer.getInteger("toggle.switchMillis", 500);
+    /** {@code -Dcapture.jitLog=true}: the toggle's child logs the JIT's work, and each window's share of it is printed (see {@link JitWindows}). */
+    private static final boolean JIT_LOG = Boolean.getBoolean("capture.jitLog");
     private static final int RATE = Integer.getInteger("latency.rate", 1_000);
     private static final int CLIENTS = Integer.getInteger("latency.clients", 1_000);
     private static final double LATENCY_SECONDS = Double.parseDouble(System.getProperty("latency.seconds", "15"));
@@ -420,9 +423,15 @@ public final class CaptureBench {
     private static void toggleRound(int round, List<String> workloads, List<String> databases, Map<String, List<double[]>> results)
             throws Exception {
         System.out.printf("[capture-bench] round %d/%d (load average %s)%n", round + 1, ROUNDS, loadAverage());
-        List<String> command = insertApp(List.of("-javaagent:" + agentJar + "=config=" + insertConfig("toggle-rowcast.yml", freePort()),
-                "-Dinsert.togglePairs=" + TOGGLE_PAIRS, "-Dinsert.toggleSwitchMillis=" + TOGGLE_SWITCH_MILLIS), workloads, databases);
+        List<String> options = new ArrayList<>(List.of("-javaagent:" + agentJar + "=config=" + insertConfig("toggle-rowcast.yml", freePort()),
+                "-Dinsert.togglePairs=" + TOGGLE_PAIRS, "-Dinsert.toggleSwitchMillis=" + TOGGLE_SWITCH_MILLIS));
+        Path jitLog = work.resolve("jit-round" + (round + 1) + ".log");
+        if (JIT_LOG) {
+            options.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+LogCompilation", "-XX:LogFile=" + jitLog, "-Dinsert.windowTimes=true"));
+        }
+        List<String> command = insertApp(options, workloads, databases);
         int measurements = workloads.size() * databases.size() / 4;
+        Map<String, List<JitWindows.Window>> windows = new LinkedHashMap<>();
         try (LineChild app = child("insert-app", command)) {
             app.await("READY", Duration.ofSeconds(120));
             app.send("go");
@@ -450,6 +459,10 @@ public final class CaptureBench {
                 String[] perThread = app.await("PERTHREAD", budget);
                 System.out.printf("[capture-bench]   %s %s, CPU us/row per thread, on/off: %s%n", p[1], p[2],
                         perThread.length > 3 ? perThread[3].replace(",", ", ") : "(not read)");
+                if (JIT_LOG) {
+                    String[] w = app.await("WINDOWS", budget);
+                    windows.put(w[1] + " " + w[2], Arrays.stream(w, 3, w.length).map(JitWindows.Window::parse).toList());
+                }
                 String[] t = app.await("TOGGLE", budget);
                 double on = Long.parseLong(t[3]) / (Long.parseLong(t[4]) / 1e9);
                 double off = Long.parseLong(t[6]) / (Long.parseLong(t[7]) / 1e9);
@@ -478,6 +491,12 @@ public final class CaptureBench {
                 System.out.println("[capture-bench]   WARNING: the agent did not account for every row inserted while on");
             }
             app.send("quit");
+            if (JIT_LOG) {
+                app.awaitExit(Duration.ofSeconds(30)); // the JVM writes its JIT log whole as it exits
+            }
+        }
+        for (var entry : windows.entrySet()) {
+            JitWindows.print(jitLog, entry.getKey(), entry.getValue());
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.lang.management.RuntimeMXBean;
 import java.lang.management.ThreadMXBean;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +66,8 @@ public final class InsertApp {
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final boolean AGENT = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+    private static final RuntimeMXBean RUNTIME = ManagementFactory.getRuntimeMXBean();
+    private static final boolean AGENT = RUNTIME.getInputArguments().stream()
             .anyMatch(option -> option.startsWith("-javaagent:"));
     /** Rows inserted while capture was on: what the agent must have delivered or dropped. */
     private static long total;
@@ -84,6 +86,10 @@ public final class InsertApp {
     private static final int INSERT_THREADS = Integer.getInteger("insert.threads", 1);
     /** The CPU nanoseconds of the inserting threads besides the main one, which end with each run (so /proc no longer lists them). */
     private static final AtomicLong OTHER_INSERT_CPU = new AtomicLong();
+    /** See {@link #warmReadings}. */
+    private static boolean readingsWarm;
+    /** {@code -Dinsert.windowTimes=true}: print each toggle window's side, start and end (ms of uptime) and rows, for the JIT's log. */
+    private static final boolean WINDOW_TIMES = Boolean.getBoolean("insert.windowTimes");
 
     private final SessionFactory sessions;
     private final Connection jdbc;
@@ -183,6 +189,7 @@ public final class InsertApp {
             run(workload, nanos);
             return;
         }
+        warmReadings();
         int switches = (int) Math.min(8, Math.max(2, nanos / 2 / TOGGLE_SWITCH_NANOS)) & ~1; // even: capture ends on
         run(workload, Math.max(0, nanos - switches * TOGGLE_SWITCH_NANOS));
         for (int k = 1; k <= switches; k++) {
@@ -193,14 +200,33 @@ public final class InsertApp {
     }
 
     /**
+     * Takes the windows' own readings (each thread's CPU from /proc, the host's steal) until the JIT
+     * has compiled them. Taken a few times a window, they reached C2's thresholds only some windows
+     * in: the JIT's log had its compiles of them ({@code String.split}, the file reads, 100-250 ms each)
+     * inside measured windows, of either side, with the other core's CPU that they took.
+     */
+    private static void warmReadings() {
+        if (readingsWarm) {
+            return;
+        }
+        readingsWarm = true;
+        for (int k = 0; k < 300; k++) {
+            used(threadTicks(), threadTicks());
+            HostStat.read();
+        }
+    }
+
+    /**
      * The agent's share measured inside one JVM: windows with capture on and off through the agent's
      * MBean (its {@code Enabled}), in pairs whose order alternates (on-off, off-on, ...), so a drift
      * of the JVM's speed hits both sides alike. After each switch the app inserts unmeasured for
-     * {@link #TOGGLE_SWITCH_NANOS} (the server's start or stop, the JIT meeting the other path).
+     * {@link #TOGGLE_SWITCH_NANOS} (the server's start or stop, the JIT meeting the other path), and
+     * before the first pair for as long as {@link #leadIn} says.
      * Prints {@code PAIRS <database> <workload> <ratio of each pair>}, {@code STEAL <database> <workload>
      * <steal on/steal off of each pair>} (the share of the machine's CPU time the host took in each
      * window), {@code PERTHREAD <database> <workload> <name=on/off,...>} (each thread's CPU per row,
-     * microseconds; see {@link #perRow}) and {@code TOGGLE <database>
+     * microseconds; see {@link #perRow}), with {@code -Dinsert.windowTimes=true} {@code WINDOWS <database> <workload>
+     * <on|off:start ms:end ms:rows of each window>} (uptime), and {@code TOGGLE <database>
      * <workload> <rows on> <nanos on> <app thread cpu on> <rows off> <nanos off> <app thread cpu off>
      * <pairs> <process cpu on> <process cpu off> <pipeline thread cpu on>} (the process's CPU counts
      * the agent's threads, the collector's and the JIT's in the window, not what the agent still had
@@ -215,6 +241,8 @@ public final class InsertApp {
         List<Map<String, Long>> threadsUsed = List.of(new HashMap<>(), new HashMap<>());
         StringBuilder pairs = new StringBuilder();
         StringBuilder steals = new StringBuilder();
+        StringBuilder windows = new StringBuilder();
+        leadIn(workload);
         for (int pair = 0; pair < TOGGLE_PAIRS; pair++) {
             double[] rate = new double[2];
             double[] steal = new double[2];
@@ -225,15 +253,17 @@ public final class InsertApp {
                 run(workload, TOGGLE_SWITCH_NANOS);
                 Map<String, Long> threads0 = threadTicks();
                 long others0 = OTHER_INSERT_CPU.get();
-                long agent0 = pipelineTicks();
+                long agent0 = ticks("rowcast-pipelin");
                 long process0 = OS.getProcessCpuTime();
                 long thread0 = THREADS.getCurrentThreadCpuTime();
                 long[] host0 = HostStat.read();
+                long uptime0 = RUNTIME.getUptime();
                 long[] done = run(workload, windowNanos);
+                long uptime1 = RUNTIME.getUptime();
                 long[] host1 = HostStat.read();
                 cpu[side] += THREADS.getCurrentThreadCpuTime() - thread0;
                 process[side] += OS.getProcessCpuTime() - process0;
-                agent[side] += pipelineTicks() - agent0;
+                agent[side] += ticks("rowcast-pipelin") - agent0;
                 used(threads0, threadTicks()).forEach((name, ticks) -> {
                     if (!name.startsWith("insert")) { // counted whole below: a run's threads may still be ending at this reading
                         threadsUsed.get(side).merge(name, ticks, Long::sum);
@@ -243,6 +273,7 @@ public final class InsertApp {
                 rows[side] += done[0];
                 elapsed[side] += done[1];
                 rate[side] = done[0] / (double) done[1];
+                windows.append(side == 0 ? " on:" : " off:").append(uptime0).append(':').append(uptime1).append(':').append(done[0]);
                 steal[side] = (host1[0] - host0[0]) / (double) Math.max(1, host1[1] - host0[1]);
             }
             pairs.append(String.format(Locale.ROOT, " %.3f", rate[0] / rate[1])); // parsed by the harness
@@ -251,12 +282,37 @@ public final class InsertApp {
         System.out.printf("PAIRS %s %s%s%n", database, workload, pairs);
         System.out.printf("STEAL %s %s%s%n", database, workload, steals);
         System.out.printf("PERTHREAD %s %s %s%n", database, workload, perRow(threadsUsed, rows));
+        if (WINDOW_TIMES) {
+            System.out.printf("WINDOWS %s %s%s%n", database, workload, windows);
+        }
         capturing = true;
         MBEANS.setAttribute(AGENT_MBEAN, new Attribute("Enabled", true));
         settle();
         System.out.printf("TOGGLE %s %s %d %d %d %d %d %d %d %d %d %d%n", database, workload, rows[0], elapsed[0], cpu[0],
                 rows[1], elapsed[1], cpu[1], TOGGLE_PAIRS, process[0], process[1], agent[0] * 10_000_000);
         truncate();
+    }
+
+    /**
+     * Inserts unmeasured, capture on, before the first pair: at least 2 s, then in half-second slices
+     * until C2 used at most one 10 ms tick in one, 15 s at most. The truncate before it runs statements
+     * with their SQL text through the hooks, and after a warm-up of 20 s the JIT is still at the
+     * driver's and the loop's code: the JIT's log had 0.3-1.4 s of C2 (traps, then the compiles of
+     * what they deoptimised) in the first windows. The first pair, always on first, was the low one.
+     * With nothing before it, its median was 0.91 (Hibernate, one row per transaction, 11 JVMs) and
+     * 0.85 (50, 5 JVMs); with a fixed 2 s, 0.80 (JDBC under autocommit) and 0.91 (Hibernate, 50), 5
+     * JVMs each, against 0.98 and 1.01 for the other nine pairs.
+     */
+    private void leadIn(String workload) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        run(workload, TimeUnit.SECONDS.toNanos(2));
+        while (System.nanoTime() < deadline) {
+            long c2 = ticks("C2 CompilerThre");
+            run(workload, TimeUnit.MILLISECONDS.toNanos(500));
+            if (ticks("C2 CompilerThre") - c2 <= 1) {
+                return;
+            }
+        }
     }
 
     /** Inserts for {@code nanos}; returns {rows, elapsed nanos}. */
@@ -378,11 +434,11 @@ public final class InsertApp {
         return ticks;
     }
 
-    /** The CPU ticks (10 ms) of the agent's pipeline thread so far. */
-    private static long pipelineTicks() {
+    /** The CPU ticks (10 ms) so far of the threads whose name starts with {@code name} (as /proc cuts it, 15 characters). */
+    private static long ticks(String name) {
         long sum = 0;
         for (var e : threadTicks().entrySet()) {
-            if (e.getKey().startsWith("rowcast-pipelin")) {
+            if (e.getKey().startsWith(name)) {
                 sum += e.getValue();
             }
         }

@@ -2,7 +2,9 @@ package dev.rowcast.server.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.rowcast.server.engine.EngineMessage;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
@@ -11,6 +13,14 @@ import net.jqwik.api.constraints.Size;
 
 /** Whatever arrives, the decoder answers with a packet, "wait for more", or ProtocolException. */
 class PacketDecoderFuzzTest {
+
+    /**
+     * JSON values compared as JavaScript reads them: {@code 1.0} and {@code 1} are one number (the
+     * decoder keeps {@code 1.0} as the decimal 1, which is written {@code 1}, as JSON.stringify does,
+     * and read again as an integer).
+     */
+    private static final Comparator<JsonNode> SAME_NUMBER = (a, b) -> a.equals(b)
+            || a.isNumber() && b.isNumber() && a.decimalValue().compareTo(b.decimalValue()) == 0 ? 0 : 1;
 
     @Property(tries = 60_000)
     void mutatedPacketsOnlyEverRaiseProtocolException(@ForAll long seed) {
@@ -39,7 +49,8 @@ class PacketDecoderFuzzTest {
         PacketDecoder decoder = new PacketDecoder();
         Packet again = decoder.decodeText(encoded.get(0).text());
         for (int i = 1; i < encoded.size(); i++) again = decoder.decodeBinary(encoded.get(i).binary());
-        assertThat(again.data()).isEqualTo(packet.data());
+        assertThat(packet.data() == null ? again.data() == null : packet.data().equals(SAME_NUMBER, again.data()))
+                .as("%s re-encoded as %s decodes to %s", text, encoded.get(0).text(), again.data()).isTrue();
         assertThat(again.namespace()).isEqualTo(packet.namespace());
         assertThat(again.id()).isEqualTo(packet.id());
     }

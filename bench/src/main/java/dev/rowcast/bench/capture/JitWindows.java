@@ -78,19 +78,19 @@ final class JitWindows {
             double from = w.startMillis() / 1000.0;
             double to = w.endMillis() / 1000.0;
             double busy = 0;
-            List<String> long50 = new ArrayList<>();
+            List<String> longCompiles = new ArrayList<>();
             for (Compile c : compiles) {
                 double overlap = Math.min(to, c.end()) - Math.max(from, c.start());
                 if (overlap > 0) {
                     busy += overlap;
                     if (c.end() - c.start() > 0.05) {
-                        long50.add(String.format(Locale.ROOT, "%s %.0f ms", c.method(), (c.end() - c.start()) * 1000));
+                        longCompiles.add(String.format(Locale.ROOT, "%s %.0f ms", c.method(), (c.end() - c.start()) * 1000));
                     }
                 }
             }
             List<Trap> inWindow = traps.stream().filter(t -> t.at() >= from - 0.5 && t.at() < to).toList();
             System.out.printf(Locale.ROOT, "[capture-bench]   %s, JIT in window %.1f-%.1f s (%s, %d rows): C2 %.0f ms, %d traps%s%n", label, from, to,
-                    w.side(), w.rows(), busy * 1000, inWindow.size(), long50.isEmpty() ? "" : "; compiles over 50 ms: " + String.join(", ", long50));
+                    w.side(), w.rows(), busy * 1000, inWindow.size(), longCompiles.isEmpty() ? "" : "; compiles over 50 ms: " + String.join(", ", longCompiles));
             inWindow.stream().map(t -> t.reason() + " " + t.site()).distinct().limit(5)
                     .forEach(site -> System.out.printf("[capture-bench]       trap %s%n", site));
         }

@@ -15,6 +15,11 @@ import java.util.jar.JarOutputStream;
  * Copies the bridge classes ({@code dev.rowcast.bootstrap}) out of the agent jar into a temporary
  * jar and appends it to the boot class path, so advice inlined into classes of any class loader
  * resolves them. Must run before any agent class touches the bridge.
+ *
+ * <p>The temporary jar is deleted as soon as the bridge's classes are loaded: the JVM holds the jar
+ * open from the append on, and nothing reads it again. Deleting it at exit instead left one jar in
+ * the temporary directory for every start of an app that was killed (a container's restarts, a
+ * {@code kill -9}). Where an open file cannot be deleted (Windows), it goes at exit.
  */
 final class BootstrapInjector {
 
@@ -31,7 +36,18 @@ final class BootstrapInjector {
 
     static void inject(Instrumentation inst, Path agentJar) throws IOException, ClassNotFoundException {
         Path temp = Files.createTempFile("rowcast-bootstrap-", ".jar");
-        temp.toFile().deleteOnExit();
+        try {
+            appendBridge(inst, agentJar, temp);
+        } finally {
+            try {
+                Files.delete(temp);
+            } catch (IOException | RuntimeException stillOpen) {
+                temp.toFile().deleteOnExit();
+            }
+        }
+    }
+
+    private static void appendBridge(Instrumentation inst, Path agentJar, Path temp) throws IOException, ClassNotFoundException {
         try (JarFile source = new JarFile(agentJar.toFile());
              OutputStream file = Files.newOutputStream(temp);
              JarOutputStream out = new JarOutputStream(file)) {
@@ -47,8 +63,11 @@ final class BootstrapInjector {
                 out.closeEntry();
             }
         }
-        inst.appendToBootstrapClassLoaderSearch(new JarFile(temp.toFile()));
-        // a bridge class the agent's own loader took from the jar before this would split the bridge in two
+        try (JarFile bridge = new JarFile(temp.toFile())) {
+            inst.appendToBootstrapClassLoaderSearch(bridge); // the JVM opens the file by its name, and keeps it open
+        }
+        // loads every bridge class now, before the file is deleted; and a bridge class the agent's
+        // own loader took from the agent jar before this would split the bridge in two
         ClassLoader agent = BootstrapInjector.class.getClassLoader();
         for (String name : CLASSES) {
             String className = PACKAGE_PATH.replace('/', '.') + name;

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each file under invalid/ is wrong in a way a user writes; its {@code # expect:} comments give every
@@ -54,8 +55,8 @@ class InvalidConfigTest {
     }
 
     @Test
-    void missingFileIsOneProblemNamingTheFile() throws Exception {
-        Path missing = Files.createTempDirectory("rowcast").resolve("rowcast.yml");
+    void missingFileIsOneProblemNamingTheFile(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("rowcast.yml");
 
         ConfigException thrown = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(missing));
 

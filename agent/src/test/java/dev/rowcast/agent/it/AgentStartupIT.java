@@ -18,7 +18,7 @@ class AgentStartupIT {
     @BeforeAll
     static void compile() throws Exception {
         classpath = TestApps.compile("hello", "", "plain", UnaryOperator.identity());
-        dir = Files.createTempDirectory("rowcast-it-");
+        dir = TestApps.workDir("agent-startup");
     }
 
     private static ChildJvm.Result run(String agentArgs, String... jvmArgs) throws Exception {

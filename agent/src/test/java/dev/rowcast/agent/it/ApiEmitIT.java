@@ -21,7 +21,7 @@ class ApiEmitIT {
 
     @Test
     void emitReachesTheAgentWhenItRuns() throws Exception {
-        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path dir = TestApps.workDir("api-emit");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), "server: { host: 127.0.0.1, port: 0 }\ncollections: {}\n");
         Path captureLog = dir.resolve("capture.jsonl");
         ChildJvm.Result result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config,

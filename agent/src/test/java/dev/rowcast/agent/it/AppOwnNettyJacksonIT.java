@@ -31,7 +31,7 @@ class AppOwnNettyJacksonIT {
     private static Run run;
 
     record Run(String output, int exitCode, int appPort, int rowcastPort, HttpResponse<String> versions,
-               HttpResponse<String> created, HttpResponse<String> listed, List<JsonNode> events) {}
+               HttpResponse<String> created, HttpResponse<String> listed, List<JsonNode> events, List<String> tempFiles) {}
 
     /** One session: the app with the agent, a socket.io-client in room board:1, and HTTP calls to the app. */
     static synchronized Run run() throws Exception {
@@ -40,7 +40,8 @@ class AppOwnNettyJacksonIT {
         }
         String classpath = TestApps.compile("netty", TestApps.libraries("netty-jackson"), "netty-4.1", UnaryOperator.identity());
         int rowcastPort = LiveProcess.freePort();
-        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path dir = TestApps.workDir("app-own-netty-jackson");
+        Path temp = Files.createDirectory(dir.resolve("tmp"));
         Path config = Files.writeString(dir.resolve("rowcast.yml"), """
                 server: { host: 127.0.0.1, port: %d }
                 collections:
@@ -48,7 +49,7 @@ class AppOwnNettyJacksonIT {
                 """.formatted(rowcastPort));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(STEP).build();
         try (LiveProcess app = LiveProcess.javaWithAgent("netty-app", dir, config,
-                List.of("-cp", classpath, "app.NettyJacksonApp"))) {
+                List.of("-Djava.io.tmpdir=" + temp, "-cp", classpath, "app.NettyJacksonApp"))) {
             app.awaitLine(Duration.ofSeconds(60), l -> l.startsWith("listening "));
             app.awaitLine(STEP, l -> l.contains("[rowcast] Socket.IO server listening on 127.0.0.1:" + rowcastPort));
             int appPort = Integer.parseInt(app.lines().stream().filter(l -> l.startsWith("listening "))
@@ -70,9 +71,13 @@ class AppOwnNettyJacksonIT {
                 client.awaitLine(STEP, l -> l.contains("\"text\":\"last\""));
                 events = client.events();
             }
+            List<String> tempFiles;
+            try (var files = Files.list(temp)) {
+                tempFiles = files.map(f -> f.getFileName().toString()).toList();
+            }
             app.send("exit");
             int exitCode = app.waitForExit(STEP);
-            run = new Run(app.output(), exitCode, appPort, rowcastPort, versions, created, listed, events);
+            run = new Run(app.output(), exitCode, appPort, rowcastPort, versions, created, listed, events, tempFiles);
         }
         return run;
     }
@@ -116,6 +121,14 @@ class AppOwnNettyJacksonIT {
                 .containsExactly("hello from netty", "last");
         assertThat(run.events().get(0).toString()).startsWith("{\"event\":\"realtime:notes\",\"args\":[{\"operation\":\"create\","
                 + "\"collection\":\"notes\",\"data\":{\"id\":1,\"board\":1,\"text\":\"hello from netty\"},\"id\":1,\"ts\":");
+    }
+
+    /** A killed app leaves nothing behind: the bridge's jar is gone from the temporary directory while the app runs. */
+    @Test
+    void agentKeepsNoFileInTheTemporaryDirectoryWhileServing() throws Exception {
+        Run run = run();
+        assertThat(run.events()).as(run.output()).isNotEmpty();
+        assertThat(run.tempFiles()).as(run.output()).noneMatch(name -> name.startsWith("rowcast"));
     }
 
     @Test

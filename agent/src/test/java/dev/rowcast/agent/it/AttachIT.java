@@ -68,7 +68,7 @@ class AttachIT {
      * has it write again and exit; returns what the agent captured.
      */
     private List<CaptureLog.Line> writeAttachWrite(String classpath, String mainClass, String collections) throws Exception {
-        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path dir = TestApps.workDir("attach");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), "server: { host: 127.0.0.1, port: 0 }\n" + collections);
         Path captureLog = dir.resolve("capture.jsonl");
         app = new ProcessBuilder(Path.of(ChildJvm.javaHome(), "bin", "java").toString(),

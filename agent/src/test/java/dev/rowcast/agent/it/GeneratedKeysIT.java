@@ -61,7 +61,7 @@ class GeneratedKeysIT {
     private record Run(ChildJvm.Result result, List<CaptureLog.Line> lines) {}
 
     private static Run run(String classpath, String... args) throws Exception {
-        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path dir = TestApps.workDir("generated-keys");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);
         Path captureLog = dir.resolve("capture.jsonl");
         ChildJvm.Result result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config,

@@ -49,7 +49,7 @@ class HibernateCaptureIT {
         if (run == null) {
             UnaryOperator<String> imports = TestApps.persistenceImports(version);
             String classpath = TestApps.compile("hibernate", TestApps.libraries("hibernate-" + version), version, imports);
-            Path dir = Files.createTempDirectory("rowcast-it-");
+            Path dir = TestApps.workDir("hibernate-capture");
             Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);
             Path captureLog = dir.resolve("capture.jsonl");
             List<String> jvmOptions = new ArrayList<>(options);

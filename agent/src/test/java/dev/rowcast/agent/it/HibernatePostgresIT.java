@@ -34,7 +34,7 @@ class HibernatePostgresIT {
         UnaryOperator<String> imports = TestApps.persistenceImports(version);
         String libraries = TestApps.libraries("hibernate-" + version) + File.pathSeparator + System.getProperty("rowcast.postgresJar");
         String classpath = TestApps.compile("hibernate", libraries, version + "-pg", imports);
-        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path dir = TestApps.workDir("hibernate-postgres");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), """
                 server: { host: 127.0.0.1, port: 0 }
                 collections:

@@ -33,7 +33,7 @@ class HibernateWithJdbcIT {
     void rowHibernateReportedIsNotReportedAgainByJdbc(String version) throws Exception {
         UnaryOperator<String> imports = TestApps.persistenceImports(version);
         String classpath = TestApps.compile("hibernate", TestApps.libraries("hibernate-" + version), version, imports);
-        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path dir = TestApps.workDir("hibernate-with-jdbc");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);
         Path captureLog = dir.resolve("capture.jsonl");
         ChildJvm.Result result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config,

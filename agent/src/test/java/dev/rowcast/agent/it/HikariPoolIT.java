@@ -16,7 +16,7 @@ class HikariPoolIT {
     void pooledConnectionsReportEachCommittedRowOnce() throws Exception {
         String libraries = System.getProperty("rowcast.hikariJars") + File.pathSeparator + System.getProperty("rowcast.h2Jar");
         String classpath = TestApps.compile("hikari", libraries, "hikari", UnaryOperator.identity());
-        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path dir = TestApps.workDir("hikari-pool");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), """
                 server: { host: 127.0.0.1, port: 0 }
                 collections:

@@ -28,7 +28,7 @@ class JdbcCaptureIT {
     static void runApp() throws Exception {
         String h2 = System.getProperty("rowcast.h2Jar");
         String classpath = TestApps.compile("jdbc", h2, "h2", UnaryOperator.identity());
-        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path dir = TestApps.workDir("jdbc-capture");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);
         Path captureLog = dir.resolve("capture.jsonl");
         result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config,

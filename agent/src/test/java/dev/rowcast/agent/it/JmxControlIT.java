@@ -56,7 +56,7 @@ class JmxControlIT {
     private Served serve(String extraConfig) throws Exception {
         String classpath = TestApps.compile("serve", System.getProperty("rowcast.h2Jar"), "h2", UnaryOperator.identity());
         int port = freePort();
-        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path dir = TestApps.workDir("jmx-control");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), """
                 server: { host: 127.0.0.1, port: %d }
                 collections:

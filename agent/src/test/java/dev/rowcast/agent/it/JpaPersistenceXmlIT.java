@@ -33,7 +33,7 @@ class JpaPersistenceXmlIT {
         // the app's directory itself carries META-INF/persistence.xml onto the class path
         String classpath = TestApps.compile("jpa", TestApps.libraries("hibernate-" + version), version, imports)
                 + File.pathSeparator + TestApps.SOURCES.resolve("jpa").toAbsolutePath();
-        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path dir = TestApps.workDir("jpa-persistence-xml");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);
         Path captureLog = dir.resolve("capture.jsonl");
         ChildJvm.Result result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config,

@@ -35,7 +35,7 @@ class NewerJavaIT {
         Optional<Path> java25 = jdk("25");
         assumeTrue(java25.isPresent(), "no JDK 25 next to the build's JDK");
         String classpath = TestApps.compile("jdbc", System.getProperty("rowcast.h2Jar"), "h2", UnaryOperator.identity());
-        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path dir = TestApps.workDir("newer-java");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), """
                 server: { host: 127.0.0.1, port: 0 }
                 collections:

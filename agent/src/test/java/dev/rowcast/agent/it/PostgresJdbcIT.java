@@ -22,7 +22,7 @@ class PostgresJdbcIT {
             String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
             String libraries = System.getProperty("rowcast.postgresJar") + File.pathSeparator + System.getProperty("rowcast.h2Jar");
             String classpath = TestApps.compile("jdbc", libraries, "postgres", UnaryOperator.identity());
-            Path dir = Files.createTempDirectory("rowcast-it-");
+            Path dir = TestApps.workDir("postgres-jdbc");
             Path config = Files.writeString(dir.resolve("rowcast.yml"), """
                     server: { host: 127.0.0.1, port: 0 }
                     collections:

@@ -44,7 +44,7 @@ class RandomJdbcTransactionsIT {
 
     private static void runAndCompare(String classpath, String url, String user) throws Exception {
         long seed = Long.getLong("rowcast.seed", new SecureRandom().nextLong());
-        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path dir = TestApps.workDir("random-jdbc-transactions");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);
         Path captureLog = dir.resolve("capture.jsonl");
         Path truth = dir.resolve("committed.txt");

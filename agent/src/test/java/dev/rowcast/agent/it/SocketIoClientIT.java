@@ -64,7 +64,7 @@ class SocketIoClientIT {
     void committedRowReachesTheClientAndARoomRowDoesNotLeak() throws Exception {
         String classpath = TestApps.compile("serve", System.getProperty("rowcast.h2Jar"), "h2", UnaryOperator.identity());
         int port = freePort();
-        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path dir = TestApps.workDir("socket-io-client");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), """
                 server: { host: 127.0.0.1, port: %d }
                 collections:
@@ -123,7 +123,7 @@ class SocketIoClientIT {
     void withRequiredAuthATokenHolderGetsItsUserRoomOnlyAndABadTokenIsRefused() throws Exception {
         String classpath = TestApps.compile("serve", System.getProperty("rowcast.h2Jar"), "h2", UnaryOperator.identity());
         int port = freePort();
-        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path dir = TestApps.workDir("socket-io-client");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), """
                 server: { host: 127.0.0.1, port: %d }
                 auth:

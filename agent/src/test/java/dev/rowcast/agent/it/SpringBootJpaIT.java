@@ -76,7 +76,7 @@ class SpringBootJpaIT {
         }
         Path jar = jar(version);
         int port = LiveProcess.freePort();
-        Path dir = Files.createTempDirectory("rowcast-it-");
+        Path dir = TestApps.workDir("spring-boot-jpa");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG.formatted(port));
         try (LiveProcess app = LiveProcess.javaWithAgent("spring-boot-" + version, dir, config, List.of("-jar", jar.toString()));
              LiveProcess board1 = clientOnceReady(app, port, "board:1");

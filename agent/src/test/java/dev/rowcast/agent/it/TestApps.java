@@ -22,7 +22,15 @@ final class TestApps {
     static final Path SOURCES = Path.of(System.getProperty("rowcast.itApps", "src/it/apps"));
     static final Path CLASSPATHS = Path.of(System.getProperty("rowcast.itClasspaths", "target/it-classpaths"));
 
+    /** Where the tests' configs, capture logs and databases go: under target/, so a failed run can be read afterwards and {@code mvn clean} removes them. */
+    static final Path WORK = Path.of("target", "it-work").toAbsolutePath();
+
     private TestApps() {}
+
+    /** A new directory of its own under {@link #WORK}, named after {@code test}. */
+    static Path workDir(String test) throws IOException {
+        return Files.createTempDirectory(Files.createDirectories(WORK), test + "-");
+    }
 
     /** The library classpath of {@code name} (e.g. hibernate-6.6), as resolved by the build. */
     static String libraries(String name) {

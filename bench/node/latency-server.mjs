@@ -2,8 +2,9 @@
 // emitting at a steady rate, event k to room "user:<k % users>", the way an app calls
 // io.to(room).emit. Clients join with the plugin's "join" event (ack {ok: true}).
 // Prints "PORT <port>". Stdin: "run <rate per s> <events> <users> <stamps file>" emits, stamping each
-// event with process.hrtime just before io.to(room).emit, writes "<id> <stamp> <stamp>" lines (the
-// format of the Java app's stamps) and answers "DONE <max lag behind schedule in µs>"; "quit" exits.
+// event with process.hrtime just before io.to(room).emit, writes "<id> <stamp> <stamp> <lag>" lines
+// (the format of the Java app's stamps; lag: ns behind schedule) and answers "DONE <max lag behind
+// schedule in µs>"; "quit" exits.
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
@@ -22,12 +23,14 @@ http.listen(0, '127.0.0.1', () => console.log(`PORT ${http.address().port}`));
 function run(rate, events, users, file) {
   const interval = 1e9 / rate;
   const stamps = new Array(events);
+  const lags = new Array(events);
   const start = process.hrtime.bigint();
   let id = 0, maxLag = 0;
   const tick = () => {
     let now = process.hrtime.bigint();
     while (id < events && Number(now - start) >= id * interval) {
-      maxLag = Math.max(maxLag, Number(now - start) - id * interval);
+      lags[id] = Math.round(Number(now - start) - id * interval);
+      maxLag = Math.max(maxLag, lags[id]);
       const user = id % users;
       stamps[id] = now;
       io.to(`user:${user}`).emit('realtime:events', { operation: 'create', collection: 'events',
@@ -39,7 +42,7 @@ function run(rate, events, users, file) {
       // setTimeout has 1 ms granularity; an event due sooner waits for the next turn (the stamp is taken when it is sent)
       setTimeout(tick, Math.max(0, Math.floor((id * interval - Number(now - start)) / 1e6)));
     } else {
-      writeFileSync(file, stamps.map((s, k) => `${k} ${s} ${s}`).join('\n') + '\n');
+      writeFileSync(file, stamps.map((s, k) => `${k} ${s} ${s} ${lags[k]}`).join('\n') + '\n');
       console.log(`DONE ${Math.round(maxLag / 1000)}`);
     }
   };

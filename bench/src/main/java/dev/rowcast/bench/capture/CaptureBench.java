@@ -705,11 +705,10 @@ public final class CaptureBench {
                     long serverTicks = cpuTicks(server.pid());
                     long clientTicks = cpuTicks(clients.pid());
                     long start = System.nanoTime();
-                    long maxLag;
                     HostSampler host = new HostSampler();
                     try {
                         server.send(side.equals("node") ? "run " + RATE + " " + events + " " + CLIENTS + " " + stamps : "go");
-                        maxLag = Long.parseLong(server.await("DONE", Duration.ofSeconds(events / RATE + 120))[1]);
+                        server.await("DONE", Duration.ofSeconds(events / RATE + 120));
                     } finally {
                         host.close();
                     }
@@ -719,7 +718,7 @@ public final class CaptureBench {
                     awaitCount(clients, events, Duration.ofSeconds(10));
                     clients.send("dump " + received);
                     clients.await("DUMPED", Duration.ofSeconds(30));
-                    Latency run = join(side, stamps, received, warmUp, events, maxLag, serverCpu, clientCpu);
+                    Latency run = join(side, stamps, received, warmUp, events, serverCpu, clientCpu);
                     System.out.println("[capture-bench]   host: " + host.describe(run.committedAt(), run.micros(), 5_000));
                     return run;
                 }
@@ -730,17 +729,25 @@ public final class CaptureBench {
         }
     }
 
-    /** Joins the app's stamps with the clients' receive times by row id, skipping the warm-up ids. */
-    private static Latency join(String side, Path stamps, Path received, int warmUp, int events, long maxLag, double serverCpu, double clientCpu)
+    /**
+     * Joins the app's stamps with the clients' receive times by row id, skipping the warm-up ids.
+     * The app's lag behind schedule is the largest of the measured rows too: the warm-up's first
+     * rows run cold (class loading, the interpreter) and were 100-200 ms late every run.
+     */
+    private static Latency join(String side, Path stamps, Path received, int warmUp, int events, double serverCpu, double clientCpu)
             throws IOException {
         long[] before = new long[events];
         long[] after = new long[events];
+        long maxLag = 0;
         for (String line : Files.readAllLines(stamps)) {
             if (line.isBlank()) continue;
             String[] f = line.split(" ");
             int id = Integer.parseInt(f[0]);
             before[id] = Long.parseLong(f[1]);
             after[id] = Long.parseLong(f[2]);
+            if (id >= warmUp) {
+                maxLag = Math.max(maxLag, Long.parseLong(f[3]) / 1_000);
+            }
         }
         Map<Integer, Long> receivedAt = new HashMap<>();
         for (String line : Files.readAllLines(received)) {

@@ -31,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  * Args: {@code <capture|api> <jdbcUrl> <rate per s> <events> <users> <stamps file>}. Line protocol:
  * {@code READY}, waits for {@code go}, then {@code DONE <max lag behind schedule in µs>} once the
- * stamps are written; exits on {@code quit}.
+ * stamps ({@code <id> <before> <after> <ns behind schedule>} lines) are written; exits on {@code quit}.
  */
 public final class LatencyApp {
 
@@ -44,6 +44,7 @@ public final class LatencyApp {
         Path stamps = Path.of(args[5]);
         long[] before = new long[events];
         long[] after = new long[events];
+        long[] lag = new long[events];
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try (Connection db = DriverManager.getConnection(url, "sa", "")) {
             String table = capture ? "bench_event" : "bench_event_plain";
@@ -65,7 +66,8 @@ public final class LatencyApp {
                     int user = id % users;
                     Instant createdAt = Instant.now();
                     before[id] = System.nanoTime();
-                    maxLag = Math.max(maxLag, before[id] - due);
+                    lag[id] = before[id] - due;
+                    maxLag = Math.max(maxLag, lag[id]);
                     insert.setLong(1, id);
                     insert.setInt(2, user);
                     insert.setString(3, "event " + id);
@@ -89,7 +91,7 @@ public final class LatencyApp {
             }
             try (BufferedWriter out = Files.newBufferedWriter(stamps)) {
                 for (int id = 0; id < events; id++) {
-                    out.write(id + " " + before[id] + " " + after[id] + "\n");
+                    out.write(id + " " + before[id] + " " + after[id] + " " + lag[id] + "\n");
                 }
             }
             System.out.println("DONE " + maxLag / 1000);

@@ -391,6 +391,16 @@ public final class CaptureBench {
             System.out.printf("- %s: %.3f (%.3f to %.3f), %d of %d pairs%n", entry.getKey(), median(calm), interval[0], interval[1], calm.length,
                     PAIR_RATIOS.get(entry.getKey()).size());
         }
+        System.out.println();
+        System.out.println("Every pair corrected for the host's steal (times (1 - off's steal) / (1 - on's); only where the workload keeps every core busy,");
+        System.out.println("as PostgreSQL with four inserting threads does), median ratio:");
+        for (var entry : STEAL_CORRECTED_PAIR_RATIOS.entrySet()) {
+            double[] corrected = entry.getValue().stream().mapToDouble(Double::doubleValue).toArray();
+            if (corrected.length > 0) {
+                double[] interval = medianInterval(corrected);
+                System.out.printf("- %s: %.3f (%.3f to %.3f), %d pairs%n", entry.getKey(), median(corrected), interval[0], interval[1], corrected.length);
+            }
+        }
     }
 
     /** Every toggle pair's ratio, by "db workload", over all rounds. */
@@ -398,6 +408,12 @@ public final class CaptureBench {
     /** The ratios of the pairs whose two windows both had the host take less than {@link #CALM_STEAL} of the machine's CPU time. */
     private static final Map<String, List<Double>> CALM_PAIR_RATIOS = new LinkedHashMap<>();
     private static final double CALM_STEAL = 0.02;
+    /**
+     * Every pair's ratio times (1 - the off window's steal) / (1 - the on window's): with every core
+     * busy (PostgreSQL with four inserting threads), a window's rate follows the CPU time the host
+     * leaves the machine. Not for a workload that leaves a core idle (H2 with one thread).
+     */
+    private static final Map<String, List<Double>> STEAL_CORRECTED_PAIR_RATIOS = new LinkedHashMap<>();
     private static final int RESAMPLES = 2_000;
 
     /** A 90% bootstrap interval of the median of {@code values}. */
@@ -445,6 +461,9 @@ public final class CaptureBench {
                 System.out.printf("[capture-bench]   %s %s, pairs: %s%n", p[1], p[2], String.join(" ", Arrays.copyOfRange(p, 3, p.length)));
                 String[] st = app.await("STEAL", budget);
                 List<Double> calm = CALM_PAIR_RATIOS.computeIfAbsent(p[1] + " " + p[2], w -> new ArrayList<>());
+                List<Double> corrected = STEAL_CORRECTED_PAIR_RATIOS.computeIfAbsent(p[1] + " " + p[2], w -> new ArrayList<>());
+                double logSum = 0;
+                int correctedHere = 0;
                 StringBuilder shown = new StringBuilder();
                 for (int i = 3; i < st.length && i < p.length; i++) {
                     String[] onOff = st[i].split("/");
@@ -454,8 +473,13 @@ public final class CaptureBench {
                     if (stealOn < CALM_STEAL && stealOff < CALM_STEAL) {
                         calm.add(Double.parseDouble(p[i]));
                     }
+                    double pairCorrected = Double.parseDouble(p[i]) * (1 - stealOff) / (1 - stealOn);
+                    corrected.add(pairCorrected);
+                    logSum += Math.log(pairCorrected);
+                    correctedHere++;
                 }
-                System.out.printf("[capture-bench]   %s %s, the host's steal in each pair's windows, on/off %%:%s%n", p[1], p[2], shown);
+                System.out.printf("[capture-bench]   %s %s, the host's steal in each pair's windows, on/off %%:%s; pairs corrected for it,"
+                        + " geometric mean %.3f%n", p[1], p[2], shown, Math.exp(logSum / Math.max(1, correctedHere)));
                 String[] perThread = app.await("PERTHREAD", budget);
                 System.out.printf("[capture-bench]   %s %s, CPU us/row per thread, on/off: %s%n", p[1], p[2],
                         perThread.length > 3 ? perThread[3].replace(",", ", ") : "(not read)");

@@ -33,13 +33,19 @@ class AttachIT {
         }
     }
 
+    /** Attached with the jar's own command, the config named relative to the command's directory, not the app's. */
     @Test
     void agentAttachedToARunningAppCapturesLaterCommits() throws Exception {
         String classpath = TestApps.compile("serve", System.getProperty("rowcast.h2Jar"), "h2", UnaryOperator.identity());
         List<CaptureLog.Line> lines = writeAttachWrite(classpath, "app.ServeApp", """
                 collections:
                   notices: { table: notices, broadcast: true }
-                """);
+                """, (pid, config) -> {
+                    CommandLineIT.Run run = CommandLineIT.agentJar(config.getParent(), "attach", String.valueOf(pid),
+                            "config=" + config.getFileName());
+                    assertThat(run.exitCode()).as(run.output()).isZero();
+                    assertThat(run.output()).startsWith("Rowcast loaded into process " + pid + " with config=" + config);
+                });
         // only the write after the attach: ids start at 1, so the second write is id 2
         assertThat(lines).hasSize(1);
         assertThat(lines.get(0).payload().get("id").asInt()).isEqualTo(2);
@@ -54,7 +60,7 @@ class AttachIT {
         List<CaptureLog.Line> lines = writeAttachWrite(classpath, "app.HibernateServeApp", """
                 collections:
                   items: { entity: Item, room: "owner:{owner}" }
-                """);
+                """, AttachIT::attachWithTheApi);
         assertThat(lines).singleElement().satisfies(line -> {
             assertThat(line.event()).isEqualTo("realtime:items");
             assertThat(line.operation()).isEqualTo("create");
@@ -63,11 +69,26 @@ class AttachIT {
         });
     }
 
+    /** How a test attaches the agent to the app's process with the config file. */
+    private interface Attacher {
+        void attach(long pid, Path config) throws Exception;
+    }
+
+    private static void attachWithTheApi(long pid, Path config) throws Exception {
+        VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid));
+        try {
+            vm.loadAgent(ChildJvm.AGENT_JAR.toAbsolutePath().toString(), "config=" + config);
+        } finally {
+            vm.detach();
+        }
+    }
+
     /**
      * Starts {@code mainClass}, has it write once, attaches the agent with {@code collections},
      * has it write again and exit; returns what the agent captured.
      */
-    private List<CaptureLog.Line> writeAttachWrite(String classpath, String mainClass, String collections) throws Exception {
+    private List<CaptureLog.Line> writeAttachWrite(String classpath, String mainClass, String collections, Attacher attacher)
+            throws Exception {
         Path dir = TestApps.workDir("attach");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), "server: { host: 127.0.0.1, port: 0 }\n" + collections);
         Path captureLog = dir.resolve("capture.jsonl");
@@ -92,12 +113,7 @@ class AttachIT {
         stdin.flush();
         await().atMost(Duration.ofSeconds(30)).until(() -> out.contains("written"));
 
-        VirtualMachine vm = VirtualMachine.attach(String.valueOf(app.pid()));
-        try {
-            vm.loadAgent(ChildJvm.AGENT_JAR.toAbsolutePath().toString(), "config=" + config);
-        } finally {
-            vm.detach();
-        }
+        attacher.attach(app.pid(), config);
         await().atMost(Duration.ofSeconds(30)).until(() -> out.stream().anyMatch(l -> l.contains("(attached to a running JVM)")));
         stdin.write("write\n");
         stdin.write("exit\n");

@@ -1,0 +1,174 @@
+package dev.rowcast.agent;
+
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+import dev.rowcast.agent.outlet.RealtimeSettings;
+import dev.rowcast.config.ConfigException;
+import dev.rowcast.config.ConfigLoader;
+import dev.rowcast.config.ConfigLocator;
+import dev.rowcast.config.RowcastConfig;
+import dev.rowcast.config.ServerConfig;
+import dev.rowcast.server.realtime.RealtimeOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The agent jar run as a program ({@code Main-Class}): {@code java -jar rowcast-agent.jar check}
+ * judges a rowcast.yml as the agent's start would, without starting anything, and {@code attach}
+ * loads the agent into a JVM that is already running. Exit status 0 on success, 1 when the file
+ * or the attach fails, 2 on a usage error.
+ */
+public final class Cli {
+
+    static final String USAGE = """
+            Usage: java -jar rowcast-agent.jar <command>
+              check [rowcast.yml]                  check a config as the agent's start would (schema, environment
+                                                   variables, auth keys) and exit; without a file, the one the
+                                                   agent would find from here (-Drowcast.config, ROWCAST_CONFIG,
+                                                   ./rowcast.yml)
+              attach <pid> [config=<rowcast.yml>]  start Rowcast in a running JVM of this user (run it with a JDK's
+                                                   java); the agent's log lines appear in that JVM's output
+              version                              print the agent's version
+            To start Rowcast with an application: java -javaagent:rowcast-agent.jar -jar app.jar""";
+
+    private Cli() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** The command's exit status; its output goes to {@code out}, its errors to {@code err}. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.println(USAGE);
+            return 2;
+        }
+        switch (args[0]) {
+            case "check":
+                if (args.length > 2) {
+                    return usage(err, "check takes one file at most");
+                }
+                return check(args.length == 2 ? args[1] : null, out, err);
+            case "attach":
+                if (args.length < 2 || args.length > 3) {
+                    return usage(err, "attach takes a process id and, optionally, config=<file>");
+                }
+                return attach(args[1], args.length == 3 ? args[2] : null, out, err);
+            case "version":
+                out.println("Rowcast agent " + version());
+                return 0;
+            case "help", "-h", "--help":
+                out.println(USAGE);
+                return 0;
+            default:
+                return usage(err, "unknown command '" + args[0] + "'");
+        }
+    }
+
+    private static int usage(PrintStream err, String problem) {
+        err.println("rowcast: " + problem);
+        err.println(USAGE);
+        return 2;
+    }
+
+    private static int check(String file, PrintStream out, PrintStream err) {
+        Optional<Path> found = ConfigLocator.ofThisProcess().locate(file);
+        if (found.isEmpty()) {
+            err.println("rowcast: no rowcast.yml found (looked at -Drowcast.config, ROWCAST_CONFIG, ./rowcast.yml); name one: check <file>");
+            return 1;
+        }
+        Path location = found.get();
+        RowcastConfig config;
+        try {
+            config = ConfigLoader.load(location);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+        if (!config.enabled()) {
+            out.println(location + " is valid; it says enabled: false, so the agent would capture and serve nothing");
+            return 0;
+        }
+        RealtimeOptions options;
+        try {
+            options = RealtimeSettings.from(config);
+        } catch (IllegalArgumentException e) {
+            err.println(location + ": " + e.getMessage());
+            return 1;
+        }
+        ServerConfig server = config.server();
+        out.println(location + " is valid: " + config.collections().size() + " collection(s)"
+                + (config.collections().isEmpty() ? "" : " (" + String.join(", ", config.collections().keySet()) + ")")
+                + "; Socket.IO on " + server.host() + ":" + server.port() + server.path()
+                + (options.auth().required() ? ", token required" : options.auth().hasKey() ? ", token verified when sent" : ""));
+        return 0;
+    }
+
+    private static int attach(String pid, String configArg, PrintStream out, PrintStream err) {
+        if (!pid.chars().allMatch(Character::isDigit) || pid.isEmpty()) {
+            return usage(err, "'" + pid + "' is not a process id");
+        }
+        String agentArgs = null;
+        if (configArg != null) {
+            if (!configArg.startsWith("config=") || configArg.length() == "config=".length()) {
+                return usage(err, "expected config=<file>, got '" + configArg + "'");
+            }
+            // the running JVM resolves a relative path against its own directory, not this one
+            agentArgs = "config=" + Path.of(configArg.substring("config=".length())).toAbsolutePath().normalize();
+        }
+        Path jar;
+        try {
+            jar = Path.of(Cli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException | RuntimeException e) {
+            err.println("rowcast: cannot tell where rowcast-agent.jar is (" + e + ")");
+            return 1;
+        }
+        try {
+            return Attach.load(pid, jar, agentArgs, out, err);
+        } catch (NoClassDefFoundError e) {
+            err.println("rowcast: this java has no attach API (module jdk.attach): run the command with a JDK's java");
+            return 1;
+        }
+    }
+
+    /** Kept apart so that a runtime without jdk.attach fails at this class, with a message, not at Cli's. */
+    private static final class Attach {
+        private Attach() {}
+
+        static int load(String pid, Path jar, String agentArgs, PrintStream out, PrintStream err) {
+            VirtualMachine vm;
+            try {
+                vm = VirtualMachine.attach(pid);
+            } catch (AttachNotSupportedException | IOException e) {
+                err.println("rowcast: cannot attach to process " + pid + " (" + e.getMessage()
+                        + "); it must be a running JVM of this user, started without -XX:+DisableAttachMechanism");
+                return 1;
+            }
+            try {
+                vm.loadAgent(jar.toString(), agentArgs);
+                out.println("Rowcast loaded into process " + pid + (agentArgs == null ? "" : " with " + agentArgs)
+                        + "; its log lines appear in that process's output");
+                return 0;
+            } catch (AgentLoadException | AgentInitializationException | IOException e) {
+                err.println("rowcast: process " + pid + " could not load the agent (" + e.getMessage() + ")");
+                return 1;
+            } finally {
+                try {
+                    vm.detach();
+                } catch (IOException ignored) {
+                    // the agent is loaded or not either way
+                }
+            }
+        }
+    }
+
+    private static String version() {
+        String version = Cli.class.getPackage().getImplementationVersion();
+        return version == null ? "(version unknown: not run from the built jar)" : version;
+    }
+}

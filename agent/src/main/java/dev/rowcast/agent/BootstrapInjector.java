@@ -19,7 +19,8 @@ import java.util.jar.JarOutputStream;
  * <p>The temporary jar is deleted as soon as the bridge's classes are loaded: the JVM holds the jar
  * open from the append on, and nothing reads it again. Deleting it at exit instead left one jar in
  * the temporary directory for every start of an app that was killed (a container's restarts, a
- * {@code kill -9}). Where an open file cannot be deleted (Windows), it goes at exit.
+ * {@code kill -9}). Where an open file cannot be deleted (Windows, where the JVM keeps it open to the
+ * end), it stays as before: deleting it at exit is still tried.
  */
 final class BootstrapInjector {
 

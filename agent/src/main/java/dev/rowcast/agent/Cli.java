@@ -14,7 +14,10 @@ import dev.rowcast.server.realtime.RealtimeOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,7 +35,10 @@ public final class Cli {
                                                    agent would find from here (-Drowcast.config, ROWCAST_CONFIG,
                                                    ./rowcast.yml)
               attach <pid> [config=<rowcast.yml>]  start Rowcast in a running JVM of this user (run it with a JDK's
-                                                   java); the agent's log lines appear in that JVM's output
+                   [--no-check]                    java). The config is checked here first, with this shell's
+                                                   environment variables; --no-check skips that, for an app
+                                                   whose variables this shell lacks. The agent's log lines
+                                                   appear in that JVM's output
               version                              print the agent's version
             To start Rowcast with an application: java -javaagent:rowcast-agent.jar -jar app.jar""";
 
@@ -54,11 +60,14 @@ public final class Cli {
                     return usage(err, "check takes one file at most");
                 }
                 return check(args.length == 2 ? args[1] : null, out, err);
-            case "attach":
-                if (args.length < 2 || args.length > 3) {
-                    return usage(err, "attach takes a process id and, optionally, config=<file>");
+            case "attach": {
+                List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+                boolean noCheck = rest.remove("--no-check");
+                if (rest.isEmpty() || rest.size() > 2) {
+                    return usage(err, "attach takes a process id and, optionally, config=<file> and --no-check");
                 }
-                return attach(args[1], args.length == 3 ? args[2] : null, out, err);
+                return attach(rest.get(0), rest.size() == 2 ? rest.get(1) : null, !noCheck, out, err);
+            }
             case "version":
                 out.println("Rowcast agent " + version());
                 return 0;
@@ -77,12 +86,26 @@ public final class Cli {
     }
 
     private static int check(String file, PrintStream out, PrintStream err) {
-        Optional<Path> found = ConfigLocator.ofThisProcess().locate(file);
+        Optional<Path> found;
+        try {
+            found = ConfigLocator.ofThisProcess().locate(file);
+        } catch (InvalidPathException e) {
+            err.println("rowcast: '" + file + "' is not a file name (" + e.getMessage() + ")");
+            return 1;
+        }
         if (found.isEmpty()) {
             err.println("rowcast: no rowcast.yml found (looked at -Drowcast.config, ROWCAST_CONFIG, ./rowcast.yml); name one: check <file>");
             return 1;
         }
-        Path location = found.get();
+        try {
+            return check(found.get(), out, err);
+        } catch (RuntimeException e) {
+            err.println("rowcast: could not check " + found.get() + " (" + e + ")");
+            return 1;
+        }
+    }
+
+    private static int check(Path location, PrintStream out, PrintStream err) {
         RowcastConfig config;
         try {
             config = ConfigLoader.load(location);
@@ -109,8 +132,9 @@ public final class Cli {
         return 0;
     }
 
-    private static int attach(String pid, String configArg, PrintStream out, PrintStream err) {
-        if (!pid.chars().allMatch(Character::isDigit) || pid.isEmpty()) {
+    private static int attach(String pid, String configArg, boolean checkFirst, PrintStream out, PrintStream err) {
+        long id = processId(pid);
+        if (id < 0) {
             return usage(err, "'" + pid + "' is not a process id");
         }
         String agentArgs = null;
@@ -118,8 +142,23 @@ public final class Cli {
             if (!configArg.startsWith("config=") || configArg.length() == "config=".length()) {
                 return usage(err, "expected config=<file>, got '" + configArg + "'");
             }
-            // the running JVM resolves a relative path against its own directory, not this one
-            agentArgs = "config=" + Path.of(configArg.substring("config=".length())).toAbsolutePath().normalize();
+            Path config;
+            try {
+                // the running JVM resolves a relative path against its own directory, not this one
+                config = Path.of(configArg.substring("config=".length())).toAbsolutePath().normalize();
+            } catch (InvalidPathException e) {
+                return usage(err, "'" + configArg + "' does not name a file (" + e.getMessage() + ")");
+            }
+            if (config.toString().contains(",")) {
+                // the agent's argument is key=value pairs split at commas
+                return usage(err, config + " has a comma in its path, which the agent's argument cannot carry; move or link the file");
+            }
+            if (checkFirst && check(config.toString(), out, err) != 0) {
+                err.println("rowcast: not attached. The check used this shell's environment variables; if the app has"
+                        + " variables this shell lacks, attach with --no-check");
+                return 1;
+            }
+            agentArgs = "config=" + config;
         }
         Path jar;
         try {
@@ -129,11 +168,20 @@ public final class Cli {
             return 1;
         }
         try {
-            return Attach.load(pid, jar, agentArgs, out, err);
+            return Attach.load(String.valueOf(id), jar, agentArgs, out, err);
         } catch (NoClassDefFoundError e) {
             err.println("rowcast: this java has no attach API (module jdk.attach): run the command with a JDK's java");
             return 1;
         }
+    }
+
+    /** The process id in {@code text} (ASCII digits, 1 to 2^31 - 1), or -1. */
+    static long processId(String text) {
+        if (text.isEmpty() || text.length() > 10 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        long id = Long.parseLong(text);
+        return id >= 1 && id <= Integer.MAX_VALUE ? id : -1;
     }
 
     /** Kept apart so that a runtime without jdk.attach fails at this class, with a message, not at Cli's. */
@@ -144,7 +192,7 @@ public final class Cli {
             VirtualMachine vm;
             try {
                 vm = VirtualMachine.attach(pid);
-            } catch (AttachNotSupportedException | IOException e) {
+            } catch (AttachNotSupportedException | IOException | RuntimeException e) {
                 err.println("rowcast: cannot attach to process " + pid + " (" + e.getMessage()
                         + "); it must be a running JVM of this user, started without -XX:+DisableAttachMechanism");
                 return 1;
@@ -152,9 +200,9 @@ public final class Cli {
             try {
                 vm.loadAgent(jar.toString(), agentArgs);
                 out.println("Rowcast loaded into process " + pid + (agentArgs == null ? "" : " with " + agentArgs)
-                        + "; its log lines appear in that process's output");
+                        + "; it starts in the background, and its log lines appear in that process's output");
                 return 0;
-            } catch (AgentLoadException | AgentInitializationException | IOException e) {
+            } catch (AgentLoadException | AgentInitializationException | IOException | RuntimeException e) {
                 err.println("rowcast: process " + pid + " could not load the agent (" + e.getMessage() + ")");
                 return 1;
             } finally {

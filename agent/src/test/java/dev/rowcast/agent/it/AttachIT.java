@@ -44,7 +44,9 @@ class AttachIT {
                     CommandLineIT.Run run = CommandLineIT.agentJar(config.getParent(), "attach", String.valueOf(pid),
                             "config=" + config.getFileName());
                     assertThat(run.exitCode()).as(run.output()).isZero();
-                    assertThat(run.output()).startsWith("Rowcast loaded into process " + pid + " with config=" + config);
+                    // the command checks the file first, as check would, then attaches
+                    assertThat(run.output()).startsWith(config + " is valid: 1 collection(s) (notices)")
+                            .contains("Rowcast loaded into process " + pid + " with config=" + config);
                 });
         // only the write after the attach: ids start at 1, so the second write is id 2
         assertThat(lines).hasSize(1);

@@ -25,12 +25,27 @@ class CommandLineIT {
 
     /** Runs the built jar as a program in {@link #dir}, stdout and stderr together. */
     static Run agentJar(Path workingDir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(ChildJvm.javaHome(), "bin", "java").toString(),
-                "-jar", ChildJvm.AGENT_JAR.toAbsolutePath().toString()));
+        return agentJar(workingDir, List.of(), args);
+    }
+
+    /** As {@link #agentJar(Path, String...)}, with options for the JVM before {@code -jar}. */
+    static Run agentJar(Path workingDir, List<String> jvmOptions, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(ChildJvm.javaHome(), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", ChildJvm.AGENT_JAR.toAbsolutePath().toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true);
+        // the test's own environment must not choose the config, nor add a JVM's "Picked up ..." line
+        builder.environment().remove("ROWCAST_CONFIG");
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        Path log = Files.createTempFile(workingDir, "command-", ".log");
+        Process process = builder.redirectOutput(log.toFile()).start();
+        boolean ended = process.waitFor(60, TimeUnit.SECONDS);
+        if (!ended) {
+            process.destroyForcibly();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(ended).as("still running after 60 s: " + command + "\n" + output).isTrue();
         return new Run(process.exitValue(), output);
     }
 
@@ -89,6 +104,33 @@ class CommandLineIT {
         Run run = agentJar(dir, "attach", String.valueOf(gone));
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.output()).startsWith("rowcast: cannot attach to process " + gone);
+    }
+
+    @Test
+    void attachChecksTheConfigHereFirstAndDoesNotAttachWithABadOne() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad-attach.yml"), "collections:\n  notes:\n    events: [explode]\n");
+        // a process that exists: this test's own JVM; a bad config never gets as far as attaching to it
+        Run run = agentJar(dir, "attach", String.valueOf(ProcessHandle.current().pid()), "config=bad-attach.yml");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.output()).contains(bad + ":3:").contains("'explode' is not one of create, update, delete")
+                .contains("not attached").contains("--no-check").doesNotContain("Rowcast loaded");
+    }
+
+    @Test
+    void attachRefusesWhatIsNotAProcessIdOrAConfigArgument() throws Exception {
+        for (String[] args : new String[][] {{"attach", "abc"}, {"attach", "-1"}, {"attach", "99999999999"}, {"attach", "\u0663\u0664"},
+                {"attach", "123", "rowcast.yml"}, {"attach"}}) {
+            Run run = agentJar(dir, args);
+            assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.output()).isEqualTo(2);
+            assertThat(run.output()).startsWith("rowcast: ").contains("Usage: java -jar rowcast-agent.jar");
+        }
+    }
+
+    @Test
+    void attachFromAJavaWithoutTheAttachApiSaysToUseAJdk() throws Exception {
+        Run run = agentJar(dir, List.of("--limit-modules", "java.base"), "attach", "1");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.output().strip()).isEqualTo("rowcast: this java has no attach API (module jdk.attach): run the command with a JDK's java");
     }
 
     @Test

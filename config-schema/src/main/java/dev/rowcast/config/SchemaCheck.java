@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
@@ -74,15 +75,19 @@ final class SchemaCheck {
         KeyPath path = path(error.getInstanceLocation());
         SourceTree.Spot spot = tree.spot(path);
         JsonNode value = error.getInstanceNode();
+        String fileText = tree.fileText(path);
+        // a value from the environment may be a secret: the messages quote what the file says instead
+        JsonNode shown = fileText != null && value != null && value.isValueNode() ? TextNode.valueOf(fileText) : value;
+        String found = shown == value ? describe(value) : "'" + fileText + "' (" + kind(value) + " once replaced)";
         NodePath fragment = error.getSchemaLocation().getFragment();
         String where = fragment.toString();
         JsonNode subschema = subschema(fragment);
         switch (error.getKeyword()) {
             case "additionalProperties" -> unknownKey(path, error.getProperty(), subschema, tree, problems);
-            case "type" -> problems.at(spot, path, wrongType(where, subschema, value));
-            case "pattern" -> problems.at(spot, path, badPattern(where, subschema, value));
-            case "enum" -> problems.at(spot, path, notInEnum(subschema.path("enum"), value));
-            case "minimum", "maximum" -> problems.at(spot, path, outOfRange(subschema, value));
+            case "type" -> problems.at(spot, path, wrongType(where, subschema, value, found));
+            case "pattern" -> problems.at(spot, path, badPattern(where, subschema, shown, found));
+            case "enum" -> problems.at(spot, path, notInEnum(subschema.path("enum"), shown));
+            case "minimum", "maximum" -> problems.at(spot, path, outOfRange(subschema, shown));
             case "minLength" -> problems.at(spot, path, "must not be empty");
             case "minItems" -> problems.at(spot, path, "must not be an empty list");
             case "uniqueItems" -> duplicateItem(path, value, tree, problems);
@@ -108,8 +113,9 @@ final class SchemaCheck {
         problems.atKey(spot, parent, message);
     }
 
-    private static String wrongType(String where, JsonNode subschema, JsonNode value) {
-        String message = "expected " + expectation(where, subschema) + ", found " + describe(value);
+    /** {@code found}: the value as the message shows it; for a value from the environment, the file's text and its kind. */
+    private static String wrongType(String where, JsonNode subschema, JsonNode value, String found) {
+        String message = "expected " + expectation(where, subschema) + ", found " + found;
         if ((value == null || value.isNull()) && subschema.path("type").asText().equals("object")) {
             return message + ": indent its keys under it, or remove it";
         }
@@ -120,7 +126,7 @@ final class SchemaCheck {
         return message;
     }
 
-    private static String badPattern(String where, JsonNode subschema, JsonNode value) {
+    private static String badPattern(String where, JsonNode subschema, JsonNode value, String found) {
         String text = value == null ? "" : value.asText();
         if (where.startsWith("/$defs/duration")) {
             return "'" + text + "' is not a duration: " + Units.DURATION_HINT;
@@ -134,7 +140,7 @@ final class SchemaCheck {
         }
         if (subschema.path("pattern").asText().startsWith(ENV_ONLY)) {
             // text is allowed only as ${NAME} for editors; after substitution it is the wrong type
-            return "expected " + expectation(where, subschema) + ", found " + describe(value);
+            return "expected " + expectation(where, subschema) + ", found " + found;
         }
         return "'" + text + "' does not match " + subschema.path("pattern").asText();
     }
@@ -228,6 +234,11 @@ final class SchemaCheck {
             case NULL -> json.nullNode();
             case MISSING -> json.missingNode();
         };
+    }
+
+    /** What kind of value it is, without the value: for one from the environment. */
+    private static String kind(JsonNode value) {
+        return value.isTextual() ? "text" : value.isNumber() ? "a number" : value.isBoolean() ? "true or false" : describe(value);
     }
 
     static String describe(JsonNode value) {

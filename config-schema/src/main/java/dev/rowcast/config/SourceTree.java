@@ -44,11 +44,14 @@ final class SourceTree {
 
     private final ConfigNode root;
     private final Map<String, Spot> spots;
+    /** The file's own text of each value that took something from the environment, by JSON pointer. */
+    private final Map<String, String> fromEnvironment;
     private JsonNode json;
 
-    private SourceTree(ConfigNode root, Map<String, Spot> spots) {
+    private SourceTree(ConfigNode root, Map<String, Spot> spots, Map<String, String> fromEnvironment) {
         this.root = root;
         this.spots = spots;
+        this.fromEnvironment = fromEnvironment;
     }
 
     /** The tree, or null when the file is empty. A YAML syntax error is reported and yields null too. */
@@ -75,7 +78,16 @@ final class SourceTree {
         }
         Builder builder = new Builder(env, problems, resolver);
         ConfigNode root = builder.convert(node, KeyPath.ROOT, TOP, 0);
-        return new SourceTree(root, Collections.unmodifiableMap(builder.spots));
+        return new SourceTree(root, Collections.unmodifiableMap(builder.spots), Collections.unmodifiableMap(builder.fromEnvironment));
+    }
+
+    /**
+     * The text the file has at this path ({@code ${JWT_SECRET}}) when its value came from the
+     * environment, else null: a message about such a value quotes this, never the value, which may
+     * be a secret.
+     */
+    String fileText(KeyPath path) {
+        return fromEnvironment.get(path.pointer());
     }
 
     ConfigNode root() {
@@ -109,6 +121,7 @@ final class SourceTree {
         private final Map<String, String> env;
         private final Problems problems;
         private final Map<String, Spot> spots = new HashMap<>();
+        private final Map<String, String> fromEnvironment = new HashMap<>();
         private final Set<Node> open = Collections.newSetFromMap(new IdentityHashMap<>());
         private final Resolver resolver;
         /** Made for the first int, float or bool that {@link Scalars#plain} leaves to it. */
@@ -210,9 +223,12 @@ final class SourceTree {
                         problems.taint(path);
                     }
                 });
-                if (!substituted.equals(value) && node.isPlain()) {
-                    // ${PORT:-3001} is text in the file but a number once replaced, like any plain 3001
-                    tag = resolver.resolve(NodeId.scalar, substituted, true);
+                if (!substituted.equals(value)) {
+                    fromEnvironment.put(path.pointer(), value);
+                    if (node.isPlain()) {
+                        // ${PORT:-3001} is text in the file but a number once replaced, like any plain 3001
+                        tag = resolver.resolve(NodeId.scalar, substituted, true);
+                    }
                 }
                 value = substituted;
             }

@@ -176,7 +176,7 @@ public final class Cli {
     }
 
     /** The process id in {@code text} (ASCII digits, 1 to 2^31 - 1), or -1. */
-    static long processId(String text) {
+    private static long processId(String text) {
         if (text.isEmpty() || text.length() > 10 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return -1;
         }

@@ -13,11 +13,12 @@ public final class HostStat {
 
     private HostStat() {}
 
-    /** {steal ticks, all ticks, runnable threads}; zeros where there is no /proc/stat. */
+    /** {steal ticks, all ticks, runnable threads, idle ticks (iowait included)}; zeros where there is no /proc/stat. */
     public static long[] read() {
         long steal = 0;
         long all = 0;
         long runnable = 0;
+        long idle = 0;
         try {
             for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
                 if (line.startsWith("cpu ")) {
@@ -26,13 +27,14 @@ public final class HostStat {
                         all += Long.parseLong(f[k]);
                     }
                     steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+                    idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
                 } else if (line.startsWith("procs_running ")) {
                     runnable = Long.parseLong(line.substring("procs_running ".length()).trim());
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return new long[3];
+            return new long[4];
         }
-        return new long[] {steal, all, runnable};
+        return new long[] {steal, all, runnable, idle};
     }
 }

@@ -401,6 +401,15 @@ public final class CaptureBench {
                 System.out.printf("- %s: %.3f (%.3f to %.3f), %d pairs%n", entry.getKey(), median(corrected), interval[0], interval[1], corrected.length);
             }
         }
+        System.out.println();
+        System.out.println("The machine's CPU time per row (every process, the database's included), off over on: the rate at equal CPU. Median ratio:");
+        for (var entry : MACHINE_CPU_PAIR_RATIOS.entrySet()) {
+            double[] cpu = entry.getValue().stream().mapToDouble(Double::doubleValue).toArray();
+            if (cpu.length > 0) {
+                double[] interval = medianInterval(cpu);
+                System.out.printf("- %s: %.3f (%.3f to %.3f), %d pairs%n", entry.getKey(), median(cpu), interval[0], interval[1], cpu.length);
+            }
+        }
     }
 
     /** Every toggle pair's ratio, by "db workload", over all rounds. */
@@ -414,6 +423,12 @@ public final class CaptureBench {
      * leaves the machine. Not for a workload that leaves a core idle (H2 with one thread).
      */
     private static final Map<String, List<Double>> STEAL_CORRECTED_PAIR_RATIOS = new LinkedHashMap<>();
+    /**
+     * Every pair's CPU time per row off over on, of the whole machine (the database's processes
+     * included; neither the host's steal nor idle time counts): the rate the app would have at
+     * equal CPU. Blind to what makes the machine idle (a lock convoy), which the busy shares show.
+     */
+    private static final Map<String, List<Double>> MACHINE_CPU_PAIR_RATIOS = new LinkedHashMap<>();
     private static final int RESAMPLES = 2_000;
 
     /** A 90% bootstrap interval of the median of {@code values}. */
@@ -481,6 +496,19 @@ public final class CaptureBench {
                 // the correction holds only where the workload keeps every core busy: PostgreSQL's four threads, not H2's one
                 System.out.printf("[capture-bench]   %s %s, the host's steal in each pair's windows, on/off %%:%s%s%n", p[1], p[2], shown,
                         p[1].equals("pg") ? String.format("; pairs corrected for it, geometric mean %.3f", Math.exp(logSum / Math.max(1, correctedHere))) : "");
+                String[] machine = app.await("MACHINE", budget);
+                List<Double> cpuRatios = MACHINE_CPU_PAIR_RATIOS.computeIfAbsent(p[1] + " " + p[2], w -> new ArrayList<>());
+                StringBuilder busyShown = new StringBuilder();
+                double cpuLogSum = 0;
+                for (int i = 3; i < machine.length; i++) {
+                    String[] f = machine[i].split("/");
+                    double cpuRatio = Double.parseDouble(f[0]);
+                    cpuRatios.add(cpuRatio);
+                    cpuLogSum += Math.log(cpuRatio);
+                    busyShown.append(String.format(" %.3f (%.0f/%.0f)", cpuRatio, Double.parseDouble(f[1]) * 100, Double.parseDouble(f[2]) * 100));
+                }
+                System.out.printf("[capture-bench]   %s %s, the machine's CPU per row, off / on (busy %% on/off):%s; geometric mean %.3f%n", p[1], p[2],
+                        busyShown, Math.exp(cpuLogSum / Math.max(1, machine.length - 3)));
                 String[] perThread = app.await("PERTHREAD", budget);
                 System.out.printf("[capture-bench]   %s %s, CPU us/row per thread, on/off: %s%n", p[1], p[2],
                         perThread.length > 3 ? perThread[3].replace(",", ", ") : "(not read)");

@@ -224,7 +224,9 @@ public final class InsertApp {
      * before the first pair for as long as {@link #leadIn} says.
      * Prints {@code PAIRS <database> <workload> <ratio of each pair>}, {@code STEAL <database> <workload>
      * <steal on/steal off of each pair>} (the share of the machine's CPU time the host took in each
-     * window), {@code PERTHREAD <database> <workload> <name=on/off,...>} (each thread's CPU per row,
+     * window), {@code MACHINE <database> <workload> <cpu ratio/busy on/busy off of each pair>} (the
+     * machine's CPU time per row, every process counted, off over on; and the share of the CPU time
+     * the host left the machine that it used), {@code PERTHREAD <database> <workload> <name=on/off,...>} (each thread's CPU per row,
      * microseconds; see {@link #perRow}), with {@code -Dinsert.windowTimes=true} {@code WINDOWS <database> <workload>
      * <on|off:start ms:end ms:rows of each window>} (uptime), and {@code TOGGLE <database>
      * <workload> <rows on> <nanos on> <app thread cpu on> <rows off> <nanos off> <app thread cpu off>
@@ -241,11 +243,14 @@ public final class InsertApp {
         List<Map<String, Long>> threadsUsed = List.of(new HashMap<>(), new HashMap<>());
         StringBuilder pairs = new StringBuilder();
         StringBuilder steals = new StringBuilder();
+        StringBuilder machine = new StringBuilder();
         StringBuilder windows = new StringBuilder();
         leadIn(workload);
         for (int pair = 0; pair < TOGGLE_PAIRS; pair++) {
             double[] rate = new double[2];
             double[] steal = new double[2];
+            double[] busy = new double[2];
+            double[] workPerRow = new double[2];
             for (int k = 0; k < 2; k++) {
                 int side = (pair + k) % 2; // 0 = on, 1 = off
                 capturing = side == 0;
@@ -275,12 +280,18 @@ public final class InsertApp {
                 rate[side] = done[0] / (double) done[1];
                 windows.append(side == 0 ? " on:" : " off:").append(uptime0).append(':').append(uptime1).append(':').append(done[0]);
                 steal[side] = (host1[0] - host0[0]) / (double) Math.max(1, host1[1] - host0[1]);
+                long had = (host1[1] - host0[1]) - (host1[0] - host0[0]);
+                long work = had - (host1[3] - host0[3]);
+                busy[side] = work / (double) Math.max(1, had);
+                workPerRow[side] = work / (double) Math.max(1, done[0]);
             }
             pairs.append(String.format(Locale.ROOT, " %.3f", rate[0] / rate[1])); // parsed by the harness
             steals.append(String.format(Locale.ROOT, " %.4f/%.4f", steal[0], steal[1]));
+            machine.append(String.format(Locale.ROOT, " %.4f/%.4f/%.4f", workPerRow[1] / workPerRow[0], busy[0], busy[1]));
         }
         System.out.printf("PAIRS %s %s%s%n", database, workload, pairs);
         System.out.printf("STEAL %s %s%s%n", database, workload, steals);
+        System.out.printf("MACHINE %s %s%s%n", database, workload, machine);
         System.out.printf("PERTHREAD %s %s %s%n", database, workload, perRow(threadsUsed, rows));
         if (WINDOW_TIMES) {
             System.out.printf("WINDOWS %s %s%s%n", database, workload, windows);

@@ -67,6 +67,7 @@ import java.util.concurrent.TimeUnit;
  * {@code latency.seconds} (15 measured), {@code latency.warmUp} (3 s, not counted), {@code latency.runs} (1 per side;
  * more print each run and all runs' events pooled), {@code latency.recovery}
  * (true: the Java sides keep events for connection state recovery, as rowcast.yml does by default),
+ * {@code latency.witness} (true: each CPU's freezes, see {@link FreezeWitness}),
  * {@code latency.sides} ({@code capture,api,node}), {@code capture.agent} (the agent jar),
  * {@code capture.java} (the child JVMs' java), {@code capture.jvmArgs} (extra child JVM options),
  * {@code capture.tables} (false: rowcast.yml names the entity only, see {@link #insertConfig}), {@code capture.jitLog}
@@ -91,6 +92,12 @@ public final class CaptureBench {
     private static final double LATENCY_WARM_UP = Double.parseDouble(System.getProperty("latency.warmUp", "3"));
     /** Connection state recovery on the Java sides (the default, as in rowcast.yml): it keeps every event for 2 minutes. */
     private static final boolean LATENCY_RECOVERY = Boolean.parseBoolean(System.getProperty("latency.recovery", "true"));
+    /**
+     * {@code -Dlatency.witness=true}: a {@link FreezeWitness} pinned to each CPU during each latency
+     * run, and the latency of the events that no CPU's freeze touched. Off by default: each witness
+     * wakes 1,000 times a second and takes about 4% of a core.
+     */
+    private static final boolean LATENCY_WITNESS = Boolean.getBoolean("latency.witness");
     /** Runs per side, the sides taking turns: one run's p99 moves by milliseconds from run to run here, so several give its spread. */
     private static final int LATENCY_RUNS = Integer.getInteger("latency.runs", 1);
     private static final String JAVA = System.getProperty("capture.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -674,6 +681,16 @@ public final class CaptureBench {
             System.out.printf("%nTarget p99 < 5 ms: %s (%.2f ms%s).%n", percentile(capture.micros(), 99) < 5_000 ? "met" : "not met",
                     percentile(capture.micros(), 99) / 1000, done.size() > 1 ? " over all runs' events; " + under + " of " + done.size() + " runs under it" : "");
         }
+        if (!UNFROZEN_MICROS.isEmpty()) {
+            System.out.println();
+            System.out.println("Over the events whose way from commit to client overlapped no freeze of a CPU (a 1 ms sleep of a process pinned to it");
+            System.out.println("ending 3 ms late or more), all runs:");
+            for (var entry : UNFROZEN_MICROS.entrySet()) {
+                double[] unfrozen = entry.getValue().stream().flatMapToDouble(Arrays::stream).toArray();
+                System.out.printf("- %s: %,d events, p50 %s, p99 %s, p99.9 %s%n", entry.getKey(), unfrozen.length, ms(unfrozen, 50), ms(unfrozen, 99),
+                        ms(unfrozen, 99.9));
+            }
+        }
         if (capture.error() == null && node.error() == null) {
             System.out.printf("Against Node socket.io: ratio p50 %.2fx, p99 %.2fx (Rowcast capture / Node).%n",
                     percentile(capture.micros(), 50) / percentile(node.micros(), 50), percentile(capture.micros(), 99) / percentile(node.micros(), 99));
@@ -773,6 +790,9 @@ public final class CaptureBench {
                     clients.await("DUMPED", Duration.ofSeconds(30));
                     Latency run = join(side, stamps, received, warmUp, events, serverCpu, clientCpu);
                     System.out.println("[capture-bench]   host: " + host.describe(run.committedAt(), run.micros(), 5_000));
+                    if (LATENCY_WITNESS) {
+                        System.out.println("[capture-bench]   freezes: " + host.freezes(side, run.committedAt(), run.micros(), 5_000));
+                    }
                     return run;
                 }
             }
@@ -829,15 +849,32 @@ public final class CaptureBench {
     /**
      * The machine as the host lets it run, every 100 ms of a latency run (/proc/stat): the steal
      * (time the host gave this machine's virtual cores to something else) and the run queue. It
-     * tells whether a run's slow events fall in moments when the host held the cores back.
+     * tells whether a run's slow events fall in moments when the host held the cores back. And the
+     * freezes of each CPU, as a {@link FreezeWitness} pinned to it saw them: which events' way from
+     * commit to client overlapped one.
      */
     private static final class HostSampler implements AutoCloseable {
         private static final long PERIOD_MILLIS = 100;
         /** {nanoTime, steal ticks, all ticks, runnable threads}, in time order; the sampler thread's until close(). */
         private final List<long[]> samples = new ArrayList<>();
+        /** {start, end} of each freeze a witness saw. */
+        private final List<long[]> freezes = new ArrayList<>();
+        /** The times when at least one CPU was frozen: disjoint, in time order; set by close(). */
+        private List<long[]> frozenTimeLine = List.of();
         private final Thread thread = new Thread(this::sample, "host-sampler");
+        /** One {@link FreezeWitness} per CPU, each pinned to its own. */
+        private final List<LineChild> witnesses = new ArrayList<>();
 
-        HostSampler() {
+        HostSampler() throws IOException {
+            boolean taskset = Files.isExecutable(Path.of("/usr/bin/taskset")) || Files.isExecutable(Path.of("/bin/taskset"));
+            for (int cpu = 0; LATENCY_WITNESS && cpu < Runtime.getRuntime().availableProcessors(); cpu++) {
+                List<String> command = new ArrayList<>(taskset ? List.of("taskset", "-c", "" + cpu) : List.of());
+                command.addAll(List.of(JAVA, "-Xmx16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                        FreezeWitness.class.getName()));
+                LineChild witness = child("freeze-witness-" + cpu, command);
+                witnesses.add(witness);
+                witness.await("READY", Duration.ofSeconds(30));
+            }
             thread.setDaemon(true);
             thread.start();
         }
@@ -862,6 +899,76 @@ public final class CaptureBench {
         public void close() throws InterruptedException {
             thread.interrupt();
             thread.join();
+            for (LineChild witness : witnesses) {
+                try (witness) {
+                    witness.send("quit");
+                    String[] gaps = witness.await("GAPS", Duration.ofSeconds(30));
+                    for (int i = 1; i < gaps.length; i++) {
+                        String[] startEnd = gaps[i].split(":");
+                        freezes.add(new long[] {Long.parseLong(startEnd[0]), Long.parseLong(startEnd[1])});
+                    }
+                } catch (RuntimeException e) {
+                    System.out.println("[capture-bench]   a freeze witness failed: " + e);
+                }
+            }
+            // the CPUs' freezes as one time line: sorted, and merged where they overlap
+            freezes.sort(java.util.Comparator.comparingLong(f -> f[0]));
+            List<long[]> merged = new ArrayList<>();
+            for (long[] f : freezes) {
+                long[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+                if (last != null && f[0] <= last[1]) {
+                    last[1] = Math.max(last[1], f[1]);
+                } else {
+                    merged.add(f.clone());
+                }
+            }
+            frozenTimeLine = merged;
+        }
+
+        /**
+         * How often the CPUs froze, and the latency of the events whose way from commit to client
+         * overlapped none of their freezes: what the path does while the machine runs.
+         */
+        String freezes(String side, long[] committedAt, double[] micros, double slowMicros) {
+            long frozen = 0;
+            for (long[] f : frozenTimeLine) {
+                frozen += f[1] - f[0];
+            }
+            int slow = 0;
+            int slowInFreeze = 0;
+            double[] clear = new double[micros.length];
+            int n = 0;
+            for (int i = 0; i < micros.length; i++) {
+                boolean inFreeze = overlapsFreeze(committedAt[i], committedAt[i] + (long) (micros[i] * 1_000));
+                if (micros[i] > slowMicros) {
+                    slow++;
+                    if (inFreeze) slowInFreeze++;
+                }
+                if (!inFreeze) clear[n++] = micros[i];
+            }
+            double[] clearMicros = Arrays.copyOf(clear, n);
+            UNFROZEN_MICROS.computeIfAbsent(side, k -> new ArrayList<>()).add(clearMicros);
+            return String.format("a process pinned to each CPU, sleeping 1 ms at a time, overslept by %.0f ms or more %d times (a CPU frozen for %.0f ms in all);"
+                            + " %d of the %d events over %.0f ms overlap one of those; the %d events that overlap none: p50 %s, p99 %s",
+                    FreezeWitness.LATE_NANOS / 1e6, freezes.size(), frozen / 1e6, slowInFreeze, slow, slowMicros / 1000, n, ms(clearMicros, 50),
+                    ms(clearMicros, 99));
+        }
+
+        private boolean overlapsFreeze(long from, long to) {
+            // the last stretch that starts before {@code to} is the only one that can reach past {@code from}
+            int lo = 0;
+            int hi = frozenTimeLine.size() - 1;
+            int last = -1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (frozenTimeLine.get(mid)[0] < to) {
+                    last = mid;
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return last >= 0 && frozenTimeLine.get(last)[1] > from;
         }
 
         /** Steal and run queue over the run against those of the windows holding an event slower than {@code slowMicros}. */
@@ -925,6 +1032,9 @@ public final class CaptureBench {
         int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
+
+    /** Per side, each run's latencies of the events that overlapped no freeze of a CPU (see {@link HostSampler#freezes}). */
+    private static final Map<String, List<double[]>> UNFROZEN_MICROS = new LinkedHashMap<>();
 
     // ---- helpers ----
 

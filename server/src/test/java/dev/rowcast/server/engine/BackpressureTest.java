@@ -22,8 +22,7 @@ class BackpressureTest {
             boolean sixth = socket.send(EngineMessage.text("m5"));
 
             assertThat(sixth).isFalse();
-            await().atMost(Duration.ofSeconds(1)).until(() -> engine.listener.closeReason(sid) != null);
-            assertThat(engine.listener.closeReason(sid)).isEqualTo("transport error");
+            assertThat(engine.listener.awaitCloseReason(sid)).isEqualTo("transport error");
         }
     }
 
@@ -69,8 +68,7 @@ class BackpressureTest {
 
             assertThat(refused).as("send refused once the queue passed 256 KiB").isTrue();
 
-            await().atMost(Duration.ofSeconds(2)).until(() -> engine.listener.closeReason(socket.id()) != null);
-            assertThat(engine.listener.closeReason(socket.id())).isEqualTo("transport error");
+            assertThat(engine.listener.awaitCloseReason(socket.id())).isEqualTo("transport error");
             reader.close();
         }
     }

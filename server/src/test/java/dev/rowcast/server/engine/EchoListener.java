@@ -1,5 +1,8 @@
 package dev.rowcast.server.engine;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +52,16 @@ public final class EchoListener implements EngineListener {
 
     /** Why the session ended, or null while it is open. */
     public String closeReason(String sid) {
+        return closeReasons.get(sid);
+    }
+
+    /**
+     * Why the session ended, once the listener has been told (within 2 s). The server tells it on
+     * the session's loop after answering the request that ended it, so a client can see the answer
+     * first.
+     */
+    public String awaitCloseReason(String sid) {
+        await().atMost(Duration.ofSeconds(2)).until(() -> closeReasons.get(sid) != null);
         return closeReasons.get(sid);
     }
 

@@ -88,8 +88,7 @@ class HeartbeatTest {
 
             assertThat(ws.nextText()).isEqualTo("2");
             ws.awaitClose();
-            await().atMost(Duration.ofSeconds(1)).until(() -> engine.listener.closeReason(sid) != null);
-            assertThat(engine.listener.closeReason(sid)).isEqualTo("ping timeout");
+            assertThat(engine.listener.awaitCloseReason(sid)).isEqualTo("ping timeout");
         }
     }
 }

@@ -85,7 +85,7 @@ class PollingTest {
 
         assertThat(push.statusCode()).isEqualTo(400);
         assertError(engine.get("EIO=4&transport=polling&sid=" + sid), 400, 1, "Session ID unknown");
-        assertThat(engine.listener.closeReason(sid)).isEqualTo("parse error");
+        assertThat(engine.listener.awaitCloseReason(sid)).isEqualTo("parse error");
     }
 
     @Test
@@ -136,7 +136,7 @@ class PollingTest {
 
         assertThat(held.join().body()).isEqualTo("6");
         assertThat(engine.get("EIO=4&transport=polling&sid=" + sid).statusCode()).isEqualTo(400);
-        assertThat(engine.listener.closeReason(sid)).isEqualTo("transport close");
+        assertThat(engine.listener.awaitCloseReason(sid)).isEqualTo("transport close");
     }
 
     @Test
@@ -160,7 +160,7 @@ class PollingTest {
         await().atMost(Duration.ofSeconds(1)).until(() -> !socket.isOpen());
         assertThat(socket.send(EngineMessage.text("too late"))).isFalse();
         assertThat(engine.poll(sid)).isEqualTo("4bye\u001e1");
-        assertThat(engine.listener.closeReason(sid)).isEqualTo("forced close");
+        assertThat(engine.listener.awaitCloseReason(sid)).isEqualTo("forced close");
         assertThat(engine.get("EIO=4&transport=polling&sid=" + sid).statusCode()).isEqualTo(400);
     }
 
@@ -170,7 +170,7 @@ class PollingTest {
 
         engine.push(sid, "2");
 
-        assertThat(engine.listener.closeReason(sid)).isEqualTo("transport error");
+        assertThat(engine.listener.awaitCloseReason(sid)).isEqualTo("transport error");
         assertThat(engine.get("EIO=4&transport=polling&sid=" + sid).statusCode()).isEqualTo(400);
     }
 
@@ -183,8 +183,7 @@ class PollingTest {
             await().atMost(Duration.ofSeconds(2)).until(() -> heldGet(sid));
         }
 
-        await().atMost(Duration.ofSeconds(2)).until(() -> engine.listener.closeReason(sid) != null);
-        assertThat(engine.listener.closeReason(sid)).isEqualTo("transport error");
+        assertThat(engine.listener.awaitCloseReason(sid)).isEqualTo("transport error");
     }
 
     /** Whether the session holds a long-poll GET right now (asked on the session's own loop). */

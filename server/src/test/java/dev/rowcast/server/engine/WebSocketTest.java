@@ -1,10 +1,8 @@
 package dev.rowcast.server.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.rowcast.server.testing.FailOnNettyLeak;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,8 +58,7 @@ class WebSocketTest {
             ws.sendText("abc");
 
             ws.awaitClose();
-            await().atMost(Duration.ofSeconds(1)).until(() -> engine.listener.closeReason(sid) != null);
-            assertThat(engine.listener.closeReason(sid)).isEqualTo("parse error");
+            assertThat(engine.listener.awaitCloseReason(sid)).isEqualTo("parse error");
         }
     }
 
@@ -73,8 +70,7 @@ class WebSocketTest {
             ws.sendText("1");
 
             ws.awaitClose();
-            await().atMost(Duration.ofSeconds(1)).until(() -> engine.listener.closeReason(sid) != null);
-            assertThat(engine.listener.closeReason(sid)).isEqualTo("transport close");
+            assertThat(engine.listener.awaitCloseReason(sid)).isEqualTo("transport close");
         }
     }
 
@@ -90,8 +86,7 @@ class WebSocketTest {
             assertThat(ws.nextText()).isEqualTo("4last words");
             assertThat(ws.awaitClose()).isEqualTo(1000);
             assertThat(ws.messages).isEmpty();
-            await().atMost(Duration.ofSeconds(1)).until(() -> engine.listener.closeReason(sid) != null);
-            assertThat(engine.listener.closeReason(sid)).isEqualTo("forced close");
+            assertThat(engine.listener.awaitCloseReason(sid)).isEqualTo("forced close");
         }
     }
 

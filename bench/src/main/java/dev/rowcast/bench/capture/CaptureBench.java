@@ -873,7 +873,12 @@ public final class CaptureBench {
                         FreezeWitness.class.getName()));
                 LineChild witness = child("freeze-witness-" + cpu, command);
                 witnesses.add(witness);
-                witness.await("READY", Duration.ofSeconds(30));
+                try {
+                    witness.await("READY", Duration.ofSeconds(30));
+                } catch (RuntimeException e) {
+                    witnesses.forEach(LineChild::close); // close() will not be called: the run fails here
+                    throw e;
+                }
             }
             thread.setDaemon(true);
             thread.start();

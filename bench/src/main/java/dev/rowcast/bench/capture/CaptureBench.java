@@ -507,15 +507,20 @@ public final class CaptureBench {
                 List<Double> cpuRatios = MACHINE_CPU_PAIR_RATIOS.computeIfAbsent(p[1] + " " + p[2], w -> new ArrayList<>());
                 StringBuilder busyShown = new StringBuilder();
                 double cpuLogSum = 0;
+                int cpuCounted = 0;
                 for (int i = 3; i < machine.length; i++) {
                     String[] f = machine[i].split("/");
                     double cpuRatio = Double.parseDouble(f[0]);
+                    if (!(cpuRatio > 0 && cpuRatio < Double.POSITIVE_INFINITY)) {
+                        continue; // a window without CPU time read (no /proc/stat): no figure
+                    }
                     cpuRatios.add(cpuRatio);
                     cpuLogSum += Math.log(cpuRatio);
+                    cpuCounted++;
                     busyShown.append(String.format(" %.3f (%.0f/%.0f)", cpuRatio, Double.parseDouble(f[1]) * 100, Double.parseDouble(f[2]) * 100));
                 }
                 System.out.printf("[capture-bench]   %s %s, the machine's CPU per row, off / on (busy %% on/off):%s; geometric mean %.3f%n", p[1], p[2],
-                        busyShown, Math.exp(cpuLogSum / Math.max(1, machine.length - 3)));
+                        busyShown, Math.exp(cpuLogSum / Math.max(1, cpuCounted)));
                 String[] perThread = app.await("PERTHREAD", budget);
                 System.out.printf("[capture-bench]   %s %s, CPU us/row per thread, on/off: %s%n", p[1], p[2],
                         perThread.length > 3 ? perThread[3].replace(",", ", ") : "(not read)");
@@ -692,6 +697,7 @@ public final class CaptureBench {
             }
         }
         if (capture.error() == null && node.error() == null) {
+            System.out.println();
             System.out.printf("Against Node socket.io: ratio p50 %.2fx, p99 %.2fx (Rowcast capture / Node).%n",
                     percentile(capture.micros(), 50) / percentile(node.micros(), 50), percentile(capture.micros(), 99) / percentile(node.micros(), 99));
         }
@@ -862,26 +868,63 @@ public final class CaptureBench {
         /** The times when at least one CPU was frozen: disjoint, in time order; set by close(). */
         private List<long[]> frozenTimeLine = List.of();
         private final Thread thread = new Thread(this::sample, "host-sampler");
-        /** One {@link FreezeWitness} per CPU, each pinned to its own. */
+        /** One {@link FreezeWitness} per CPU, each pinned to its own (when taskset is there: {@link #pinned}). */
         private final List<LineChild> witnesses = new ArrayList<>();
+        private boolean pinned;
 
         HostSampler() throws IOException {
-            boolean taskset = Files.isExecutable(Path.of("/usr/bin/taskset")) || Files.isExecutable(Path.of("/bin/taskset"));
-            for (int cpu = 0; LATENCY_WITNESS && cpu < Runtime.getRuntime().availableProcessors(); cpu++) {
-                List<String> command = new ArrayList<>(taskset ? List.of("taskset", "-c", "" + cpu) : List.of());
-                command.addAll(List.of(JAVA, "-Xmx16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                        FreezeWitness.class.getName()));
-                LineChild witness = child("freeze-witness-" + cpu, command);
-                witnesses.add(witness);
-                try {
-                    witness.await("READY", Duration.ofSeconds(30));
-                } catch (RuntimeException e) {
-                    witnesses.forEach(LineChild::close); // close() will not be called: the run fails here
-                    throw e;
-                }
+            if (LATENCY_WITNESS) {
+                startWitnesses();
             }
             thread.setDaemon(true);
             thread.start();
+        }
+
+        /** One witness per CPU this process may run on, pinned with taskset; unpinned (and said so) without it. */
+        private void startWitnesses() throws IOException {
+            String taskset = Files.isExecutable(Path.of("/usr/bin/taskset")) ? "/usr/bin/taskset"
+                    : Files.isExecutable(Path.of("/bin/taskset")) ? "/bin/taskset" : null;
+            pinned = taskset != null;
+            if (!pinned) {
+                System.out.println("[capture-bench]   taskset (util-linux) is missing: the freeze witnesses run unpinned and see only"
+                        + " the stops of the cores they happen to run on");
+            }
+            try {
+                for (int cpu : onlineCpus()) {
+                    List<String> command = new ArrayList<>(pinned ? List.of(taskset, "-c", "" + cpu) : List.of());
+                    command.addAll(List.of(JAVA, "-Xmx16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                            System.getProperty("java.class.path"), FreezeWitness.class.getName()));
+                    LineChild witness = child("freeze-witness-" + cpu, command);
+                    witnesses.add(witness);
+                    witness.await("READY", Duration.ofSeconds(30));
+                }
+            } catch (IOException | RuntimeException e) {
+                witnesses.forEach(LineChild::close); // close() will not be called: the run fails here
+                throw e;
+            }
+        }
+
+        /** The CPUs this process may run on (its affinity, from /proc/self/status), else 0 to n-1. */
+        private static List<Integer> onlineCpus() {
+            List<Integer> cpus = new ArrayList<>();
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("Cpus_allowed_list:")) {
+                        for (String part : line.substring("Cpus_allowed_list:".length()).trim().split(",")) {
+                            String[] range = part.split("-");
+                            int from = Integer.parseInt(range[0].trim());
+                            int to = Integer.parseInt(range[range.length - 1].trim());
+                            for (int cpu = from; cpu <= to; cpu++) cpus.add(cpu);
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                cpus.clear();
+            }
+            if (cpus.isEmpty()) {
+                for (int cpu = 0; cpu < Runtime.getRuntime().availableProcessors(); cpu++) cpus.add(cpu);
+            }
+            return cpus;
         }
 
         private void sample() {
@@ -902,8 +945,16 @@ public final class CaptureBench {
 
         @Override
         public void close() throws InterruptedException {
-            thread.interrupt();
-            thread.join();
+            try {
+                thread.interrupt();
+                thread.join();
+            } finally {
+                collectWitnesses();
+            }
+        }
+
+        /** Ends the witnesses and lays their freezes on one time line. */
+        private void collectWitnesses() {
             for (LineChild witness : witnesses) {
                 try (witness) {
                     witness.send("quit");
@@ -935,9 +986,20 @@ public final class CaptureBench {
          * overlapped none of their freezes: what the path does while the machine runs.
          */
         String freezes(String side, long[] committedAt, double[] micros, double slowMicros) {
+            // the freezes within the measured events' span: the witnesses also ran through the warm-up and the shutdown
+            long spanStart = Long.MAX_VALUE;
+            long spanEnd = Long.MIN_VALUE;
+            for (int i = 0; i < micros.length; i++) {
+                spanStart = Math.min(spanStart, committedAt[i]);
+                spanEnd = Math.max(spanEnd, committedAt[i] + (long) (micros[i] * 1_000));
+            }
+            int count = 0;
+            for (long[] f : freezes) {
+                if (f[0] < spanEnd && f[1] > spanStart) count++;
+            }
             long frozen = 0;
             for (long[] f : frozenTimeLine) {
-                frozen += f[1] - f[0];
+                frozen += Math.max(0, Math.min(f[1], spanEnd) - Math.max(f[0], spanStart));
             }
             int slow = 0;
             int slowInFreeze = 0;
@@ -953,10 +1015,11 @@ public final class CaptureBench {
             }
             double[] clearMicros = Arrays.copyOf(clear, n);
             UNFROZEN_MICROS.computeIfAbsent(side, k -> new ArrayList<>()).add(clearMicros);
-            return String.format("a process pinned to each CPU, sleeping 1 ms at a time, overslept by %.0f ms or more %d times (a CPU frozen for %.0f ms in all);"
-                            + " %d of the %d events over %.0f ms overlap one of those; the %d events that overlap none: p50 %s, p99 %s",
-                    FreezeWitness.LATE_NANOS / 1e6, freezes.size(), frozen / 1e6, slowInFreeze, slow, slowMicros / 1000, n, ms(clearMicros, 50),
-                    ms(clearMicros, 99));
+            return String.format("a process %s, sleeping 1 ms at a time, overslept by %.0f ms or more %d times while the events ran"
+                            + " (some CPU not running it for %.0f ms of the %.1f s); %d of the %d events over %.0f ms overlap one of those;"
+                            + " the %d events that overlap none: p50 %s, p99 %s",
+                    pinned ? "pinned to each CPU" : "per CPU, unpinned", FreezeWitness.LATE_NANOS / 1e6, count, frozen / 1e6,
+                    (spanEnd - spanStart) / 1e9, slowInFreeze, slow, slowMicros / 1000, n, ms(clearMicros, 50), ms(clearMicros, 99));
         }
 
         private boolean overlapsFreeze(long from, long to) {

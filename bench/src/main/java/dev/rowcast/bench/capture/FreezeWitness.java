@@ -8,10 +8,12 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A process that only sleeps 1 ms at a time, pinned by the latency harness to one CPU, and notes
- * each sleep that ended 3 ms late or more: a moment when that virtual core did not run (the host
- * held it back), so neither did whatever the app or its clients had on it. It prints {@code READY},
- * then, once its stdin ends or says {@code quit}, {@code GAPS <start>:<end> ...} (System.nanoTime,
- * the clock the app and the clients stamp their events with).
+ * each sleep that ended 3 ms late or more: a moment when that CPU did not run it. The host holding
+ * the virtual core back does that (the steal read beside it says when), as would anything else the
+ * machine ran there first; whatever the app or its clients had on that core waited too. It prints
+ * {@code READY}, then, once its stdin ends or says {@code quit}, {@code GAPS <start>:<end> ...}
+ * (System.nanoTime, the clock the app and the clients stamp their events with), each gap from
+ * when the sleep should have ended to when it did.
  */
 public final class FreezeWitness {
 
@@ -42,7 +44,8 @@ public final class FreezeWitness {
             LockSupport.parkNanos(SLEEP_NANOS);
             long now = System.nanoTime();
             if (now - before >= SLEEP_NANOS + LATE_NANOS) {
-                gaps.append(' ').append(before).append(':').append(now);
+                // from when it should have woken to when it did
+                gaps.append(' ').append(before + SLEEP_NANOS).append(':').append(now);
             }
             before = now;
         }

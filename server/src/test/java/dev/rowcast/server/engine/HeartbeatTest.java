@@ -1,7 +1,6 @@
 package dev.rowcast.server.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.rowcast.server.testing.FailOnNettyLeak;
 import java.time.Duration;
@@ -54,9 +53,7 @@ class HeartbeatTest {
     void anUnansweredPingClosesAPollingSessionWithPingTimeout() {
         String sid = engine.openPolling();
 
-        await().atMost(Duration.ofSeconds(2)).until(() -> engine.listener.closeReason(sid) != null);
-
-        assertThat(engine.listener.closeReason(sid)).isEqualTo("ping timeout");
+        assertThat(engine.listener.awaitCloseReason(sid)).isEqualTo("ping timeout");
         assertThat(engine.get("EIO=4&transport=polling&sid=" + sid).statusCode()).isEqualTo(400);
     }
 

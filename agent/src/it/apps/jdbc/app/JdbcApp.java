@@ -68,12 +68,33 @@ public final class JdbcApp {
                 s.executeBatch();
                 c.commit();
             }
+            // a failed statement: PostgreSQL aborts the transaction and its commit() rolls back; H2 commits the rest
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                insert(ps, 40, 4, "before a failed statement");
+                failToInsert(ps, 40);
+                c.commit();
+                // the way to go on after a failure on PostgreSQL: roll back to a savepoint set before it
+                insert(ps, 41, 4, "before a savepoint-guarded failure");
+                Savepoint guard = c.setSavepoint();
+                failToInsert(ps, 41);
+                c.rollback(guard);
+                c.commit();
+            }
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                 insert(ps, 30, 6, "committed by setAutoCommit(true)");
                 c.setAutoCommit(true);
             }
         }
         System.out.println("done");
+    }
+
+    private static void failToInsert(PreparedStatement ps, int takenId) {
+        try {
+            insert(ps, takenId, 4, "duplicate key");
+            throw new IllegalStateException("inserted a duplicate key");
+        } catch (SQLException expected) {
+            System.out.println("failed as expected: " + expected.getMessage().lines().findFirst().orElse(""));
+        }
     }
 
     private static void insert(PreparedStatement ps, int id, int chat, String content) throws SQLException {

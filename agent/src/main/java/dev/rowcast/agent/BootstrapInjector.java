@@ -31,7 +31,7 @@ final class BootstrapInjector {
      * jar's 12,000 to find them cost the start some 15 ms of CPU. BootstrapInjectorTest holds this
      * list to the compiled package.
      */
-    static final List<String> CLASSES = List.of("Bridge", "Bridge$Depth", "EntityEvents", "KeyBridge", "KeyBridge$Listener", "PerThread", "PerThread$Owned", "Sink");
+    static final List<String> CLASSES = List.of("Bridge", "Bridge$Calls", "EntityEvents", "KeyBridge", "KeyBridge$Listener", "PerThread", "PerThread$Owned", "Sink");
 
     private BootstrapInjector() {}
 

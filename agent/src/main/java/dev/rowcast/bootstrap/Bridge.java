@@ -20,12 +20,24 @@ public final class Bridge {
      */
     private static final Map<Object, Boolean> EARLY_FACTORIES = Collections.synchronizedMap(new WeakHashMap<>());
 
-    /** Depth of Hibernate's action-queue execution on this thread; JDBC capture skips inside it (asked on every statement). */
-    private static final PerThread<Depth> HIBERNATE_DEPTH = new PerThread<>(Depth::new);
+    /** Each thread's depth in Hibernate's work and its count of JDBC calls reported (asked on every statement). */
+    private static final PerThread<Calls> CALLS = new PerThread<>(Calls::new);
 
-    /** How deep the thread is in Hibernate's own work. */
-    private static final class Depth extends PerThread.Owned {
-        int value;
+    /**
+     * A thread's place in the calls the hooks watch. JDBC calls nest: a pool's statement calls the
+     * driver's (HikariCP's proxies, DBCP's delegating wrappers, whose {@code unwrap} returns
+     * themselves), and a driver's method may call its own (MySQL's {@code executeUpdate()} calls
+     * {@code executeLargeUpdate()}). Each layer's hook sees the same write, so only the innermost
+     * call reports it: a call's exit reports when no call it made did, by comparing the count of
+     * reported calls at its exit with the count at its entry.
+     */
+    private static final class Calls extends PerThread.Owned {
+        /** How deep the thread is in Hibernate's action queue: JDBC capture skips inside it. */
+        int hibernateDepth;
+        /** prepareStatement/prepareCall calls that reported, so far. */
+        int prepares;
+        /** execute, executeUpdate, executeQuery and executeBatch calls that reported, so far. */
+        int executes;
     }
 
     private Bridge() {}
@@ -48,18 +60,48 @@ public final class Bridge {
     }
 
     public static void hibernateEnter() {
-        HIBERNATE_DEPTH.get().value++;
+        CALLS.get().hibernateDepth++;
     }
 
     public static void hibernateExit() {
-        Depth depth = HIBERNATE_DEPTH.get();
-        if (depth.value > 0) {
-            depth.value--;
+        Calls calls = CALLS.get();
+        if (calls.hibernateDepth > 0) {
+            calls.hibernateDepth--;
         }
     }
 
     public static boolean insideHibernate() {
-        return HIBERNATE_DEPTH.get().value > 0;
+        return CALLS.get().hibernateDepth > 0;
+    }
+
+    /** Entering a prepare call: the mark its exit hands to {@link #prepareInnermost}. */
+    public static int prepareEnter() {
+        return CALLS.get().prepares;
+    }
+
+    /** At a prepare call's exit: true, once, when no prepare call nested in it reported (see {@link Calls}). */
+    public static boolean prepareInnermost(int mark) {
+        Calls calls = CALLS.get();
+        if (calls.prepares != mark) {
+            return false;
+        }
+        calls.prepares++;
+        return true;
+    }
+
+    /** Entering an execute call: the mark its exit hands to {@link #executeInnermost}. */
+    public static int executeEnter() {
+        return CALLS.get().executes;
+    }
+
+    /** At an execute call's exit: true, once, when no execute call nested in it reported (see {@link Calls}). */
+    public static boolean executeInnermost(int mark) {
+        Calls calls = CALLS.get();
+        if (calls.executes != mark) {
+            return false;
+        }
+        calls.executes++;
+        return true;
     }
 
     /** The sink may see a factory twice (a racing install): it is idempotent. */

@@ -22,7 +22,8 @@ public final class KeyBridge {
     /**
      * The statement in an execute(sql, keys) call on this thread: a driver may call its own
      * execute(sql...) on the same statement inside it (PostgreSQL does), which must not report
-     * again. A pool's proxy calling the driver's statement is a different object, and reports.
+     * again. A pool's proxy calling the driver's statement is a different object: of those two calls
+     * the driver's reports (see {@link Bridge}'s nesting count).
      */
     private static final ThreadLocal<Object> KEYED_EXECUTE = new ThreadLocal<>();
 
@@ -77,11 +78,16 @@ public final class KeyBridge {
         return KEYED_EXECUTE.get() == statement;
     }
 
+    /**
+     * Leaving execute(sql, keys) on statement; {@code reports} is false for a call around another
+     * execute call that reported (a pool's around the driver's), and for the statement's keyed call
+     * inside its own.
+     */
     public static void executedWithKeys(Object outer, Object statement, String sql, Object keysArgument,
-                                        Object result, Throwable thrown) {
+                                        Object result, Throwable thrown, boolean reports) {
         KEYED_EXECUTE.set(outer);
         Listener l = listener;
-        if (l != null && outer != statement) {
+        if (l != null && reports) {
             try {
                 l.executedWithKeys(statement, sql, asksForKeys(keysArgument), result, thrown);
             } catch (Throwable ignored) {

@@ -82,27 +82,43 @@ public final class JdbcInstrumentation {
                         .advice(concrete.and(named("close")).and(takesArguments(0)), self + "$ResultSetCloseAdvice"));
     }
 
+    /** Of nested prepare calls (a pool's, then the driver's), the innermost reports: see Bridge's Calls. */
     public static final class PrepareAdvice {
         private PrepareAdvice() {}
 
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static int enter() {
+            return Bridge.prepareEnter();
+        }
+
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.This Object connection, @Advice.Argument(0) String sql,
+        public static void exit(@Advice.Enter int mark, @Advice.This Object connection, @Advice.Argument(0) String sql,
                                 @Advice.Return Object statement, @Advice.Thrown Throwable thrown) {
-            if (thrown == null && statement != null) {
+            if (Bridge.prepareInnermost(mark) && thrown == null && statement != null) {
                 Bridge.statementPrepared(connection, statement, sql);
             }
         }
     }
 
+    /** See {@link PrepareAdvice}; the statement's wish for keys is noted at every layer (a wrapper's has no state, and ignores it). */
     public static final class PrepareWithKeysAdvice {
         private PrepareWithKeysAdvice() {}
 
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static int enter() {
+            return Bridge.prepareEnter();
+        }
+
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.This Object connection, @Advice.Argument(0) String sql,
+        public static void exit(@Advice.Enter int mark, @Advice.This Object connection, @Advice.Argument(0) String sql,
                                 @Advice.Argument(value = 1, typing = Assigner.Typing.DYNAMIC) Object keys,
                                 @Advice.Return Object statement, @Advice.Thrown Throwable thrown) {
+            boolean innermost = Bridge.prepareInnermost(mark);
             if (thrown == null && statement != null) {
-                Bridge.statementPrepared(connection, statement, sql);
+                if (innermost) {
+                    Bridge.statementPrepared(connection, statement, sql);
+                }
+                // also when not innermost: PostgreSQL's prepareStatement(sql, keys) calls its own prepareStatement(sql)
                 if (KeyBridge.asksForKeys(keys)) {
                     KeyBridge.keysRequested(statement);
                 }
@@ -181,14 +197,24 @@ public final class JdbcInstrumentation {
         }
     }
 
+    /**
+     * Of nested execute calls (a pool's, then the driver's; a driver's method calling its own), the
+     * innermost reports: see Bridge's Calls. A call inside execute(sql, keys) on the same statement
+     * is the keyed call's own work: it neither reports nor counts as reported.
+     */
     public static final class ExecuteSqlAdvice {
         private ExecuteSqlAdvice() {}
 
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static int enter() {
+            return Bridge.executeEnter();
+        }
+
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.This Object statement, @Advice.Argument(0) String sql,
+        public static void exit(@Advice.Enter int mark, @Advice.This Object statement, @Advice.Argument(0) String sql,
                                 @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result,
                                 @Advice.Thrown Throwable thrown) {
-            if (!KeyBridge.insideKeyedExecute(statement)) {
+            if (!KeyBridge.insideKeyedExecute(statement) && Bridge.executeInnermost(mark)) {
                 Bridge.executed(statement, sql, false, result, thrown);
             }
         }
@@ -199,36 +225,56 @@ public final class JdbcInstrumentation {
         private ExecuteSqlWithKeysAdvice() {}
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static Object enter(@Advice.This Object statement) {
+        public static Object enter(@Advice.This Object statement, @Advice.Local("mark") int mark) {
+            mark = Bridge.executeEnter();
             return KeyBridge.keyedExecuteEnter(statement);
         }
 
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.Enter Object outer, @Advice.This Object statement, @Advice.Argument(0) String sql,
+        public static void exit(@Advice.Enter Object outer, @Advice.Local("mark") int mark, @Advice.This Object statement,
+                                @Advice.Argument(0) String sql,
                                 @Advice.Argument(value = 1, typing = Assigner.Typing.DYNAMIC) Object keys,
                                 @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result,
                                 @Advice.Thrown Throwable thrown) {
-            KeyBridge.executedWithKeys(outer, statement, sql, keys, result, thrown);
+            // a keyed call on the statement inside its own is the outer call's work: it neither reports nor counts
+            boolean reports = outer != statement && Bridge.executeInnermost(mark);
+            KeyBridge.executedWithKeys(outer, statement, sql, keys, result, thrown, reports);
         }
     }
 
+    /** See {@link ExecuteSqlAdvice}. */
     public static final class ExecuteQueryAdvice {
         private ExecuteQueryAdvice() {}
 
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static int enter() {
+            return Bridge.executeEnter();
+        }
+
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.This Object statement, @Advice.Return Object resultSet,
+        public static void exit(@Advice.Enter int mark, @Advice.This Object statement, @Advice.Return Object resultSet,
                                 @Advice.Thrown Throwable thrown) {
-            KeyBridge.queried(statement, null, resultSet, thrown);
+            if (Bridge.executeInnermost(mark)) {
+                KeyBridge.queried(statement, null, resultSet, thrown);
+            }
         }
     }
 
+    /** See {@link ExecuteSqlAdvice}. */
     public static final class ExecuteQuerySqlAdvice {
         private ExecuteQuerySqlAdvice() {}
 
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static int enter() {
+            return Bridge.executeEnter();
+        }
+
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.This Object statement, @Advice.Argument(0) String sql,
+        public static void exit(@Advice.Enter int mark, @Advice.This Object statement, @Advice.Argument(0) String sql,
                                 @Advice.Return Object resultSet, @Advice.Thrown Throwable thrown) {
-            KeyBridge.queried(statement, sql, resultSet, thrown);
+            if (Bridge.executeInnermost(mark)) {
+                KeyBridge.queried(statement, sql, resultSet, thrown);
+            }
         }
     }
 
@@ -273,24 +319,42 @@ public final class JdbcInstrumentation {
         }
     }
 
+    /** See {@link ExecuteSqlAdvice}. */
     public static final class ExecutePreparedAdvice {
         private ExecutePreparedAdvice() {}
 
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static int enter() {
+            return Bridge.executeEnter();
+        }
+
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.This Object statement,
+        public static void exit(@Advice.Enter int mark, @Advice.This Object statement,
                                 @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result,
                                 @Advice.Thrown Throwable thrown) {
-            Bridge.executed(statement, null, false, result, thrown);
+            if (Bridge.executeInnermost(mark)) {
+                Bridge.executed(statement, null, false, result, thrown);
+            }
         }
     }
 
+    /** See {@link ExecuteSqlAdvice}; an outer layer's batch, which the driver's call ran, is only emptied. */
     public static final class ExecuteBatchAdvice {
         private ExecuteBatchAdvice() {}
 
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static int enter() {
+            return Bridge.executeEnter();
+        }
+
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.This Object statement, @Advice.Return Object result,
+        public static void exit(@Advice.Enter int mark, @Advice.This Object statement, @Advice.Return Object result,
                                 @Advice.Thrown Throwable thrown) {
-            Bridge.executed(statement, null, true, result, thrown);
+            if (Bridge.executeInnermost(mark)) {
+                Bridge.executed(statement, null, true, result, thrown);
+            } else {
+                Bridge.batchCleared(statement);
+            }
         }
     }
 

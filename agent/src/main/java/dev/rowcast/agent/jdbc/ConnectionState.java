@@ -31,6 +31,13 @@ final class ConnectionState {
      */
     private boolean keyed;
 
+    /**
+     * A statement failed on a database that then aborts the whole transaction (PostgreSQL): its
+     * commit() rolls back, and by default says nothing of it. Ended by the transaction's end or a
+     * rollback to a savepoint, which PostgreSQL's apps use to go on after a failure.
+     */
+    private boolean aborted;
+
     synchronized void add(PendingWrite write) {
         if (write.keys() != null) {
             keyed = true;
@@ -93,12 +100,24 @@ final class ConnectionState {
         return out;
     }
 
+    synchronized void abort() {
+        aborted = true;
+    }
+
+    /** Whether the transaction now ending was aborted; the next one starts clean. */
+    synchronized boolean takeAborted() {
+        boolean was = aborted;
+        aborted = false;
+        return was;
+    }
+
     synchronized void mark(Object savepoint) {
         marks.put(savepoint, writes().size());
     }
 
     /** Drops the writes after the savepoint; returns them. */
     synchronized List<PendingWrite> rollbackTo(Object savepoint) {
+        aborted = false;
         Integer at = marks.get(savepoint);
         if (at == null) {
             return List.of();

@@ -118,30 +118,35 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
     }
 
+    /**
+     * addBatch() (sqlOrNull null) or addBatch(sql). A statement batching SQL gets a state at its first
+     * entry, of interest or not, so that each later entry meets its own update count.
+     */
     public void batchAdded(Object statement, String sqlOrNull) {
+        StatementState state = state(statement);
         if (sqlOrNull == null) {
-            StatementState state = state(statement);
             if (state != null) {
-                state.batch.add(state.snapshot());
+                state.addToBatch(state.sql == null ? StatementState.SKIPPED : state.snapshot());
             }
             return;
         }
-        if (!enabled.getAsBoolean() || Bridge.insideHibernate() || !filter.relevant(sqlOrNull) || isWrapper(statement, Statement.class)) {
+        if (!enabled.getAsBoolean() || Bridge.insideHibernate() || isWrapper(statement, Statement.class)) {
+            if (state != null) {
+                state.addToBatch(StatementState.SKIPPED);
+            }
             return;
         }
-        StatementState state = state(statement);
         if (state == null) {
             state = new StatementState(connectionOf(statement), null);
             putState(statement, state);
         }
-        state.batchSql.add(sqlOrNull);
+        state.addToBatch(filter.relevant(sqlOrNull) ? sqlOrNull : StatementState.SKIPPED);
     }
 
     public void batchCleared(Object statement) {
         StatementState state = state(statement);
         if (state != null) {
-            state.batch.clear();
-            state.batchSql.clear();
+            state.clearBatch();
         }
     }
 
@@ -151,6 +156,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         StatementState state = state(statement);
+        if (thrown != null) {
+            statementFailed(statement, state);
+        }
         if (state == null) {
             return;
         }
@@ -168,7 +176,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             recordReturning(state, state.sql, state.snapshot(), null);
             return;
         }
-        long count = count(result);
+        long count = count(statement, result);
         if (count != 0) {
             KeyRows keys = state.keysRequested ? new KeyRows(count) : null;
             state.lastKeys = keys;
@@ -177,7 +185,11 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     private void executedSql(Object statement, String sql, Object result, Throwable thrown) {
-        if (thrown != null || !enabled.getAsBoolean() || Bridge.insideHibernate() || !filter.relevant(sql)
+        if (thrown != null) {
+            statementFailed(statement, null);
+            return;
+        }
+        if (!enabled.getAsBoolean() || Bridge.insideHibernate() || !filter.relevant(sql)
                 || isWrapper(statement, Statement.class)) {
             return;
         }
@@ -187,7 +199,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             recordReturning(state, sql, new Object[0], null);
             return;
         }
-        long count = count(result);
+        long count = count(statement, result);
         if (count != 0) {
             record(connectionOf(statement), new PendingWrite(sql, new Object[0], count));
         }
@@ -208,7 +220,11 @@ public final class JdbcCapture implements KeyBridge.Listener {
             executedSql(statement, sql, result, thrown);
             return;
         }
-        if (thrown != null || !enabled.getAsBoolean() || Bridge.insideHibernate() || !filter.relevant(sql)
+        if (thrown != null) {
+            statementFailed(statement, null);
+            return;
+        }
+        if (!enabled.getAsBoolean() || Bridge.insideHibernate() || !filter.relevant(sql)
                 || isWrapper(statement, Statement.class)) {
             return;
         }
@@ -219,7 +235,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             recordReturning(state, sql, new Object[0], null);
             return;
         }
-        long count = count(result);
+        long count = count(statement, result);
         if (count != 0) {
             KeyRows rows = new KeyRows(count);
             state.lastKeys = rows;
@@ -229,7 +245,11 @@ public final class JdbcCapture implements KeyBridge.Listener {
 
     @Override
     public void queried(Object statement, String sqlOrNull, Object resultSet, Throwable thrown) {
-        if (thrown != null || resultSet == null || Bridge.insideHibernate()) {
+        if (thrown != null) {
+            statementFailed(statement, state(statement));
+            return;
+        }
+        if (resultSet == null || Bridge.insideHibernate()) {
             return;
         }
         if (sqlOrNull == null) {
@@ -318,16 +338,12 @@ public final class JdbcCapture implements KeyBridge.Listener {
         state.lastAskedKeys = false;
     }
 
-    /** Only an INSERT's generated keys are attached (cheap: the first word). */
+    /** Only an INSERT's generated keys are attached (cheap: the first word after any comment). */
     static boolean isInsert(String sql) {
         if (sql == null) {
             return false;
         }
-        int i = 0;
-        while (i < sql.length() && (Character.isWhitespace(sql.charAt(i)) || sql.charAt(i) == '(')) {
-            i++;
-        }
-        return sql.regionMatches(true, i, "insert", 0, 6);
+        return sql.regionMatches(true, SqlFilter.firstWord(sql), "insert", 0, 6);
     }
 
     /** No more key rows will be read: stop watching, and publish autocommitted writes that waited for them. */
@@ -390,15 +406,12 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     private void executedBatch(StatementState state, Object result, Throwable thrown) {
-        if (state.batch.isEmpty() && state.batchSql.isEmpty()) {
-            // nothing queued, e.g. a driver's executeBatch() calling its super's: the keys stay the last batch's
+        if (state.batchEmpty()) {
+            // nothing queued: the keys stay the last batch's
             return;
         }
         finishKeys(state);
-        List<Object[]> params = new ArrayList<>(state.batch);
-        List<String> sqls = new ArrayList<>(state.batchSql);
-        state.batch.clear();
-        state.batchSql.clear();
+        List<Object> entries = state.takeBatch();
         if (Bridge.insideHibernate()) {
             return;
         }
@@ -407,16 +420,16 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         List<PendingWrite> writes = new ArrayList<>();
-        if (state.sql != null) {
-            for (int i = 0; i < params.size() && i < counts.length; i++) {
-                if (counts[i] != 0 && counts[i] != Statement.EXECUTE_FAILED) {
-                    writes.add(new PendingWrite(state.sql, params.get(i), counts[i] < 0 ? -1 : counts[i]));
-                }
+        for (int i = 0; i < entries.size() && i < counts.length; i++) {
+            if (counts[i] == 0 || counts[i] == Statement.EXECUTE_FAILED) {
+                continue;
             }
-        }
-        for (int i = 0; i < sqls.size() && i < counts.length; i++) {
-            if (counts[i] != 0 && counts[i] != Statement.EXECUTE_FAILED) {
-                writes.add(new PendingWrite(sqls.get(i), new Object[0], counts[i] < 0 ? -1 : counts[i]));
+            long count = counts[i] < 0 ? -1 : counts[i];
+            Object entry = entries.get(i);
+            if (entry instanceof Object[] params) {
+                writes.add(new PendingWrite(state.sql, params, count));
+            } else if (entry instanceof String sql) {
+                writes.add(new PendingWrite(sql, new Object[0], count));
             }
         }
         if (!writes.isEmpty()) {
@@ -518,6 +531,22 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
     }
 
+    /**
+     * A statement failed. On PostgreSQL that aborts the transaction (every later statement fails,
+     * and commit() rolls back without a word unless the app asked pgjdbc for one), so its writes so
+     * far will not be published. Other databases fail the statement alone.
+     */
+    private void statementFailed(Object statement, StatementState state) {
+        Object connection = state != null && state.connection != null ? state.connection : connectionOf(statement);
+        if (connection == null || !connection.getClass().getName().startsWith("org.postgresql.")) {
+            return;
+        }
+        ConnectionState cs = connectionState(connection);
+        if (cs != null && !Boolean.TRUE.equals(cs.autoCommit)) {
+            cs.abort();
+        }
+    }
+
     /** Seals the writes' key rows and hands the writes to the pipeline. */
     private void publish(List<PendingWrite> writes, long ts) {
         seal(writes);
@@ -560,13 +589,15 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         flushParked(cs);
+        // an aborted transaction's commit() rolled it back
+        boolean committed = thrown == null && !cs.takeAborted();
         boolean keyed = cs.keyed();
         PendingWrite only = cs.drainOnly();
         if (only != null) {
             if (keyed) {
                 sealKeys(only);
             }
-            if (thrown == null) {
+            if (committed) {
                 pipeline.offer(new JdbcCommit(only, System.currentTimeMillis()));
             }
             return;
@@ -578,7 +609,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (keyed) {
             seal(writes);
         }
-        if (thrown == null) {
+        if (committed) {
             pipeline.offer(new JdbcCommit(writes, System.currentTimeMillis()));
         }
     }
@@ -590,6 +621,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         flushParked(cs);
         if (savepoint == null) {
+            cs.takeAborted();
             seal(cs.drain());
         } else if (thrown == null) {
             seal(cs.rollbackTo(savepoint));
@@ -620,8 +652,11 @@ public final class JdbcCapture implements KeyBridge.Listener {
         cs.autoCommit = autoCommit;
         if (autoCommit && !Boolean.TRUE.equals(before)) {
             // JDBC: switching autocommit on commits the transaction in progress
+            boolean aborted = cs.takeAborted();
             List<PendingWrite> writes = cs.drain();
-            if (!writes.isEmpty()) {
+            if (aborted) {
+                seal(writes);
+            } else if (!writes.isEmpty()) {
                 publish(writes, System.currentTimeMillis());
             }
         }
@@ -671,9 +706,21 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 lastOperation = lastShape.operation() == null ? null : Operation.ofWireName(lastShape.operation());
                 lastRule = lastOperation == null ? null : rulesByTable.computeIfAbsent(lastShape.table(), this::ruleFor);
             }
+            if (lastOperation == Operation.CREATE && lastShape.rows().isEmpty() && lastRule != null && lastRule.wants(Operation.CREATE)) {
+                unseenRows(write);
+                continue;
+            }
             rowBuilder.build(lastRule, lastOperation, lastShape, write, keys, commit.ts(), rows);
         }
         return rows;
+    }
+
+    /** An INSERT whose rows the SQL does not hold (no column list, INSERT ... SELECT): counted as dropped, said once per table. */
+    private void unseenRows(PendingWrite write) {
+        metrics.dropped.add(Math.max(write.updateCount(), 1));
+        AgentLog.warnOnce("insert-unseen-" + lastShape.table(), "an INSERT into " + lastShape.table()
+                + " names no columns or takes its rows from a query, so its rows are not published; name the columns"
+                + " and bind their values (INSERT INTO " + lastShape.table() + " (a, b) VALUES (?, ?))", null);
     }
 
     // ---- helpers ----
@@ -751,6 +798,22 @@ public final class JdbcCapture implements KeyBridge.Listener {
         } catch (Throwable t) {
             return null;
         }
+    }
+
+    /**
+     * The rows an execution wrote. execute() answers false for an update count without giving it
+     * (MyBatis runs every write so): the count is then read from the statement, which keeps it until
+     * its next result, so an UPDATE or DELETE that matched no row is not published.
+     */
+    private static long count(Object statement, Object result) {
+        if (Boolean.FALSE.equals(result)) {
+            try {
+                return Math.max(((Statement) statement).getUpdateCount(), -1);
+            } catch (Throwable t) {
+                return -1;
+            }
+        }
+        return count(result);
     }
 
     private static long count(Object result) {

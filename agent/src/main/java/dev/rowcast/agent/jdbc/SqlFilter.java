@@ -43,24 +43,56 @@ final class SqlFilter {
 
     private boolean check(String sql) {
         String lower = sql.toLowerCase(Locale.ROOT);
-        int start = 0;
-        while (start < lower.length() && (Character.isWhitespace(lower.charAt(start)) || lower.charAt(start) == '(')) {
-            start++;
-        }
-        if (!(lower.startsWith("insert", start) || lower.startsWith("update", start) || lower.startsWith("delete", start))) {
+        int start = firstWord(lower);
+        boolean write = lower.startsWith("insert", start) || lower.startsWith("update", start) || lower.startsWith("delete", start)
+                // a common table expression before the write: WITH ... INSERT INTO t ...
+                || lower.startsWith("with", start) && (hasWord(lower, "insert") || hasWord(lower, "update") || hasWord(lower, "delete"));
+        if (!write) {
             return false;
         }
         for (String table : tables) {
-            int at = lower.indexOf(table);
-            while (at >= 0) {
-                boolean before = at == 0 || !isWordChar(lower.charAt(at - 1));
-                int end = at + table.length();
-                boolean after = end >= lower.length() || !isWordChar(lower.charAt(end));
-                if (before && after) {
-                    return true;
-                }
-                at = lower.indexOf(table, at + 1);
+            if (hasWord(lower, table)) {
+                return true;
             }
+        }
+        return false;
+    }
+
+    /**
+     * Where the statement's first keyword starts: after white space, opening parentheses and
+     * comments ({@code /* ... *}{@code /}, {@code -- ...}), which tools put first (sqlcommenter,
+     * MyBatis mappers, a query's name).
+     */
+    static int firstWord(String sql) {
+        int i = 0;
+        int n = sql.length();
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (Character.isWhitespace(c) || c == '(') {
+                i++;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i + 2);
+                i = end < 0 ? n : end + 1;
+            } else {
+                break;
+            }
+        }
+        return i;
+    }
+
+    private static boolean hasWord(String lower, String word) {
+        int at = lower.indexOf(word);
+        while (at >= 0) {
+            boolean before = at == 0 || !isWordChar(lower.charAt(at - 1));
+            int end = at + word.length();
+            boolean after = end >= lower.length() || !isWordChar(lower.charAt(end));
+            if (before && after) {
+                return true;
+            }
+            at = lower.indexOf(word, at + 1);
         }
         return false;
     }

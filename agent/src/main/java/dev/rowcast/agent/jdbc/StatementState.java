@@ -11,8 +11,12 @@ final class StatementState {
     final String sql;
     private Object[] params = new Object[8];
     private int maxIndex;
-    final List<Object[]> batch = new ArrayList<>();
-    final List<String> batchSql = new ArrayList<>();
+    /**
+     * The batch in the driver's order, one entry per addBatch: the parameters of this statement's SQL
+     * (addBatch()), a statement's SQL (addBatch(sql)), or {@link #SKIPPED} for one of no interest.
+     * The driver's update counts are by that order, so every entry keeps its place.
+     */
+    private List<Object> batch = new ArrayList<>();
     /** An INSERT prepared with RETURN_GENERATED_KEYS or key columns. */
     boolean keysRequested;
     /** The last execution asked for generated keys. */
@@ -21,6 +25,9 @@ final class StatementState {
     KeyRows lastKeys;
     /** The last execution returned its rows as a result set (RETURNING), not as generated keys. */
     boolean lastReturnsRows;
+
+    /** A batch entry that writes no configured table, kept so that the entries after it meet their counts. */
+    static final Object SKIPPED = new Object();
 
     StatementState(Object connection, String sql) {
         this.connection = connection;
@@ -47,6 +54,25 @@ final class StatementState {
         Object[] out = params.length == maxIndex ? params : Arrays.copyOf(params, maxIndex);
         params = Arrays.copyOf(out, out.length); // not clone(): a profile had it in the VM's slow JVM_Clone
         return out;
+    }
+
+    void addToBatch(Object entry) {
+        batch.add(entry);
+    }
+
+    boolean batchEmpty() {
+        return batch.isEmpty();
+    }
+
+    /** The batch so far, handed over; the statement starts a new one. */
+    List<Object> takeBatch() {
+        List<Object> taken = batch;
+        batch = new ArrayList<>();
+        return taken;
+    }
+
+    void clearBatch() {
+        batch.clear();
     }
 
     void clearParams() {

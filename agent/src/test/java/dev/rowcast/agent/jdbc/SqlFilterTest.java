@@ -18,4 +18,25 @@ class SqlFilterTest {
         assertThat(filter.relevant("INSERT INTO messages_archive (id) VALUES (1)")).isFalse();
         assertThat(filter.relevant("INSERT INTO audit (id) VALUES (1)")).isFalse();
     }
+
+    @Test
+    void writesAfterCommentsAndCommonTableExpressionsAreRelevant() throws Exception {
+        SqlFilter filter = new SqlFilter(ConfigLoader.load("rowcast.yml", "collections:\n  m: { table: messages }\n", Map.of()));
+        assertThat(filter.relevant("/* app:svc,route:/chat */ INSERT INTO messages (id) VALUES (?)")).isTrue();
+        assertThat(filter.relevant("-- insert a message\n  UPDATE messages SET a = 1")).isTrue();
+        assertThat(filter.relevant("/* a */ /* b */ -- c\nDELETE FROM messages WHERE id = 1")).isTrue();
+        assertThat(filter.relevant("WITH m AS (SELECT 1 AS id) INSERT INTO messages (id) SELECT id FROM m")).isTrue();
+        assertThat(filter.relevant("WITH m AS (SELECT id FROM messages) SELECT * FROM m")).isFalse();
+        assertThat(filter.relevant("/* INSERT INTO messages */ SELECT 1")).isFalse();
+        assertThat(filter.relevant("/* never closed INSERT INTO messages")).isFalse();
+    }
+
+    @Test
+    void theFirstWordIsFoundAfterWhiteSpaceParenthesesAndComments() {
+        assertThat(SqlFilter.firstWord("insert")).isZero();
+        assertThat(SqlFilter.firstWord(" ( insert")).isEqualTo(3);
+        assertThat(SqlFilter.firstWord("/**/insert")).isEqualTo(4);
+        assertThat(SqlFilter.firstWord("--x\ninsert")).isEqualTo(4);
+        assertThat(SqlFilter.firstWord("-- only a comment")).isEqualTo(17);
+    }
 }

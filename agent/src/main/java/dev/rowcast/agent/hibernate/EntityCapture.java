@@ -126,16 +126,9 @@ final class EntityCapture implements EntityEvents {
         if (rule == null || !rule.wants(operation)) {
             return;
         }
-        List<String> changes = List.of();
-        if (operation == Operation.UPDATE && dirty != null) {
-            String[] changed = new String[dirty.length];
-            for (int i = 0; i < dirty.length; i++) {
-                changed[i] = entity.names[dirty[i]];
-            }
-            changes = List.of(changed);
-        }
         Object plainId = RowReader.plain(api, id, session);
         Map<String, Object> data = entity.keys != null ? row(entity, plainId, state, session) : linkedRow(entity, plainId, state, session);
+        List<String> changes = operation == Operation.UPDATE && dirty != null ? entity.changes(dirty, data) : List.of();
         pipeline.offer(new CapturedRow(rule, operation, plainId, data, changes, "hibernate", ts));
     }
 
@@ -210,6 +203,21 @@ final class EntityCapture implements EntityEvents {
                 }
             }
             return new RowMap(keysWithout(values), kept);
+        }
+
+        /**
+         * The names of the {@code dirty} properties that {@code data} holds: a property left out of
+         * the row (a collection) is left out of an update's changes too.
+         */
+        List<String> changes(int[] dirty, Map<String, Object> data) {
+            String[] changed = new String[dirty.length];
+            int k = 0;
+            for (int index : dirty) {
+                if (index >= 0 && index < names.length && data.containsKey(names[index])) {
+                    changed[k++] = names[index];
+                }
+            }
+            return List.of(k == changed.length ? changed : Arrays.copyOf(changed, k));
         }
 
         /** The keys of the values that are not {@link RowReader#SKIP}, values[i] belonging to keys[i]. */

@@ -48,6 +48,14 @@ class HibernateEntityRowTest {
     }
 
     @Test
+    void aDirtyCollectionLeftOutOfTheRowIsNotAChange() {
+        EntityCapture.Entity owner = owner();
+        Map<String, Object> row = owner.row(new Object[] {7L, "alice", SKIP, SKIP, "2024"}, 2);
+        assertThat(owner.changes(new int[] {0, 1, 3}, row)).containsExactly("name", "since");
+        assertThat(owner.changes(new int[] {2}, row)).isEmpty();
+    }
+
+    @Test
     void aPropertyNamedLikeTheIdentifierKeepsTheLinkedMapPath() {
         EntityCapture.Entity entity = new EntityCapture.Entity(new Object(), null, new String[] {"id", "name"}, "id");
         assertThat(entity.keys).isNull();

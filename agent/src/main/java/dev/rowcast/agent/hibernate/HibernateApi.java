@@ -68,13 +68,27 @@ final class HibernateApi {
 
         hibernateProxy = type("org.hibernate.proxy.HibernateProxy");
         proxyInitializer = hibernateProxy.getMethod("getHibernateLazyInitializer");
-        initializerIdentifier = type("org.hibernate.proxy.LazyInitializer").getMethod("getIdentifier");
+        initializerIdentifier = proxyIdentifier(type("org.hibernate.proxy.LazyInitializer"));
         persistentCollection = type("org.hibernate.collection.spi.PersistentCollection");
         for (Method method : new Method[] {persisterEntityName, persisterPropertyNames, persisterIdentifierPropertyName,
                 persisterGetIdentifier, insertEntity, insertId, insertState, insertPersister, insertSession, updateId, updateState,
                 updateDirty, updatePersister, updateSession, deleteId, deleteState, deletePersister, deleteSession,
                 sessionContextEntityIdentifier, sessionEntityPersister, proxyInitializer, initializerIdentifier}) {
             skipAccessCheck(method);
+        }
+    }
+
+    /**
+     * The proxy's identifier as it holds it: {@code getInternalIdentifier()} (5.6, 6.x, 7.x) never
+     * initialises the proxy, while {@code getIdentifier()} does under
+     * {@code hibernate.jpa.compliance.proxy=true} (a SELECT at commit, or a LazyInitializationException
+     * once the session is closed). Hibernates older than that have only {@code getIdentifier()}.
+     */
+    static Method proxyIdentifier(Class<?> lazyInitializer) throws NoSuchMethodException {
+        try {
+            return lazyInitializer.getMethod("getInternalIdentifier");
+        } catch (NoSuchMethodException older) {
+            return lazyInitializer.getMethod("getIdentifier");
         }
     }
 

@@ -153,6 +153,7 @@ class HibernateCaptureIT {
                 "realtime:items:update", "realtime:items:delete", "realtime:items:create");
     }
 
+    /** The app runs with hibernate.jpa.compliance.proxy=true, under which a proxy's getIdentifier() loads it. */
     @ParameterizedTest(name = "Hibernate {0}")
     @ValueSource(strings = {"5.6", "6.6", "7.4"})
     void lazyAssociationBecomesItsIdWithoutLoading(String version) throws Exception {

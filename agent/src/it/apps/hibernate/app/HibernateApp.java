@@ -87,6 +87,22 @@ public final class HibernateApp {
                 tx.commit();
             }
             System.out.println("committed plain JDBC");
+
+            Long noteId;
+            try (Session s = sf.openSession()) {
+                Transaction tx = s.beginTransaction();
+                Note note = new Note("deleted unloaded");
+                s.persist(note);
+                tx.commit();
+                noteId = note.id;
+            }
+            try (Session s = sf.openSession()) {
+                Transaction tx = s.beginTransaction();
+                Note reference = s.getReference(Note.class, noteId);
+                s.remove(reference);
+                tx.commit();
+                System.out.println("note proxy loaded by its delete: " + Hibernate.isInitialized(reference));
+            }
         }
         System.out.println("done");
     }

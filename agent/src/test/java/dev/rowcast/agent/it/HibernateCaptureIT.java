@@ -31,6 +31,9 @@ class HibernateCaptureIT {
                 broadcast: true
             """;
 
+    /** The same rules without deletes: the agent then adds no POST_COMMIT_DELETE listener. */
+    private static final String NO_DELETES = CONFIG.replace("events: [create, update, delete]", "events: [create, update]");
+
     private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
 
     record Run(ChildJvm.Result result, List<CaptureLog.Line> lines) {
@@ -44,19 +47,24 @@ class HibernateCaptureIT {
         return run(version, List.of());
     }
 
-    static synchronized Run run(String version, List<String> options) throws Exception {
-        Run run = RUNS.get(version + options);
+    static Run run(String version, List<String> options) throws Exception {
+        return run(version, CONFIG, options);
+    }
+
+    static synchronized Run run(String version, String rules, List<String> options) throws Exception {
+        String key = version + options + (rules.equals(CONFIG) ? "" : rules);
+        Run run = RUNS.get(key);
         if (run == null) {
             UnaryOperator<String> imports = TestApps.persistenceImports(version);
             String classpath = TestApps.compile("hibernate", TestApps.libraries("hibernate-" + version), version, imports);
             Path dir = TestApps.workDir("hibernate-capture");
-            Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);
+            Path config = Files.writeString(dir.resolve("rowcast.yml"), rules);
             Path captureLog = dir.resolve("capture.jsonl");
             List<String> jvmOptions = new ArrayList<>(options);
             jvmOptions.add("-Drowcast.debug.captureLog=" + captureLog);
             ChildJvm.Result result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config, jvmOptions, classpath, "app.HibernateApp");
             run = new Run(result, CaptureLog.read(captureLog));
-            RUNS.put(version + options, run);
+            RUNS.put(key, run);
         }
         return run;
     }
@@ -172,6 +180,16 @@ class HibernateCaptureIT {
         CaptureLog.Line owner = run.lines().get(0);
         assertThat(owner.node().get("broadcast").asBoolean()).isTrue();
         assertThat(owner.payload().get("data").get("name").asText()).isEqualTo("alice");
+    }
+
+    /** 6.x and 7.x load an unloaded proxy before deleting it whenever a POST_COMMIT_DELETE listener is registered. */
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"6.6", "7.4"})
+    void withoutDeleteRulesAnUnloadedProxyIsDeletedWithoutLoadingIt(String version) throws Exception {
+        Run run = run(version, NO_DELETES, List.of());
+        assertThat(run.result().exitCode()).as(run.result().output()).isZero();
+        assertThat(run.result().output()).contains("note proxy loaded by its delete: false");
+        assertThat(run.items()).noneMatch(l -> l.operation().equals("delete")).hasSize(4);
     }
 
     @ParameterizedTest(name = "Hibernate {0}")

@@ -23,7 +23,9 @@ public final class HibernateApp {
                 .setProperty("hibernate.jpa.compliance.proxy", "true")
                 .addAnnotatedClass(Owner.class)
                 .addAnnotatedClass(Item.class)
-                .addAnnotatedClass(Note.class);
+                .addAnnotatedClass(Note.class)
+                .addAnnotatedClass(Line.class)
+                .addAnnotatedClass(Stock.class);
         try (SessionFactory sf = cfg.buildSessionFactory()) {
             Long ownerId;
             Long keptId;
@@ -87,6 +89,19 @@ public final class HibernateApp {
                 tx.commit();
             }
             System.out.println("committed plain JDBC");
+
+            try (Session s = sf.openSession()) {
+                Transaction tx = s.beginTransaction();
+                s.persist(new Line(new LineKey(7, 1), "first", "gift"));
+                s.persist(new Stock("s1", "k1", 3));
+                tx.commit();
+            }
+            try (Session s = sf.openSession()) {
+                Transaction tx = s.beginTransaction();
+                s.find(Line.class, new LineKey(7, 1)).note = "second";
+                tx.commit();
+            }
+            System.out.println("committed composite ids");
 
             Long noteId;
             try (Session s = sf.openSession()) {

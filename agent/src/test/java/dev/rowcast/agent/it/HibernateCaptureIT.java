@@ -29,6 +29,12 @@ class HibernateCaptureIT {
               owners:
                 entity: app.Owner
                 broadcast: true
+              lines:
+                entity: Line
+                room: "order:{key.orderId}"
+              stocks:
+                entity: Stock
+                room: "shop:{shop}"
             """;
 
     /** The same rules without deletes: the agent then adds no POST_COMMIT_DELETE listener. */
@@ -99,7 +105,7 @@ class HibernateCaptureIT {
         Run reflective = run(version, List.of("-Drowcast.debug.reflectiveListener=true"));
         assertThat(reflective.result().exitCode()).as(reflective.result().output()).isZero();
         assertThat(reflective.result().output()).contains("(reflective listener, as -Drowcast.debug.reflectiveListener=true asks;");
-        assertThat(withoutTimes(reflective)).isEqualTo(withoutTimes(generated)).hasSize(6);
+        assertThat(withoutTimes(reflective)).isEqualTo(withoutTimes(generated)).hasSize(9);
     }
 
     private static List<String> withoutTimes(Run run) {
@@ -158,7 +164,8 @@ class HibernateCaptureIT {
         Run run = run(version);
         assertThat(run.lines().stream().map(l -> l.event() + ":" + l.operation()).toList()).containsExactly(
                 "realtime:owners:create", "realtime:items:create", "realtime:items:create",
-                "realtime:items:update", "realtime:items:delete", "realtime:items:create");
+                "realtime:items:update", "realtime:items:delete", "realtime:items:create",
+                "realtime:lines:create", "realtime:stocks:create", "realtime:lines:update");
     }
 
     /** The app runs with hibernate.jpa.compliance.proxy=true, under which a proxy's getIdentifier() loads it. */
@@ -180,6 +187,31 @@ class HibernateCaptureIT {
         CaptureLog.Line owner = run.lines().get(0);
         assertThat(owner.node().get("broadcast").asBoolean()).isTrue();
         assertThat(owner.payload().get("data").get("name").asText()).isEqualTo("alice");
+    }
+
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void embeddedIdIsAnObjectOfItsFields(String version) throws Exception {
+        CaptureLog.Line line = only(run(version), "realtime:lines", "create");
+        assertThat(line.payload().get("id").toString()).isIn("{\"lineNo\":1,\"orderId\":7}", "{\"orderId\":7,\"lineNo\":1}");
+        assertThat(line.payload().get("data").get("key")).isEqualTo(line.payload().get("id"));
+        assertThat(line.payload().get("data").get("note").asText()).isEqualTo("first");
+        assertThat(line.payload().get("data").has("tags")).isFalse();
+        assertThat(line.rooms()).containsExactly("order:7");
+    }
+
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void idClassIdIsAnObjectAndItsFieldsStayTheRowsOwn(String version) throws Exception {
+        CaptureLog.Line stock = only(run(version), "realtime:stocks", "create");
+        assertThat(stock.payload().get("id").toString()).isEqualTo("{\"shop\":\"s1\",\"sku\":\"k1\"}");
+        assertThat(stock.payload().get("data").toString()).isEqualTo("{\"shop\":\"s1\",\"sku\":\"k1\",\"qty\":3}");
+        assertThat(stock.rooms()).containsExactly("shop:s1");
+    }
+
+    private static CaptureLog.Line only(Run run, String event, String operation) {
+        return assertThat(run.lines().stream().filter(l -> l.event().equals(event) && l.operation().equals(operation)))
+                .as(run.result().output()).singleElement().actual();
     }
 
     /** 6.x and 7.x load an unloaded proxy before deleting it whenever a POST_COMMIT_DELETE listener is registered. */

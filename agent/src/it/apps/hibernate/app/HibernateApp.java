@@ -92,13 +92,13 @@ public final class HibernateApp {
 
             try (Session s = sf.openSession()) {
                 Transaction tx = s.beginTransaction();
-                s.persist(new Line(new LineKey(7, 1), "first", "gift"));
+                s.persist(new Line(new LineKey(7, 1), "first", new Address("Paris", "75001"), "gift"));
                 s.persist(new Stock("s1", "k1", 3));
                 tx.commit();
             }
             try (Session s = sf.openSession()) {
                 Transaction tx = s.beginTransaction();
-                s.find(Line.class, new LineKey(7, 1)).note = "second";
+                s.find(Line.class, new LineKey(7, 1)).address.city = "Lyon";
                 tx.commit();
             }
             System.out.println("committed composite ids");

@@ -19,9 +19,13 @@ public final class HibernateApp {
                 .setProperty("hibernate.connection.username", args.length > 1 ? args[1] : "sa")
                 .setProperty("hibernate.connection.password", "")
                 .setProperty("hibernate.hbm2ddl.auto", "create")
+                // JPA's rule that a proxy's getIdentifier() initialises it: reading an association must not
+                .setProperty("hibernate.jpa.compliance.proxy", "true")
                 .addAnnotatedClass(Owner.class)
                 .addAnnotatedClass(Item.class)
-                .addAnnotatedClass(Note.class);
+                .addAnnotatedClass(Note.class)
+                .addAnnotatedClass(Line.class)
+                .addAnnotatedClass(Stock.class);
         try (SessionFactory sf = cfg.buildSessionFactory()) {
             Long ownerId;
             Long keptId;
@@ -85,6 +89,35 @@ public final class HibernateApp {
                 tx.commit();
             }
             System.out.println("committed plain JDBC");
+
+            try (Session s = sf.openSession()) {
+                Transaction tx = s.beginTransaction();
+                s.persist(new Line(new LineKey(7, 1), "first", new Address("Paris", "75001"), "gift"));
+                s.persist(new Stock("s1", "k1", 3));
+                tx.commit();
+            }
+            try (Session s = sf.openSession()) {
+                Transaction tx = s.beginTransaction();
+                s.find(Line.class, new LineKey(7, 1)).address.city = "Lyon";
+                tx.commit();
+            }
+            System.out.println("committed composite ids");
+
+            Long noteId;
+            try (Session s = sf.openSession()) {
+                Transaction tx = s.beginTransaction();
+                Note note = new Note("deleted unloaded");
+                s.persist(note);
+                tx.commit();
+                noteId = note.id;
+            }
+            try (Session s = sf.openSession()) {
+                Transaction tx = s.beginTransaction();
+                Note reference = s.getReference(Note.class, noteId);
+                s.remove(reference);
+                tx.commit();
+                System.out.println("note proxy loaded by its delete: " + Hibernate.isInitialized(reference));
+            }
         }
         System.out.println("done");
     }

@@ -104,15 +104,30 @@ final class EntityCapture implements EntityEvents {
         }
         entity = entities.get(persister);
         if (entity == null) {
-            String entityName = (String) api.persisterEntityName.invoke(persister);
-            CollectionConfig rule = rules.computeIfAbsent(entityName, config::forEntity).orElse(null);
-            String idName = (String) api.persisterIdentifierPropertyName.invoke(persister);
-            entity = new Entity(persister, rule, ((String[]) api.persisterPropertyNames.invoke(persister)).clone(),
-                    idName != null ? idName : "id");
+            entity = describe(persister);
             entities.put(persister, entity);
         }
         last = entity;
         return entity;
+    }
+
+    /**
+     * What a row of this persister's entity needs, read once. A composite identifier (its type is
+     * an embeddable) becomes a map of its fields: under the identifier's name for an @EmbeddedId, or,
+     * for an @IdClass (no identifier property), as the row's own first keys, where the entity declares them.
+     */
+    private Entity describe(Object persister) throws ReflectiveOperationException {
+        String entityName = (String) api.persisterEntityName.invoke(persister);
+        CollectionConfig rule = rules.computeIfAbsent(entityName, config::forEntity).orElse(null);
+        if (rule == null) {
+            return new Entity(persister, null, new String[0], new String[] {"id"}, null, null);
+        }
+        String[] names = ((String[]) api.persisterPropertyNames.invoke(persister)).clone();
+        Component properties = new Component(api, null, names, (Object[]) api.persisterPropertyTypes.invoke(persister));
+        Component id = Component.ofType(api, api.persisterIdentifierType.invoke(persister));
+        String idName = (String) api.persisterIdentifierPropertyName.invoke(persister);
+        String[] idKeys = id != null && idName == null ? id.names : new String[] {idName != null ? idName : "id"};
+        return new Entity(persister, rule, names, idKeys, properties, id);
     }
 
     private void capture(Operation operation, Object persister, Object id, Object[] state, int[] dirty, Object session)
@@ -126,50 +141,15 @@ final class EntityCapture implements EntityEvents {
         if (rule == null || !rule.wants(operation)) {
             return;
         }
-        List<String> changes = List.of();
-        if (operation == Operation.UPDATE && dirty != null) {
-            String[] changed = new String[dirty.length];
-            for (int i = 0; i < dirty.length; i++) {
-                changed[i] = entity.names[dirty[i]];
-            }
-            changes = List.of(changed);
-        }
-        Object plainId = RowReader.plain(api, id, session);
-        Map<String, Object> data = entity.keys != null ? row(entity, plainId, state, session) : linkedRow(entity, plainId, state, session);
-        pipeline.offer(new CapturedRow(rule, operation, plainId, data, changes, "hibernate", ts));
-    }
-
-    /** The identifier first, then each property in the persister's order; collections left out. */
-    private Map<String, Object> row(Entity entity, Object plainId, Object[] state, Object session) throws ReflectiveOperationException {
         int count = state == null ? 0 : Math.min(entity.names.length, state.length);
-        Object[] values = new Object[count + 1];
-        values[0] = plainId;
-        int skipped = 0;
+        Object[] values = new Object[entity.idKeys.length + count];
+        Object plainId = entity.identifier(api, id, session, values);
         for (int i = 0; i < count; i++) {
-            Object value = RowReader.plain(api, state[i], session);
-            values[i + 1] = value;
-            if (value == RowReader.SKIP) {
-                skipped++;
-            }
+            values[entity.idKeys.length + i] = entity.properties.plain(api, i, state[i], session);
         }
-        return entity.row(values, skipped);
-    }
-
-    /** An entity with a property named like its identifier: the map a LinkedHashMap made of it before, put for put. */
-    private Map<String, Object> linkedRow(Entity entity, Object plainId, Object[] state, Object session)
-            throws ReflectiveOperationException {
-        String[] names = entity.names;
-        Map<String, Object> data = new LinkedHashMap<>(names.length * 4 / 3 + 2);
-        data.put(entity.idName, plainId);
-        if (state != null) {
-            for (int i = 0; i < names.length && i < state.length; i++) {
-                Object value = RowReader.plain(api, state[i], session);
-                if (value != RowReader.SKIP) {
-                    data.put(names[i], value);
-                }
-            }
-        }
-        return data;
+        Map<String, Object> data = entity.keys != null ? entity.row(values) : entity.linkedRow(values);
+        List<String> changes = operation == Operation.UPDATE && dirty != null ? entity.changes(dirty, data) : List.of();
+        pipeline.offer(new CapturedRow(rule, operation, plainId, data, changes, "hibernate", ts));
     }
 
     /** An entity persister, its rule (null: not configured), property names and the row keys built from them. */
@@ -177,28 +157,64 @@ final class EntityCapture implements EntityEvents {
         final Object persister;
         final CollectionConfig rule;
         final String[] names;
-        final String idName;
-        /** The identifier name, then the property names: every row's keys; null when a property repeats the identifier's name. */
+        /** The row's first keys: the identifier's name, or an @IdClass identifier's field names. */
+        final String[] idKeys;
+        /** How each property becomes a plain value; null for an entity without a rule. */
+        final Component properties;
+        /** The composite identifier's fields; null for a simple identifier. */
+        final Component id;
+        /** The identifier keys, then the property names: every row's keys; null when a property repeats an identifier key. */
         final String[] keys;
         /** The keys of the last row that left some values out (collections): the next such row mostly leaves out the same. */
         private volatile String[] lastPartialKeys;
 
-        Entity(Object persister, CollectionConfig rule, String[] names, String idName) {
+        Entity(Object persister, CollectionConfig rule, String[] names, String[] idKeys, Component properties, Component id) {
             this.persister = persister;
             this.rule = rule;
             this.names = names;
-            this.idName = idName;
-            String[] all = new String[names.length + 1];
-            all[0] = idName;
-            System.arraycopy(names, 0, all, 1, names.length);
-            this.keys = Arrays.asList(names).contains(idName) ? null : all;
+            this.idKeys = idKeys;
+            this.properties = properties;
+            this.id = id;
+            String[] all = new String[idKeys.length + names.length];
+            System.arraycopy(idKeys, 0, all, 0, idKeys.length);
+            System.arraycopy(names, 0, all, idKeys.length, names.length);
+            this.keys = Arrays.asList(names).stream().anyMatch(Arrays.asList(idKeys)::contains) ? null : all;
         }
 
         /**
-         * The row of {@code values}: the identifier, then the properties in order, as many as the
-         * state had, {@code skipped} of them {@link RowReader#SKIP}. Needs {@link #keys}.
+         * The event's identifier, its row values written to the head of {@code values}: a simple one
+         * as is, a composite one as a map of its fields (one value, or each field for an @IdClass).
          */
-        RowMap row(Object[] values, int skipped) {
+        Object identifier(HibernateApi api, Object rawId, Object session, Object[] values) throws ReflectiveOperationException {
+            if (id == null || rawId == null) {
+                Object plainId = RowReader.plain(api, rawId, session);
+                values[0] = plainId;
+                for (int i = 1; i < idKeys.length; i++) {
+                    values[i] = RowReader.SKIP;
+                }
+                return plainId;
+            }
+            Object[] fields = id.values(api, rawId, session);
+            Map<String, Object> plainId = Component.row(id.names, fields);
+            if (idKeys.length == 1) {
+                values[0] = plainId;
+            } else {
+                System.arraycopy(fields, 0, values, 0, idKeys.length);
+            }
+            return plainId;
+        }
+
+        /**
+         * The row of {@code values}: the identifier keys' values, then the properties in order, as
+         * many as the state had; those that are {@link RowReader#SKIP} left out. Needs {@link #keys}.
+         */
+        RowMap row(Object[] values) {
+            int skipped = 0;
+            for (Object value : values) {
+                if (value == RowReader.SKIP) {
+                    skipped++;
+                }
+            }
             if (skipped == 0 && values.length == keys.length) {
                 return new RowMap(keys, values);
             }
@@ -210,6 +226,32 @@ final class EntityCapture implements EntityEvents {
                 }
             }
             return new RowMap(keysWithout(values), kept);
+        }
+
+        /** An entity with a property named like an identifier key: the map a LinkedHashMap made of it before, put for put. */
+        Map<String, Object> linkedRow(Object[] values) {
+            Map<String, Object> data = new LinkedHashMap<>(values.length * 4 / 3 + 2);
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] != RowReader.SKIP) {
+                    data.put(i < idKeys.length ? idKeys[i] : names[i - idKeys.length], values[i]);
+                }
+            }
+            return data;
+        }
+
+        /**
+         * The names of the {@code dirty} properties that {@code data} holds: a property left out of
+         * the row (a collection) is left out of an update's changes too.
+         */
+        List<String> changes(int[] dirty, Map<String, Object> data) {
+            String[] changed = new String[dirty.length];
+            int k = 0;
+            for (int index : dirty) {
+                if (index >= 0 && index < names.length && data.containsKey(names[index])) {
+                    changed[k++] = names[index];
+                }
+            }
+            return List.of(k == changed.length ? changed : Arrays.copyOf(changed, k));
         }
 
         /** The keys of the values that are not {@link RowReader#SKIP}, values[i] belonging to keys[i]. */

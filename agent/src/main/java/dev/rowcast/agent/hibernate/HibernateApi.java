@@ -16,6 +16,14 @@ final class HibernateApi {
     final Method persisterPropertyNames;
     final Method persisterIdentifierPropertyName;
     final Method persisterGetIdentifier;
+    final Method persisterPropertyTypes;
+    final Method persisterIdentifierType;
+    final Method typeIsCollection;
+    final Method typeIsComponent;
+    final Method typeIsAssociation;
+    final Method compositeNames;
+    final Method compositeSubtypes;
+    final Method compositeValues;
     final Method insertEntity;
     final Method insertId;
     final Method insertState;
@@ -45,6 +53,17 @@ final class HibernateApi {
         persisterIdentifierPropertyName = entityPersister.getMethod("getIdentifierPropertyName");
         Class<?> session = type("org.hibernate.engine.spi.SharedSessionContractImplementor");
         persisterGetIdentifier = entityPersister.getMethod("getIdentifier", Object.class, session);
+        persisterPropertyTypes = entityPersister.getMethod("getPropertyTypes");
+        persisterIdentifierType = entityPersister.getMethod("getIdentifierType");
+        Class<?> hibernateType = type("org.hibernate.type.Type");
+        typeIsCollection = hibernateType.getMethod("isCollectionType");
+        typeIsComponent = hibernateType.getMethod("isComponentType");
+        typeIsAssociation = hibernateType.getMethod("isAssociationType");
+        Class<?> composite = type("org.hibernate.type.CompositeType");
+        compositeNames = composite.getMethod("getPropertyNames");
+        compositeSubtypes = composite.getMethod("getSubtypes");
+        // the same in 5.6, 6.x and 7.x (5.6's other overload takes an EntityMode, 6.x's none)
+        compositeValues = composite.getMethod("getPropertyValues", Object.class, session);
         sessionContextEntityIdentifier = session.getMethod("getContextEntityIdentifier", Object.class);
         sessionEntityPersister = session.getMethod("getEntityPersister", String.class, Object.class);
 
@@ -68,13 +87,27 @@ final class HibernateApi {
 
         hibernateProxy = type("org.hibernate.proxy.HibernateProxy");
         proxyInitializer = hibernateProxy.getMethod("getHibernateLazyInitializer");
-        initializerIdentifier = type("org.hibernate.proxy.LazyInitializer").getMethod("getIdentifier");
+        initializerIdentifier = proxyIdentifier(type("org.hibernate.proxy.LazyInitializer"));
         persistentCollection = type("org.hibernate.collection.spi.PersistentCollection");
         for (Method method : new Method[] {persisterEntityName, persisterPropertyNames, persisterIdentifierPropertyName,
                 persisterGetIdentifier, insertEntity, insertId, insertState, insertPersister, insertSession, updateId, updateState,
                 updateDirty, updatePersister, updateSession, deleteId, deleteState, deletePersister, deleteSession,
-                sessionContextEntityIdentifier, sessionEntityPersister, proxyInitializer, initializerIdentifier}) {
+                sessionContextEntityIdentifier, sessionEntityPersister, proxyInitializer, initializerIdentifier, compositeValues}) {
             skipAccessCheck(method);
+        }
+    }
+
+    /**
+     * The proxy's identifier as it holds it: {@code getInternalIdentifier()} (5.6, 6.x, 7.x) never
+     * initialises the proxy, while {@code getIdentifier()} does under
+     * {@code hibernate.jpa.compliance.proxy=true} (a SELECT at commit, or a LazyInitializationException
+     * once the session is closed). Hibernates older than that have only {@code getIdentifier()}.
+     */
+    static Method proxyIdentifier(Class<?> lazyInitializer) throws NoSuchMethodException {
+        try {
+            return lazyInitializer.getMethod("getInternalIdentifier");
+        } catch (NoSuchMethodException older) {
+            return lazyInitializer.getMethod("getIdentifier");
         }
     }
 

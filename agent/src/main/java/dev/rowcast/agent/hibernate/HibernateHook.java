@@ -3,6 +3,8 @@ package dev.rowcast.agent.hibernate;
 import dev.rowcast.agent.AgentLog;
 import dev.rowcast.agent.capture.Metrics;
 import dev.rowcast.agent.capture.Pipeline;
+import dev.rowcast.config.CollectionConfig;
+import dev.rowcast.config.Operation;
 import dev.rowcast.config.RowcastConfig;
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
@@ -83,6 +85,20 @@ public final class HibernateHook {
         this.enabled = enabled;
     }
 
+    /**
+     * How many of {@link #EVENT_TYPES} get the listener: the delete one only when a collection
+     * asks for deletes. In 6.x and 7.x any POST_COMMIT_DELETE listener makes Hibernate load an
+     * unloaded proxy before deleting it ({@code remove(getReference(...))} runs a SELECT more).
+     */
+    private int listenedEvents() {
+        for (CollectionConfig collection : config.collections().values()) {
+            if (collection.wants(Operation.DELETE)) {
+                return EVENT_TYPES.length;
+            }
+        }
+        return EVENT_TYPES.length - 1;
+    }
+
     public void sessionFactoryBuilt(Object sessionFactory) {
         if (seen.put(sessionFactory, Boolean.TRUE) != null) {
             return;
@@ -104,7 +120,7 @@ public final class HibernateHook {
 
             Class<?> eventType = api.type("org.hibernate.event.spi.EventType");
             Method append = registryType.getMethod("appendListeners", eventType, Object[].class);
-            for (int i = 0; i < EVENT_TYPES.length; i++) {
+            for (int i = 0; i < listenedEvents(); i++) {
                 Object type = eventType.getField(EVENT_TYPES[i]).get(null);
                 Object array = Array.newInstance(interfaces[i], 1);
                 Array.set(array, 0, listener);

@@ -15,7 +15,8 @@ import java.util.UUID;
 /**
  * Turns Hibernate property values into detached plain values, on the committing thread (the app may
  * change its entities right after): associations become their identifier without initialising a
- * lazy proxy, collections are left out, mutable dates are copied.
+ * lazy proxy, collections are left out, mutable dates are copied. {@link Component} says which
+ * reading each property needs; {@link #plain} serves values whose type it does not know (identifiers).
  */
 final class RowReader {
 
@@ -24,7 +25,17 @@ final class RowReader {
 
     private RowReader() {}
 
+    /** An identifier, or a value whose Hibernate type is unknown: a column value, or else an entity's identifier. */
     static Object plain(HibernateApi api, Object value, Object session) throws ReflectiveOperationException {
+        Object basic = basic(value);
+        if (basic != SKIP || value instanceof Collection<?> || value instanceof Map<?, ?> || api.persistentCollection.isInstance(value)) {
+            return basic;
+        }
+        return association(api, value, session);
+    }
+
+    /** A column value as a detached plain value; {@link #SKIP} for one that is none (a collection, a custom type). */
+    static Object basic(Object value) {
         if (value == null || isPlain(value)) {
             return value;
         }
@@ -37,12 +48,20 @@ final class RowReader {
         if (value instanceof byte[] bytes) {
             return bytes.clone();
         }
-        if (api.persistentCollection.isInstance(value) || value instanceof Collection<?> || value instanceof Map<?, ?>) {
-            return SKIP;
+        return SKIP;
+    }
+
+    /** A related entity as its identifier, without initialising a lazy proxy. */
+    static Object association(HibernateApi api, Object value, Object session) throws ReflectiveOperationException {
+        if (value == null) {
+            return null;
         }
         if (api.hibernateProxy.isInstance(value)) {
             // the identifier is in the proxy itself: no SQL, no initialisation
-            return api.initializerIdentifier.invoke(api.proxyInitializer.invoke(value));
+            return plain(api, api.initializerIdentifier.invoke(api.proxyInitializer.invoke(value)), session);
+        }
+        if (api.persistentCollection.isInstance(value) || value instanceof Collection<?> || value instanceof Map<?, ?>) {
+            return SKIP;
         }
         Object id = api.sessionContextEntityIdentifier.invoke(session, value);
         if (id == null) {
@@ -50,7 +69,7 @@ final class RowReader {
                 Object persister = api.sessionEntityPersister.invoke(session, null, value);
                 id = api.persisterGetIdentifier.invoke(persister, value, session);
             } catch (ReflectiveOperationException notAnEntity) {
-                // an embeddable or a custom type: left out rather than walked through app code
+                // a custom type: left out rather than walked through app code
                 return SKIP;
             }
         }

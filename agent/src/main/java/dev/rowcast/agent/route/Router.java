@@ -4,6 +4,7 @@ import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.config.CollectionConfig;
 import dev.rowcast.config.FieldFilter;
 import dev.rowcast.config.Operation;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +30,24 @@ public final class Router {
         envelope.put("data", visibleData(rule.fields(), row.data()));
         envelope.put("id", PlainValues.of(row.id()));
         if (row.operation() == Operation.UPDATE) {
-            envelope.put("changes", row.changes());
+            envelope.put("changes", visibleChanges(rule.fields(), row.changes()));
         }
         envelope.put("ts", row.ts());
         return envelope;
+    }
+
+    /** The changed names a client may see: a field {@code fields} keeps out of data must not show that it changed. */
+    private static List<String> visibleChanges(FieldFilter fields, List<String> changes) {
+        if (fields.mode() == FieldFilter.Mode.ALL) {
+            return changes;
+        }
+        List<String> visible = new ArrayList<>(changes.size());
+        for (String name : changes) {
+            if (fields.allows(name)) {
+                visible.add(name);
+            }
+        }
+        return visible;
     }
 
     /** {@code PlainValues.of(fields.apply(data))} in one map: this runs for every row. */

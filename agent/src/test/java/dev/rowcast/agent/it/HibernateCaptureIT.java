@@ -29,7 +29,16 @@ class HibernateCaptureIT {
               owners:
                 entity: app.Owner
                 broadcast: true
+              lines:
+                entity: Line
+                rooms: ["order:{key.orderId}", "city:{address.city}"]
+              stocks:
+                entity: Stock
+                room: "shop:{shop}"
             """;
+
+    /** The same rules without deletes: the agent then adds no POST_COMMIT_DELETE listener. */
+    private static final String NO_DELETES = CONFIG.replace("events: [create, update, delete]", "events: [create, update]");
 
     private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
 
@@ -44,19 +53,24 @@ class HibernateCaptureIT {
         return run(version, List.of());
     }
 
-    static synchronized Run run(String version, List<String> options) throws Exception {
-        Run run = RUNS.get(version + options);
+    static Run run(String version, List<String> options) throws Exception {
+        return run(version, CONFIG, options);
+    }
+
+    static synchronized Run run(String version, String rules, List<String> options) throws Exception {
+        String key = version + options + (rules.equals(CONFIG) ? "" : rules);
+        Run run = RUNS.get(key);
         if (run == null) {
             UnaryOperator<String> imports = TestApps.persistenceImports(version);
             String classpath = TestApps.compile("hibernate", TestApps.libraries("hibernate-" + version), version, imports);
             Path dir = TestApps.workDir("hibernate-capture");
-            Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);
+            Path config = Files.writeString(dir.resolve("rowcast.yml"), rules);
             Path captureLog = dir.resolve("capture.jsonl");
             List<String> jvmOptions = new ArrayList<>(options);
             jvmOptions.add("-Drowcast.debug.captureLog=" + captureLog);
             ChildJvm.Result result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config, jvmOptions, classpath, "app.HibernateApp");
             run = new Run(result, CaptureLog.read(captureLog));
-            RUNS.put(version + options, run);
+            RUNS.put(key, run);
         }
         return run;
     }
@@ -91,7 +105,7 @@ class HibernateCaptureIT {
         Run reflective = run(version, List.of("-Drowcast.debug.reflectiveListener=true"));
         assertThat(reflective.result().exitCode()).as(reflective.result().output()).isZero();
         assertThat(reflective.result().output()).contains("(reflective listener, as -Drowcast.debug.reflectiveListener=true asks;");
-        assertThat(withoutTimes(reflective)).isEqualTo(withoutTimes(generated)).hasSize(6);
+        assertThat(withoutTimes(reflective)).isEqualTo(withoutTimes(generated)).hasSize(9);
     }
 
     private static List<String> withoutTimes(Run run) {
@@ -150,9 +164,11 @@ class HibernateCaptureIT {
         Run run = run(version);
         assertThat(run.lines().stream().map(l -> l.event() + ":" + l.operation()).toList()).containsExactly(
                 "realtime:owners:create", "realtime:items:create", "realtime:items:create",
-                "realtime:items:update", "realtime:items:delete", "realtime:items:create");
+                "realtime:items:update", "realtime:items:delete", "realtime:items:create",
+                "realtime:lines:create", "realtime:stocks:create", "realtime:lines:update");
     }
 
+    /** The app runs with hibernate.jpa.compliance.proxy=true, under which a proxy's getIdentifier() loads it. */
     @ParameterizedTest(name = "Hibernate {0}")
     @ValueSource(strings = {"5.6", "6.6", "7.4"})
     void lazyAssociationBecomesItsIdWithoutLoading(String version) throws Exception {
@@ -171,6 +187,54 @@ class HibernateCaptureIT {
         CaptureLog.Line owner = run.lines().get(0);
         assertThat(owner.node().get("broadcast").asBoolean()).isTrue();
         assertThat(owner.payload().get("data").get("name").asText()).isEqualTo("alice");
+    }
+
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void embeddedIdIsAnObjectOfItsFields(String version) throws Exception {
+        CaptureLog.Line line = only(run(version), "realtime:lines", "create");
+        assertThat(line.payload().get("id").toString()).isIn("{\"lineNo\":1,\"orderId\":7}", "{\"orderId\":7,\"lineNo\":1}");
+        assertThat(line.payload().get("data").get("key")).isEqualTo(line.payload().get("id"));
+        assertThat(line.payload().get("data").get("note").asText()).isEqualTo("first");
+        assertThat(line.payload().get("data").has("tags")).isFalse();
+        assertThat(line.rooms()).contains("order:7");
+    }
+
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void idClassIdIsAnObjectAndItsFieldsStayTheRowsOwn(String version) throws Exception {
+        CaptureLog.Line stock = only(run(version), "realtime:stocks", "create");
+        assertThat(stock.payload().get("id").toString()).isEqualTo("{\"shop\":\"s1\",\"sku\":\"k1\"}");
+        assertThat(stock.payload().get("data").toString()).isEqualTo("{\"shop\":\"s1\",\"sku\":\"k1\",\"qty\":3}");
+        assertThat(stock.rooms()).containsExactly("shop:s1");
+    }
+
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void embeddedPropertyIsANestedObjectThatRoomsCanRead(String version) throws Exception {
+        Run run = run(version);
+        CaptureLog.Line created = only(run, "realtime:lines", "create");
+        assertThat(created.payload().get("data").get("address").get("city").asText()).isEqualTo("Paris");
+        assertThat(created.payload().get("data").get("address").get("zip").asText()).isEqualTo("75001");
+        assertThat(created.rooms()).containsExactly("order:7", "city:Paris");
+        CaptureLog.Line updated = only(run, "realtime:lines", "update");
+        assertThat(updated.payload().get("data").get("address").get("city").asText()).isEqualTo("Lyon");
+        assertThat(updated.payload().get("changes").toString()).isEqualTo("[\"address\"]");
+    }
+
+    private static CaptureLog.Line only(Run run, String event, String operation) {
+        return assertThat(run.lines().stream().filter(l -> l.event().equals(event) && l.operation().equals(operation)))
+                .as(run.result().output()).singleElement().actual();
+    }
+
+    /** 6.x and 7.x load an unloaded proxy before deleting it whenever a POST_COMMIT_DELETE listener is registered. */
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"6.6", "7.4"})
+    void withoutDeleteRulesAnUnloadedProxyIsDeletedWithoutLoadingIt(String version) throws Exception {
+        Run run = run(version, NO_DELETES, List.of());
+        assertThat(run.result().exitCode()).as(run.result().output()).isZero();
+        assertThat(run.result().output()).contains("note proxy loaded by its delete: false");
+        assertThat(run.items()).noneMatch(l -> l.operation().equals("delete")).hasSize(4);
     }
 
     @ParameterizedTest(name = "Hibernate {0}")

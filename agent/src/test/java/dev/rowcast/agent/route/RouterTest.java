@@ -48,4 +48,22 @@ class RouterTest {
                 rule("collections:\n  n:\n    entity: N\n    room: \"user:{user}\"\n    broadcast: true\n"), Operation.CREATE, 5L, data, List.of(), "jdbc", 1L));
         assertThat(open.broadcast()).isTrue();
     }
+
+    @Test
+    void changesOfAnExcludedFieldAreNotSent() throws Exception {
+        CollectionConfig rule = rule("collections:\n  users:\n    entity: U\n    broadcast: true\n    fields: { exclude: [secret] }\n");
+        Delivery d = new Router().route(new CapturedRow(rule, Operation.UPDATE, 5L, row(), List.of("secret"), "hibernate", 42L));
+        assertThat(JsonText.of(d.payload())).contains("\"changes\":[],").doesNotContain("secret");
+
+        Delivery both = new Router().route(new CapturedRow(rule, Operation.UPDATE, 5L, row(), List.of("user", "secret"), "jdbc", 42L));
+        assertThat(JsonText.of(both.payload())).contains("\"changes\":[\"user\"],");
+    }
+
+    @Test
+    void changesKeepOnlyTheIncludedFields() throws Exception {
+        CollectionConfig rule = rule("collections:\n  users:\n    entity: U\n    broadcast: true\n    fields: { include: [id, at] }\n");
+        Delivery d = new Router().route(new CapturedRow(rule, Operation.UPDATE, 5L, row(), List.of("user", "at", "secret"), "hibernate", 42L));
+        assertThat(JsonText.of(d.payload())).isEqualTo("{\"operation\":\"update\",\"collection\":\"users\","
+                + "\"data\":{\"id\":5,\"at\":\"2024-01-02T03:04:05\"},\"id\":5,\"changes\":[\"at\"],\"ts\":42}");
+    }
 }

@@ -9,7 +9,9 @@ import java.sql.Statement;
 
 /**
  * A JDBC app that writes when told on stdin: "write" writes one message and one notice, "notify N"
- * one notification for user N (autocommit), "exit" ends it.
+ * one notification for user N (autocommit), "kept" and "late" one message each (autocommit) through
+ * a statement of their own that is prepared at their first use and never closed, as a pool's
+ * statement cache keeps one; "exit" ends it.
  */
 public final class ServeApp {
     public static void main(String[] args) throws Exception {
@@ -21,6 +23,9 @@ public final class ServeApp {
                 s.execute("CREATE TABLE notifications (id INT PRIMARY KEY, user_id INT, message VARCHAR(200))");
             }
             System.out.println("ready");
+            String insert = "INSERT INTO messages (id, chat, content) VALUES (?, ?, ?)";
+            PreparedStatement kept = null;
+            PreparedStatement late = null;
             int id = 1;
             for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
                 if (line.equals("write")) {
@@ -40,6 +45,20 @@ public final class ServeApp {
                     c.commit();
                     id++;
                     System.out.println("written");
+                } else if (line.equals("kept") || line.equals("late")) {
+                    c.setAutoCommit(true);
+                    PreparedStatement ps;
+                    if (line.equals("kept")) {
+                        ps = kept = kept != null ? kept : c.prepareStatement(insert);
+                    } else {
+                        ps = late = late != null ? late : c.prepareStatement(insert);
+                    }
+                    ps.setInt(1, id);
+                    ps.setInt(2, 7);
+                    ps.setString(3, line + " " + id);
+                    ps.executeUpdate();
+                    id++;
+                    System.out.println("wrote " + line);
                 } else if (line.startsWith("notify ")) {
                     int user = Integer.parseInt(line.substring("notify ".length()).trim());
                     c.setAutoCommit(true);

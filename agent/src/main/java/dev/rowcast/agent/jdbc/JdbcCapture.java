@@ -97,8 +97,12 @@ public final class JdbcCapture implements KeyBridge.Listener {
 
     // ---- app thread ----
 
+    /**
+     * A statement of interest gets its state whether capture is on or off: an app or its pool may
+     * keep a statement for its whole life, and its writes are captured whenever capture is on.
+     */
     public void statementPrepared(Object connection, Object statement, String sql) {
-        if (!enabled.getAsBoolean() || Bridge.insideHibernate() || !filter.relevant(sql) || isWrapper(connection, Connection.class)) {
+        if (Bridge.insideHibernate() || !filter.relevant(sql) || isWrapper(connection, Connection.class)) {
             return;
         }
         putState(statement, new StatementState(connection, sql));
@@ -126,7 +130,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         StatementState state = state(statement);
         if (sqlOrNull == null) {
             if (state != null) {
-                state.addToBatch(state.sql == null ? StatementState.SKIPPED : state.snapshot());
+                state.addToBatch(state.sql == null || !enabled.getAsBoolean() ? StatementState.SKIPPED : state.snapshot());
             }
             return;
         }
@@ -168,7 +172,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         finishKeys(state);
         state.lastAskedKeys = state.keysRequested;
-        if (thrown != null || Bridge.insideHibernate()) {
+        if (thrown != null || Bridge.insideHibernate() || !enabled.getAsBoolean()) {
             return;
         }
         if (Boolean.TRUE.equals(result)) {
@@ -254,7 +258,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         if (sqlOrNull == null) {
             StatementState state = state(statement);
-            if (state != null && state.sql != null) {
+            if (state != null && state.sql != null && enabled.getAsBoolean()) {
                 finishKeys(state);
                 recordReturning(state, state.sql, state.snapshot(), resultSet);
             }
@@ -315,12 +319,21 @@ public final class JdbcCapture implements KeyBridge.Listener {
         record(state.connection, new PendingWrite(sql, params, -1, keys));
     }
 
-    /** The state of a plain Statement, made on its first keyed execution. */
+    /**
+     * The state of a plain Statement, made on its first keyed execution. Its connection is asked
+     * before the maps' lock is taken: a driver's getConnection() may take the connection's lock,
+     * under which the driver calls hooked methods that take the maps' lock (MySQL's).
+     */
     private StatementState plainState(Object statement) {
+        StatementState known = state(statement);
+        if (known != null) {
+            return known;
+        }
+        Object connection = connectionOf(statement);
         synchronized (statements) {
             StatementState state = state(statement);
             if (state == null) {
-                state = new StatementState(connectionOf(statement), null);
+                state = new StatementState(connection, null);
                 putState(statement, state);
             }
             return state;

@@ -137,6 +137,42 @@ class JmxControlIT {
         assertThat(app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as(String.join("\n", out)).isTrue();
     }
 
+    /**
+     * A statement the app keeps (a pool's statement cache) writes only while capture is on: not
+     * while it is off, though prepared before; and when prepared while it was off, again once it
+     * is back on.
+     */
+    @Test
+    void aKeptStatementIsCapturedWhileEnabledWhenEverItWasPrepared() throws Exception {
+        Served served = serve("");
+        List<String> out = served.out();
+        try (JMXConnector connector = jmx()) {
+            MBeanServerConnection jmx = connector.getMBeanServerConnection();
+            ObjectName agent = new ObjectName("dev.rowcast:type=Agent");
+            await().atMost(Duration.ofSeconds(30)).until(() -> jmx.isRegistered(agent));
+
+            served.send("kept");
+            await().atMost(Duration.ofSeconds(30)).until(() -> number(jmx, agent, "EventsCaptured") == 1);
+
+            // a write is counted on the app's thread before the app says it wrote
+            jmx.setAttribute(agent, new Attribute("Enabled", false));
+            served.send("kept");
+            served.send("late");
+            await().atMost(Duration.ofSeconds(30)).until(() -> out.stream().filter(l -> l.startsWith("wrote ")).count() == 3);
+            assertThat(number(jmx, agent, "EventsCaptured")).isEqualTo(1);
+
+            jmx.setAttribute(agent, new Attribute("Enabled", true));
+            served.send("late");
+            await().atMost(Duration.ofSeconds(30)).until(() -> out.stream().filter(l -> l.startsWith("wrote ")).count() == 4);
+            assertThat(number(jmx, agent, "EventsCaptured")).isEqualTo(2);
+            served.send("kept");
+            await().atMost(Duration.ofSeconds(30)).until(() -> out.stream().filter(l -> l.startsWith("wrote ")).count() == 5);
+            assertThat(number(jmx, agent, "EventsCaptured")).isEqualTo(3);
+        }
+        served.send("exit");
+        assertThat(app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as(String.join("\n", out)).isTrue();
+    }
+
     @Test
     void broadcastsRedisDidNotTakeAreCountedAcrossARestart() throws Exception {
         int noRedis = freePort(); // nothing listens there: the instance runs alone and says so

@@ -1,6 +1,7 @@
 package app;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -79,6 +80,13 @@ public final class PoolsApp {
         login.setProperty("user", "sa");
         try (Connection c = new SelfDelegatingConnection(URL, login); PreparedStatement ps = c.prepareStatement(INSERT)) {
             insert(ps, 10, "self-delegating driver");
+        }
+        // a trigger's own JDBC write, inside the app's insert on the app's thread, hides nothing
+        try (Connection c = DriverManager.getConnection(URL, "sa", ""); Statement s = c.createStatement()) {
+            s.execute("CREATE TRIGGER audit_messages AFTER INSERT ON messages FOR EACH ROW CALL \"app.AuditTrigger\"");
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                insert(ps, 11, "under a trigger");
+            }
         }
         System.out.println("done");
     }

@@ -250,8 +250,8 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     }
 
     @Override
-    public void executed(Object statement, String sqlOrNull, boolean batch, Object result, Throwable thrown) {
-        jdbc.executed(statement, sqlOrNull, batch, result, thrown);
+    public void executed(Object statement, String sqlOrNull, boolean batch, Object result, Throwable thrown, int mark) {
+        jdbc.executed(statement, sqlOrNull, batch, result, thrown, mark);
     }
 
     @Override

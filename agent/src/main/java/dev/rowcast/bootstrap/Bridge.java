@@ -27,17 +27,24 @@ public final class Bridge {
      * A thread's place in the calls the hooks watch. JDBC calls nest: a pool's statement calls the
      * driver's (HikariCP's proxies, DBCP's delegating wrappers, whose {@code unwrap} returns
      * themselves), and a driver's method may call its own (MySQL's {@code executeUpdate()} calls
-     * {@code executeLargeUpdate()}). Each layer's hook sees the same write, so only the innermost
-     * call reports it: a call's exit reports when no call it made did, by comparing the count of
-     * reported calls at its exit with the count at its entry.
+     * {@code executeLargeUpdate()}). Each layer's hook sees the same write.
+     * <ul>
+     *   <li>Of nested prepare calls the innermost reports: a prepare's exit reports when no prepare
+     *       it made did, comparing the count of reported prepares with the count at its entry.</li>
+     *   <li>An execute call's write is not recorded when a call nested in it recorded the same
+     *       write (the same SQL and parameters) just before. Other statements run inside it, by a
+     *       driver (MySQL's rewritten batches) or by a trigger on the app's thread, do not hide it.</li>
+     * </ul>
      */
     private static final class Calls extends PerThread.Owned {
         /** How deep the thread is in Hibernate's action queue: JDBC capture skips inside it. */
         int hibernateDepth;
         /** prepareStatement/prepareCall calls that reported, so far. */
         int prepares;
-        /** execute, executeUpdate, executeQuery and executeBatch calls that reported, so far. */
-        int executes;
+        /** Writes recorded by execute calls on this thread, so far. */
+        int records;
+        /** The last of them (a write, or a batch's writes): compared with an outer call's. */
+        Object lastRecord;
     }
 
     private Bridge() {}
@@ -89,19 +96,22 @@ public final class Bridge {
         return true;
     }
 
-    /** Entering an execute call: the mark its exit hands to {@link #executeInnermost}. */
+    /** Entering an execute call: the mark its exit hands on, for {@link #nestedRecord}. */
     public static int executeEnter() {
-        return CALLS.get().executes;
+        return CALLS.get().records;
     }
 
-    /** At an execute call's exit: true, once, when no execute call nested in it reported (see {@link Calls}). */
-    public static boolean executeInnermost(int mark) {
+    /** The last write recorded by a call nested in the one entered at {@code mark}; null when none was. */
+    public static Object nestedRecord(int mark) {
         Calls calls = CALLS.get();
-        if (calls.executes != mark) {
-            return false;
-        }
-        calls.executes++;
-        return true;
+        return calls.records != mark ? calls.lastRecord : null;
+    }
+
+    /** An execute call recorded this write (or batch of writes) on this thread. */
+    public static void recorded(Object record) {
+        Calls calls = CALLS.get();
+        calls.records++;
+        calls.lastRecord = record;
     }
 
     /** The sink may see a factory twice (a racing install): it is idempotent. */
@@ -176,11 +186,12 @@ public final class Bridge {
         }
     }
 
-    public static void executed(Object statement, String sqlOrNull, boolean batch, Object result, Throwable thrown) {
+    /** @param mark what {@link #executeEnter} gave the call's entry */
+    public static void executed(Object statement, String sqlOrNull, boolean batch, Object result, Throwable thrown, int mark) {
         Sink s = sink;
         if (s != null) {
             try {
-                s.executed(statement, sqlOrNull, batch, result, thrown);
+                s.executed(statement, sqlOrNull, batch, result, thrown, mark);
             } catch (Throwable ignored) {
                 // see sessionFactoryBuilt
             }

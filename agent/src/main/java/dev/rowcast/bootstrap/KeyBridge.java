@@ -22,8 +22,8 @@ public final class KeyBridge {
     /**
      * The statement in an execute(sql, keys) call on this thread: a driver may call its own
      * execute(sql...) on the same statement inside it (PostgreSQL does), which must not report
-     * again. A pool's proxy calling the driver's statement is a different object: of those two calls
-     * the driver's reports (see {@link Bridge}'s nesting count).
+     * again. A pool's proxy calling the driver's statement is a different object: the write both
+     * see is recorded once (see {@link Bridge#nestedRecord}).
      */
     private static final ThreadLocal<Object> KEYED_EXECUTE = new ThreadLocal<>();
 
@@ -35,11 +35,11 @@ public final class KeyBridge {
         /** prepareStatement(sql, RETURN_GENERATED_KEYS | int[] | String[]) returned this statement. */
         void keysRequested(Object statement);
 
-        /** Statement.execute/executeUpdate/executeLargeUpdate(sql, keys) returned or threw. */
-        void executedWithKeys(Object statement, String sql, boolean keys, Object result, Throwable thrown);
+        /** Statement.execute/executeUpdate/executeLargeUpdate(sql, keys) returned or threw; mark: see Bridge#nestedRecord. */
+        void executedWithKeys(Object statement, String sql, boolean keys, Object result, Throwable thrown, int mark);
 
-        /** executeQuery() or executeQuery(sql) returned a result set (or threw). */
-        void queried(Object statement, String sqlOrNull, Object resultSet, Throwable thrown);
+        /** executeQuery() or executeQuery(sql) returned a result set (or threw); mark: see Bridge#nestedRecord. */
+        void queried(Object statement, String sqlOrNull, Object resultSet, Throwable thrown, int mark);
 
         /** getGeneratedKeys() (generatedKeys true) or getResultSet() returned this result set. */
         void resultSetReturned(Object statement, Object resultSet, boolean generatedKeys);
@@ -78,18 +78,14 @@ public final class KeyBridge {
         return KEYED_EXECUTE.get() == statement;
     }
 
-    /**
-     * Leaving execute(sql, keys) on statement; {@code reports} is false for a call around another
-     * execute call that reported (a pool's around the driver's), and for the statement's keyed call
-     * inside its own.
-     */
+    /** Leaving execute(sql, keys) on statement, entered at mark; the statement's keyed call inside its own does not report. */
     public static void executedWithKeys(Object outer, Object statement, String sql, Object keysArgument,
-                                        Object result, Throwable thrown, boolean reports) {
+                                        Object result, Throwable thrown, int mark) {
         KEYED_EXECUTE.set(outer);
         Listener l = listener;
-        if (l != null && reports) {
+        if (l != null && outer != statement) {
             try {
-                l.executedWithKeys(statement, sql, asksForKeys(keysArgument), result, thrown);
+                l.executedWithKeys(statement, sql, asksForKeys(keysArgument), result, thrown, mark);
             } catch (Throwable ignored) {
                 // see keysRequested
             }
@@ -107,11 +103,11 @@ public final class KeyBridge {
         return keysArgument instanceof Object[] names && names.length > 0;
     }
 
-    public static void queried(Object statement, String sqlOrNull, Object resultSet, Throwable thrown) {
+    public static void queried(Object statement, String sqlOrNull, Object resultSet, Throwable thrown, int mark) {
         Listener l = listener;
         if (l != null) {
             try {
-                l.queried(statement, sqlOrNull, resultSet, thrown);
+                l.queried(statement, sqlOrNull, resultSet, thrown, mark);
             } catch (Throwable ignored) {
                 // see keysRequested
             }

@@ -18,8 +18,12 @@ public interface Sink {
 
     void batchCleared(Object statement);
 
-    /** A Statement/PreparedStatement execute* call returned (thrown is null) or threw. */
-    void executed(Object statement, String sqlOrNull, boolean batch, Object result, Throwable thrown);
+    /**
+     * A Statement/PreparedStatement execute* call returned (thrown is null) or threw.
+     *
+     * @param mark the call's entry mark: see {@link Bridge#nestedRecord}
+     */
+    void executed(Object statement, String sqlOrNull, boolean batch, Object result, Throwable thrown, int mark);
 
     void statementClosed(Object statement);
 

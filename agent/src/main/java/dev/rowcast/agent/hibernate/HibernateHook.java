@@ -87,12 +87,13 @@ public final class HibernateHook {
 
     /**
      * How many of {@link #EVENT_TYPES} get the listener: the delete one only when a collection
-     * asks for deletes. In 6.x and 7.x any POST_COMMIT_DELETE listener makes Hibernate load an
-     * unloaded proxy before deleting it ({@code remove(getReference(...))} runs a SELECT more).
+     * of an entity asks for deletes (a table's collection is fed by JDBC). In 6.x and 7.x any
+     * POST_COMMIT_DELETE listener makes Hibernate load an unloaded proxy before deleting it
+     * ({@code remove(getReference(...))} runs a SELECT more).
      */
     private int listenedEvents() {
         for (CollectionConfig collection : config.collections().values()) {
-            if (collection.wants(Operation.DELETE)) {
+            if (collection.entity().isPresent() && collection.wants(Operation.DELETE)) {
                 return EVENT_TYPES.length;
             }
         }

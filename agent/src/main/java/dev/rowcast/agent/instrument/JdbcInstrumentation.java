@@ -198,9 +198,10 @@ public final class JdbcInstrumentation {
     }
 
     /**
-     * Of nested execute calls (a pool's, then the driver's; a driver's method calling its own), the
-     * innermost reports: see Bridge's Calls. A call inside execute(sql, keys) on the same statement
-     * is the keyed call's own work: it neither reports nor counts as reported.
+     * Nested execute calls (a pool's, then the driver's; a driver's method calling its own) see one
+     * write, which the capture records once: the entry's mark tells it what was recorded inside
+     * (see Bridge's Calls). A call inside execute(sql, keys) on the same statement is the keyed
+     * call's own work and does not report.
      */
     public static final class ExecuteSqlAdvice {
         private ExecuteSqlAdvice() {}
@@ -214,8 +215,8 @@ public final class JdbcInstrumentation {
         public static void exit(@Advice.Enter int mark, @Advice.This Object statement, @Advice.Argument(0) String sql,
                                 @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result,
                                 @Advice.Thrown Throwable thrown) {
-            if (!KeyBridge.insideKeyedExecute(statement) && Bridge.executeInnermost(mark)) {
-                Bridge.executed(statement, sql, false, result, thrown);
+            if (!KeyBridge.insideKeyedExecute(statement)) {
+                Bridge.executed(statement, sql, false, result, thrown, mark);
             }
         }
     }
@@ -236,9 +237,7 @@ public final class JdbcInstrumentation {
                                 @Advice.Argument(value = 1, typing = Assigner.Typing.DYNAMIC) Object keys,
                                 @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result,
                                 @Advice.Thrown Throwable thrown) {
-            // a keyed call on the statement inside its own is the outer call's work: it neither reports nor counts
-            boolean reports = outer != statement && Bridge.executeInnermost(mark);
-            KeyBridge.executedWithKeys(outer, statement, sql, keys, result, thrown, reports);
+            KeyBridge.executedWithKeys(outer, statement, sql, keys, result, thrown, mark);
         }
     }
 
@@ -254,9 +253,7 @@ public final class JdbcInstrumentation {
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
         public static void exit(@Advice.Enter int mark, @Advice.This Object statement, @Advice.Return Object resultSet,
                                 @Advice.Thrown Throwable thrown) {
-            if (Bridge.executeInnermost(mark)) {
-                KeyBridge.queried(statement, null, resultSet, thrown);
-            }
+            KeyBridge.queried(statement, null, resultSet, thrown, mark);
         }
     }
 
@@ -272,9 +269,7 @@ public final class JdbcInstrumentation {
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
         public static void exit(@Advice.Enter int mark, @Advice.This Object statement, @Advice.Argument(0) String sql,
                                 @Advice.Return Object resultSet, @Advice.Thrown Throwable thrown) {
-            if (Bridge.executeInnermost(mark)) {
-                KeyBridge.queried(statement, sql, resultSet, thrown);
-            }
+            KeyBridge.queried(statement, sql, resultSet, thrown, mark);
         }
     }
 
@@ -332,13 +327,11 @@ public final class JdbcInstrumentation {
         public static void exit(@Advice.Enter int mark, @Advice.This Object statement,
                                 @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result,
                                 @Advice.Thrown Throwable thrown) {
-            if (Bridge.executeInnermost(mark)) {
-                Bridge.executed(statement, null, false, result, thrown);
-            }
+            Bridge.executed(statement, null, false, result, thrown, mark);
         }
     }
 
-    /** See {@link ExecuteSqlAdvice}; an outer layer's batch, which the driver's call ran, is only emptied. */
+    /** See {@link ExecuteSqlAdvice}. */
     public static final class ExecuteBatchAdvice {
         private ExecuteBatchAdvice() {}
 
@@ -350,11 +343,7 @@ public final class JdbcInstrumentation {
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
         public static void exit(@Advice.Enter int mark, @Advice.This Object statement, @Advice.Return Object result,
                                 @Advice.Thrown Throwable thrown) {
-            if (Bridge.executeInnermost(mark)) {
-                Bridge.executed(statement, null, true, result, thrown);
-            } else {
-                Bridge.batchCleared(statement);
-            }
+            Bridge.executed(statement, null, true, result, thrown, mark);
         }
     }
 

@@ -36,7 +36,7 @@ final class ConnectionState {
      * commit() rolls back, and by default says nothing of it. Ended by the transaction's end or a
      * rollback to a savepoint, which PostgreSQL's apps use to go on after a failure.
      */
-    private boolean aborted;
+    private volatile boolean aborted;
 
     synchronized void add(PendingWrite write) {
         if (write.keys() != null) {
@@ -102,6 +102,15 @@ final class ConnectionState {
 
     synchronized void abort() {
         aborted = true;
+    }
+
+    /** A write succeeded, so the transaction is not aborted. Read without the lock first: this runs on every write. */
+    void writeSucceeded() {
+        if (aborted) {
+            synchronized (this) {
+                aborted = false;
+            }
+        }
     }
 
     /** Whether the transaction now ending was aborted; the next one starts clean. */

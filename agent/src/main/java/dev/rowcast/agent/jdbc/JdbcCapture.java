@@ -10,6 +10,7 @@ import dev.rowcast.config.RowcastConfig;
 import dev.rowcast.bootstrap.Bridge;
 import dev.rowcast.bootstrap.KeyBridge;
 import dev.rowcast.bootstrap.PerThread;
+import java.lang.reflect.Method;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.BatchUpdateException;
@@ -21,6 +22,7 @@ import java.sql.Types;
 import java.sql.Wrapper;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Date;
 import java.util.HashMap;
@@ -29,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -134,7 +137,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             }
             return;
         }
-        if (!enabled.getAsBoolean() || Bridge.insideHibernate() || isWrapper(statement, Statement.class)) {
+        if (Bridge.insideHibernate() || isWrapper(statement, Statement.class)) {
             if (state != null) {
                 state.addToBatch(StatementState.SKIPPED);
             }
@@ -144,7 +147,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             state = new StatementState(connectionOf(statement), null);
             putState(statement, state);
         }
-        state.addToBatch(filter.relevant(sqlOrNull) ? sqlOrNull : StatementState.SKIPPED);
+        state.addToBatch(enabled.getAsBoolean() && filter.relevant(sqlOrNull) ? sqlOrNull : StatementState.SKIPPED);
     }
 
     public void batchCleared(Object statement) {
@@ -154,9 +157,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
     }
 
-    public void executed(Object statement, String sqlOrNull, boolean batch, Object result, Throwable thrown) {
+    public void executed(Object statement, String sqlOrNull, boolean batch, Object result, Throwable thrown, int mark) {
         if (sqlOrNull != null) {
-            executedSql(statement, sqlOrNull, result, thrown);
+            executedSql(statement, sqlOrNull, result, thrown, mark);
             return;
         }
         StatementState state = state(statement);
@@ -167,7 +170,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         if (batch) {
-            executedBatch(state, result, thrown);
+            executedBatch(state, result, thrown, mark);
             return;
         }
         finishKeys(state);
@@ -177,18 +180,18 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         if (Boolean.TRUE.equals(result)) {
             // execute() of a write that returns rows (INSERT ... RETURNING); the app reads them via getResultSet()
-            recordReturning(state, state.sql, state.snapshot(), null);
+            recordReturning(state, state.sql, state.snapshot(), null, mark);
             return;
         }
         long count = count(statement, result);
         if (count != 0) {
             KeyRows keys = state.keysRequested ? new KeyRows(count) : null;
             state.lastKeys = keys;
-            record(state.connection, new PendingWrite(state.sql, state.snapshot(), count, keys));
+            record(state.connection, new PendingWrite(state.sql, state.snapshot(), count, keys), mark);
         }
     }
 
-    private void executedSql(Object statement, String sql, Object result, Throwable thrown) {
+    private void executedSql(Object statement, String sql, Object result, Throwable thrown, int mark) {
         if (thrown != null) {
             statementFailed(statement, null);
             return;
@@ -200,12 +203,12 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (Boolean.TRUE.equals(result)) {
             StatementState state = plainState(statement);
             finishKeys(state);
-            recordReturning(state, sql, new Object[0], null);
+            recordReturning(state, sql, new Object[0], null, mark);
             return;
         }
         long count = count(statement, result);
         if (count != 0) {
-            record(connectionOf(statement), new PendingWrite(sql, new Object[0], count));
+            record(connectionOf(statement), new PendingWrite(sql, new Object[0], count), mark);
         }
     }
 
@@ -219,9 +222,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     @Override
-    public void executedWithKeys(Object statement, String sql, boolean keys, Object result, Throwable thrown) {
+    public void executedWithKeys(Object statement, String sql, boolean keys, Object result, Throwable thrown, int mark) {
         if (!keys || !isInsert(sql)) {
-            executedSql(statement, sql, result, thrown);
+            executedSql(statement, sql, result, thrown, mark);
             return;
         }
         if (thrown != null) {
@@ -236,19 +239,19 @@ public final class JdbcCapture implements KeyBridge.Listener {
         finishKeys(state);
         state.lastAskedKeys = true;
         if (Boolean.TRUE.equals(result)) {
-            recordReturning(state, sql, new Object[0], null);
+            recordReturning(state, sql, new Object[0], null, mark);
             return;
         }
         long count = count(statement, result);
         if (count != 0) {
             KeyRows rows = new KeyRows(count);
             state.lastKeys = rows;
-            record(state.connection, new PendingWrite(sql, new Object[0], count, rows));
+            record(state.connection, new PendingWrite(sql, new Object[0], count, rows), mark);
         }
     }
 
     @Override
-    public void queried(Object statement, String sqlOrNull, Object resultSet, Throwable thrown) {
+    public void queried(Object statement, String sqlOrNull, Object resultSet, Throwable thrown, int mark) {
         if (thrown != null) {
             statementFailed(statement, state(statement));
             return;
@@ -260,7 +263,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             StatementState state = state(statement);
             if (state != null && state.sql != null && enabled.getAsBoolean()) {
                 finishKeys(state);
-                recordReturning(state, state.sql, state.snapshot(), resultSet);
+                recordReturning(state, state.sql, state.snapshot(), resultSet, mark);
             }
             return;
         }
@@ -269,7 +272,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         StatementState state = plainState(statement);
         finishKeys(state);
-        recordReturning(state, sqlOrNull, new Object[0], resultSet);
+        recordReturning(state, sqlOrNull, new Object[0], resultSet, mark);
     }
 
     @Override
@@ -309,14 +312,14 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     /** A write whose rows come back as a result set: recorded now, its rows attached as the app reads them. */
-    private void recordReturning(StatementState state, String sql, Object[] params, Object resultSetOrNull) {
+    private void recordReturning(StatementState state, String sql, Object[] params, Object resultSetOrNull, int mark) {
         KeyRows keys = new KeyRows(-1);
         state.lastKeys = keys;
         state.lastReturnsRows = true;
         if (resultSetOrNull != null) {
             watched.watch(resultSetOrNull, keys);
         }
-        record(state.connection, new PendingWrite(sql, params, -1, keys));
+        record(state.connection, new PendingWrite(sql, params, -1, keys), mark);
     }
 
     /**
@@ -418,14 +421,14 @@ public final class JdbcCapture implements KeyBridge.Listener {
         return label.equals(label.toUpperCase(Locale.ROOT)) ? label.toLowerCase(Locale.ROOT) : label;
     }
 
-    private void executedBatch(StatementState state, Object result, Throwable thrown) {
+    private void executedBatch(StatementState state, Object result, Throwable thrown, int mark) {
         if (state.batchEmpty()) {
             // nothing queued: the keys stay the last batch's
             return;
         }
         finishKeys(state);
         List<Object> entries = state.takeBatch();
-        if (Bridge.insideHibernate()) {
+        if (Bridge.insideHibernate() || !enabled.getAsBoolean()) {
             return;
         }
         long[] counts = counts(thrown instanceof BatchUpdateException bue ? bue.getLargeUpdateCounts() : result);
@@ -453,7 +456,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 state.lastAskedKeys = true;
                 writes.replaceAll(w -> new PendingWrite(w.sql(), w.params(), w.updateCount(), keys));
             }
-            record(state.connection, writes);
+            record(state.connection, writes, mark);
         }
     }
 
@@ -468,12 +471,20 @@ public final class JdbcCapture implements KeyBridge.Listener {
         return total;
     }
 
-    /** One execution's write: buffered until the commit, or under autocommit handed on now (the common case, without a list). */
-    private void record(Object connection, PendingWrite write) {
+    /**
+     * One execution's write: buffered until the commit, or under autocommit handed on now (the
+     * common case, without a list). Not when a call nested in this one (the driver's, under a
+     * pool's) just recorded the same write.
+     */
+    private void record(Object connection, PendingWrite write, int mark) {
+        if (sameWrites(Bridge.nestedRecord(mark), write)) {
+            return;
+        }
         ConnectionState cs = recording(connection);
         if (cs == null) {
             return;
         }
+        Bridge.recorded(write);
         if (!cs.autoCommit) {
             cs.add(write);
         } else if (write.keys() != null) {
@@ -483,12 +494,16 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
     }
 
-    /** A batch's writes, in batch order. */
-    private void record(Object connection, List<PendingWrite> writes) {
+    /** A batch's writes, in batch order; see {@link #record(Object, PendingWrite, int)}. */
+    private void record(Object connection, List<PendingWrite> writes, int mark) {
+        if (sameWrites(Bridge.nestedRecord(mark), writes)) {
+            return;
+        }
         ConnectionState cs = recording(connection);
         if (cs == null) {
             return;
         }
+        Bridge.recorded(writes);
         if (!cs.autoCommit) {
             for (PendingWrite write : writes) {
                 cs.add(write);
@@ -500,12 +515,34 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
     }
 
+    /** Whether a record of a nested call (or null) and this call's are the same write or writes: the same SQL and parameters. */
+    static boolean sameWrites(Object nested, Object record) {
+        if (nested instanceof PendingWrite a && record instanceof PendingWrite b) {
+            return sameWrite(a, b);
+        }
+        if (nested instanceof List<?> as && record instanceof List<?> bs && as.size() == bs.size()) {
+            for (int i = 0; i < as.size(); i++) {
+                if (!sameWrite((PendingWrite) as.get(i), (PendingWrite) bs.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean sameWrite(PendingWrite a, PendingWrite b) {
+        return Objects.equals(a.sql(), b.sql()) && Arrays.deepEquals(a.params(), b.params());
+    }
+
     /** The connection's state, its autocommit mode known and its parked writes published first; null without a connection. */
     private ConnectionState recording(Object connection) {
         if (connection == null) {
             return null;
         }
         ConnectionState cs = connectionStateOrNew(connection);
+        // a write the database took: the transaction is not aborted (an SQL ROLLBACK TO SAVEPOINT went before)
+        cs.writeSucceeded();
         if (cs.autoCommit == null) {
             try {
                 cs.autoCommit = ((Connection) connection).getAutoCommit();
@@ -555,10 +592,35 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         ConnectionState cs = connectionState(connection);
-        if (cs != null && !Boolean.TRUE.equals(cs.autoCommit)) {
+        if (cs != null && !Boolean.TRUE.equals(cs.autoCommit) && transactionFailed(connection)) {
             cs.abort();
         }
     }
+
+    /**
+     * pgjdbc's own word on the transaction (its getTransactionState(), no round trip): FAILED after
+     * a statement the server rejected, but not after a client-side error, nor when the driver rolled
+     * back to a savepoint of its own ({@code autosave}). Without it, a failure is taken as FAILED.
+     */
+    private static boolean transactionFailed(Object connection) {
+        try {
+            Method state = TRANSACTION_STATE.get(connection.getClass());
+            return state == null || "FAILED".equals(String.valueOf(state.invoke(connection)));
+        } catch (Throwable t) {
+            return true;
+        }
+    }
+
+    private static final ClassValue<Method> TRANSACTION_STATE = new ClassValue<>() {
+        @Override
+        protected Method computeValue(Class<?> type) {
+            try {
+                return type.getMethod("getTransactionState");
+            } catch (NoSuchMethodException e) {
+                return null;
+            }
+        }
+    };
 
     /** Seals the writes' key rows and hands the writes to the pipeline. */
     private void publish(List<PendingWrite> writes, long ts) {

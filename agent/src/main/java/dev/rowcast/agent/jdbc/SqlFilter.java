@@ -44,9 +44,11 @@ final class SqlFilter {
     private boolean check(String sql) {
         String lower = sql.toLowerCase(Locale.ROOT);
         int start = firstWord(lower);
-        boolean write = lower.startsWith("insert", start) || lower.startsWith("update", start) || lower.startsWith("delete", start)
-                // a common table expression before the write: WITH ... INSERT INTO t ...
-                || lower.startsWith("with", start) && (hasWord(lower, "insert") || hasWord(lower, "update") || hasWord(lower, "delete"));
+        if (lower.startsWith("with", start)) {
+            // common table expressions before the statement: WITH a AS (...), b AS (...) INSERT INTO t ...
+            start = afterCommonTableExpressions(lower, start + 4);
+        }
+        boolean write = lower.startsWith("insert", start) || lower.startsWith("update", start) || lower.startsWith("delete", start);
         if (!write) {
             return false;
         }
@@ -81,6 +83,57 @@ final class SqlFilter {
             }
         }
         return i;
+    }
+
+    /**
+     * Where the statement after a WITH clause starts: the first word outside parentheses that is
+     * none of the clause's own (a name, AS, RECURSIVE, [NOT] MATERIALIZED), string literals, quoted
+     * names and comments skipped. A SELECT ... FOR UPDATE inside a CTE is thus no write; nor is a
+     * write inside one (PostgreSQL's WITH d AS (DELETE ...) SELECT), which the parser does not read.
+     */
+    static int afterCommonTableExpressions(String lower, int from) {
+        int depth = 0;
+        boolean expectName = true;
+        int i = from;
+        int n = lower.length();
+        while (i < n) {
+            char c = lower.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = lower.indexOf(c, i + 1);
+                i = end < 0 ? n : end + 1;
+                expectName = false;
+            } else if (c == '(') {
+                depth++;
+                i++;
+            } else if (c == ')') {
+                depth--;
+                i++;
+            } else if (c == ',' && depth == 0) {
+                expectName = true;
+                i++;
+            } else if (depth == 0 && isWordChar(c)) {
+                int end = i;
+                while (end < n && isWordChar(lower.charAt(end))) {
+                    end++;
+                }
+                String word = lower.substring(i, end);
+                boolean recursive = word.equals("recursive");
+                if (!(expectName || recursive || word.equals("as") || word.equals("not") || word.equals("materialized"))) {
+                    return i;
+                }
+                expectName = recursive; // WITH RECURSIVE name: the name is still to come
+                i = end;
+            } else if (lower.startsWith("/*", i)) {
+                int end = lower.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else if (lower.startsWith("--", i)) {
+                int end = lower.indexOf('\n', i + 2);
+                i = end < 0 ? n : end + 1;
+            } else {
+                i++;
+            }
+        }
+        return n;
     }
 
     private static boolean hasWord(String lower, String word) {

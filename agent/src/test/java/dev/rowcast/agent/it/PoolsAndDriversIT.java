@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * the wrapper itself, so they cannot be told from the driver's objects) and a driver method calling
  * its own (MySQL's executeUpdate()). Each committed row is reported once; a batch's entries meet
  * their own update counts; SQL after a comment is captured; execute()'s update count is read, so
- * an UPDATE of no row is no event; an INSERT without a column list is said, not silently lost.
+ * an UPDATE of no row is no event; an INSERT without a column list is said, not silently lost; a
+ * trigger's JDBC write inside the app's own does not hide it.
  */
 class PoolsAndDriversIT {
 
@@ -27,12 +28,14 @@ class PoolsAndDriversIT {
                 server: { host: 127.0.0.1, port: 0 }
                 collections:
                   messages: { table: messages, events: [create, update, delete], room: "chat:{chat}" }
+                  audits: { table: audit, broadcast: true }
                 """);
         Path captureLog = dir.resolve("capture.jsonl");
         ChildJvm.Result result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config,
                 List.of("-Drowcast.debug.captureLog=" + captureLog), classpath, "app.PoolsApp");
         assertThat(result.exitCode()).as(result.output()).isZero();
         List<String> events = CaptureLog.read(captureLog).stream()
+                .filter(l -> l.event().equals("realtime:messages"))
                 .map(l -> l.operation() + " " + l.payload().get("data").path("content").asText(l.payload().path("id").asText()))
                 .toList();
         assertThat(events).containsExactly(
@@ -43,7 +46,14 @@ class PoolsAndDriversIT {
                 "create batch after a no-op",
                 "create after a comment",
                 "update updated through execute()",
-                "create self-delegating driver");
+                "create self-delegating driver",
+                "create under a trigger");
+        List<String> audits = CaptureLog.read(captureLog).stream()
+                .filter(l -> l.event().equals("realtime:audits"))
+                .map(l -> l.payload().get("data").get("id").asText())
+                .toList();
+        // the batch's audit row; the trigger's own write went through H2's inner connection, which never commits itself
+        assertThat(audits).containsExactly("1");
         assertThat(result.output()).contains("INSERT into messages names no columns");
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.agent.capture.Metrics;
 import dev.rowcast.agent.capture.Pipeline;
+import dev.rowcast.bootstrap.Bridge;
 import dev.rowcast.bootstrap.KeyBridge;
 import dev.rowcast.config.ConfigLoader;
 import java.lang.reflect.Proxy;
@@ -89,7 +90,7 @@ class GeneratedKeysCaptureTest {
             capture.parameterSet(ps, 2, "row " + i);
             capture.batchAdded(ps, null);
         }
-        capture.executed(ps, null, true, new int[] {1, 1, 1}, null);
+        capture.executed(ps, null, true, new int[] {1, 1, 1}, null, Bridge.executeEnter());
         FakeKeys keys = new FakeKeys(7, 8, 9);
         capture.resultSetReturned(ps, keys.resultSet, true);
         keys.appNext();
@@ -153,7 +154,7 @@ class GeneratedKeysCaptureTest {
         capture.keysRequested(ps);
         capture.parameterSet(ps, 1, "edited");
         capture.parameterSet(ps, 2, 4);
-        capture.executed(ps, null, false, 1, null);
+        capture.executed(ps, null, false, 1, null, Bridge.executeEnter());
 
         assertThat(awaitRow().id()).isEqualTo(4);
     }
@@ -196,7 +197,7 @@ class GeneratedKeysCaptureTest {
     private void executeUpdate(PreparedStatement ps, int chat, String content) {
         capture.parameterSet(ps, 1, chat);
         capture.parameterSet(ps, 2, content);
-        capture.executed(ps, null, false, 1, null);
+        capture.executed(ps, null, false, 1, null, Bridge.executeEnter());
     }
 
     private CapturedRow awaitRow() {

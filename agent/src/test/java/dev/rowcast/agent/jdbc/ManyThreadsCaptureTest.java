@@ -70,7 +70,7 @@ class ManyThreadsCaptureTest {
                     for (int i = 0; i < ROWS; i++) {
                         capture.parameterSet(statement, 1, chat);
                         capture.parameterSet(statement, 2, chat + "-" + i);
-                        capture.executed(statement, null, false, 1, null);
+                        capture.executed(statement, null, false, 1, null, Bridge.executeEnter());
                         capture.committed(connection, null);
                         if (i % 50 == 0) {
                             // other threads' new statements move the shortcuts' epoch meanwhile

@@ -27,6 +27,10 @@ class SqlFilterTest {
         assertThat(filter.relevant("/* a */ /* b */ -- c\nDELETE FROM messages WHERE id = 1")).isTrue();
         assertThat(filter.relevant("WITH m AS (SELECT 1 AS id) INSERT INTO messages (id) SELECT id FROM m")).isTrue();
         assertThat(filter.relevant("WITH m AS (SELECT id FROM messages) SELECT * FROM m")).isFalse();
+        assertThat(filter.relevant("WITH q AS (SELECT id FROM messages FOR UPDATE SKIP LOCKED) SELECT * FROM q")).isFalse();
+        assertThat(filter.relevant("WITH q AS (SELECT 'insert' AS w) SELECT * FROM messages")).isFalse();
+        assertThat(filter.relevant("with recursive a (x) as (select 1), b as not materialized (select 2) "
+                + "/* then */ update messages set a = 1")).isTrue();
         assertThat(filter.relevant("/* INSERT INTO messages */ SELECT 1")).isFalse();
         assertThat(filter.relevant("/* never closed INSERT INTO messages")).isFalse();
     }

@@ -173,6 +173,10 @@ public final class JdbcCapture implements KeyBridge.Listener {
             executedBatch(state, result, thrown, mark);
             return;
         }
+        if (thrown == null && nestedTwin(state, mark)) {
+            // the driver's own call inside this one (MySQL's executeUpdate() -> executeLargeUpdate()) recorded this execution
+            return;
+        }
         finishKeys(state);
         state.lastAskedKeys = state.keysRequested;
         if (thrown != null || Bridge.insideHibernate() || !enabled.getAsBoolean()) {
@@ -513,6 +517,12 @@ public final class JdbcCapture implements KeyBridge.Listener {
         } else {
             pipeline.offer(new JdbcCommit(writes, System.currentTimeMillis()));
         }
+    }
+
+    /** Whether a call nested in this one recorded the execution the statement's parameters now describe. */
+    private static boolean nestedTwin(StatementState state, int mark) {
+        return Bridge.nestedRecord(mark) instanceof PendingWrite nested && Objects.equals(nested.sql(), state.sql)
+                && state.holds(nested.params());
     }
 
     /** Whether a record of a nested call (or null) and this call's are the same write or writes: the same SQL and parameters. */

@@ -3,6 +3,7 @@ package dev.rowcast.agent.jdbc;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /** A prepared statement of interest: its connection and SQL, the current parameters, the batch. */
 final class StatementState {
@@ -73,6 +74,19 @@ final class StatementState {
 
     void clearBatch() {
         batch.clear();
+    }
+
+    /** Whether the current parameters are these (a write's copy of them). */
+    boolean holds(Object[] values) {
+        if (values.length != maxIndex) {
+            return false;
+        }
+        for (int i = 0; i < maxIndex; i++) {
+            if (!Objects.deepEquals(params[i], values[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     void clearParams() {

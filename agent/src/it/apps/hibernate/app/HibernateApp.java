@@ -25,7 +25,8 @@ public final class HibernateApp {
                 .addAnnotatedClass(Item.class)
                 .addAnnotatedClass(Note.class)
                 .addAnnotatedClass(Line.class)
-                .addAnnotatedClass(Stock.class);
+                .addAnnotatedClass(Stock.class)
+                .addAnnotatedClass(LineNote.class);
         try (SessionFactory sf = cfg.buildSessionFactory()) {
             Long ownerId;
             Long keptId;
@@ -99,6 +100,12 @@ public final class HibernateApp {
             try (Session s = sf.openSession()) {
                 Transaction tx = s.beginTransaction();
                 s.find(Line.class, new LineKey(7, 1)).address.city = "Lyon";
+                tx.commit();
+            }
+            try (Session s = sf.openSession()) {
+                Transaction tx = s.beginTransaction();
+                // a reference: an uninitialised proxy of the line
+                s.persist(new LineNote(1L, s.getReference(Line.class, new LineKey(7, 1)), "wrap it"));
                 tx.commit();
             }
             System.out.println("committed composite ids");

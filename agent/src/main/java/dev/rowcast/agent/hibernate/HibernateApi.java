@@ -1,6 +1,10 @@
 package dev.rowcast.agent.hibernate;
 
 import java.lang.reflect.Method;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
 
 /**
  * Hibernate's event SPI seen through reflection, resolved once per Hibernate class loader. The
@@ -43,7 +47,11 @@ final class HibernateApi {
     final Class<?> hibernateProxy;
     final Method proxyInitializer;
     final Method initializerIdentifier;
+    final Method initializerEntityName;
     final Class<?> persistentCollection;
+
+    /** Each persister's composite identifier, or none: weak, so a closed factory's persisters go. */
+    private final Map<Object, Optional<Component>> compositeIds = Collections.synchronizedMap(new WeakHashMap<>());
 
     HibernateApi(ClassLoader loader) throws ReflectiveOperationException {
         this.loader = loader;
@@ -88,6 +96,7 @@ final class HibernateApi {
         hibernateProxy = type("org.hibernate.proxy.HibernateProxy");
         proxyInitializer = hibernateProxy.getMethod("getHibernateLazyInitializer");
         initializerIdentifier = proxyIdentifier(type("org.hibernate.proxy.LazyInitializer"));
+        initializerEntityName = type("org.hibernate.proxy.LazyInitializer").getMethod("getEntityName");
         persistentCollection = type("org.hibernate.collection.spi.PersistentCollection");
         for (Method method : new Method[] {persisterEntityName, persisterPropertyNames, persisterIdentifierPropertyName,
                 persisterGetIdentifier, insertEntity, insertId, insertState, insertPersister, insertSession, updateId, updateState,
@@ -118,6 +127,16 @@ final class HibernateApi {
         } catch (RuntimeException notOpen) {
             // a Hibernate in a named module that does not open the package: the check stays, the calls still work
         }
+    }
+
+    /** The persister's identifier as an embeddable (an @EmbeddedId or @IdClass key); null for a simple one. Read once per persister. */
+    Component compositeId(Object persister) throws ReflectiveOperationException {
+        Optional<Component> known = compositeIds.get(persister);
+        if (known == null) {
+            known = Optional.ofNullable(Component.ofType(this, persisterIdentifierType.invoke(persister)));
+            compositeIds.put(persister, known);
+        }
+        return known.orElse(null);
     }
 
     Class<?> type(String name) throws ClassNotFoundException {

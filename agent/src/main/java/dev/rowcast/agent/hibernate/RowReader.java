@@ -58,7 +58,7 @@ final class RowReader {
         }
         if (api.hibernateProxy.isInstance(value)) {
             // the identifier is in the proxy itself: no SQL, no initialisation
-            return plain(api, api.initializerIdentifier.invoke(api.proxyInitializer.invoke(value)), session);
+            return identifier(api, value, api.initializerIdentifier.invoke(api.proxyInitializer.invoke(value)), session);
         }
         if (api.persistentCollection.isInstance(value) || value instanceof Collection<?> || value instanceof Map<?, ?>) {
             return SKIP;
@@ -73,7 +73,28 @@ final class RowReader {
                 return SKIP;
             }
         }
-        return plain(api, id, session);
+        return identifier(api, value, id, session);
+    }
+
+    /**
+     * An associated entity's identifier as a plain value; a composite one as an object of its
+     * fields, read through the entity's identifier type. A proxy's persister is found by the entity
+     * name it holds, without initialising it. Left out when none is found.
+     */
+    private static Object identifier(HibernateApi api, Object entity, Object id, Object session) throws ReflectiveOperationException {
+        Object plain = basic(id);
+        if (plain != SKIP || id == null) {
+            return plain;
+        }
+        try {
+            Object persister = api.hibernateProxy.isInstance(entity)
+                    ? api.sessionEntityPersister.invoke(session, api.initializerEntityName.invoke(api.proxyInitializer.invoke(entity)), null)
+                    : api.sessionEntityPersister.invoke(session, null, entity);
+            Component key = api.compositeId(persister);
+            return key == null ? SKIP : key.read(api, id, session);
+        } catch (ReflectiveOperationException notFound) {
+            return SKIP;
+        }
     }
 
     private static boolean isPlain(Object value) {

@@ -20,7 +20,7 @@ public final class Bridge {
      */
     private static final Map<Object, Boolean> EARLY_FACTORIES = Collections.synchronizedMap(new WeakHashMap<>());
 
-    /** Each thread's depth in Hibernate's work and its count of JDBC calls reported (asked on every statement). */
+    /** Each thread's depth in Hibernate's work, and what its JDBC calls reported and recorded (asked on every statement). */
     private static final PerThread<Calls> CALLS = new PerThread<>(Calls::new);
 
     /**

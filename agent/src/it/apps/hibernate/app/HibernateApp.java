@@ -58,6 +58,7 @@ public final class HibernateApp {
                 Transaction tx = s.beginTransaction();
                 s.persist(new Item("rolled back", 9, s.find(Owner.class, ownerId)));
                 s.find(Item.class, removedId).name = "renamed, rolled back";
+                s.persist(new Note("rolled back"));
                 s.flush();
                 tx.rollback();
             }

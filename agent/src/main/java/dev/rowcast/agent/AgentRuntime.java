@@ -9,6 +9,7 @@ import dev.rowcast.agent.instrument.InstrumentGate;
 import dev.rowcast.agent.instrument.Instrumentations;
 import dev.rowcast.agent.jmx.AgentControl;
 import dev.rowcast.agent.jmx.AgentControlMBean;
+import dev.rowcast.agent.jdbc.HibernateTables;
 import dev.rowcast.agent.jdbc.JdbcCapture;
 import dev.rowcast.agent.jdbc.JdbcCommit;
 import dev.rowcast.agent.outlet.CaptureLogOutlet;
@@ -60,8 +61,9 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
         this.server = server;
         this.outlets.add(server);
         this.pipeline = new Pipeline(this::route, metrics);
-        this.hibernate = new HibernateHook(config, pipeline, metrics, this::enabled);
-        this.jdbc = new JdbcCapture(config, pipeline, metrics, this::enabled);
+        HibernateTables hibernateTables = new HibernateTables();
+        this.hibernate = new HibernateHook(config, pipeline, metrics, this::enabled, hibernateTables);
+        this.jdbc = new JdbcCapture(config, pipeline, metrics, this::enabled, hibernateTables);
     }
 
     /**

@@ -37,7 +37,7 @@ public final class Bridge {
      * </ul>
      */
     private static final class Calls extends PerThread.Owned {
-        /** How deep the thread is in Hibernate's action queue: JDBC capture skips inside it. */
+        /** How deep the thread is in Hibernate's action queue: JDBC capture marks the writes made inside it. */
         int hibernateDepth;
         /** prepareStatement/prepareCall calls that reported, so far. */
         int prepares;

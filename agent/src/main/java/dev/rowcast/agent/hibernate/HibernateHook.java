@@ -3,6 +3,7 @@ package dev.rowcast.agent.hibernate;
 import dev.rowcast.agent.AgentLog;
 import dev.rowcast.agent.capture.Metrics;
 import dev.rowcast.agent.capture.Pipeline;
+import dev.rowcast.agent.jdbc.HibernateTables;
 import dev.rowcast.config.CollectionConfig;
 import dev.rowcast.config.Operation;
 import dev.rowcast.config.RowcastConfig;
@@ -10,10 +11,13 @@ import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /**
  * Appends Rowcast's post-commit listeners to each SessionFactory as its constructor returns.
@@ -77,12 +81,14 @@ public final class HibernateHook {
     private final Pipeline pipeline;
     private final Metrics metrics;
     private final BooleanSupplier enabled;
+    private final HibernateTables tables;
 
-    public HibernateHook(RowcastConfig config, Pipeline pipeline, Metrics metrics, BooleanSupplier enabled) {
+    public HibernateHook(RowcastConfig config, Pipeline pipeline, Metrics metrics, BooleanSupplier enabled, HibernateTables tables) {
         this.config = config;
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.enabled = enabled;
+        this.tables = tables;
     }
 
     /**
@@ -127,11 +133,54 @@ public final class HibernateHook {
                 Array.set(array, 0, listener);
                 append.invoke(registry, type, array);
             }
+            noteReportedTables(api, sessionFactory);
             AgentLog.info("Hibernate post-commit listeners added to " + sessionFactory.getClass().getName() + " ("
                     + (hibernate.listener() != null ? GENERATED + hibernate.listener().getDeclaringClass().getName() + ")"
                     : "reflective listener, " + hibernate.whyNot() + "; rows are still captured, at a higher cost per row)"));
         } catch (Throwable t) {
             AgentLog.warn("cannot hook this Hibernate SessionFactory (" + t + "); its entities will not be captured, the app runs on", t);
+        }
+    }
+
+    /**
+     * Every table of each entity an {@code entity:} collection names (its own, a secondary one, a
+     * joined superclass's): Hibernate reports those rows, so the JDBC layer leaves its flush's SQL
+     * on them alone. When they cannot be read, none of the flush's SQL is reported by JDBC.
+     */
+    private void noteReportedTables(HibernateApi api, Object sessionFactory) {
+        try {
+            // Serializable[] in 5.6, String[] from 6.0 on
+            Method spaces = api.entityPersister.getMethod("getPropertySpaces");
+            for (Object persister : persisters(api, sessionFactory)) {
+                if (config.forEntity((String) api.persisterEntityName.invoke(persister)).isPresent()) {
+                    for (Object table : (Object[]) spaces.invoke(persister)) {
+                        tables.add(String.valueOf(table));
+                    }
+                }
+            }
+        } catch (Throwable t) {
+            tables.unknown();
+            AgentLog.warnOnce("hibernate-tables", "cannot read which tables Hibernate's entities are stored in (" + t
+                    + "); rows that Hibernate's flush writes reach no table: collection", t);
+        }
+    }
+
+    /** The factory's entity persisters: its mapping metamodel's (6.x, 7.x) or its metamodel's (5.6). */
+    private static List<Object> persisters(HibernateApi api, Object sessionFactory) throws ReflectiveOperationException {
+        Class<?> factoryType = api.type("org.hibernate.engine.spi.SessionFactoryImplementor");
+        Method mappingMetamodel;
+        try {
+            mappingMetamodel = factoryType.getMethod("getMappingMetamodel");
+        } catch (NoSuchMethodException older) {
+            Object metamodel = factoryType.getMethod("getMetamodel").invoke(sessionFactory);
+            Map<?, ?> persisters = (Map<?, ?>) api.type("org.hibernate.metamodel.spi.MetamodelImplementor")
+                    .getMethod("entityPersisters").invoke(metamodel);
+            return new ArrayList<>(persisters.values());
+        }
+        Object metamodel = mappingMetamodel.invoke(sessionFactory);
+        try (Stream<?> persisters = (Stream<?>) api.type("org.hibernate.metamodel.MappingMetamodel")
+                .getMethod("streamEntityDescriptors").invoke(metamodel)) {
+            return new ArrayList<>(persisters.toList());
         }
     }
 }

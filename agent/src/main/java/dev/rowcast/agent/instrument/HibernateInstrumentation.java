@@ -8,8 +8,9 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Hibernate 5.x–7.x: the ActionQueue methods that run entity SQL mark the thread so the JDBC layer
- * does not report those rows a second time. (SessionFactoryImpl is hooked by {@link SessionFactoryHook}.)
+ * Hibernate 5.x–7.x: the ActionQueue methods that run the flush's SQL mark the thread, so the JDBC
+ * layer does not report a second time the rows Hibernate reports (see HibernateTables).
+ * (SessionFactoryImpl is hooked by {@link SessionFactoryHook}.)
  * An identity insert runs at persist time, through {@code executeInserts()} and {@code execute(action)}
  * (5.6 to 7.4); hooking those rather than {@code addResolvedEntityInsertAction} leaves a persist that
  * only queues its insert (sequence or assigned ids) unmarked, and spares it the two calls.

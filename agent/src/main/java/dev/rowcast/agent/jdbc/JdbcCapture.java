@@ -53,6 +53,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
     private final Metrics metrics;
     private final BooleanSupplier enabled;
     private final SqlFilter filter;
+    private final HibernateTables hibernateTables;
     private final SqlParser parser = new SqlParser();
     private final Map<Object, StatementState> statements = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Object, ConnectionState> connections = Collections.synchronizedMap(new WeakHashMap<>());
@@ -89,8 +90,10 @@ public final class JdbcCapture implements KeyBridge.Listener {
         ConnectionState connectionState;
     }
 
-    public JdbcCapture(RowcastConfig config, Pipeline pipeline, Metrics metrics, BooleanSupplier enabled) {
+    public JdbcCapture(RowcastConfig config, Pipeline pipeline, Metrics metrics, BooleanSupplier enabled,
+                       HibernateTables hibernateTables) {
         this.config = config;
+        this.hibernateTables = hibernateTables;
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.enabled = enabled;
@@ -103,9 +106,11 @@ public final class JdbcCapture implements KeyBridge.Listener {
     /**
      * A statement of interest gets its state whether capture is on or off: an app or its pool may
      * keep a statement for its whole life, and its writes are captured whenever capture is on.
+     * Hibernate's own statements too: its flush writes tables whose rows it does not report (join
+     * tables, element collections), which the pipeline tells apart (see {@link HibernateTables}).
      */
     public void statementPrepared(Object connection, Object statement, String sql) {
-        if (Bridge.insideHibernate() || !filter.relevant(sql) || isWrapper(connection, Connection.class)) {
+        if (!filter.relevant(sql) || isWrapper(connection, Connection.class)) {
             return;
         }
         putState(statement, new StatementState(connection, sql));
@@ -137,7 +142,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             }
             return;
         }
-        if (Bridge.insideHibernate() || isWrapper(statement, Statement.class)) {
+        if (isWrapper(statement, Statement.class)) {
             if (state != null) {
                 state.addToBatch(StatementState.SKIPPED);
             }
@@ -179,7 +184,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         finishKeys(state);
         state.lastAskedKeys = state.keysRequested;
-        if (thrown != null || Bridge.insideHibernate() || !enabled.getAsBoolean()) {
+        if (thrown != null || !enabled.getAsBoolean()) {
             return;
         }
         if (Boolean.TRUE.equals(result)) {
@@ -200,8 +205,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             statementFailed(statement, null);
             return;
         }
-        if (!enabled.getAsBoolean() || Bridge.insideHibernate() || !filter.relevant(sql)
-                || isWrapper(statement, Statement.class)) {
+        if (!enabled.getAsBoolean() || !filter.relevant(sql) || isWrapper(statement, Statement.class)) {
             return;
         }
         if (Boolean.TRUE.equals(result)) {
@@ -235,8 +239,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             statementFailed(statement, null);
             return;
         }
-        if (!enabled.getAsBoolean() || Bridge.insideHibernate() || !filter.relevant(sql)
-                || isWrapper(statement, Statement.class)) {
+        if (!enabled.getAsBoolean() || !filter.relevant(sql) || isWrapper(statement, Statement.class)) {
             return;
         }
         StatementState state = plainState(statement);
@@ -260,7 +263,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             statementFailed(statement, state(statement));
             return;
         }
-        if (resultSet == null || Bridge.insideHibernate()) {
+        if (resultSet == null) {
             return;
         }
         if (sqlOrNull == null) {
@@ -432,7 +435,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         finishKeys(state);
         List<Object> entries = state.takeBatch();
-        if (Bridge.insideHibernate() || !enabled.getAsBoolean()) {
+        if (!enabled.getAsBoolean()) {
             return;
         }
         long[] counts = counts(thrown instanceof BatchUpdateException bue ? bue.getLargeUpdateCounts() : result);
@@ -478,7 +481,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
     /**
      * One execution's write: buffered until the commit, or under autocommit handed on now (the
      * common case, without a list). Not when a call nested in this one (the driver's, under a
-     * pool's) just recorded the same write.
+     * pool's) just recorded the same write. A write of Hibernate's flush is marked so.
      */
     private void record(Object connection, PendingWrite write, int mark) {
         if (sameWrites(Bridge.nestedRecord(mark), write)) {
@@ -489,6 +492,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         Bridge.recorded(write);
+        if (Bridge.insideHibernate()) {
+            write = write.inHibernate();
+        }
         if (!cs.autoCommit) {
             cs.add(write);
         } else if (write.keys() != null) {
@@ -508,6 +514,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         Bridge.recorded(writes);
+        if (Bridge.insideHibernate()) {
+            writes = writes.stream().map(PendingWrite::inHibernate).toList();
+        }
         if (!cs.autoCommit) {
             for (PendingWrite write : writes) {
                 cs.add(write);
@@ -790,6 +799,10 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 lastSql = write.sql();
                 lastOperation = lastShape.operation() == null ? null : Operation.ofWireName(lastShape.operation());
                 lastRule = lastOperation == null ? null : rulesByTable.computeIfAbsent(lastShape.table(), this::ruleFor);
+            }
+            if (write.hibernate() && hibernateTables.reported(lastShape.table())) {
+                // Hibernate's flush wrote a row Hibernate reports itself
+                continue;
             }
             if (lastOperation == Operation.CREATE && lastShape.rows().isEmpty() && lastRule != null && lastRule.wants(Operation.CREATE)) {
                 unseenRows(write);

@@ -2,6 +2,7 @@ package dev.rowcast.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
 import java.nio.file.Files;
@@ -45,6 +46,9 @@ class HibernatePostgresIT {
                   itemrows:
                     table: item
                     room: "owner:{owner_id}"
+                  owners: { table: owner, broadcast: true }
+                  tags: { table: line_tags, broadcast: true }
+                  notes: { table: note, events: [create, delete], broadcast: true }
                 """);
         Path captureLog = dir.resolve("capture.jsonl");
         ChildJvm.Result result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config,
@@ -52,10 +56,21 @@ class HibernatePostgresIT {
                 "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "postgres");
         assertThat(result.exitCode()).as(result.output()).isZero();
         List<String> events = CaptureLog.read(captureLog).stream()
-                .map(l -> l.event() + ":" + l.operation() + ":" + l.payload().get("data").get("name").asText() + ":" + l.rooms())
+                .map(l -> l.event() + ":" + l.operation() + ":" + label(l.payload().get("data")) + ":" + l.rooms())
                 .toList();
+        // within a transaction, the rows of Hibernate's flush that reach table: collections come at
+        // the connection's commit, those Hibernate reports after it
         assertThat(events).containsExactly(
+                "realtime:owners:create:alice:[]", "realtime:notes:create:not configured:[]",
                 "realtime:items:create:a:[owner:1]", "realtime:items:create:b:[owner:1]", "realtime:items:update:a:[owner:1]",
-                "realtime:items:delete:b:[owner:1]", "realtime:items:create:d:[owner:1]", "realtime:itemrows:create:jdbc row:[owner:1]");
+                "realtime:items:delete:b:[owner:1]", "realtime:items:create:d:[owner:1]", "realtime:itemrows:create:jdbc row:[owner:1]",
+                "realtime:tags:create:gift:[]", "realtime:notes:create:deleted unloaded:[]", "realtime:notes:delete::[]");
+        // the owner's key, which PostgreSQL generated and Hibernate read
+        assertThat(CaptureLog.read(captureLog).get(0).payload().get("data").get("id").asInt()).isEqualTo(1);
+    }
+
+    /** What names a row in the list above: an owner's or item's name, a note's text, a tag. */
+    private static String label(JsonNode data) {
+        return data.has("name") ? data.get("name").asText() : data.has("text") ? data.get("text").asText() : data.path("tags").asText();
     }
 }

@@ -11,7 +11,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Hibernate's entity table also named as a JDBC table: Hibernate's own SQL must not be reported a
- * second time by the JDBC layer, while plain JDBC on the same table still is.
+ * second time by the JDBC layer, while plain JDBC on the same table still is. The tables whose rows
+ * Hibernate does not report (an element collection's, an entity's that no entity: names) reach
+ * their table: collections from Hibernate's flush too.
  */
 class HibernateWithJdbcIT {
 
@@ -26,6 +28,13 @@ class HibernateWithJdbcIT {
                 table: item
                 events: [create, update, delete]
                 room: "owner:{owner_id}"
+              tags:
+                table: line_tags
+                broadcast: true
+              notes:
+                table: note
+                events: [create, delete]
+                broadcast: true
             """;
 
     @ParameterizedTest(name = "Hibernate {0}")
@@ -46,5 +55,18 @@ class HibernateWithJdbcIT {
         assertThat(jdbc).hasSize(1);
         assertThat(jdbc.get(0).payload().get("data").get("name").asText()).isEqualTo("jdbc row");
         assertThat(jdbc.get(0).rooms()).containsExactly("owner:1");
+
+        // an element collection's row, written by Hibernate's flush, which reports only the entity
+        List<CaptureLog.Line> tags = lines.stream().filter(l -> l.event().equals("realtime:tags")).toList();
+        assertThat(tags).as(result.output()).hasSize(1);
+        assertThat(tags.get(0).payload().get("data").get("tags").asText()).isEqualTo("gift");
+        assertThat(tags.get(0).payload().get("data").toString()).contains(":7");
+        // an entity no entity: collection names: its two committed inserts and its delete, not the rolled-back insert
+        List<CaptureLog.Line> notes = lines.stream().filter(l -> l.event().equals("realtime:notes")).toList();
+        assertThat(notes).as(result.output()).extracting(CaptureLog.Line::operation)
+                .containsExactly("create", "create", "delete");
+        assertThat(notes).extracting(l -> l.payload().get("data").path("text").asText())
+                .containsExactly("not configured", "deleted unloaded", "");
+        assertThat(notes.get(2).payload().get("data").get("id")).isEqualTo(notes.get(1).payload().get("data").get("id"));
     }
 }

@@ -50,7 +50,7 @@ class GeneratedKeysCaptureTest {
         capture = new JdbcCapture(ConfigLoader.load("rowcast.yml", """
                 collections:
                   messages: { table: messages, events: [create, update], room: "message:{id}" }
-                """, Map.of()), pipeline, new Metrics(), () -> true);
+                """, Map.of()), pipeline, new Metrics(), () -> true, new HibernateTables());
         pipeline.start();
     }
 

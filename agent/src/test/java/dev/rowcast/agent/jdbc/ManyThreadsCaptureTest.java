@@ -44,7 +44,7 @@ class ManyThreadsCaptureTest {
         capture = new JdbcCapture(ConfigLoader.load("rowcast.yml", """
                 collections:
                   messages: { table: messages, room: "chat:{chat}" }
-                """, Map.of()), pipeline, new Metrics(), () -> true);
+                """, Map.of()), pipeline, new Metrics(), () -> true, new HibernateTables());
         pipeline.start();
     }
 

@@ -8,16 +8,24 @@ import org.hibernate.Transaction;
 import org.hibernate.cfg.Configuration;
 
 /**
- * A Hibernate app that builds its SessionFactory at once and writes when told on stdin: "write"
- * commits one Item of owner "alice", "exit" ends it. Prints "ready" once the factory is built
- * and "written" after each commit.
+ * A Hibernate app that builds its SessionFactory at once and writes when told on stdin, on H2 or
+ * on the JDBC URL (and user) given as its arguments. Owners "alice" (id 1) and "bob" (id 2) exist
+ * from the start. Commands:
+ * <ul>
+ *   <li>"write": commits one Item of alice, then prints "written";</li>
+ *   <li>"add OWNER NAME": commits an Item of that owner;</li>
+ *   <li>"doomed OWNER NAME": persists an Item and flushes it, then rolls back;</li>
+ *   <li>"rename NAME NEW": commits the Item's new name; "remove NAME" deletes it;</li>
+ *   <li>"exit" ends it.</li>
+ * </ul>
+ * Prints "ready" once the owners are committed, and "done COMMAND" after each of the others.
  */
 public final class HibernateServeApp {
 
     public static void main(String[] args) throws Exception {
         Configuration cfg = new Configuration()
-                .setProperty("hibernate.connection.url", "jdbc:h2:mem:serve;DB_CLOSE_DELAY=-1")
-                .setProperty("hibernate.connection.username", "sa")
+                .setProperty("hibernate.connection.url", args.length > 0 ? args[0] : "jdbc:h2:mem:serve;DB_CLOSE_DELAY=-1")
+                .setProperty("hibernate.connection.username", args.length > 1 ? args[1] : "sa")
                 .setProperty("hibernate.connection.password", "")
                 .setProperty("hibernate.hbm2ddl.auto", "create")
                 .addAnnotatedClass(Owner.class)
@@ -26,23 +34,40 @@ public final class HibernateServeApp {
         try (SessionFactory sf = cfg.buildSessionFactory();
              BufferedReader in = new BufferedReader(new InputStreamReader(System.in))) {
             Owner alice = new Owner("alice");
+            Owner bob = new Owner("bob");
             try (Session s = sf.openSession()) {
                 Transaction tx = s.beginTransaction();
                 s.persist(alice);
+                s.persist(bob);
                 tx.commit();
             }
             System.out.println("ready");
             int written = 0;
             for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
-                if (line.equals("write")) {
-                    try (Session s = sf.openSession()) {
-                        Transaction tx = s.beginTransaction();
-                        s.persist(new Item("item " + ++written, written, s.find(Owner.class, alice.id)));
+                String[] words = line.split(" ");
+                try (Session s = sf.openSession()) {
+                    Transaction tx = s.beginTransaction();
+                    switch (words[0]) {
+                        case "write" -> s.persist(new Item("item " + ++written, written, s.find(Owner.class, alice.id)));
+                        case "add", "doomed" -> s.persist(new Item(words[2], 1, s.find(Owner.class,
+                                words[1].equals("bob") ? bob.id : alice.id)));
+                        case "rename" -> byName(s, words[1]).name = words[2];
+                        case "remove" -> s.remove(byName(s, words[1]));
+                        default -> throw new IllegalArgumentException("unknown command: " + line);
+                    }
+                    if (words[0].equals("doomed")) {
+                        s.flush();
+                        tx.rollback();
+                    } else {
                         tx.commit();
                     }
-                    System.out.println("written");
                 }
+                System.out.println(words[0].equals("write") ? "written" : "done " + words[0]);
             }
         }
+    }
+
+    private static Item byName(Session s, String name) {
+        return s.createQuery("from Item where name = :name", Item.class).setParameter("name", name).getSingleResult();
     }
 }

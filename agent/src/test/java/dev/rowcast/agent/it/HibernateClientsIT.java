@@ -1,0 +1,109 @@
+package dev.rowcast.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * What the official socket.io-client receives from a plain Hibernate app (src/it/apps/hibernate's
+ * HibernateServeApp) on 5.6, 6.6 and 7.4, on H2 and on a real PostgreSQL: one client in each
+ * owner's room, each row once, in its owner's room only, after commit; nothing of a rollback.
+ */
+class HibernateClientsIT {
+
+    private static final String CONFIG = """
+            server: { host: 127.0.0.1, port: %d }
+            collections:
+              items:
+                entity: Item
+                events: [create, update, delete]
+                room: "owner:{owner}"
+                fields: { exclude: [secret] }
+            """;
+
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final Duration STEP = Duration.ofSeconds(30);
+
+    private static EmbeddedPostgres postgres;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        postgres.close();
+    }
+
+    @ParameterizedTest(name = "Hibernate {0} on {1}")
+    @CsvSource({"5.6, h2", "5.6, pg", "6.6, h2", "6.6, pg", "7.4, h2", "7.4, pg"})
+    void eachCommittedRowReachesItsOwnersClientOnceAndNoOtherClient(String version, String database) throws Exception {
+        UnaryOperator<String> imports = TestApps.persistenceImports(version);
+        String libraries = TestApps.libraries("hibernate-" + version) + File.pathSeparator + System.getProperty("rowcast.postgresJar");
+        String classpath = TestApps.compile("hibernate", libraries, version + "-pg", imports);
+        int port = LiveProcess.freePort();
+        Path dir = TestApps.workDir("hibernate-clients");
+        Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG.formatted(port));
+        List<String> args = new ArrayList<>(List.of("-cp", classpath, "app.HibernateServeApp"));
+        if (database.equals("pg")) {
+            args.addAll(List.of("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "postgres"));
+        }
+        try (LiveProcess app = LiveProcess.javaWithAgent("hibernate-" + version + "-" + database, dir, config, args)) {
+            app.awaitLine(START, "ready"::equals);
+            try (LiveProcess alice = LiveProcess.socketIoClient("owner-1", port, "owner:1");
+                 LiveProcess bob = LiveProcess.socketIoClient("owner-2", port, "owner:2")) {
+                alice.awaitLine(START, "{\"ready\":true}"::equals);
+                bob.awaitLine(START, "{\"ready\":true}"::equals);
+
+                // bob's row is committed first: had it leaked to alice's client it would arrive there first
+                app.send("add bob b1");
+                app.send("add alice a1");
+                // a rolled-back row would arrive before the rename that follows it
+                app.send("doomed alice never");
+                app.send("rename a1 a2");
+                app.send("remove a2");
+                // events leave in commit order: once these arrive, nothing committed before them is on its way
+                app.send("add alice last");
+                app.send("add bob last");
+                alice.awaitLine(STEP, l -> l.contains("\"name\":\"last\""));
+                bob.awaitLine(STEP, l -> l.contains("\"name\":\"last\""));
+                app.send("exit");
+                assertThat(app.waitForExit(STEP)).as(app.output()).isZero();
+
+                assertThat(summary(alice.events())).as(app.output()).containsExactly(
+                        "create a1 []", "update a2 [name]", "delete a2 []", "create last []");
+                assertThat(summary(bob.events())).containsExactly("create b1 []", "create last []");
+                JsonNode created = alice.events().get(0).get("args").get(0);
+                assertThat(created.get("collection").asText()).isEqualTo("items");
+                assertThat(created.get("data").get("owner").asInt()).isEqualTo(1);
+                assertThat(created.get("data").get("made").asText()).isEqualTo("2024-01-02");
+                assertThat(created.get("data").has("secret")).isFalse();
+                assertThat(created.get("id")).isEqualTo(created.get("data").get("id"));
+            }
+        }
+    }
+
+    /** Each event as "operation name [changes]", checking that each is a realtime:items event. */
+    private static List<String> summary(List<JsonNode> events) {
+        return events.stream().map(e -> {
+            assertThat(e.get("event").asText()).isEqualTo("realtime:items");
+            JsonNode row = e.get("args").get(0);
+            List<String> changes = new ArrayList<>();
+            row.path("changes").forEach(c -> changes.add(c.asText()));
+            return row.get("operation").asText() + " " + row.get("data").get("name").asText() + " " + changes;
+        }).toList();
+    }
+}

@@ -26,7 +26,8 @@ public final class HibernateApp {
                 .addAnnotatedClass(Note.class)
                 .addAnnotatedClass(Line.class)
                 .addAnnotatedClass(Stock.class)
-                .addAnnotatedClass(LineNote.class);
+                .addAnnotatedClass(LineNote.class)
+                .addAnnotatedClass(Badge.class);
         try (SessionFactory sf = cfg.buildSessionFactory()) {
             Long ownerId;
             Long keptId;
@@ -96,6 +97,7 @@ public final class HibernateApp {
                 Transaction tx = s.beginTransaction();
                 s.persist(new Line(new LineKey(7, 1), "first", new Address("Paris", "75001"), "gift"));
                 s.persist(new Stock("s1", "k1", 3));
+                s.persist(new Badge(1L, "gold", "shiny"));
                 tx.commit();
             }
             try (Session s = sf.openSession()) {

@@ -125,6 +125,8 @@ public final class HibernateHook {
                     ? hibernate.listener().newInstance(capture)
                     : Proxy.newProxyInstance(api.loader, interfaces, new PostCommitListener(api, capture));
 
+            // before the listeners: from their first event on, the JDBC layer knows which of the flush's rows they report
+            noteReportedTables(api, sessionFactory);
             Class<?> eventType = api.type("org.hibernate.event.spi.EventType");
             Method append = registryType.getMethod("appendListeners", eventType, Object[].class);
             for (int i = 0; i < listenedEvents(); i++) {
@@ -133,7 +135,6 @@ public final class HibernateHook {
                 Array.set(array, 0, listener);
                 append.invoke(registry, type, array);
             }
-            noteReportedTables(api, sessionFactory);
             AgentLog.info("Hibernate post-commit listeners added to " + sessionFactory.getClass().getName() + " ("
                     + (hibernate.listener() != null ? GENERATED + hibernate.listener().getDeclaringClass().getName() + ")"
                     : "reflective listener, " + hibernate.whyNot() + "; rows are still captured, at a higher cost per row)"));
@@ -143,26 +144,49 @@ public final class HibernateHook {
     }
 
     /**
-     * Every table of each entity an {@code entity:} collection names (its own, a secondary one, a
-     * joined superclass's): Hibernate reports those rows, so the JDBC layer leaves its flush's SQL
-     * on them alone. When they cannot be read, none of the flush's SQL is reported by JDBC.
+     * The tables of each entity an {@code entity:} collection names (its own, its secondary ones, a
+     * joined superclass's): Hibernate reports those rows, so the JDBC layer leaves the flush's SQL on
+     * them alone. Where an entity's tables cannot be read, none of the flush's SQL is reported by
+     * JDBC (from any factory: the pipeline cannot tell them apart).
      */
     private void noteReportedTables(HibernateApi api, Object sessionFactory) {
+        List<Object> persisters;
         try {
-            // Serializable[] in 5.6, String[] from 6.0 on
-            Method spaces = api.entityPersister.getMethod("getPropertySpaces");
-            for (Object persister : persisters(api, sessionFactory)) {
+            persisters = persisters(api, sessionFactory);
+        } catch (Throwable t) {
+            tablesUnknown(t);
+            return;
+        }
+        for (Object persister : persisters) {
+            try {
                 if (config.forEntity((String) api.persisterEntityName.invoke(persister)).isPresent()) {
-                    for (Object table : (Object[]) spaces.invoke(persister)) {
+                    for (Object table : tables(api, persister)) {
                         tables.add(String.valueOf(table));
                     }
                 }
+            } catch (Throwable t) {
+                tablesUnknown(t);
             }
-        } catch (Throwable t) {
-            tables.unknown();
-            AgentLog.warnOnce("hibernate-tables", "cannot read which tables Hibernate's entities are stored in (" + t
-                    + "); rows that Hibernate's flush writes reach no table: collection", t);
         }
+    }
+
+    private void tablesUnknown(Throwable t) {
+        tables.unknown();
+        AgentLog.warnOnce("hibernate-tables", "cannot read which tables Hibernate's entities are stored in (" + t
+                + "); rows that Hibernate's flush writes reach no table: collection", t);
+    }
+
+    /**
+     * The tables the persister writes: {@code getTableNames()} of an AbstractEntityPersister (5.6 to
+     * 7.x), else its property spaces, which add the tables of {@code @Synchronize}.
+     */
+    private static Object[] tables(HibernateApi api, Object persister) throws ReflectiveOperationException {
+        Class<?> abstractPersister = api.type("org.hibernate.persister.entity.AbstractEntityPersister");
+        if (abstractPersister.isInstance(persister)) {
+            return (Object[]) abstractPersister.getMethod("getTableNames").invoke(persister);
+        }
+        // Serializable[] in 5.6, String[] from 6.0 on
+        return (Object[]) api.entityPersister.getMethod("getPropertySpaces").invoke(persister);
     }
 
     /** The factory's entity persisters: its mapping metamodel's (6.x, 7.x) or its metamodel's (5.6). */

@@ -110,7 +110,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
      * tables, element collections), which the pipeline tells apart (see {@link HibernateTables}).
      */
     public void statementPrepared(Object connection, Object statement, String sql) {
-        if (!filter.relevant(sql) || isWrapper(connection, Connection.class)) {
+        boolean relevant = Bridge.insideHibernate() ? filter.relevantToFlush(sql, hibernateTables) : filter.relevant(sql);
+        if (!relevant || isWrapper(connection, Connection.class)) {
             return;
         }
         putState(statement, new StatementState(connection, sql));

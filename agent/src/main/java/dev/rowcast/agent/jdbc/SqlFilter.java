@@ -19,6 +19,8 @@ final class SqlFilter {
 
     private final List<String> tables = new ArrayList<>();
     private final Map<String, Boolean> cache = new ConcurrentHashMap<>();
+    /** The answers for Hibernate's flush, which leaves out the tables Hibernate reports. */
+    private final Map<String, Boolean> flushCache = new ConcurrentHashMap<>();
 
     SqlFilter(RowcastConfig config) {
         for (CollectionConfig rule : config.collections().values()) {
@@ -32,16 +34,39 @@ final class SqlFilter {
         }
         Boolean known = cache.get(sql);
         if (known == null) {
-            known = check(sql);
-            if (cache.size() >= MAX_CACHED) {
-                cache.clear();
-            }
-            cache.put(sql, known);
+            known = check(sql, null);
+            remember(cache, sql, known);
         }
         return known;
     }
 
-    private boolean check(String sql) {
+    /**
+     * The same test for SQL of Hibernate's flush: a table whose rows Hibernate reports does not
+     * count, so the flush's own writes of its entities cost the app's thread nothing. An answer
+     * stays right as more tables become Hibernate's: a yes that has become wrong costs only the
+     * pipeline's dropping the write.
+     */
+    boolean relevantToFlush(String sql, HibernateTables reported) {
+        if (sql == null || tables.isEmpty()) {
+            return false;
+        }
+        Boolean known = flushCache.get(sql);
+        if (known == null) {
+            known = check(sql, reported);
+            remember(flushCache, sql, known);
+        }
+        return known;
+    }
+
+    private static void remember(Map<String, Boolean> answers, String sql, Boolean answer) {
+        if (answers.size() >= MAX_CACHED) {
+            answers.clear();
+        }
+        answers.put(sql, answer);
+    }
+
+    /** @param reported the tables Hibernate reports, which do not count; null: every table counts */
+    private boolean check(String sql, HibernateTables reported) {
         String lower = sql.toLowerCase(Locale.ROOT);
         int start = firstWord(lower);
         if (lower.startsWith("with", start)) {
@@ -53,7 +78,7 @@ final class SqlFilter {
             return false;
         }
         for (String table : tables) {
-            if (hasWord(lower, table)) {
+            if (hasWord(lower, table) && (reported == null || !reported.reported(table))) {
                 return true;
             }
         }

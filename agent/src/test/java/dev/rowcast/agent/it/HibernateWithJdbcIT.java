@@ -35,6 +35,8 @@ class HibernateWithJdbcIT {
                 table: note
                 events: [create, delete]
                 broadcast: true
+              badges: { entity: Badge, broadcast: true }
+              badgedetails: { table: badge_detail, broadcast: true }
             """;
 
     @ParameterizedTest(name = "Hibernate {0}")
@@ -68,5 +70,9 @@ class HibernateWithJdbcIT {
         assertThat(notes).extracting(l -> l.payload().get("data").path("text").asText())
                 .containsExactly("not configured", "deleted unloaded", "");
         assertThat(notes.get(2).payload().get("data").get("id")).isEqualTo(notes.get(1).payload().get("data").get("id"));
+        // an entity's secondary table is Hibernate's too: the entity's one event, nothing from its table
+        assertThat(lines).filteredOn(l -> l.event().equals("realtime:badges"))
+                .extracting(l -> l.payload().get("data").get("detail").asText()).containsExactly("shiny");
+        assertThat(lines).noneMatch(l -> l.event().equals("realtime:badgedetails"));
     }
 }

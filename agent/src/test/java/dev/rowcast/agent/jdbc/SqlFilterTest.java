@@ -20,6 +20,21 @@ class SqlFilterTest {
     }
 
     @Test
+    void inHibernatesFlushOnlyTheTablesHibernateDoesNotReportCount() throws Exception {
+        SqlFilter filter = new SqlFilter(ConfigLoader.load("rowcast.yml",
+                "collections:\n  i: { entity: Item }\n  r: { table: item }\n  t: { table: item_tags }\n", Map.of()));
+        HibernateTables reported = new HibernateTables();
+        reported.add("public.ITEM");
+
+        assertThat(filter.relevantToFlush("insert into item (name, id) values (?, ?)", reported)).isFalse();
+        assertThat(filter.relevantToFlush("insert into item_tags (item_id, tags) values (?, ?)", reported)).isTrue();
+        // the same SQL outside a flush: plain JDBC on the entity's table still counts
+        assertThat(filter.relevant("insert into item (name, id) values (?, ?)")).isTrue();
+        reported.unknown();
+        assertThat(filter.relevantToFlush("delete from item_tags where item_id = ?", reported)).isFalse();
+    }
+
+    @Test
     void writesAfterCommentsAndCommonTableExpressionsAreRelevant() throws Exception {
         SqlFilter filter = new SqlFilter(ConfigLoader.load("rowcast.yml", "collections:\n  m: { table: messages }\n", Map.of()));
         assertThat(filter.relevant("/* app:svc,route:/chat */ INSERT INTO messages (id) VALUES (?)")).isTrue();

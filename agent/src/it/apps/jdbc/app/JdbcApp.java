@@ -84,6 +84,21 @@ public final class JdbcApp {
                 insert(ps, 30, 6, "committed by setAutoCommit(true)");
                 c.setAutoCommit(true);
             }
+            // transaction control written in SQL, as scripts and migration tools write it, in autocommit
+            try (Statement s = c.createStatement(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+                s.execute("BEGIN");
+                insert(ps, 50, 3, "rolled back in SQL");
+                s.execute("ROLLBACK");
+                s.execute("BEGIN");
+                insert(ps, 51, 3, "before an SQL savepoint");
+                s.execute("SAVEPOINT s1");
+                insert(ps, 52, 3, "after an SQL savepoint, rolled back");
+                s.execute("ROLLBACK TO SAVEPOINT s1");
+                s.execute("RELEASE SAVEPOINT s1");
+                insert(ps, 53, 3, "committed in SQL");
+                s.execute("COMMIT");
+                insert(ps, 54, 3, "autocommitted after an SQL COMMIT");
+            }
         }
         System.out.println("done");
     }

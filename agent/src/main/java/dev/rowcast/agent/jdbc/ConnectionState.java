@@ -14,6 +14,11 @@ import java.util.Map;
 final class ConnectionState {
 
     Boolean autoCommit;
+    /**
+     * A BEGIN written in SQL opened a transaction while the connection was in autocommit:
+     * {@link #autoCommit} says false until the SQL COMMIT or ROLLBACK that ends it.
+     */
+    boolean sqlTransaction;
     /** The transaction's one write while it has exactly one and {@link #buffer} is null: most have one. */
     private PendingWrite only;
     /** Its writes once it has two or a savepoint was marked; null otherwise. */

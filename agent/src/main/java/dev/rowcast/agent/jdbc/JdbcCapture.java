@@ -206,7 +206,11 @@ public final class JdbcCapture implements KeyBridge.Listener {
             statementFailed(statement, null);
             return;
         }
-        if (!enabled.getAsBoolean() || !filter.relevant(sql) || isWrapper(statement, Statement.class)) {
+        if (!filter.relevant(sql)) {
+            transactionSql(statement, sql);
+            return;
+        }
+        if (!enabled.getAsBoolean() || isWrapper(statement, Statement.class)) {
             return;
         }
         if (Boolean.TRUE.equals(result)) {
@@ -218,6 +222,48 @@ public final class JdbcCapture implements KeyBridge.Listener {
         long count = count(statement, result);
         if (count != 0) {
             record(connectionOf(statement), new PendingWrite(sql, new Object[0], count), mark);
+        }
+    }
+
+    /**
+     * Transaction control written in SQL, run through a Statement: what the JDBC call would do,
+     * whether capture is on or off (a rollback drops what was recorded while it was on). A BEGIN
+     * under autocommit makes the writes after it wait for the COMMIT or ROLLBACK that ends it.
+     */
+    private void transactionSql(Object statement, String sql) {
+        TransactionSql control = TransactionSql.of(sql);
+        if (control == null || isWrapper(statement, Statement.class)) {
+            return;
+        }
+        Object connection = connectionOf(statement);
+        if (connection == null) {
+            return;
+        }
+        Object savepoint = control.savepoint() == null ? null : ("savepoint " + control.savepoint()).intern();
+        switch (control.kind()) {
+            case BEGIN -> {
+                ConnectionState cs = connectionStateOrNew(connection);
+                flushParked(cs);
+                if (autoCommit(cs, connection)) {
+                    cs.autoCommit = Boolean.FALSE;
+                    cs.sqlTransaction = true;
+                }
+            }
+            case COMMIT, ROLLBACK -> {
+                if (control.kind() == TransactionSql.Kind.COMMIT) {
+                    committed(connection, null);
+                } else {
+                    rolledBack(connection, null, null);
+                }
+                ConnectionState cs = connectionState(connection);
+                if (cs != null && cs.sqlTransaction) {
+                    cs.sqlTransaction = false;
+                    cs.autoCommit = Boolean.TRUE;
+                }
+            }
+            case SAVEPOINT -> savepointSet(connection, savepoint);
+            case ROLLBACK_TO -> rolledBack(connection, savepoint, null);
+            case RELEASE -> savepointReleased(connection, savepoint);
         }
     }
 
@@ -563,6 +609,13 @@ public final class JdbcCapture implements KeyBridge.Listener {
         ConnectionState cs = connectionStateOrNew(connection);
         // a write the database took: the transaction is not aborted (an SQL ROLLBACK TO SAVEPOINT went before)
         cs.writeSucceeded();
+        autoCommit(cs, connection);
+        flushParked(cs);
+        return cs;
+    }
+
+    /** The connection's autocommit mode, asked of the driver the first time. */
+    private static boolean autoCommit(ConnectionState cs, Object connection) {
         if (cs.autoCommit == null) {
             try {
                 cs.autoCommit = ((Connection) connection).getAutoCommit();
@@ -570,8 +623,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 cs.autoCommit = Boolean.FALSE;
             }
         }
-        flushParked(cs);
-        return cs;
+        return cs.autoCommit;
     }
 
     /** Autocommitted writes that return keys wait for the app to read them (the keys of a batch are shared by its writes). */
@@ -743,6 +795,12 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         ConnectionState cs = connectionStateOrNew(connection);
         flushParked(cs);
+        if (cs.sqlTransaction) {
+            // the driver was in autocommit all along: true changes nothing (the SQL transaction stays
+            // open), false makes that transaction the JDBC one, which commit() ends
+            cs.sqlTransaction = autoCommit;
+            return;
+        }
         Boolean before = cs.autoCommit;
         cs.autoCommit = autoCommit;
         if (autoCommit && !Boolean.TRUE.equals(before)) {

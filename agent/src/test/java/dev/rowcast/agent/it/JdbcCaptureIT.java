@@ -56,7 +56,9 @@ class JdbcCaptureIT {
                 "batch 10", "batch 11", "batch 12", "edited", "statement batch", "multi one", "multi two",
                 // H2 fails the statement alone: the transaction's other row commits
                 "before a failed statement", "before a savepoint-guarded failure",
-                "committed by setAutoCommit(true)");
+                "committed by setAutoCommit(true)",
+                // BEGIN, SAVEPOINT, ROLLBACK [TO] and COMMIT written in SQL
+                "before an SQL savepoint", "committed in SQL", "autocommitted after an SQL COMMIT");
     }
 
     @Test

@@ -42,7 +42,9 @@ class PostgresJdbcIT {
                     "update:edited", "delete:", "create:statement batch", "create:multi one", "create:multi two",
                     // not "before a failed statement": PostgreSQL's commit() rolled that transaction back
                     "create:before a savepoint-guarded failure",
-                    "create:committed by setAutoCommit(true)");
+                    "create:committed by setAutoCommit(true)",
+                    // BEGIN, SAVEPOINT, ROLLBACK [TO] and COMMIT written in SQL
+                    "create:before an SQL savepoint", "create:committed in SQL", "create:autocommitted after an SQL COMMIT");
             assertThat(result.output()).contains("failed as expected: ERROR: duplicate key");
         }
     }

@@ -1,0 +1,38 @@
+package dev.rowcast.agent.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rowcast.agent.jdbc.TransactionSql.Kind;
+import org.junit.jupiter.api.Test;
+
+class TransactionSqlTest {
+
+    @Test
+    void theTransactionStatementsOfPostgresqlMysqlAndH2AreRead() {
+        assertThat(TransactionSql.of("BEGIN")).isEqualTo(new TransactionSql(Kind.BEGIN, null));
+        assertThat(TransactionSql.of("begin work;")).isEqualTo(new TransactionSql(Kind.BEGIN, null));
+        assertThat(TransactionSql.of("START TRANSACTION READ WRITE")).isEqualTo(new TransactionSql(Kind.BEGIN, null));
+        assertThat(TransactionSql.of("/* svc */ COMMIT")).isEqualTo(new TransactionSql(Kind.COMMIT, null));
+        assertThat(TransactionSql.of("end transaction")).isEqualTo(new TransactionSql(Kind.COMMIT, null));
+        assertThat(TransactionSql.of("ROLLBACK WORK")).isEqualTo(new TransactionSql(Kind.ROLLBACK, null));
+        assertThat(TransactionSql.of("abort")).isEqualTo(new TransactionSql(Kind.ROLLBACK, null));
+        assertThat(TransactionSql.of("SAVEPOINT S1")).isEqualTo(new TransactionSql(Kind.SAVEPOINT, "s1"));
+        assertThat(TransactionSql.of("savepoint \"Before Batch\"")).isEqualTo(new TransactionSql(Kind.SAVEPOINT, "Before Batch"));
+        assertThat(TransactionSql.of("ROLLBACK TO SAVEPOINT s1")).isEqualTo(new TransactionSql(Kind.ROLLBACK_TO, "s1"));
+        assertThat(TransactionSql.of("rollback work to s1;")).isEqualTo(new TransactionSql(Kind.ROLLBACK_TO, "s1"));
+        assertThat(TransactionSql.of("RELEASE SAVEPOINT s1")).isEqualTo(new TransactionSql(Kind.RELEASE, "s1"));
+        assertThat(TransactionSql.of("release s1")).isEqualTo(new TransactionSql(Kind.RELEASE, "s1"));
+    }
+
+    @Test
+    void otherStatementsAreNone() {
+        // a PL/SQL block, two-phase commit, SQL Server's named transactions: not read, so nothing is dropped for them
+        assertThat(TransactionSql.of("BEGIN archive_old_rows(); END;")).isNull();
+        assertThat(TransactionSql.of("COMMIT PREPARED 'tx1'")).isNull();
+        assertThat(TransactionSql.of("ROLLBACK TRANSACTION before_batch")).isNull();
+        assertThat(TransactionSql.of("SET AUTOCOMMIT FALSE")).isNull();
+        assertThat(TransactionSql.of("CREATE TABLE savepoint_log (id INT)")).isNull();
+        assertThat(TransactionSql.of("")).isNull();
+        assertThat(TransactionSql.of(null)).isNull();
+    }
+}

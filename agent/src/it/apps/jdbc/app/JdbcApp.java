@@ -99,6 +99,38 @@ public final class JdbcApp {
                 s.execute("COMMIT");
                 insert(ps, 54, 3, "autocommitted after an SQL COMMIT");
             }
+            // a connection whose first statement is a BEGIN in SQL
+            try (Connection fresh = DriverManager.getConnection(url, user, "");
+                 Statement s = fresh.createStatement();
+                 PreparedStatement ps = fresh.prepareStatement(INSERT)) {
+                s.execute("BEGIN");
+                insert(ps, 60, 3, "committed after a first BEGIN");
+                s.execute("COMMIT /* traceparent='00-4bf92f3577b34da6-00f067aa0ba902b7-01' */");
+                insert(ps, 61, 3, "autocommitted after a first BEGIN");
+                // ended as a pool ends what a returned connection left open: rollback() where the driver
+                // left autocommit (H2's BEGIN turns it off), else in SQL (PostgreSQL's driver stays in it)
+                s.execute("BEGIN");
+                insert(ps, 62, 3, "rolled back after a BEGIN, as a pool does");
+                if (!fresh.getAutoCommit()) {
+                    fresh.rollback();
+                } else {
+                    s.execute("ROLLBACK");
+                }
+                insert(ps, 63, 3, "autocommitted after a pool's rollback");
+                s.execute("BEGIN");
+                s.execute("SAVEPOINT s");
+                insert(ps, 64, 3, "before a second savepoint of one name");
+                s.execute("SAVEPOINT s");
+                insert(ps, 65, 3, "after a second savepoint of one name, rolled back");
+                s.execute("ROLLBACK TO SAVEPOINT s -- the later one");
+                s.execute("COMMIT");
+                s.execute("BEGIN");
+                insert(ps, 66, 3, "rolled back by a prepared ROLLBACK");
+                try (PreparedStatement rollback = fresh.prepareStatement("ROLLBACK")) {
+                    rollback.execute();
+                }
+                insert(ps, 67, 3, "autocommitted after a prepared ROLLBACK");
+            }
         }
         System.out.println("done");
     }

@@ -1,6 +1,8 @@
 package dev.rowcast.agent.jdbc;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -15,8 +17,10 @@ final class ConnectionState {
 
     Boolean autoCommit;
     /**
-     * A BEGIN written in SQL opened a transaction while the connection was in autocommit:
-     * {@link #autoCommit} says false until the SQL COMMIT or ROLLBACK that ends it.
+     * A BEGIN written in SQL opened a transaction while the connection was in autocommit (or not
+     * known to be out of it): {@link #autoCommit} says false until the COMMIT or ROLLBACK that ends
+     * it, in SQL or through JDBC. Then the driver is asked again: H2's BEGIN turns its autocommit
+     * off and its COMMIT back on, PostgreSQL's driver stays in autocommit throughout.
      */
     boolean sqlTransaction;
     /** The transaction's one write while it has exactly one and {@link #buffer} is null: most have one. */
@@ -24,6 +28,11 @@ final class ConnectionState {
     /** Its writes once it has two or a savepoint was marked; null otherwise. */
     private List<PendingWrite> buffer;
     private final Map<Object, Integer> marks = new IdentityHashMap<>();
+    /**
+     * Savepoints set in SQL, by name: a stack of mark keys each, as PostgreSQL keeps a name set
+     * twice (the later one hides the earlier until it is released). Null until one is set.
+     */
+    private Map<String, ArrayDeque<Object>> named;
     /** Autocommitted writes waiting for the app to read their generated keys (see JdbcCapture#record). */
     private List<PendingWrite> parked = List.of();
     private long parkedAt;
@@ -81,6 +90,7 @@ final class ConnectionState {
             keyed = false;
             if (!marks.isEmpty()) {
                 marks.clear();
+                named = null;
             }
         }
         return out;
@@ -89,6 +99,7 @@ final class ConnectionState {
     synchronized List<PendingWrite> drain() {
         if (!marks.isEmpty()) {
             marks.clear(); // not when empty: IdentityHashMap.clear() fills its whole table
+            named = null;
         }
         keyed = false;
         if (only != null) {
@@ -151,6 +162,44 @@ final class ConnectionState {
 
     synchronized void release(Object savepoint) {
         marks.remove(savepoint);
+    }
+
+    /** SAVEPOINT name, in SQL. */
+    synchronized void markNamed(String name) {
+        Object key = new Object();
+        if (named == null) {
+            named = new HashMap<>();
+        }
+        named.computeIfAbsent(name, n -> new ArrayDeque<>()).push(key);
+        mark(key);
+    }
+
+    /** ROLLBACK TO SAVEPOINT name, in SQL: see {@link #rollbackTo}. */
+    synchronized List<PendingWrite> rollbackToNamed(String name) {
+        Object key = liveNamed(name);
+        aborted = false;
+        return key == null ? List.of() : rollbackTo(key);
+    }
+
+    /** RELEASE SAVEPOINT name, in SQL: the latest savepoint of that name goes. */
+    synchronized void releaseNamed(String name) {
+        Object key = liveNamed(name);
+        if (key != null) {
+            named.get(name).pop();
+            marks.remove(key);
+        }
+    }
+
+    /** The latest savepoint of that name that a rollback to an earlier one has not removed; null when none. */
+    private Object liveNamed(String name) {
+        ArrayDeque<Object> keys = named == null ? null : named.get(name);
+        if (keys == null) {
+            return null;
+        }
+        while (!keys.isEmpty() && !marks.containsKey(keys.peek())) {
+            keys.pop();
+        }
+        return keys.peek();
     }
 
     synchronized void park(List<PendingWrite> writes, long ts) {

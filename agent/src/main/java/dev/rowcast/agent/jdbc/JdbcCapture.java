@@ -111,10 +111,11 @@ public final class JdbcCapture implements KeyBridge.Listener {
      */
     public void statementPrepared(Object connection, Object statement, String sql) {
         boolean relevant = Bridge.insideHibernate() ? filter.relevantToFlush(sql, hibernateTables) : filter.relevant(sql);
-        if (!relevant || isWrapper(connection, Connection.class)) {
+        TransactionSql control = relevant ? null : TransactionSql.of(sql);
+        if (!relevant && control == null || isWrapper(connection, Connection.class)) {
             return;
         }
-        putState(statement, new StatementState(connection, sql));
+        putState(statement, new StatementState(connection, control == null ? sql : null, control));
     }
 
     public void parameterSet(Object statement, int index, Object value) {
@@ -169,6 +170,10 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         StatementState state = state(statement);
+        if (state != null && state.control != null) {
+            transaction(state.connection, state.control, thrown);
+            return;
+        }
         if (thrown != null) {
             statementFailed(statement, state);
         }
@@ -202,15 +207,18 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     private void executedSql(Object statement, String sql, Object result, Throwable thrown, int mark) {
+        TransactionSql control = TransactionSql.of(sql);
+        if (control != null) {
+            if (!isWrapper(statement, Statement.class)) {
+                transaction(connectionOf(statement), control, thrown);
+            }
+            return;
+        }
         if (thrown != null) {
             statementFailed(statement, null);
             return;
         }
-        if (!filter.relevant(sql)) {
-            transactionSql(statement, sql);
-            return;
-        }
-        if (!enabled.getAsBoolean() || isWrapper(statement, Statement.class)) {
+        if (!enabled.getAsBoolean() || !filter.relevant(sql) || isWrapper(statement, Statement.class)) {
             return;
         }
         if (Boolean.TRUE.equals(result)) {
@@ -226,44 +234,60 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     /**
-     * Transaction control written in SQL, run through a Statement: what the JDBC call would do,
-     * whether capture is on or off (a rollback drops what was recorded while it was on). A BEGIN
-     * under autocommit makes the writes after it wait for the COMMIT or ROLLBACK that ends it.
+     * Transaction control written in SQL, through a Statement or a PreparedStatement: what the JDBC
+     * call would do, whether capture is on or off (a rollback drops what was recorded while it was
+     * on). A BEGIN in autocommit makes the writes after it wait for the COMMIT or ROLLBACK that
+     * ends it. A COMMIT the database refused (a serialization failure, a deferred constraint) rolled
+     * the transaction back; any other statement of these that failed changed nothing.
      */
-    private void transactionSql(Object statement, String sql) {
-        TransactionSql control = TransactionSql.of(sql);
-        if (control == null || isWrapper(statement, Statement.class)) {
-            return;
-        }
-        Object connection = connectionOf(statement);
+    private void transaction(Object connection, TransactionSql control, Throwable thrown) {
         if (connection == null) {
             return;
         }
-        Object savepoint = control.savepoint() == null ? null : ("savepoint " + control.savepoint()).intern();
-        switch (control.kind()) {
+        TransactionSql.Kind kind = control.kind();
+        boolean ends = kind == TransactionSql.Kind.COMMIT || kind == TransactionSql.Kind.ROLLBACK || kind == TransactionSql.Kind.PREPARE;
+        if (thrown != null && !ends) {
+            return;
+        }
+        ConnectionState cs = connectionStateOrNew(connection);
+        flushParked(cs);
+        switch (kind) {
             case BEGIN -> {
-                ConnectionState cs = connectionStateOrNew(connection);
-                flushParked(cs);
-                if (autoCommit(cs, connection)) {
+                if (!Boolean.FALSE.equals(cs.autoCommit) || cs.sqlTransaction) {
+                    // asked after the BEGIN ran, H2's driver would say false: unknown counts as autocommit
                     cs.autoCommit = Boolean.FALSE;
                     cs.sqlTransaction = true;
                 }
             }
-            case COMMIT, ROLLBACK -> {
-                if (control.kind() == TransactionSql.Kind.COMMIT) {
-                    committed(connection, null);
+            case COMMIT, ROLLBACK, PREPARE -> {
+                boolean open = cs.sqlTransaction;
+                // a prepared transaction is committed later, perhaps elsewhere: its rows are not published
+                boolean aborted = cs.takeAborted();
+                boolean publish = kind == TransactionSql.Kind.COMMIT && thrown == null && !aborted;
+                List<PendingWrite> writes = cs.drain();
+                if (publish && !writes.isEmpty()) {
+                    publish(writes, System.currentTimeMillis());
                 } else {
-                    rolledBack(connection, null, null);
+                    seal(writes);
                 }
-                ConnectionState cs = connectionState(connection);
-                if (cs != null && cs.sqlTransaction) {
-                    cs.sqlTransaction = false;
-                    cs.autoCommit = Boolean.TRUE;
+                endSqlTransaction(cs);
+                if (open && control.chain() && thrown == null) {
+                    // AND CHAIN: the next transaction has begun
+                    cs.autoCommit = Boolean.FALSE;
+                    cs.sqlTransaction = true;
                 }
             }
-            case SAVEPOINT -> savepointSet(connection, savepoint);
-            case ROLLBACK_TO -> rolledBack(connection, savepoint, null);
-            case RELEASE -> savepointReleased(connection, savepoint);
+            case SAVEPOINT -> cs.markNamed(control.savepoint());
+            case ROLLBACK_TO -> seal(cs.rollbackToNamed(control.savepoint()));
+            case RELEASE -> cs.releaseNamed(control.savepoint());
+        }
+    }
+
+    /** A transaction that a BEGIN in SQL opened has ended: the driver is asked for its autocommit mode again at the next write. */
+    private static void endSqlTransaction(ConnectionState cs) {
+        if (cs.sqlTransaction) {
+            cs.sqlTransaction = false;
+            cs.autoCommit = null;
         }
     }
 
@@ -683,6 +707,16 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
     }
 
+    /** Whether pgjdbc says a transaction is open (its getTransactionState() is not IDLE); false for a driver that cannot say. */
+    private static boolean transactionOpen(Object connection) {
+        try {
+            Method state = TRANSACTION_STATE.get(connection.getClass());
+            return state != null && !"IDLE".equals(String.valueOf(state.invoke(connection)));
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
     private static final ClassValue<Method> TRANSACTION_STATE = new ClassValue<>() {
         @Override
         protected Method computeValue(Class<?> type) {
@@ -736,6 +770,13 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         flushParked(cs);
+        if (cs.sqlTransaction) {
+            if (thrown != null) {
+                // PostgreSQL's driver refuses commit() in autocommit: the transaction a BEGIN in SQL opened goes on
+                return;
+            }
+            endSqlTransaction(cs);
+        }
         // an aborted transaction's commit() rolled it back
         boolean committed = thrown == null && !cs.takeAborted();
         boolean keyed = cs.keyed();
@@ -768,6 +809,13 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         flushParked(cs);
         if (savepoint == null) {
+            if (cs.sqlTransaction) {
+                if (thrown != null) {
+                    // see committed()
+                    return;
+                }
+                endSqlTransaction(cs);
+            }
             cs.takeAborted();
             seal(cs.drain());
         } else if (thrown == null) {
@@ -796,10 +844,15 @@ public final class JdbcCapture implements KeyBridge.Listener {
         ConnectionState cs = connectionStateOrNew(connection);
         flushParked(cs);
         if (cs.sqlTransaction) {
-            // the driver was in autocommit all along: true changes nothing (the SQL transaction stays
-            // open), false makes that transaction the JDBC one, which commit() ends
-            cs.sqlTransaction = autoCommit;
-            return;
+            if (!autoCommit || transactionOpen(connection)) {
+                // false makes the transaction a BEGIN in SQL opened the JDBC one, which commit() ends; true
+                // leaves it open where the driver stayed in autocommit throughout (PostgreSQL's)
+                cs.sqlTransaction = autoCommit;
+                cs.autoCommit = autoCommit ? cs.autoCommit : Boolean.FALSE;
+                return;
+            }
+            // where BEGIN turned the driver's autocommit off, turning it on commits
+            cs.sqlTransaction = false;
         }
         Boolean before = cs.autoCommit;
         cs.autoCommit = autoCommit;

@@ -97,17 +97,25 @@ final class SqlFilter {
             char c = sql.charAt(i);
             if (Character.isWhitespace(c) || c == '(') {
                 i++;
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 2;
-            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                int end = sql.indexOf('\n', i + 2);
-                i = end < 0 ? n : end + 1;
+            } else if (isCommentAt(sql, i)) {
+                i = afterComment(sql, i);
             } else {
                 break;
             }
         }
         return i;
+    }
+
+    /** Whether a comment ({@code /* ... *}{@code /} or {@code -- ...}) starts at {@code i}. */
+    static boolean isCommentAt(String sql, int i) {
+        return sql.startsWith("/*", i) || sql.startsWith("--", i);
+    }
+
+    /** Where the comment starting at {@code i} ends: after its close, or at the end of its line; the SQL's end if it never does. */
+    static int afterComment(String sql, int i) {
+        boolean block = sql.startsWith("/*", i);
+        int end = block ? sql.indexOf("*/", i + 2) : sql.indexOf('\n', i + 2);
+        return end < 0 ? sql.length() : end + (block ? 2 : 1);
     }
 
     /**
@@ -148,12 +156,8 @@ final class SqlFilter {
                 }
                 expectName = recursive; // WITH RECURSIVE name: the name is still to come
                 i = end;
-            } else if (lower.startsWith("/*", i)) {
-                int end = lower.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 2;
-            } else if (lower.startsWith("--", i)) {
-                int end = lower.indexOf('\n', i + 2);
-                i = end < 0 ? n : end + 1;
+            } else if (isCommentAt(lower, i)) {
+                i = afterComment(lower, i);
             } else {
                 i++;
             }

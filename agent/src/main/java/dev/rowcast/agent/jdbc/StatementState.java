@@ -9,7 +9,10 @@ import java.util.Objects;
 final class StatementState {
 
     final Object connection;
+    /** The SQL of a write; null for a statement of transaction control (and a plain Statement's state). */
     final String sql;
+    /** The transaction control this prepared statement runs (COMMIT, ROLLBACK TO s, ...); null for a write. */
+    final TransactionSql control;
     private Object[] params = new Object[8];
     private int maxIndex;
     /**
@@ -31,8 +34,13 @@ final class StatementState {
     static final Object SKIPPED = new Object();
 
     StatementState(Object connection, String sql) {
+        this(connection, sql, null);
+    }
+
+    StatementState(Object connection, String sql, TransactionSql control) {
         this.connection = connection;
         this.sql = sql;
+        this.control = control;
     }
 
     void set(int index, Object value) {

@@ -1,66 +1,112 @@
 package dev.rowcast.agent.jdbc;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * Transaction control written as SQL, as scripts, migration tools and some frameworks write it:
  * {@code BEGIN}, {@code COMMIT}, {@code ROLLBACK}, {@code SAVEPOINT s}, {@code ROLLBACK TO s},
- * {@code RELEASE s}. The JDBC calls for these are hooked; this reads the SQL, so that a rollback
- * written in SQL drops what it rolls back, as {@code Connection.rollback()} does.
+ * {@code RELEASE s}, {@code PREPARE TRANSACTION}. The JDBC calls for these are hooked; this reads
+ * the SQL, so that a rollback written in SQL drops what it rolls back, as
+ * {@code Connection.rollback()} does.
  *
- * @param savepoint the savepoint's name, in lower case unless quoted; null for none
+ * @param savepoint the savepoint's name, in lower case (quoted or not: H2 and MySQL take {@code "S1"}
+ *                  and {@code s1} for one name); null for none
+ * @param chain     COMMIT or ROLLBACK AND CHAIN: a new transaction starts at once
  */
-record TransactionSql(Kind kind, String savepoint) {
+record TransactionSql(Kind kind, String savepoint, boolean chain) {
 
     enum Kind {
-        /** BEGIN, START TRANSACTION: under autocommit, the writes that follow wait for COMMIT. */
+        /** BEGIN, START TRANSACTION: under autocommit, the writes that follow wait for the COMMIT. */
         BEGIN,
         COMMIT,
         ROLLBACK,
         SAVEPOINT,
         ROLLBACK_TO,
-        RELEASE
+        RELEASE,
+        /** PREPARE TRANSACTION: the transaction leaves the connection; COMMIT PREPARED may end it anywhere. */
+        PREPARE
     }
 
-    /** What the SQL does to the transaction; null for any other statement (and for a PL/SQL block: BEGIN ... END). */
+    private static final String[] KEYWORDS = {"begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release", "prepare"};
+
+    TransactionSql(Kind kind, String savepoint) {
+        this(kind, savepoint, false);
+    }
+
+    /**
+     * What the SQL does to the transaction; null for any other statement, and for the forms not
+     * read (a PL/SQL block BEGIN ... END, SQL Server's named transactions, SET AUTOCOMMIT). Runs on
+     * the app's thread for each statement that writes no configured table: a statement whose first
+     * word is none of these costs a few character compares.
+     */
     static TransactionSql of(String sql) {
         if (sql == null) {
             return null;
         }
-        String[] words = words(sql);
+        int start = SqlFilter.firstWord(sql);
+        if (!startsWithKeyword(sql, start)) {
+            return null;
+        }
+        String[] words = words(sql, start);
         if (words.length == 0) {
             return null;
         }
         return switch (words[0]) {
-            case "begin" -> words.length == 1 || is(words[1], "work", "transaction", "isolation", "read", "not", "deferrable")
-                    ? new TransactionSql(Kind.BEGIN, null) : null;
+            case "begin" -> words.length == 1 || is(words[1], "work", "transaction", "tran", "isolation", "read", "not",
+                    "deferrable", "immediate", "deferred", "exclusive") ? new TransactionSql(Kind.BEGIN, null) : null;
             case "start" -> words.length > 1 && words[1].equals("transaction") ? new TransactionSql(Kind.BEGIN, null) : null;
-            case "commit", "end" -> words.length == 1 || is(words[1], "work", "transaction", "and")
-                    ? new TransactionSql(Kind.COMMIT, null) : null;
+            case "commit", "end" -> end(Kind.COMMIT, words);
             case "rollback", "abort" -> rollback(words);
             case "savepoint" -> words.length == 2 ? new TransactionSql(Kind.SAVEPOINT, words[1]) : null;
             case "release" -> release(words);
+            case "prepare" -> words.length == 3 && words[1].equals("transaction") ? new TransactionSql(Kind.PREPARE, null) : null;
             default -> null;
         };
     }
 
-    /** ROLLBACK [WORK | TRANSACTION] [AND [NO] CHAIN] or ROLLBACK [WORK | TRANSACTION] TO [SAVEPOINT] name. */
+    private static boolean startsWithKeyword(String sql, int start) {
+        for (String keyword : KEYWORDS) {
+            int end = start + keyword.length();
+            if (sql.regionMatches(true, start, keyword, 0, keyword.length())
+                    && (end == sql.length() || !Character.isLetterOrDigit(sql.charAt(end)) && sql.charAt(end) != '_')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** COMMIT or ROLLBACK [WORK | TRANSACTION | TRAN] [AND [NO] CHAIN]; null when more follows. */
+    private static TransactionSql end(Kind kind, String[] words) {
+        int i = skipNoise(words);
+        if (i == words.length) {
+            return new TransactionSql(kind, null, false);
+        }
+        if (i + 2 == words.length && words[i].equals("and") && words[i + 1].equals("chain")) {
+            return new TransactionSql(kind, null, true);
+        }
+        if (i + 3 == words.length && words[i].equals("and") && words[i + 1].equals("no") && words[i + 2].equals("chain")) {
+            return new TransactionSql(kind, null, false);
+        }
+        return null;
+    }
+
+    /** ROLLBACK as {@link #end}, or ROLLBACK [WORK | TRANSACTION] TO [SAVEPOINT] name. */
     private static TransactionSql rollback(String[] words) {
-        int i = 1;
-        if (i < words.length && is(words[i], "work", "transaction")) {
-            i++;
-        }
-        if (i == words.length || words[i].equals("and")) {
-            return new TransactionSql(Kind.ROLLBACK, null);
-        }
-        if (!words[i].equals("to")) {
-            return null;
+        int i = skipNoise(words);
+        if (i == words.length || !words[i].equals("to")) {
+            return end(Kind.ROLLBACK, words);
         }
         i++;
         if (i < words.length && words[i].equals("savepoint")) {
             i++;
         }
         return i == words.length - 1 ? new TransactionSql(Kind.ROLLBACK_TO, words[i]) : null;
+    }
+
+    /** Where the words after COMMIT or ROLLBACK [WORK | TRANSACTION | TRAN] start. */
+    private static int skipNoise(String[] words) {
+        return words.length > 1 && is(words[1], "work", "transaction", "tran") ? 2 : 1;
     }
 
     /** RELEASE [SAVEPOINT] name. */
@@ -79,19 +125,21 @@ record TransactionSql(Kind kind, String savepoint) {
     }
 
     /**
-     * The statement's words after any leading comments, a trailing semicolon dropped: unquoted ones
-     * in lower case, a quoted one ("Name", `name`) as written without its quotes. At most eight:
-     * these statements are short, and a longer one is none of them.
+     * The statement's words from {@code start}, in lower case, quotes ("Name", `name`), comments
+     * (sqlcommenter puts its own last) and semicolons left out. At most eight: these statements
+     * are short, and a longer one is none of them.
      */
-    private static String[] words(String sql) {
+    private static String[] words(String sql, int start) {
         String[] words = new String[8];
         int count = 0;
-        int i = SqlFilter.firstWord(sql);
+        int i = start;
         int n = sql.length();
         while (i < n) {
             char c = sql.charAt(i);
             if (Character.isWhitespace(c) || c == ';') {
                 i++;
+            } else if (SqlFilter.isCommentAt(sql, i)) {
+                i = SqlFilter.afterComment(sql, i);
             } else if (count == words.length) {
                 return new String[0];
             } else if (c == '"' || c == '`') {
@@ -99,17 +147,18 @@ record TransactionSql(Kind kind, String savepoint) {
                 if (end < 0) {
                     return new String[0];
                 }
-                words[count++] = sql.substring(i + 1, end);
+                words[count++] = sql.substring(i + 1, end).toLowerCase(Locale.ROOT);
                 i = end + 1;
             } else {
                 int end = i;
-                while (end < n && !Character.isWhitespace(sql.charAt(end)) && sql.charAt(end) != ';') {
+                while (end < n && !Character.isWhitespace(sql.charAt(end)) && sql.charAt(end) != ';'
+                        && !SqlFilter.isCommentAt(sql, end)) {
                     end++;
                 }
                 words[count++] = sql.substring(i, end).toLowerCase(Locale.ROOT);
                 i = end;
             }
         }
-        return java.util.Arrays.copyOf(words, count);
+        return Arrays.copyOf(words, count);
     }
 }

@@ -58,7 +58,10 @@ class JdbcCaptureIT {
                 "before a failed statement", "before a savepoint-guarded failure",
                 "committed by setAutoCommit(true)",
                 // BEGIN, SAVEPOINT, ROLLBACK [TO] and COMMIT written in SQL
-                "before an SQL savepoint", "committed in SQL", "autocommitted after an SQL COMMIT");
+                "before an SQL savepoint", "committed in SQL", "autocommitted after an SQL COMMIT",
+                // a connection that begins with BEGIN; a pool's rollback(); two savepoints of one name; a prepared ROLLBACK
+                "committed after a first BEGIN", "autocommitted after a first BEGIN", "autocommitted after a pool's rollback",
+                "before a second savepoint of one name", "autocommitted after a prepared ROLLBACK");
     }
 
     @Test

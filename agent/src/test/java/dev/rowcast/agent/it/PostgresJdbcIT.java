@@ -44,7 +44,10 @@ class PostgresJdbcIT {
                     "create:before a savepoint-guarded failure",
                     "create:committed by setAutoCommit(true)",
                     // BEGIN, SAVEPOINT, ROLLBACK [TO] and COMMIT written in SQL
-                    "create:before an SQL savepoint", "create:committed in SQL", "create:autocommitted after an SQL COMMIT");
+                    "create:before an SQL savepoint", "create:committed in SQL", "create:autocommitted after an SQL COMMIT",
+                    "create:committed after a first BEGIN", "create:autocommitted after a first BEGIN",
+                    "create:autocommitted after a pool's rollback", "create:before a second savepoint of one name",
+                    "create:autocommitted after a prepared ROLLBACK");
             assertThat(result.output()).contains("failed as expected: ERROR: duplicate key");
         }
     }

@@ -17,11 +17,24 @@ class TransactionSqlTest {
         assertThat(TransactionSql.of("ROLLBACK WORK")).isEqualTo(new TransactionSql(Kind.ROLLBACK, null));
         assertThat(TransactionSql.of("abort")).isEqualTo(new TransactionSql(Kind.ROLLBACK, null));
         assertThat(TransactionSql.of("SAVEPOINT S1")).isEqualTo(new TransactionSql(Kind.SAVEPOINT, "s1"));
-        assertThat(TransactionSql.of("savepoint \"Before Batch\"")).isEqualTo(new TransactionSql(Kind.SAVEPOINT, "Before Batch"));
+        assertThat(TransactionSql.of("savepoint \"S1\"")).isEqualTo(new TransactionSql(Kind.SAVEPOINT, "s1"));
+        assertThat(TransactionSql.of("BEGIN IMMEDIATE")).isEqualTo(new TransactionSql(Kind.BEGIN, null));
+        assertThat(TransactionSql.of("begin tran")).isEqualTo(new TransactionSql(Kind.BEGIN, null));
+        assertThat(TransactionSql.of("PREPARE TRANSACTION 'tx1'")).isEqualTo(new TransactionSql(Kind.PREPARE, null));
         assertThat(TransactionSql.of("ROLLBACK TO SAVEPOINT s1")).isEqualTo(new TransactionSql(Kind.ROLLBACK_TO, "s1"));
         assertThat(TransactionSql.of("rollback work to s1;")).isEqualTo(new TransactionSql(Kind.ROLLBACK_TO, "s1"));
         assertThat(TransactionSql.of("RELEASE SAVEPOINT s1")).isEqualTo(new TransactionSql(Kind.RELEASE, "s1"));
         assertThat(TransactionSql.of("release s1")).isEqualTo(new TransactionSql(Kind.RELEASE, "s1"));
+    }
+
+    @Test
+    void commentsAnywhereAndChainsAreRead() {
+        assertThat(TransactionSql.of("ROLLBACK -- undo")).isEqualTo(new TransactionSql(Kind.ROLLBACK, null));
+        assertThat(TransactionSql.of("COMMIT/*traceparent='00-4bf9'*/")).isEqualTo(new TransactionSql(Kind.COMMIT, null));
+        assertThat(TransactionSql.of("rollback /* a */ to /* b */ savepoint s1 -- c")).isEqualTo(new TransactionSql(Kind.ROLLBACK_TO, "s1"));
+        assertThat(TransactionSql.of("COMMIT AND CHAIN")).isEqualTo(new TransactionSql(Kind.COMMIT, null, true));
+        assertThat(TransactionSql.of("rollback work and chain")).isEqualTo(new TransactionSql(Kind.ROLLBACK, null, true));
+        assertThat(TransactionSql.of("COMMIT AND NO CHAIN")).isEqualTo(new TransactionSql(Kind.COMMIT, null, false));
     }
 
     @Test
@@ -32,6 +45,9 @@ class TransactionSqlTest {
         assertThat(TransactionSql.of("ROLLBACK TRANSACTION before_batch")).isNull();
         assertThat(TransactionSql.of("SET AUTOCOMMIT FALSE")).isNull();
         assertThat(TransactionSql.of("CREATE TABLE savepoint_log (id INT)")).isNull();
+        assertThat(TransactionSql.of("SELECT * FROM messages")).isNull();
+        assertThat(TransactionSql.of("beginning_balance")).isNull();
+        assertThat(TransactionSql.of("COMMIT TRANSACTION tx1")).isNull();
         assertThat(TransactionSql.of("")).isNull();
         assertThat(TransactionSql.of(null)).isNull();
     }

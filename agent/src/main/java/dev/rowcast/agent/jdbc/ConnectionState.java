@@ -167,11 +167,19 @@ final class ConnectionState {
     /** SAVEPOINT name, in SQL. */
     synchronized void markNamed(String name) {
         Object key = new Object();
+        mark(key);
+        nameMark(name, key);
+    }
+
+    /** Names a marked savepoint (one set through JDBC with a name), so that a rollback to it in SQL finds it. */
+    synchronized void nameMark(String name, Object key) {
+        if (name == null) {
+            return;
+        }
         if (named == null) {
             named = new HashMap<>();
         }
         named.computeIfAbsent(name, n -> new ArrayDeque<>()).push(key);
-        mark(key);
     }
 
     /** ROLLBACK TO SAVEPOINT name, in SQL: see {@link #rollbackTo}. */
@@ -185,14 +193,32 @@ final class ConnectionState {
     synchronized void releaseNamed(String name) {
         Object key = liveNamed(name);
         if (key != null) {
-            named.get(name).pop();
+            // the key is now no mark's: live() takes it off its name's stack
             marks.remove(key);
         }
     }
 
-    /** The latest savepoint of that name that a rollback to an earlier one has not removed; null when none. */
+    /**
+     * The latest savepoint of that name that a rollback to an earlier one has not removed; null when
+     * none. The name as written first (PostgreSQL tells {@code s1} from {@code "S1"}), else in any
+     * case (H2 and MySQL do not).
+     */
     private Object liveNamed(String name) {
-        ArrayDeque<Object> keys = named == null ? null : named.get(name);
+        if (named == null) {
+            return null;
+        }
+        Object key = live(named.get(name));
+        if (key == null) {
+            for (Map.Entry<String, ArrayDeque<Object>> entry : named.entrySet()) {
+                if (key == null && entry.getKey().equalsIgnoreCase(name)) {
+                    key = live(entry.getValue());
+                }
+            }
+        }
+        return key;
+    }
+
+    private Object live(ArrayDeque<Object> keys) {
         if (keys == null) {
             return null;
         }

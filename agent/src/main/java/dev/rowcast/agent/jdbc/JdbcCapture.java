@@ -17,6 +17,8 @@ import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Types;
 import java.sql.Wrapper;
@@ -58,6 +60,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
     private final Map<Object, StatementState> statements = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Object, ConnectionState> connections = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Class<?>, Boolean> wrapperClasses = new ConcurrentHashMap<>();
+    /** Whether a driver's database folds unquoted names to upper case (H2, Oracle), by connection class. */
+    private final Map<Class<?>, Boolean> upperCaseIdentifiers = new ConcurrentHashMap<>();
     private final WatchedResultSets watched = new WatchedResultSets();
     /** Each table's collection (null: none), looked up once; the pipeline thread's own. */
     private final Map<String, CollectionConfig> rulesByTable = new HashMap<>();
@@ -171,7 +175,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         StatementState state = state(statement);
         if (state != null && state.control != null) {
-            transaction(state.connection, state.control, thrown);
+            transaction(statement, state, state.control, thrown);
             return;
         }
         if (thrown != null) {
@@ -210,7 +214,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         TransactionSql control = TransactionSql.of(sql);
         if (control != null) {
             if (!isWrapper(statement, Statement.class)) {
-                transaction(connectionOf(statement), control, thrown);
+                transaction(statement, null, control, thrown);
             }
             return;
         }
@@ -236,28 +240,34 @@ public final class JdbcCapture implements KeyBridge.Listener {
     /**
      * Transaction control written in SQL, through a Statement or a PreparedStatement: what the JDBC
      * call would do, whether capture is on or off (a rollback drops what was recorded while it was
-     * on). A BEGIN in autocommit makes the writes after it wait for the COMMIT or ROLLBACK that
-     * ends it. A COMMIT the database refused (a serialization failure, a deferred constraint) rolled
-     * the transaction back; any other statement of these that failed changed nothing.
+     * on). A BEGIN makes the writes after it wait for the COMMIT or ROLLBACK that ends it, in SQL or
+     * through JDBC. One that failed changed nothing, unless it was a COMMIT or ROLLBACK that ended
+     * the transaction anyway (a serialization failure, a deferred constraint): then its rows go.
+     *
+     * @param state the prepared statement's state; null for a plain Statement
      */
-    private void transaction(Object connection, TransactionSql control, Throwable thrown) {
+    private void transaction(Object statement, StatementState state, TransactionSql control, Throwable thrown) {
+        Object connection = state != null ? state.connection : connectionOf(statement);
         if (connection == null) {
             return;
         }
         TransactionSql.Kind kind = control.kind();
-        boolean ends = kind == TransactionSql.Kind.COMMIT || kind == TransactionSql.Kind.ROLLBACK || kind == TransactionSql.Kind.PREPARE;
-        if (thrown != null && !ends) {
-            return;
+        if (thrown != null) {
+            // on PostgreSQL a failed statement in a transaction aborts it, whatever the statement
+            statementFailed(statement, state);
+            boolean ends = kind == TransactionSql.Kind.COMMIT || kind == TransactionSql.Kind.ROLLBACK || kind == TransactionSql.Kind.PREPARE;
+            if (!ends || !endedByFailure(connection, thrown)) {
+                return;
+            }
         }
         ConnectionState cs = connectionStateOrNew(connection);
         flushParked(cs);
         switch (kind) {
             case BEGIN -> {
-                if (!Boolean.FALSE.equals(cs.autoCommit) || cs.sqlTransaction) {
-                    // asked after the BEGIN ran, H2's driver would say false: unknown counts as autocommit
-                    cs.autoCommit = Boolean.FALSE;
-                    cs.sqlTransaction = true;
-                }
+                // so the driver is asked once the transaction ends: H2 turns autocommit back on then,
+                // whatever it was; asked now, after the BEGIN ran, it would say false
+                cs.autoCommit = Boolean.FALSE;
+                cs.sqlTransaction = true;
             }
             case COMMIT, ROLLBACK, PREPARE -> {
                 boolean open = cs.sqlTransaction;
@@ -277,10 +287,46 @@ public final class JdbcCapture implements KeyBridge.Listener {
                     cs.sqlTransaction = true;
                 }
             }
-            case SAVEPOINT -> cs.markNamed(control.savepoint());
-            case ROLLBACK_TO -> seal(cs.rollbackToNamed(control.savepoint()));
-            case RELEASE -> cs.releaseNamed(control.savepoint());
+            case SAVEPOINT -> {
+                // in autocommit a savepoint marks nothing (PostgreSQL refuses it, H2 and MySQL forget it)
+                if (cs.sqlTransaction || !autoCommit(cs, connection)) {
+                    cs.markNamed(savepointName(control, connection));
+                }
+            }
+            case ROLLBACK_TO -> seal(cs.rollbackToNamed(savepointName(control, connection)));
+            case RELEASE -> cs.releaseNamed(savepointName(control, connection));
         }
+    }
+
+    /** The SQL's savepoint name as the connection's database keeps it (see {@link TransactionSql#savepointName}). */
+    private String savepointName(TransactionSql control, Object connection) {
+        Boolean upper = upperCaseIdentifiers.get(connection.getClass());
+        if (upper == null) {
+            try {
+                upper = ((Connection) connection).getMetaData().storesUpperCaseIdentifiers();
+            } catch (Throwable t) {
+                upper = Boolean.FALSE;
+            }
+            upperCaseIdentifiers.put(connection.getClass(), upper);
+        }
+        return control.savepointName(upper);
+    }
+
+    /**
+     * Whether a COMMIT or ROLLBACK that failed ended the transaction: pgjdbc says so (its transaction
+     * state is IDLE); any other driver by the SQL state of class 40, transaction rollback. A COMMIT
+     * the database did not understand leaves the transaction open.
+     */
+    private static boolean endedByFailure(Object connection, Throwable thrown) {
+        try {
+            Method state = TRANSACTION_STATE.get(connection.getClass());
+            if (state != null) {
+                return "IDLE".equals(String.valueOf(state.invoke(connection)));
+            }
+        } catch (Throwable t) {
+            // fall back to the SQL state
+        }
+        return thrown instanceof SQLException e && e.getSQLState() != null && e.getSQLState().startsWith("40");
     }
 
     /** A transaction that a BEGIN in SQL opened has ended: the driver is asked for its autocommit mode again at the next write. */
@@ -771,7 +817,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         flushParked(cs);
         if (cs.sqlTransaction) {
-            if (thrown != null) {
+            if (thrown != null && !endedByFailure(connection, thrown)) {
                 // PostgreSQL's driver refuses commit() in autocommit: the transaction a BEGIN in SQL opened goes on
                 return;
             }
@@ -810,7 +856,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         flushParked(cs);
         if (savepoint == null) {
             if (cs.sqlTransaction) {
-                if (thrown != null) {
+                if (thrown != null && !endedByFailure(connection, thrown)) {
                     // see committed()
                     return;
                 }
@@ -827,7 +873,14 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (isWrapper(connection, Connection.class)) {
             return;
         }
-        connectionStateOrNew(connection).mark(savepoint);
+        ConnectionState cs = connectionStateOrNew(connection);
+        cs.mark(savepoint);
+        try {
+            // a named one may be rolled back to in SQL
+            cs.nameMark(((Savepoint) savepoint).getSavepointName(), savepoint);
+        } catch (Throwable unnamed) {
+            // getSavepointName() throws for an unnamed savepoint
+        }
     }
 
     public void savepointReleased(Object connection, Object savepoint) {
@@ -845,10 +898,10 @@ public final class JdbcCapture implements KeyBridge.Listener {
         flushParked(cs);
         if (cs.sqlTransaction) {
             if (!autoCommit || transactionOpen(connection)) {
-                // false makes the transaction a BEGIN in SQL opened the JDBC one, which commit() ends; true
-                // leaves it open where the driver stayed in autocommit throughout (PostgreSQL's)
-                cs.sqlTransaction = autoCommit;
-                cs.autoCommit = autoCommit ? cs.autoCommit : Boolean.FALSE;
+                // false: the transaction a BEGIN in SQL opened goes on as the JDBC one, and its end still
+                // asks the driver (H2 turns autocommit back on then); true leaves it open where the
+                // driver stayed in autocommit throughout (PostgreSQL's)
+                cs.autoCommit = Boolean.FALSE;
                 return;
             }
             // where BEGIN turned the driver's autocommit off, turning it on commits

@@ -10,8 +10,8 @@ import java.util.Locale;
  * the SQL, so that a rollback written in SQL drops what it rolls back, as
  * {@code Connection.rollback()} does.
  *
- * @param savepoint the savepoint's name, in lower case (quoted or not: H2 and MySQL take {@code "S1"}
- *                  and {@code s1} for one name); null for none
+ * @param savepoint the savepoint's name as the SQL writes it, quotes included; null for none: see
+ *                  {@link #savepointName}
  * @param chain     COMMIT or ROLLBACK AND CHAIN: a new transaction starts at once
  */
 record TransactionSql(Kind kind, String savepoint, boolean chain) {
@@ -63,6 +63,19 @@ record TransactionSql(Kind kind, String savepoint, boolean chain) {
             case "prepare" -> words.length == 3 && words[1].equals("transaction") ? new TransactionSql(Kind.PREPARE, null) : null;
             default -> null;
         };
+    }
+
+    /**
+     * The savepoint's name as the database keeps it: a quoted one as written, an unquoted one folded
+     * as the database folds names (H2 and Oracle to upper case, PostgreSQL and MySQL to lower), so
+     * that {@code s1} and {@code "S1"} are one savepoint on H2 and two on PostgreSQL.
+     */
+    String savepointName(boolean foldsToUpperCase) {
+        char first = savepoint.charAt(0);
+        if (savepoint.length() > 1 && (first == '"' || first == '`')) {
+            return savepoint.substring(1, savepoint.length() - 1);
+        }
+        return foldsToUpperCase ? savepoint.toUpperCase(Locale.ROOT) : savepoint.toLowerCase(Locale.ROOT);
     }
 
     private static boolean startsWithKeyword(String sql, int start) {
@@ -125,7 +138,8 @@ record TransactionSql(Kind kind, String savepoint, boolean chain) {
     }
 
     /**
-     * The statement's words from {@code start}, in lower case, quotes ("Name", `name`), comments
+     * The statement's words from {@code start}, unquoted ones in lower case, quoted ones ("Name",
+     * `name`) as written with their quotes, comments
      * (sqlcommenter puts its own last) and semicolons left out. At most eight: these statements
      * are short, and a longer one is none of them.
      */
@@ -147,7 +161,7 @@ record TransactionSql(Kind kind, String savepoint, boolean chain) {
                 if (end < 0) {
                     return new String[0];
                 }
-                words[count++] = sql.substring(i + 1, end).toLowerCase(Locale.ROOT);
+                words[count++] = sql.substring(i, end + 1);
                 i = end + 1;
             } else {
                 int end = i;

@@ -17,7 +17,7 @@ class TransactionSqlTest {
         assertThat(TransactionSql.of("ROLLBACK WORK")).isEqualTo(new TransactionSql(Kind.ROLLBACK, null));
         assertThat(TransactionSql.of("abort")).isEqualTo(new TransactionSql(Kind.ROLLBACK, null));
         assertThat(TransactionSql.of("SAVEPOINT S1")).isEqualTo(new TransactionSql(Kind.SAVEPOINT, "s1"));
-        assertThat(TransactionSql.of("savepoint \"S1\"")).isEqualTo(new TransactionSql(Kind.SAVEPOINT, "s1"));
+        assertThat(TransactionSql.of("savepoint \"S1\"")).isEqualTo(new TransactionSql(Kind.SAVEPOINT, "\"S1\""));
         assertThat(TransactionSql.of("BEGIN IMMEDIATE")).isEqualTo(new TransactionSql(Kind.BEGIN, null));
         assertThat(TransactionSql.of("begin tran")).isEqualTo(new TransactionSql(Kind.BEGIN, null));
         assertThat(TransactionSql.of("PREPARE TRANSACTION 'tx1'")).isEqualTo(new TransactionSql(Kind.PREPARE, null));
@@ -25,6 +25,14 @@ class TransactionSqlTest {
         assertThat(TransactionSql.of("rollback work to s1;")).isEqualTo(new TransactionSql(Kind.ROLLBACK_TO, "s1"));
         assertThat(TransactionSql.of("RELEASE SAVEPOINT s1")).isEqualTo(new TransactionSql(Kind.RELEASE, "s1"));
         assertThat(TransactionSql.of("release s1")).isEqualTo(new TransactionSql(Kind.RELEASE, "s1"));
+    }
+
+    @Test
+    void aSavepointsNameIsFoldedAsTheDatabaseFoldsUnquotedNames() {
+        assertThat(TransactionSql.of("SAVEPOINT Sp").savepointName(false)).isEqualTo("sp");
+        assertThat(TransactionSql.of("SAVEPOINT Sp").savepointName(true)).isEqualTo("SP");
+        assertThat(TransactionSql.of("SAVEPOINT \"Sp\"").savepointName(true)).isEqualTo("Sp");
+        assertThat(TransactionSql.of("RELEASE `Sp`").savepointName(false)).isEqualTo("Sp");
     }
 
     @Test

@@ -1,0 +1,59 @@
+package dev.rowcast.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Transaction control written in SQL where H2 and PostgreSQL end it differently (src/it/apps/jdbc's
+ * TransactionSqlApp): whatever each database kept, the events are exactly its rows, in commit order.
+ */
+class TransactionSqlIT {
+
+    private static final String CONFIG = """
+            server: { host: 127.0.0.1, port: 0 }
+            collections:
+              messages: { table: messages, room: "chat:{chat}" }
+            """;
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "pg"})
+    void theEventsAreExactlyTheRowsTheDatabaseKept(String database) throws Exception {
+        String libraries = System.getProperty("rowcast.h2Jar") + File.pathSeparator + System.getProperty("rowcast.postgresJar");
+        String classpath = TestApps.compile("jdbc", libraries, "h2-pg", UnaryOperator.identity());
+        Path dir = TestApps.workDir("transaction-sql-" + database);
+        Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);
+        Path captureLog = dir.resolve("capture.jsonl");
+        List<String> jvmOptions = List.of("-Drowcast.debug.captureLog=" + captureLog);
+        ChildJvm.Result result;
+        if (database.equals("pg")) {
+            try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+                result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config, jvmOptions, classpath, "app.TransactionSqlApp",
+                        "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "postgres");
+            }
+        } else {
+            result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config, jvmOptions, classpath, "app.TransactionSqlApp");
+        }
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        String held = result.output().lines().filter(l -> l.startsWith("held: ")).findFirst().orElseThrow();
+        List<String> rows = new ArrayList<>(Arrays.asList(held.substring("held: ".length()).split(" \\| ")));
+        List<String> published = CaptureLog.read(captureLog).stream().map(l -> l.payload().get("data").get("content").asText()).toList();
+
+        assertThat(published).as(result.output()).isEqualTo(rows);
+        // the two databases ended these steps differently, so the test saw both ways
+        if (database.equals("pg")) {
+            assertThat(rows).doesNotContain("before a refused RELEASE", "after that commit(), then rollback()", "after a JDBC savepoint");
+        } else {
+            assertThat(rows).contains("before a refused RELEASE", "after that commit(), then rollback()", "after a JDBC savepoint");
+        }
+    }
+}

@@ -114,8 +114,10 @@ public final class JdbcCapture implements KeyBridge.Listener {
      * tables, element collections), which the pipeline tells apart (see {@link HibernateTables}).
      */
     public void statementPrepared(Object connection, Object statement, String sql) {
-        boolean relevant = Bridge.insideHibernate() ? filter.relevantToFlush(sql, hibernateTables) : filter.relevant(sql);
-        TransactionSql control = relevant ? null : TransactionSql.of(sql);
+        boolean flush = Bridge.insideHibernate();
+        boolean relevant = flush ? filter.relevantToFlush(sql, hibernateTables) : filter.relevant(sql);
+        // Hibernate's flush runs no transaction control of its own
+        TransactionSql control = relevant || flush ? null : TransactionSql.of(sql);
         if (!relevant && control == null || isWrapper(connection, Connection.class)) {
             return;
         }

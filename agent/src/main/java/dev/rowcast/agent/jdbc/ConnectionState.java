@@ -17,10 +17,10 @@ final class ConnectionState {
 
     Boolean autoCommit;
     /**
-     * A BEGIN written in SQL opened a transaction while the connection was in autocommit (or not
-     * known to be out of it): {@link #autoCommit} says false until the COMMIT or ROLLBACK that ends
-     * it, in SQL or through JDBC. Then the driver is asked again: H2's BEGIN turns its autocommit
-     * off and its COMMIT back on, PostgreSQL's driver stays in autocommit throughout.
+     * A BEGIN written in SQL opened a transaction: {@link #autoCommit} says false until the COMMIT
+     * or ROLLBACK that ends it, in SQL or through JDBC. Then the driver is asked again: H2's BEGIN
+     * turns its autocommit off and the transaction's end turns it on, whatever it was before;
+     * PostgreSQL's driver keeps its mode throughout.
      */
     boolean sqlTransaction;
     /** The transaction's one write while it has exactly one and {@link #buffer} is null: most have one. */

@@ -42,7 +42,7 @@ final class SqlFilter {
 
     /**
      * The same test for SQL of Hibernate's flush: a table whose rows Hibernate reports does not
-     * count, so the flush's own writes of its entities cost the app's thread nothing. An answer
+     * count, so the flush's own writes of its entities get no state on the app's thread. An answer
      * stays right as more tables become Hibernate's: a yes that has become wrong costs only the
      * pipeline's dropping the write.
      */

@@ -12,8 +12,9 @@ import java.util.List;
 /**
  * Transaction control written in SQL where it is hard to follow: statements the database refuses,
  * a BEGIN in manual-commit mode, savepoint names quoted and not, a JDBC savepoint rolled back in
- * SQL. The same steps run on H2 and PostgreSQL, which end some of them differently. Prints each
- * refused statement, then the rows the table holds: "held: a | b | ...".
+ * SQL, and on PostgreSQL two-phase commit. The same steps run on H2 and PostgreSQL, which end some
+ * of them differently. Prints each refused statement, then the rows the table holds:
+ * "held: a | b | ...".
  */
 public final class TransactionSqlApp {
 
@@ -74,6 +75,21 @@ public final class TransactionSqlApp {
             run(s, "ROLLBACK TO SAVEPOINT sp1");
             c.commit();
             c.setAutoCommit(true);
+
+            if (c.getMetaData().getURL().startsWith("jdbc:postgresql:")) {
+                // two-phase commit, as pgjdbc's XA runs it: prepared on this connection, ended on another
+                run(s, "BEGIN");
+                insert(ps, 11, "prepared, then committed");
+                run(s, "PREPARE TRANSACTION 'g1'");
+                run(s, "BEGIN");
+                insert(ps, 12, "prepared, then rolled back");
+                run(s, "PREPARE TRANSACTION 'g2'");
+                try (Connection other = DriverManager.getConnection(c.getMetaData().getURL(), c.getMetaData().getUserName(), "");
+                     Statement os = other.createStatement()) {
+                    run(os, "ROLLBACK PREPARED 'g2'");
+                    run(os, "COMMIT PREPARED 'g1'");
+                }
+            }
 
             List<String> held = new ArrayList<>();
             try (ResultSet rows = s.executeQuery("SELECT content FROM messages ORDER BY id")) {

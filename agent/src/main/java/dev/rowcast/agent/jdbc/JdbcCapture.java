@@ -60,6 +60,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
     private final Map<Object, StatementState> statements = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Object, ConnectionState> connections = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Class<?>, Boolean> wrapperClasses = new ConcurrentHashMap<>();
+    /** The rows of transactions prepared for two-phase commit (PREPARE TRANSACTION 'id'), by id, until they end. */
+    private final Map<String, List<PendingWrite>> prepared = new ConcurrentHashMap<>();
+    private static final int MAX_PREPARED = 1_024;
     /** Whether a driver's database folds unquoted names to upper case (H2, Oracle), by connection class. */
     private final Map<Class<?>, Boolean> upperCaseIdentifiers = new ConcurrentHashMap<>();
     private final WatchedResultSets watched = new WatchedResultSets();
@@ -254,6 +257,14 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         TransactionSql.Kind kind = control.kind();
+        if (kind == TransactionSql.Kind.COMMIT_PREPARED || kind == TransactionSql.Kind.ROLLBACK_PREPARED) {
+            // the prepared transaction's rows, on whichever connection prepared it
+            List<PendingWrite> writes = thrown == null ? prepared.remove(control.name()) : null;
+            if (writes != null && kind == TransactionSql.Kind.COMMIT_PREPARED) {
+                publish(writes, System.currentTimeMillis());
+            }
+            return;
+        }
         if (thrown != null) {
             // on PostgreSQL a failed statement in a transaction aborts it, whatever the statement
             statementFailed(statement, state);
@@ -273,14 +284,17 @@ public final class JdbcCapture implements KeyBridge.Listener {
             }
             case COMMIT, ROLLBACK, PREPARE -> {
                 boolean open = cs.sqlTransaction;
-                // a prepared transaction is committed later, perhaps elsewhere: its rows are not published
                 boolean aborted = cs.takeAborted();
-                boolean publish = kind == TransactionSql.Kind.COMMIT && thrown == null && !aborted;
+                boolean done = thrown == null && !aborted;
                 List<PendingWrite> writes = cs.drain();
-                if (publish && !writes.isEmpty()) {
+                if (done && kind == TransactionSql.Kind.COMMIT && !writes.isEmpty()) {
                     publish(writes, System.currentTimeMillis());
                 } else {
                     seal(writes);
+                    if (done && kind == TransactionSql.Kind.PREPARE && !writes.isEmpty()) {
+                        // committed later by COMMIT PREPARED, perhaps on another connection
+                        prepare(control.name(), writes);
+                    }
                 }
                 endSqlTransaction(cs);
                 if (open && control.chain() && thrown == null) {
@@ -298,6 +312,17 @@ public final class JdbcCapture implements KeyBridge.Listener {
             case ROLLBACK_TO -> seal(cs.rollbackToNamed(savepointName(control, connection)));
             case RELEASE -> cs.releaseNamed(savepointName(control, connection));
         }
+    }
+
+    /** Keeps a prepared transaction's rows until COMMIT or ROLLBACK PREPARED; a bounded number, as an app may never end one. */
+    private void prepare(String id, List<PendingWrite> writes) {
+        if (prepared.size() >= MAX_PREPARED) {
+            metrics.dropped.add(writes.size());
+            AgentLog.warnOnce("prepared-transactions", MAX_PREPARED + " prepared transactions are waiting for COMMIT PREPARED;"
+                    + " the rows of later ones are not published", null);
+            return;
+        }
+        prepared.put(id, writes);
     }
 
     /** The SQL's savepoint name as the connection's database keeps it (see {@link TransactionSql#savepointName}). */

@@ -6,15 +6,16 @@ import java.util.Locale;
 /**
  * Transaction control written as SQL, as scripts, migration tools and some frameworks write it:
  * {@code BEGIN}, {@code COMMIT}, {@code ROLLBACK}, {@code SAVEPOINT s}, {@code ROLLBACK TO s},
- * {@code RELEASE s}, {@code PREPARE TRANSACTION}. The JDBC calls for these are hooked; this reads
+ * {@code RELEASE s}, and two-phase commit's {@code PREPARE TRANSACTION 'id'}, {@code COMMIT PREPARED 'id'}
+ * and {@code ROLLBACK PREPARED 'id'}. The JDBC calls for most of these are hooked; this reads
  * the SQL, so that a rollback written in SQL drops what it rolls back, as
  * {@code Connection.rollback()} does.
  *
- * @param savepoint the savepoint's name as the SQL writes it, quotes included; null for none: see
- *                  {@link #savepointName}
+ * @param name      the savepoint's name, or the prepared transaction's id, as the SQL writes it,
+ *                  quotes included; null for none: see {@link #savepointName}
  * @param chain     COMMIT or ROLLBACK AND CHAIN: a new transaction starts at once
  */
-record TransactionSql(Kind kind, String savepoint, boolean chain) {
+record TransactionSql(Kind kind, String name, boolean chain) {
 
     enum Kind {
         /** BEGIN, START TRANSACTION: under autocommit, the writes that follow wait for the COMMIT. */
@@ -24,14 +25,16 @@ record TransactionSql(Kind kind, String savepoint, boolean chain) {
         SAVEPOINT,
         ROLLBACK_TO,
         RELEASE,
-        /** PREPARE TRANSACTION: the transaction leaves the connection; COMMIT PREPARED may end it anywhere. */
-        PREPARE
+        /** PREPARE TRANSACTION 'id': the transaction leaves the connection; COMMIT PREPARED may end it on any. */
+        PREPARE,
+        COMMIT_PREPARED,
+        ROLLBACK_PREPARED
     }
 
     private static final String[] KEYWORDS = {"begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release", "prepare"};
 
-    TransactionSql(Kind kind, String savepoint) {
-        this(kind, savepoint, false);
+    TransactionSql(Kind kind, String name) {
+        this(kind, name, false);
     }
 
     /**
@@ -56,11 +59,11 @@ record TransactionSql(Kind kind, String savepoint, boolean chain) {
             case "begin" -> words.length == 1 || is(words[1], "work", "transaction", "tran", "isolation", "read", "not",
                     "deferrable", "immediate", "deferred", "exclusive") ? new TransactionSql(Kind.BEGIN, null) : null;
             case "start" -> words.length > 1 && words[1].equals("transaction") ? new TransactionSql(Kind.BEGIN, null) : null;
-            case "commit", "end" -> end(Kind.COMMIT, words);
-            case "rollback", "abort" -> rollback(words);
+            case "commit", "end" -> prepared(words) ? new TransactionSql(Kind.COMMIT_PREPARED, words[2]) : end(Kind.COMMIT, words);
+            case "rollback", "abort" -> prepared(words) ? new TransactionSql(Kind.ROLLBACK_PREPARED, words[2]) : rollback(words);
             case "savepoint" -> words.length == 2 ? new TransactionSql(Kind.SAVEPOINT, words[1]) : null;
             case "release" -> release(words);
-            case "prepare" -> words.length == 3 && words[1].equals("transaction") ? new TransactionSql(Kind.PREPARE, null) : null;
+            case "prepare" -> words.length == 3 && words[1].equals("transaction") ? new TransactionSql(Kind.PREPARE, words[2]) : null;
             default -> null;
         };
     }
@@ -71,11 +74,11 @@ record TransactionSql(Kind kind, String savepoint, boolean chain) {
      * that {@code s1} and {@code "S1"} are one savepoint on H2 and two on PostgreSQL.
      */
     String savepointName(boolean foldsToUpperCase) {
-        char first = savepoint.charAt(0);
-        if (savepoint.length() > 1 && (first == '"' || first == '`')) {
-            return savepoint.substring(1, savepoint.length() - 1);
+        char first = name.charAt(0);
+        if (name.length() > 1 && (first == '"' || first == '`')) {
+            return name.substring(1, name.length() - 1);
         }
-        return foldsToUpperCase ? savepoint.toUpperCase(Locale.ROOT) : savepoint.toLowerCase(Locale.ROOT);
+        return foldsToUpperCase ? name.toUpperCase(Locale.ROOT) : name.toLowerCase(Locale.ROOT);
     }
 
     private static boolean startsWithKeyword(String sql, int start) {
@@ -87,6 +90,11 @@ record TransactionSql(Kind kind, String savepoint, boolean chain) {
             }
         }
         return false;
+    }
+
+    /** COMMIT PREPARED 'id' or ROLLBACK PREPARED 'id'. */
+    private static boolean prepared(String[] words) {
+        return words.length == 3 && words[1].equals("prepared") && (words[0].equals("commit") || words[0].equals("rollback"));
     }
 
     /** COMMIT or ROLLBACK [WORK | TRANSACTION | TRAN] [AND [NO] CHAIN]; null when more follows. */
@@ -139,7 +147,7 @@ record TransactionSql(Kind kind, String savepoint, boolean chain) {
 
     /**
      * The statement's words from {@code start}, unquoted ones in lower case, quoted ones ("Name",
-     * `name`) as written with their quotes, comments
+     * `name`, 'id') as written with their quotes, comments
      * (sqlcommenter puts its own last) and semicolons left out. At most eight: these statements
      * are short, and a longer one is none of them.
      */
@@ -156,7 +164,7 @@ record TransactionSql(Kind kind, String savepoint, boolean chain) {
                 i = SqlFilter.afterComment(sql, i);
             } else if (count == words.length) {
                 return new String[0];
-            } else if (c == '"' || c == '`') {
+            } else if (c == '"' || c == '`' || c == '\'') {
                 int end = sql.indexOf(c, i + 1);
                 if (end < 0) {
                     return new String[0];

@@ -20,7 +20,9 @@ class TransactionSqlTest {
         assertThat(TransactionSql.of("savepoint \"S1\"")).isEqualTo(new TransactionSql(Kind.SAVEPOINT, "\"S1\""));
         assertThat(TransactionSql.of("BEGIN IMMEDIATE")).isEqualTo(new TransactionSql(Kind.BEGIN, null));
         assertThat(TransactionSql.of("begin tran")).isEqualTo(new TransactionSql(Kind.BEGIN, null));
-        assertThat(TransactionSql.of("PREPARE TRANSACTION 'tx1'")).isEqualTo(new TransactionSql(Kind.PREPARE, null));
+        assertThat(TransactionSql.of("PREPARE TRANSACTION 'Tx1'")).isEqualTo(new TransactionSql(Kind.PREPARE, "'Tx1'"));
+        assertThat(TransactionSql.of("COMMIT PREPARED 'Tx1'")).isEqualTo(new TransactionSql(Kind.COMMIT_PREPARED, "'Tx1'"));
+        assertThat(TransactionSql.of("rollback prepared 'Tx1';")).isEqualTo(new TransactionSql(Kind.ROLLBACK_PREPARED, "'Tx1'"));
         assertThat(TransactionSql.of("ROLLBACK TO SAVEPOINT s1")).isEqualTo(new TransactionSql(Kind.ROLLBACK_TO, "s1"));
         assertThat(TransactionSql.of("rollback work to s1;")).isEqualTo(new TransactionSql(Kind.ROLLBACK_TO, "s1"));
         assertThat(TransactionSql.of("RELEASE SAVEPOINT s1")).isEqualTo(new TransactionSql(Kind.RELEASE, "s1"));
@@ -47,9 +49,10 @@ class TransactionSqlTest {
 
     @Test
     void otherStatementsAreNone() {
-        // a PL/SQL block, two-phase commit, SQL Server's named transactions: not read, so nothing is dropped for them
+        // a PL/SQL block, H2's own two-phase commit, SQL Server's named transactions: not read, so nothing is dropped for them
         assertThat(TransactionSql.of("BEGIN archive_old_rows(); END;")).isNull();
-        assertThat(TransactionSql.of("COMMIT PREPARED 'tx1'")).isNull();
+        assertThat(TransactionSql.of("PREPARE COMMIT tx1")).isNull();
+        assertThat(TransactionSql.of("END PREPARED 'tx1'")).isNull();
         assertThat(TransactionSql.of("ROLLBACK TRANSACTION before_batch")).isNull();
         assertThat(TransactionSql.of("SET AUTOCOMMIT FALSE")).isNull();
         assertThat(TransactionSql.of("CREATE TABLE savepoint_log (id INT)")).isNull();

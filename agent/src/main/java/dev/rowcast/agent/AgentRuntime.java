@@ -292,6 +292,11 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     }
 
     @Override
+    public void connectionSql(Object connection, String sql, Throwable thrown) {
+        jdbc.connectionSql(connection, sql, thrown);
+    }
+
+    @Override
     public void emit(String room, String event, Object payload) {
         if (!enabled || room == null || event == null) {
             return;

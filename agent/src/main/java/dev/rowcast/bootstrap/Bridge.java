@@ -275,6 +275,17 @@ public final class Bridge {
         }
     }
 
+    public static void connectionSql(Object connection, String sql, Throwable thrown) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.connectionSql(connection, sql, thrown);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
     /** Called reflectively by {@code dev.rowcast.api.Rowcast}; false when no agent is listening. */
     public static boolean emit(String room, String event, Object payload) {
         Sink s = sink;

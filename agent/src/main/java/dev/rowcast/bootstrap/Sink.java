@@ -39,5 +39,8 @@ public interface Sink {
 
     void connectionClosed(Object connection);
 
+    /** SQL a driver ran on its connection without a statement (pgjdbc's execSQLUpdate). */
+    void connectionSql(Object connection, String sql, Throwable thrown);
+
     void emit(String room, String event, Object payload);
 }

@@ -50,7 +50,8 @@ public final class JdbcInstrumentation {
                         .advice(concrete.and(named("setSavepoint")), self + "$SetSavepointAdvice")
                         .advice(concrete.and(named("releaseSavepoint")).and(takesArguments(1)), self + "$ReleaseSavepointAdvice")
                         .advice(concrete.and(named("setAutoCommit")).and(takesArguments(boolean.class)), self + "$AutoCommitAdvice")
-                        .advice(concrete.and(named("close")).and(takesArguments(0)), self + "$ConnectionCloseAdvice"))
+                        .advice(concrete.and(named("close")).and(takesArguments(0)), self + "$ConnectionCloseAdvice")
+                        .advice(concrete.and(named("execSQLUpdate")).and(takesArguments(String.class)), self + "$ConnectionSqlAdvice"))
                 .type(not(isInterface()).and(hasSuperType(named("java.sql.Statement"))))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(agent)
                         .advice(concrete.and(namedOneOf("execute", "executeUpdate", "executeLargeUpdate")).and(takesArguments(String.class)),
@@ -194,6 +195,16 @@ public final class JdbcInstrumentation {
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
         public static void exit(@Advice.This Object connection) {
             Bridge.connectionClosed(connection);
+        }
+    }
+
+    /** pgjdbc's {@code execSQLUpdate(sql)}: the transaction SQL of its XA resource. */
+    public static final class ConnectionSqlAdvice {
+        private ConnectionSqlAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.This Object connection, @Advice.Argument(0) String sql, @Advice.Thrown Throwable thrown) {
+            Bridge.connectionSql(connection, sql, thrown);
         }
     }
 

@@ -180,7 +180,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         StatementState state = state(statement);
         if (state != null && state.control != null) {
-            transaction(statement, state, state.control, thrown);
+            transaction(state.connection, state.control, thrown);
             return;
         }
         if (thrown != null) {
@@ -219,7 +219,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         TransactionSql control = TransactionSql.of(sql);
         if (control != null) {
             if (!isWrapper(statement, Statement.class)) {
-                transaction(statement, null, control, thrown);
+                transaction(connectionOf(statement), control, thrown);
             }
             return;
         }
@@ -248,11 +248,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
      * on). A BEGIN makes the writes after it wait for the COMMIT or ROLLBACK that ends it, in SQL or
      * through JDBC. One that failed changed nothing, unless it was a COMMIT or ROLLBACK that ended
      * the transaction anyway (a serialization failure, a deferred constraint): then its rows go.
-     *
-     * @param state the prepared statement's state; null for a plain Statement
      */
-    private void transaction(Object statement, StatementState state, TransactionSql control, Throwable thrown) {
-        Object connection = state != null ? state.connection : connectionOf(statement);
+    private void transaction(Object connection, TransactionSql control, Throwable thrown) {
         if (connection == null) {
             return;
         }
@@ -267,7 +264,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         if (thrown != null) {
             // on PostgreSQL a failed statement in a transaction aborts it, whatever the statement
-            statementFailed(statement, state);
+            connectionFailed(connection);
             boolean ends = kind == TransactionSql.Kind.COMMIT || kind == TransactionSql.Kind.ROLLBACK || kind == TransactionSql.Kind.PREPARE;
             if (!ends || !endedByFailure(connection, thrown)) {
                 return;
@@ -361,6 +358,18 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (cs.sqlTransaction) {
             cs.sqlTransaction = false;
             cs.autoCommit = null;
+        }
+    }
+
+    /**
+     * SQL a driver runs on its connection without a statement: pgjdbc's {@code execSQLUpdate}, which
+     * its XA resource runs BEGIN, PREPARE TRANSACTION, COMMIT [PREPARED] and ROLLBACK [PREPARED]
+     * with (and its own savepoint calls, which their hooks see as well: both are idempotent).
+     */
+    public void connectionSql(Object connection, String sql, Throwable thrown) {
+        TransactionSql control = TransactionSql.of(sql);
+        if (control != null && !isWrapper(connection, Connection.class)) {
+            transaction(connection, control, thrown);
         }
     }
 
@@ -756,7 +765,11 @@ public final class JdbcCapture implements KeyBridge.Listener {
      * far will not be published. Other databases fail the statement alone.
      */
     private void statementFailed(Object statement, StatementState state) {
-        Object connection = state != null && state.connection != null ? state.connection : connectionOf(statement);
+        connectionFailed(state != null && state.connection != null ? state.connection : connectionOf(statement));
+    }
+
+    /** See {@link #statementFailed}. */
+    private void connectionFailed(Object connection) {
         if (connection == null || !connection.getClass().getName().startsWith("org.postgresql.")) {
             return;
         }

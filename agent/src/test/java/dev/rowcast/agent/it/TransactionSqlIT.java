@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Transaction control written in SQL where H2 and PostgreSQL end it differently (src/it/apps/jdbc's
  * TransactionSqlApp): whatever each database kept, the events are exactly its rows, in commit order.
+ * And PostgreSQL's XA driver (src/it/apps/xa), which runs its transaction SQL on the connection itself.
  */
 class TransactionSqlIT {
 
@@ -57,5 +58,23 @@ class TransactionSqlIT {
         } else {
             assertThat(rows).contains("before a refused RELEASE", "after that commit(), then rollback()", "after a JDBC savepoint");
         }
+    }
+
+    /** PostgreSQL's XA driver, as a JTA transaction manager drives it: the committed branches, and nothing of the others. */
+    @org.junit.jupiter.api.Test
+    void xaBranchesArePublishedWhenCommittedInOneOrTwoPhases() throws Exception {
+        String classpath = TestApps.compile("xa", System.getProperty("rowcast.postgresJar"), "pg", UnaryOperator.identity());
+        Path dir = TestApps.workDir("transaction-sql-xa");
+        Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);
+        Path captureLog = dir.resolve("capture.jsonl");
+        ChildJvm.Result result;
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("max_prepared_transactions", "4").start()) {
+            result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config, List.of("-Drowcast.debug.captureLog=" + captureLog),
+                    classpath, "app.XaApp", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "postgres");
+        }
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("held: committed in one phase | committed in two phases");
+        assertThat(CaptureLog.read(captureLog)).extracting(l -> l.payload().get("data").get("content").asText())
+                .containsExactly("committed in one phase", "committed in two phases");
     }
 }

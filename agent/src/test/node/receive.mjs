@@ -1,7 +1,8 @@
 // Connects to a Rowcast agent's server with the official socket.io-client and prints one JSON
 // line per received event: {"event":...,"args":[...]}. Prints {"connected":id} first, or
 // {"connect_error":message} and exits 2. With a token it connects with auth {token}; each room
-// given is joined with an ack, printed as {"join":room,"ack":...}, before {"ready":true}.
+// given is joined with an ack, printed as {"join":room,"ack":...}, before {"ready":true}; a
+// disconnect prints {"disconnect":reason}.
 // Usage: node receive.mjs <baseUrl> <deadlineMs> [token|-] [room...]
 import { io } from "socket.io-client";
 
@@ -28,3 +29,4 @@ socket.on("connect_error", (error) => {
   process.stdout.write("", () => process.exit(2));
 });
 socket.onAny((event, ...args) => print({ event, args }));
+socket.on("disconnect", (reason) => print({ disconnect: reason }));

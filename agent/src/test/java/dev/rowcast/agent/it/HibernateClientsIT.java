@@ -63,10 +63,8 @@ class HibernateClientsIT {
         }
         try (LiveProcess app = LiveProcess.javaWithAgent("hibernate-" + version + "-" + database, dir, config, args)) {
             app.awaitLine(START, "ready"::equals);
-            try (LiveProcess alice = LiveProcess.socketIoClient("owner-1", port, "owner:1");
-                 LiveProcess bob = LiveProcess.socketIoClient("owner-2", port, "owner:2")) {
-                alice.awaitLine(START, "{\"ready\":true}"::equals);
-                bob.awaitLine(START, "{\"ready\":true}"::equals);
+            try (LiveProcess alice = joined(port, "owner:1");
+                 LiveProcess bob = joined(port, "owner:2")) {
 
                 // bob's row is committed first: had it leaked to alice's client it would arrive there first
                 app.send("add bob b1");
@@ -94,6 +92,23 @@ class HibernateClientsIT {
                 assertThat(created.get("id")).isEqualTo(created.get("data").get("id"));
             }
         }
+    }
+
+    /**
+     * A client joined to {@code room}. Its join is tried a second time, by a new client, if the
+     * first connection dropped before the join's answer (seen once, in a full run on a loaded
+     * machine, with the client's reconnection off): a browser's client reconnects and joins again.
+     */
+    private static LiveProcess joined(int port, String room) throws Exception {
+        LiveProcess client = LiveProcess.socketIoClient(room, port, room);
+        client.awaitLine(START, "{\"ready\":true}"::equals);
+        if (client.lines().stream().anyMatch(l -> l.startsWith("{\"join\"") && l.contains("\"ack\":\"Error"))) {
+            System.err.println("HibernateClientsIT: " + room + "'s first client could not join, a second one tries:\n" + client.output());
+            client.close();
+            client = LiveProcess.socketIoClient(room, port, room);
+            client.awaitLine(START, "{\"ready\":true}"::equals);
+        }
+        return client;
     }
 
     /** Each event as "operation name [changes]", checking that each is a realtime:items event. */

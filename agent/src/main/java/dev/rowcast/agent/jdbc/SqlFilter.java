@@ -29,15 +29,7 @@ final class SqlFilter {
     }
 
     boolean relevant(String sql) {
-        if (sql == null || tables.isEmpty()) {
-            return false;
-        }
-        Boolean known = cache.get(sql);
-        if (known == null) {
-            known = check(sql, null);
-            remember(cache, sql, known);
-        }
-        return known;
+        return answer(cache, sql, null);
     }
 
     /**
@@ -47,22 +39,23 @@ final class SqlFilter {
      * pipeline's dropping the write.
      */
     boolean relevantToFlush(String sql, HibernateTables reported) {
+        return answer(flushCache, sql, reported);
+    }
+
+    /** The cached answer for this SQL, worked out on its first sight. */
+    private boolean answer(Map<String, Boolean> answers, String sql, HibernateTables reported) {
         if (sql == null || tables.isEmpty()) {
             return false;
         }
-        Boolean known = flushCache.get(sql);
+        Boolean known = answers.get(sql);
         if (known == null) {
             known = check(sql, reported);
-            remember(flushCache, sql, known);
+            if (answers.size() >= MAX_CACHED) {
+                answers.clear();
+            }
+            answers.put(sql, known);
         }
         return known;
-    }
-
-    private static void remember(Map<String, Boolean> answers, String sql, Boolean answer) {
-        if (answers.size() >= MAX_CACHED) {
-            answers.clear();
-        }
-        answers.put(sql, answer);
     }
 
     /** @param reported the tables Hibernate reports, which do not count; null: every table counts */

@@ -2,8 +2,11 @@ package app;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.util.ArrayList;
+import java.util.List;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
+import org.hibernate.StatelessSession;
 import org.hibernate.Transaction;
 import org.hibernate.cfg.Configuration;
 
@@ -16,6 +19,10 @@ import org.hibernate.cfg.Configuration;
  *   <li>"add OWNER NAME": commits an Item of that owner;</li>
  *   <li>"doomed OWNER NAME": persists an Item and flushes it, then rolls back;</li>
  *   <li>"rename NAME NEW": commits the Item's new name; "remove NAME" deletes it;</li>
+ *   <li>"stateless-add", "stateless-doomed", "stateless-rename" and "stateless-remove" do the same
+ *       through a StatelessSession (insert, update, delete), each in a transaction of its own;
+ *       "stateless-upsert NAME QTY" upserts the Item with a new quantity, "stateless-many OWNER NAME..."
+ *       inserts Items in one call (7.x's insertMultiple; one insert each before);</li>
  *   <li>"exit" ends it.</li>
  * </ul>
  * Prints "ready" once the owners are committed, and "done COMMAND" after each of the others.
@@ -45,6 +52,11 @@ public final class HibernateServeApp {
             int written = 0;
             for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
                 String[] words = line.split(" ");
+                if (words[0].startsWith("stateless-")) {
+                    stateless(sf, words, words[1].equals("bob") ? bob.id : alice.id);
+                    System.out.println("done " + words[0]);
+                    continue;
+                }
                 try (Session s = sf.openSession()) {
                     Transaction tx = s.beginTransaction();
                     switch (words[0]) {
@@ -65,6 +77,65 @@ public final class HibernateServeApp {
                 System.out.println(words[0].equals("write") ? "written" : "done " + words[0]);
             }
         }
+    }
+
+    private static void stateless(SessionFactory sf, String[] words, Long owner) {
+        try (StatelessSession s = sf.openStatelessSession()) {
+            Transaction tx = s.beginTransaction();
+            switch (words[0]) {
+                case "stateless-add", "stateless-doomed" -> s.insert(new Item(words[2], 1, (Owner) s.get(Owner.class, owner)));
+                case "stateless-rename" -> {
+                    Item item = statelessByName(s, words[1]);
+                    item.name = words[2];
+                    s.update(item);
+                }
+                case "stateless-remove" -> s.delete(statelessByName(s, words[1]));
+                case "stateless-upsert" -> {
+                    Item item = statelessByName(s, words[1]);
+                    item.qty = Integer.parseInt(words[2]);
+                    upsert(s, item);
+                }
+                case "stateless-many" -> {
+                    List<Item> items = new ArrayList<>();
+                    for (int i = 2; i < words.length; i++) {
+                        items.add(new Item(words[i], 1, (Owner) s.get(Owner.class, owner)));
+                    }
+                    insertMultiple(s, items);
+                }
+                default -> throw new IllegalArgumentException("unknown command: " + String.join(" ", words));
+            }
+            if (words[0].equals("stateless-doomed")) {
+                tx.rollback();
+            } else {
+                tx.commit();
+            }
+        }
+    }
+
+    /** 7.x's insertMultiple (a JDBC batch of the list's size); Hibernate 6.6 has none, so one insert each. */
+    private static void insertMultiple(StatelessSession s, List<Item> items) {
+        try {
+            StatelessSession.class.getMethod("insertMultiple", List.class).invoke(s, items);
+        } catch (NoSuchMethodException older) {
+            items.forEach(s::insert);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** upsert() came with 6.3; 5.6 updates instead. */
+    private static void upsert(StatelessSession s, Item item) {
+        try {
+            StatelessSession.class.getMethod("upsert", Object.class).invoke(s, item);
+        } catch (NoSuchMethodException older) {
+            s.update(item);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Item statelessByName(StatelessSession s, String name) {
+        return s.createQuery("from Item where name = :name", Item.class).setParameter("name", name).getSingleResult();
     }
 
     private static Item byName(Session s, String name) {

@@ -47,6 +47,8 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     private final JdbcCapture jdbc;
     private final InstrumentGate gate;
     private final boolean anyTable;
+    /** The JDBC hooks are in: every connection's transactions are followed. */
+    private volatile boolean jdbcFollowed;
     private boolean hooksInstalled;
     private volatile boolean enabled = true;
     /** False until the server's start was tried: an event before that reaches no client and is counted as dropped. */
@@ -62,8 +64,9 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
         this.outlets.add(server);
         this.pipeline = new Pipeline(this::route, metrics);
         HibernateTables hibernateTables = new HibernateTables();
-        this.hibernate = new HibernateHook(config, pipeline, metrics, this::enabled, hibernateTables);
         this.jdbc = new JdbcCapture(config, pipeline, metrics, this::enabled, hibernateTables);
+        this.hibernate = new HibernateHook(config, pipeline, metrics, this::enabled, hibernateTables, jdbc::entityWritten,
+                () -> jdbcFollowed);
     }
 
     /**
@@ -109,6 +112,7 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
             hooksInstalled = true;
             try {
                 Instrumentations.install(inst, gate, anyTable, phases::end);
+                jdbcFollowed = anyTable;
             } catch (Throwable t) {
                 AgentLog.error("cannot install the JDBC hooks (" + t + "); Hibernate entity rows are still captured");
             }
@@ -294,6 +298,11 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     @Override
     public void connectionSql(Object connection, String sql, Throwable thrown) {
         jdbc.connectionSql(connection, sql, thrown);
+    }
+
+    @Override
+    public void statelessWritten(Object session, String fired, Object entity, Object id, Object[] state, Object persister) {
+        hibernate.statelessWritten(session, fired, entity, id, state, persister);
     }
 
     @Override

@@ -286,6 +286,22 @@ public final class Bridge {
         }
     }
 
+    /**
+     * A StatelessSession wrote an entity's row: {@code fired} is the call that tells of it
+     * ({@code firePostInsert}, {@code firePostUpdate}, {@code firePostUpsert}, {@code firePostDelete}),
+     * {@code state} the row's values, null for a delete.
+     */
+    public static void statelessWritten(Object session, String fired, Object entity, Object id, Object[] state, Object persister) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.statelessWritten(session, fired, entity, id, state, persister);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
     /** Called reflectively by {@code dev.rowcast.api.Rowcast}; false when no agent is listening. */
     public static boolean emit(String room, String event, Object payload) {
         Sink s = sink;

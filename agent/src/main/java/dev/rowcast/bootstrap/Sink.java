@@ -42,5 +42,8 @@ public interface Sink {
     /** SQL a driver ran on its connection without a statement (pgjdbc's execSQLUpdate). */
     void connectionSql(Object connection, String sql, Throwable thrown);
 
+    /** See {@link Bridge#statelessWritten}. */
+    void statelessWritten(Object session, String fired, Object entity, Object id, Object[] state, Object persister);
+
     void emit(String room, String event, Object payload);
 }

@@ -132,14 +132,40 @@ final class EntityCapture implements EntityEvents {
 
     private void capture(Operation operation, Object persister, Object id, Object[] state, int[] dirty, Object session)
             throws ReflectiveOperationException {
+        CapturedRow row = row(operation, persister, id, state, dirty, session);
+        if (row != null) {
+            pipeline.offer(row);
+        }
+    }
+
+    /**
+     * The row of a StatelessSession's write, or null when no collection wants it. An update names
+     * every property in its changes: the session keeps no earlier state, and its UPDATE sets every
+     * column. An upsert is published as such an update (Hibernate does not say whether it inserted).
+     */
+    CapturedRow statelessRow(Operation operation, Object persister, Object id, Object[] state, Object session)
+            throws ReflectiveOperationException {
+        int[] every = null;
+        if (operation == Operation.UPDATE) {
+            every = new int[entity(persister).names.length];
+            for (int i = 0; i < every.length; i++) {
+                every[i] = i;
+            }
+        }
+        return row(operation, persister, id, state, every, session);
+    }
+
+    /** The row of a write, detached from the app's objects; null when capture is off or no collection wants it. */
+    private CapturedRow row(Operation operation, Object persister, Object id, Object[] state, int[] dirty, Object session)
+            throws ReflectiveOperationException {
         if (!enabled.getAsBoolean()) {
-            return;
+            return null;
         }
         long ts = System.currentTimeMillis();
         Entity entity = entity(persister);
         CollectionConfig rule = entity.rule;
         if (rule == null || !rule.wants(operation)) {
-            return;
+            return null;
         }
         int count = state == null ? 0 : Math.min(entity.names.length, state.length);
         Object[] values = new Object[entity.idKeys.length + count];
@@ -149,7 +175,7 @@ final class EntityCapture implements EntityEvents {
         }
         Map<String, Object> data = entity.keys != null ? entity.row(values) : entity.linkedRow(values);
         List<String> changes = operation == Operation.UPDATE && dirty != null ? entity.changes(dirty, data) : List.of();
-        pipeline.offer(new CapturedRow(rule, operation, plainId, data, changes, "hibernate", ts));
+        return new CapturedRow(rule, operation, plainId, data, changes, "hibernate", ts);
     }
 
     /** An entity persister, its rule (null: not configured), property names and the row keys built from them. */

@@ -1,6 +1,7 @@
 package dev.rowcast.agent.hibernate;
 
 import dev.rowcast.agent.AgentLog;
+import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.agent.capture.Metrics;
 import dev.rowcast.agent.capture.Pipeline;
 import dev.rowcast.agent.jdbc.HibernateTables;
@@ -16,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -67,6 +69,8 @@ public final class HibernateHook {
     }
 
     private final Map<Object, Boolean> seen = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Each hooked factory's capture, for the rows its StatelessSessions write. */
+    private final Map<Object, EntityCapture> captures = Collections.synchronizedMap(new WeakHashMap<>());
     /**
      * Keyed by Hibernate's PostInsertEvent, beside which the listener class is defined: a ClassValue
      * holds its value in that class, so a Hibernate class loader that is let go is not kept alive by it.
@@ -82,13 +86,51 @@ public final class HibernateHook {
     private final Metrics metrics;
     private final BooleanSupplier enabled;
     private final HibernateTables tables;
+    private final StatelessRows stateless;
 
-    public HibernateHook(RowcastConfig config, Pipeline pipeline, Metrics metrics, BooleanSupplier enabled, HibernateTables tables) {
+    /**
+     * @param jdbcRows     publishes a StatelessSession's row with its connection's transaction (see {@link StatelessRows})
+     * @param jdbcFollowed whether the JDBC hooks are in
+     */
+    public HibernateHook(RowcastConfig config, Pipeline pipeline, Metrics metrics, BooleanSupplier enabled, HibernateTables tables,
+                         BiConsumer<Object, CapturedRow> jdbcRows, BooleanSupplier jdbcFollowed) {
         this.config = config;
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.enabled = enabled;
         this.tables = tables;
+        this.stateless = new StatelessRows(pipeline, metrics, jdbcRows, jdbcFollowed);
+    }
+
+    /**
+     * A StatelessSession of a hooked factory wrote an entity's row (6.6 and 7.x; see
+     * HibernateInstrumentation): read now, published once its transaction commits.
+     */
+    public void statelessWritten(Object session, String fired, Object entity, Object id, Object[] state, Object persister) {
+        if (!enabled.getAsBoolean()) {
+            return;
+        }
+        EntityCapture capture = null;
+        try {
+            capture = captures.get(stateless.factory(session));
+            if (capture == null) {
+                return;
+            }
+            Operation operation = switch (fired) {
+                case "firePostInsert" -> Operation.CREATE;
+                case "firePostDelete" -> Operation.DELETE;
+                default -> Operation.UPDATE; // an update, or an upsert
+            };
+            Object[] values = operation == Operation.DELETE ? stateless.values(session, persister, entity) : state;
+            CapturedRow row = capture.statelessRow(operation, persister, id, values, session);
+            if (row != null) {
+                stateless.written(session, row);
+            }
+        } catch (Throwable t) {
+            if (capture != null) {
+                capture.fault("stateless", t);
+            }
+        }
     }
 
     /**
@@ -121,6 +163,7 @@ public final class HibernateHook {
 
             Class<?>[] interfaces = hibernate.interfaces();
             EntityCapture capture = new EntityCapture(api, config, pipeline, metrics, enabled);
+            captures.put(sessionFactory, capture);
             Object listener = hibernate.listener() != null
                     ? hibernate.listener().newInstance(capture)
                     : Proxy.newProxyInstance(api.loader, interfaces, new PostCommitListener(api, capture));

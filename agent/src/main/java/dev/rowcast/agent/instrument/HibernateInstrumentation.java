@@ -1,11 +1,15 @@
 package dev.rowcast.agent.instrument;
 
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.rowcast.bootstrap.Bridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Hibernate 5.x–7.x: the ActionQueue methods that run the flush's SQL mark the thread, so the JDBC
@@ -14,21 +18,42 @@ import net.bytebuddy.asm.Advice;
  * An identity insert runs at persist time, through {@code executeInserts()} and {@code execute(action)}
  * (5.6 to 7.4); hooking those rather than {@code addResolvedEntityInsertAction} leaves a persist that
  * only queues its insert (sequence or assigned ids) unmarked, and spares it the two calls.
+ *
+ * <p>A StatelessSession has no action queue and no post-commit events. Where it tells its own
+ * listeners of each write ({@code firePostInsert}, {@code firePostUpdate}, {@code firePostUpsert},
+ * {@code firePostDelete}: 6.6 and 7.x), those calls hand the row over, and its write methods mark the
+ * thread as the flush does, so that the JDBC layer leaves their SQL to them. A StatelessSession
+ * without them (5.6) is left to the JDBC layer, as any JDBC write.
  */
 public final class HibernateInstrumentation {
+
+    static final String STATELESS_SESSION = "org.hibernate.internal.StatelessSessionImpl";
 
     private HibernateInstrumentation() {}
 
     public static AgentBuilder apply(AgentBuilder builder) {
+        ClassLoader agent = HibernateInstrumentation.class.getClassLoader();
+        String self = HibernateInstrumentation.class.getName();
+        ElementMatcher.Junction<TypeDescription> reportsItsWrites = named(STATELESS_SESSION)
+                .and(declaresMethod(named("firePostInsert"))).and(declaresMethod(named("firePostUpdate")))
+                .and(declaresMethod(named("firePostUpsert"))).and(declaresMethod(named("firePostDelete")));
         return builder
                 .type(named("org.hibernate.engine.spi.ActionQueue"))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(HibernateInstrumentation.class.getClassLoader())
-                        .advice(namedOneOf("executeActions", "executeInserts", "execute"),
-                                HibernateInstrumentation.class.getName() + "$ActionQueueAdvice"));
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(agent)
+                        .advice(namedOneOf("executeActions", "executeInserts", "execute"), self + "$HibernateSqlAdvice"))
+                .type(reportsItsWrites)
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(agent)
+                        // the (String, Object) forms, which the others and the *Multiple forms call
+                        .advice(namedOneOf("insert", "update", "upsert", "delete").and(takesArguments(String.class, Object.class)),
+                                self + "$HibernateSqlAdvice")
+                        .advice(namedOneOf("firePostInsert", "firePostUpdate", "firePostUpsert").and(takesArguments(4)),
+                                self + "$StatelessWriteAdvice")
+                        .advice(named("firePostDelete").and(takesArguments(3)), self + "$StatelessDeleteAdvice"));
     }
 
-    public static final class ActionQueueAdvice {
-        private ActionQueueAdvice() {}
+    /** Marks the thread while Hibernate runs SQL whose rows it reports itself. */
+    public static final class HibernateSqlAdvice {
+        private HibernateSqlAdvice() {}
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter() {
@@ -38,6 +63,27 @@ public final class HibernateInstrumentation {
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
         public static void exit() {
             Bridge.hibernateExit();
+        }
+    }
+
+    /** {@code firePostInsert}, {@code firePostUpdate} or {@code firePostUpsert}: which one, by its name. */
+    public static final class StatelessWriteAdvice {
+        private StatelessWriteAdvice() {}
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object session, @Advice.Origin("#m") String fired, @Advice.Argument(0) Object entity,
+                                 @Advice.Argument(1) Object id, @Advice.Argument(2) Object[] state, @Advice.Argument(3) Object persister) {
+            Bridge.statelessWritten(session, fired, entity, id, state, persister);
+        }
+    }
+
+    public static final class StatelessDeleteAdvice {
+        private StatelessDeleteAdvice() {}
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object session, @Advice.Argument(0) Object entity, @Advice.Argument(1) Object id,
+                                 @Advice.Argument(2) Object persister) {
+            Bridge.statelessWritten(session, "firePostDelete", entity, id, null, persister);
         }
     }
 }

@@ -57,7 +57,8 @@ public final class InstrumentGate implements ClassFileTransformer {
     static final String SESSION_FACTORY = "org/hibernate/internal/SessionFactoryImpl";
 
     /** Classes instrumented by name. */
-    static final Set<String> NAMED = Set.of("org/hibernate/internal/SessionFactoryImpl", "org/hibernate/engine/spi/ActionQueue");
+    static final Set<String> NAMED = Set.of("org/hibernate/internal/SessionFactoryImpl", "org/hibernate/engine/spi/ActionQueue",
+            "org/hibernate/internal/StatelessSessionImpl");
 
     /**
      * The JDBC types {@link JdbcInstrumentation} matches the subtypes of (with their JDK subtypes):

@@ -961,6 +961,38 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
     }
 
+    /**
+     * A row that Hibernate's StatelessSession wrote on {@code connection} (as Hibernate holds it: a
+     * pool's proxy, or null when it holds none, so no transaction is open): it waits for the
+     * connection's commit as the session's own SQL would, and goes at once under autocommit.
+     */
+    public void entityWritten(Object connection, CapturedRow row) {
+        PendingWrite write = PendingWrite.of(row);
+        ConnectionState cs = connection == null ? null : recording(unwrapped(connection));
+        if (cs == null || cs.autoCommit) {
+            pipeline.offer(new JdbcCommit(write, System.currentTimeMillis()));
+        } else {
+            cs.add(write);
+        }
+    }
+
+    /** The connection under a pool's proxies: the one whose calls the JDBC hooks follow. */
+    private Object unwrapped(Object connection) {
+        Object current = connection;
+        for (int depth = 0; depth < 8 && isWrapper(current, Connection.class); depth++) {
+            try {
+                Object inner = ((Connection) current).unwrap(Connection.class);
+                if (inner == null || inner == current) {
+                    break;
+                }
+                current = inner;
+            } catch (Throwable t) {
+                break;
+            }
+        }
+        return current;
+    }
+
     public void connectionClosed(Object connection) {
         // the outcome of pending work at close is driver-defined: report nothing of it
         ConnectionState cs = connections.remove(connection);
@@ -986,6 +1018,12 @@ public final class JdbcCapture implements KeyBridge.Listener {
         List<CapturedRow> rows = new ArrayList<>(writes.size());
         Map<KeyRows, KeyRows.Cursor> cursors = null; // most commits read no generated keys
         for (PendingWrite write : writes) {
+            CapturedRow entity = write.entity();
+            if (entity != null) {
+                rows.add(new CapturedRow(entity.rule(), entity.operation(), entity.id(), entity.data(), entity.changes(),
+                        entity.origin(), commit.ts()));
+                continue;
+            }
             KeyRows.Cursor keys = null;
             if (write.keys() != null) {
                 if (cursors == null) {

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Transaction control written in SQL where it is hard to follow: statements the database refuses,
  * a BEGIN in manual-commit mode, savepoint names quoted and not, a JDBC savepoint rolled back in
- * SQL, and on PostgreSQL two-phase commit. The same steps run on H2 and PostgreSQL, which end some
+ * SQL, autocommit switched in SQL, and on PostgreSQL two-phase commit. The same steps run on H2 and PostgreSQL, which end some
  * of them differently. Prints each refused statement, then the rows the table holds:
  * "held: a | b | ...".
  */
@@ -76,13 +76,24 @@ public final class TransactionSqlApp {
             c.commit();
             c.setAutoCommit(true);
 
+            // autocommit switched in SQL (H2's SET AUTOCOMMIT; PostgreSQL refuses it and stays in autocommit)
+            run(s, "SET AUTOCOMMIT FALSE");
+            insert(ps, 13, "after SET AUTOCOMMIT FALSE, rolled back");
+            run(s, "ROLLBACK");
+            insert(ps, 14, "after SET AUTOCOMMIT FALSE, committed");
+            run(s, "COMMIT");
+            insert(ps, 15, "committed by SET AUTOCOMMIT TRUE");
+            run(s, "SET AUTOCOMMIT TRUE");
+            run(s, "ROLLBACK");
+            insert(ps, 16, "after SET AUTOCOMMIT TRUE");
+
             if (c.getMetaData().getURL().startsWith("jdbc:postgresql:")) {
                 // two-phase commit, as pgjdbc's XA runs it: prepared on this connection, ended on another
                 run(s, "BEGIN");
-                insert(ps, 11, "prepared, then committed");
+                insert(ps, 21, "prepared, then committed");
                 run(s, "PREPARE TRANSACTION 'g1'");
                 run(s, "BEGIN");
-                insert(ps, 12, "prepared, then rolled back");
+                insert(ps, 22, "prepared, then rolled back");
                 run(s, "PREPARE TRANSACTION 'g2'");
                 try (Connection other = DriverManager.getConnection(c.getMetaData().getURL(), c.getMetaData().getUserName(), "");
                      Statement os = other.createStatement()) {

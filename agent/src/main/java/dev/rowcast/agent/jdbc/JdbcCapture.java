@@ -254,6 +254,14 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         TransactionSql.Kind kind = control.kind();
+        if (kind == TransactionSql.Kind.AUTOCOMMIT_ON || kind == TransactionSql.Kind.AUTOCOMMIT_OFF) {
+            if (thrown != null) {
+                connectionFailed(connection);
+            } else {
+                autoCommitSet(connection, kind == TransactionSql.Kind.AUTOCOMMIT_ON, null);
+            }
+            return;
+        }
         if (kind == TransactionSql.Kind.COMMIT_PREPARED || kind == TransactionSql.Kind.ROLLBACK_PREPARED) {
             // the prepared transaction's rows, on whichever connection prepared it
             List<PendingWrite> writes = thrown == null ? prepared.remove(control.name()) : null;

@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * Transaction control written as SQL, as scripts, migration tools and some frameworks write it:
  * {@code BEGIN}, {@code COMMIT}, {@code ROLLBACK}, {@code SAVEPOINT s}, {@code ROLLBACK TO s},
- * {@code RELEASE s}, and two-phase commit's {@code PREPARE TRANSACTION 'id'}, {@code COMMIT PREPARED 'id'}
+ * {@code RELEASE s}, {@code SET AUTOCOMMIT}, and two-phase commit's {@code PREPARE TRANSACTION 'id'}, {@code COMMIT PREPARED 'id'}
  * and {@code ROLLBACK PREPARED 'id'}. The JDBC calls for most of these are hooked; this reads
  * the SQL, so that a rollback written in SQL drops what it rolls back, as
  * {@code Connection.rollback()} does.
@@ -28,10 +28,15 @@ record TransactionSql(Kind kind, String name, boolean chain) {
         /** PREPARE TRANSACTION 'id': the transaction leaves the connection; COMMIT PREPARED may end it on any. */
         PREPARE,
         COMMIT_PREPARED,
-        ROLLBACK_PREPARED
+        ROLLBACK_PREPARED,
+        /** SET AUTOCOMMIT TRUE (H2), SET autocommit=1 (MySQL): what setAutoCommit(true) does, a commit included. */
+        AUTOCOMMIT_ON,
+        /** SET AUTOCOMMIT FALSE, SET autocommit=0: what setAutoCommit(false) does. */
+        AUTOCOMMIT_OFF
     }
 
-    private static final String[] KEYWORDS = {"begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release", "prepare"};
+    private static final String[] KEYWORDS = {"begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release", "prepare",
+        "set"};
 
     TransactionSql(Kind kind, String name) {
         this(kind, name, false);
@@ -39,7 +44,7 @@ record TransactionSql(Kind kind, String name, boolean chain) {
 
     /**
      * What the SQL does to the transaction; null for any other statement, and for the forms not
-     * read (a PL/SQL block BEGIN ... END, SQL Server's named transactions, SET AUTOCOMMIT). Runs on
+     * read (a PL/SQL block BEGIN ... END, SQL Server's named transactions). Runs on
      * the app's thread for each statement that writes no configured table: a statement whose first
      * word is none of these costs a few character compares.
      */
@@ -64,6 +69,7 @@ record TransactionSql(Kind kind, String name, boolean chain) {
             case "savepoint" -> words.length == 2 ? new TransactionSql(Kind.SAVEPOINT, words[1]) : null;
             case "release" -> release(words);
             case "prepare" -> words.length == 3 && words[1].equals("transaction") ? new TransactionSql(Kind.PREPARE, words[2]) : null;
+            case "set" -> autoCommit(words);
             default -> null;
         };
     }
@@ -128,6 +134,33 @@ record TransactionSql(Kind kind, String name, boolean chain) {
     /** Where the words after COMMIT or ROLLBACK [WORK | TRANSACTION | TRAN] start. */
     private static int skipNoise(String[] words) {
         return words.length > 1 && is(words[1], "work", "transaction", "tran") ? 2 : 1;
+    }
+
+    /**
+     * SET [SESSION | LOCAL] AUTOCOMMIT [=] value, as H2 ({@code SET AUTOCOMMIT FALSE}) and MySQL
+     * ({@code SET autocommit=0}, {@code SET @@session.autocommit = OFF}) write it; null for any other
+     * SET, and for one that sets more than autocommit.
+     */
+    private static TransactionSql autoCommit(String[] words) {
+        int i = words.length > 1 && is(words[1], "session", "local") ? 2 : 1;
+        String setting = String.join("", Arrays.copyOfRange(words, i, words.length));
+        for (String scope : new String[] {"@@session.", "@@local.", "@@"}) {
+            if (setting.startsWith(scope)) {
+                setting = setting.substring(scope.length());
+                break;
+            }
+        }
+        if (!setting.startsWith("autocommit")) {
+            return null;
+        }
+        String value = setting.substring("autocommit".length());
+        value = value.startsWith("=") ? value.substring(1) : value;
+        value = value.length() > 1 && value.charAt(0) == '\'' && value.endsWith("'") ? value.substring(1, value.length() - 1) : value;
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "on", "1" -> new TransactionSql(Kind.AUTOCOMMIT_ON, null);
+            case "false", "off", "0" -> new TransactionSql(Kind.AUTOCOMMIT_OFF, null);
+            default -> null;
+        };
     }
 
     /** RELEASE [SAVEPOINT] name. */

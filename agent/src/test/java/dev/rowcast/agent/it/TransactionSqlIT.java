@@ -54,9 +54,11 @@ class TransactionSqlIT {
         if (database.equals("pg")) {
             assertThat(rows).doesNotContain("before a refused RELEASE", "after that commit(), then rollback()", "after a JDBC savepoint",
                     "prepared, then rolled back");
-            assertThat(rows).contains("prepared, then committed");
+            assertThat(rows).contains("prepared, then committed", "after SET AUTOCOMMIT FALSE, rolled back");
         } else {
             assertThat(rows).contains("before a refused RELEASE", "after that commit(), then rollback()", "after a JDBC savepoint");
+            assertThat(rows).doesNotContain("after SET AUTOCOMMIT FALSE, rolled back");
+            assertThat(rows).contains("after SET AUTOCOMMIT FALSE, committed", "committed by SET AUTOCOMMIT TRUE");
         }
     }
 

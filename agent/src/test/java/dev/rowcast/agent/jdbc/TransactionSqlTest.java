@@ -48,13 +48,28 @@ class TransactionSqlTest {
     }
 
     @Test
+    void autocommitSwitchedInSqlIsRead() {
+        TransactionSql on = new TransactionSql(Kind.AUTOCOMMIT_ON, null);
+        TransactionSql off = new TransactionSql(Kind.AUTOCOMMIT_OFF, null);
+        assertThat(TransactionSql.of("SET AUTOCOMMIT FALSE")).isEqualTo(off);
+        assertThat(TransactionSql.of("set autocommit on;")).isEqualTo(on);
+        assertThat(TransactionSql.of("SET autocommit=0")).isEqualTo(off);
+        assertThat(TransactionSql.of("SET autocommit = 1 /* app */")).isEqualTo(on);
+        assertThat(TransactionSql.of("SET SESSION autocommit = OFF")).isEqualTo(off);
+        assertThat(TransactionSql.of("SET @@session.autocommit='ON'")).isEqualTo(on);
+        assertThat(TransactionSql.of("set @@autocommit := 1")).isNull();
+    }
+
+    @Test
     void otherStatementsAreNone() {
         // a PL/SQL block, H2's own two-phase commit, SQL Server's named transactions: not read, so nothing is dropped for them
         assertThat(TransactionSql.of("BEGIN archive_old_rows(); END;")).isNull();
         assertThat(TransactionSql.of("PREPARE COMMIT tx1")).isNull();
         assertThat(TransactionSql.of("END PREPARED 'tx1'")).isNull();
         assertThat(TransactionSql.of("ROLLBACK TRANSACTION before_batch")).isNull();
-        assertThat(TransactionSql.of("SET AUTOCOMMIT FALSE")).isNull();
+        assertThat(TransactionSql.of("SET autocommit=0, sql_mode='ANSI'")).isNull();
+        assertThat(TransactionSql.of("SET autocommit_timeout = 5")).isNull();
+        assertThat(TransactionSql.of("SET search_path TO app")).isNull();
         assertThat(TransactionSql.of("CREATE TABLE savepoint_log (id INT)")).isNull();
         assertThat(TransactionSql.of("SELECT * FROM messages")).isNull();
         assertThat(TransactionSql.of("beginning_balance")).isNull();

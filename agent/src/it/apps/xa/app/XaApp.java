@@ -12,10 +12,11 @@ import javax.sql.XAConnection;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
+import org.h2.jdbcx.JdbcDataSource;
 import org.postgresql.xa.PGXADataSource;
 
 /**
- * JDBC through PostgreSQL's XA driver, as a JTA transaction manager drives it: one branch committed
+ * JDBC through PostgreSQL's or H2's XA driver (by the URL given), as a JTA transaction manager drives it: one branch committed
  * in one phase, one in two, one prepared and rolled back, one rolled back before prepare. Prints
  * the rows the table holds: "held: a | b | ...".
  */
@@ -45,10 +46,18 @@ public final class XaApp {
     }
 
     public static void main(String[] args) throws SQLException, XAException {
-        PGXADataSource source = new PGXADataSource();
-        source.setUrl(args[0]);
-        source.setUser(args[1]);
-        XAConnection xa = source.getXAConnection();
+        XAConnection xa;
+        if (args[0].startsWith("jdbc:h2:")) {
+            JdbcDataSource source = new JdbcDataSource();
+            source.setURL(args[0]);
+            source.setUser(args[1]);
+            xa = source.getXAConnection();
+        } else {
+            PGXADataSource source = new PGXADataSource();
+            source.setUrl(args[0]);
+            source.setUser(args[1]);
+            xa = source.getXAConnection();
+        }
         try (Connection c = xa.getConnection()) {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE messages (id INT PRIMARY KEY, chat INT, author VARCHAR(40), content VARCHAR(200))");

@@ -262,6 +262,13 @@ public final class JdbcCapture implements KeyBridge.Listener {
             }
             return;
         }
+        if (kind == TransactionSql.Kind.COMMIT_NAMED || kind == TransactionSql.Kind.ROLLBACK_NAMED) {
+            if (!connection.getClass().getName().startsWith("org.h2.")) {
+                // SQL Server's named transactions: not read
+                return;
+            }
+            kind = kind == TransactionSql.Kind.COMMIT_NAMED ? TransactionSql.Kind.COMMIT_PREPARED : TransactionSql.Kind.ROLLBACK_PREPARED;
+        }
         if (kind == TransactionSql.Kind.COMMIT_PREPARED || kind == TransactionSql.Kind.ROLLBACK_PREPARED) {
             // the prepared transaction's rows, on whichever connection prepared it
             List<PendingWrite> writes = thrown == null ? prepared.remove(control.name()) : null;
@@ -1003,7 +1010,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
 
     public void connectionClosed(Object connection) {
         // the outcome of pending work at close is driver-defined: report nothing of it
-        ConnectionState cs = connections.remove(connection);
+        ConnectionState cs = connections.remove(SharedSessions.key(connection));
         if (cs != null) {
             changed();
             Recent r = recent.get();
@@ -1104,7 +1111,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return r.connectionState;
         }
         int now = epoch;
-        ConnectionState cs = connections.get(connection);
+        ConnectionState cs = connections.get(SharedSessions.key(connection));
         if (cs != null) {
             r.connection = connection;
             r.connectionState = cs;
@@ -1116,7 +1123,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
     private ConnectionState connectionStateOrNew(Object connection) {
         ConnectionState cs = connectionState(connection);
         if (cs == null) {
-            cs = connections.computeIfAbsent(connection, c -> new ConnectionState());
+            cs = connections.computeIfAbsent(SharedSessions.key(connection), c -> new ConnectionState());
             changed();
         }
         return cs;

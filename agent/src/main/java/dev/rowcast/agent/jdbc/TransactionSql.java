@@ -7,7 +7,8 @@ import java.util.Locale;
  * Transaction control written as SQL, as scripts, migration tools and some frameworks write it:
  * {@code BEGIN}, {@code COMMIT}, {@code ROLLBACK}, {@code SAVEPOINT s}, {@code ROLLBACK TO s},
  * {@code RELEASE s}, {@code SET AUTOCOMMIT}, and two-phase commit's {@code PREPARE TRANSACTION 'id'}, {@code COMMIT PREPARED 'id'}
- * and {@code ROLLBACK PREPARED 'id'}. The JDBC calls for most of these are hooked; this reads
+ * and {@code ROLLBACK PREPARED 'id'} (H2's {@code PREPARE COMMIT}, {@code COMMIT TRANSACTION} and
+ * {@code ROLLBACK TRANSACTION}). The JDBC calls for most of these are hooked; this reads
  * the SQL, so that a rollback written in SQL drops what it rolls back, as
  * {@code Connection.rollback()} does.
  *
@@ -29,6 +30,13 @@ record TransactionSql(Kind kind, String name, boolean chain) {
         PREPARE,
         COMMIT_PREPARED,
         ROLLBACK_PREPARED,
+        /**
+         * COMMIT TRANSACTION name: on H2, what COMMIT PREPARED is elsewhere (its XA runs PREPARE
+         * COMMIT name, then this); SQL Server's named transactions are not read.
+         */
+        COMMIT_NAMED,
+        /** ROLLBACK TRANSACTION name: H2's ROLLBACK PREPARED; see {@link #COMMIT_NAMED}. */
+        ROLLBACK_NAMED,
         /** SET AUTOCOMMIT TRUE (H2), SET autocommit=1 (MySQL): what setAutoCommit(true) does, a commit included. */
         AUTOCOMMIT_ON,
         /** SET AUTOCOMMIT FALSE, SET autocommit=0: what setAutoCommit(false) does. */
@@ -64,11 +72,14 @@ record TransactionSql(Kind kind, String name, boolean chain) {
             case "begin" -> words.length == 1 || is(words[1], "work", "transaction", "tran", "isolation", "read", "not",
                     "deferrable", "immediate", "deferred", "exclusive") ? new TransactionSql(Kind.BEGIN, null) : null;
             case "start" -> words.length > 1 && words[1].equals("transaction") ? new TransactionSql(Kind.BEGIN, null) : null;
-            case "commit", "end" -> prepared(words) ? new TransactionSql(Kind.COMMIT_PREPARED, words[2]) : end(Kind.COMMIT, words);
-            case "rollback", "abort" -> prepared(words) ? new TransactionSql(Kind.ROLLBACK_PREPARED, words[2]) : rollback(words);
+            case "commit", "end" -> prepared(words) ? new TransactionSql(Kind.COMMIT_PREPARED, words[2])
+                    : named(words) ? new TransactionSql(Kind.COMMIT_NAMED, words[2]) : end(Kind.COMMIT, words);
+            case "rollback", "abort" -> prepared(words) ? new TransactionSql(Kind.ROLLBACK_PREPARED, words[2])
+                    : named(words) ? new TransactionSql(Kind.ROLLBACK_NAMED, words[2]) : rollback(words);
             case "savepoint" -> words.length == 2 ? new TransactionSql(Kind.SAVEPOINT, words[1]) : null;
             case "release" -> release(words);
-            case "prepare" -> words.length == 3 && words[1].equals("transaction") ? new TransactionSql(Kind.PREPARE, words[2]) : null;
+            // PostgreSQL's PREPARE TRANSACTION 'id', H2's PREPARE COMMIT name
+            case "prepare" -> words.length == 3 && is(words[1], "transaction", "commit") ? new TransactionSql(Kind.PREPARE, words[2]) : null;
             case "set" -> autoCommit(words);
             default -> null;
         };
@@ -101,6 +112,12 @@ record TransactionSql(Kind kind, String name, boolean chain) {
     /** COMMIT PREPARED 'id' or ROLLBACK PREPARED 'id'. */
     private static boolean prepared(String[] words) {
         return words.length == 3 && words[1].equals("prepared") && (words[0].equals("commit") || words[0].equals("rollback"));
+    }
+
+    /** COMMIT TRANSACTION name or ROLLBACK TRANSACTION name (not ROLLBACK TRANSACTION TO ...). */
+    private static boolean named(String[] words) {
+        return words.length == 3 && words[1].equals("transaction") && !words[2].equals("to")
+                && (words[0].equals("commit") || words[0].equals("rollback"));
     }
 
     /** COMMIT or ROLLBACK [WORK | TRANSACTION | TRAN] [AND [NO] CHAIN]; null when more follows. */

@@ -29,22 +29,8 @@ class TransactionSqlIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"h2", "pg"})
     void theEventsAreExactlyTheRowsTheDatabaseKept(String database) throws Exception {
-        String libraries = System.getProperty("rowcast.h2Jar") + File.pathSeparator + System.getProperty("rowcast.postgresJar");
-        String classpath = TestApps.compile("jdbc", libraries, "h2-pg", UnaryOperator.identity());
-        Path dir = TestApps.workDir("transaction-sql-" + database);
-        Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);
-        Path captureLog = dir.resolve("capture.jsonl");
-        List<String> jvmOptions = List.of("-Drowcast.debug.captureLog=" + captureLog);
-        ChildJvm.Result result;
-        if (database.equals("pg")) {
-            try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("max_prepared_transactions", "4").start()) {
-                result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config, jvmOptions, classpath, "app.TransactionSqlApp",
-                        "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "postgres");
-            }
-        } else {
-            result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config, jvmOptions, classpath, "app.TransactionSqlApp");
-        }
-        assertThat(result.exitCode()).as(result.output()).isZero();
+        Path captureLog = TestApps.workDir("transaction-sql-" + database).resolve("capture.jsonl");
+        ChildJvm.Result result = run(database, "jdbc", "app.TransactionSqlApp", captureLog);
         String held = result.output().lines().filter(l -> l.startsWith("held: ")).findFirst().orElseThrow();
         List<String> rows = new ArrayList<>(Arrays.asList(held.substring("held: ".length()).split(" \\| ")));
         List<String> published = CaptureLog.read(captureLog).stream().map(l -> l.payload().get("data").get("content").asText()).toList();
@@ -62,21 +48,41 @@ class TransactionSqlIT {
         }
     }
 
-    /** PostgreSQL's XA driver, as a JTA transaction manager drives it: the committed branches, and nothing of the others. */
-    @org.junit.jupiter.api.Test
-    void xaBranchesArePublishedWhenCommittedInOneOrTwoPhases() throws Exception {
-        String classpath = TestApps.compile("xa", System.getProperty("rowcast.postgresJar"), "pg", UnaryOperator.identity());
-        Path dir = TestApps.workDir("transaction-sql-xa");
-        Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);
-        Path captureLog = dir.resolve("capture.jsonl");
-        ChildJvm.Result result;
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("max_prepared_transactions", "4").start()) {
-            result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config, List.of("-Drowcast.debug.captureLog=" + captureLog),
-                    classpath, "app.XaApp", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "postgres");
-        }
-        assertThat(result.exitCode()).as(result.output()).isZero();
+    /**
+     * PostgreSQL's and H2's XA drivers, as a JTA transaction manager drives them: the committed
+     * branches, and nothing of the others. H2's hands the app a connection of its own that shares
+     * the session of the one its resource prepares and commits on.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "pg"})
+    void xaBranchesArePublishedWhenCommittedInOneOrTwoPhases(String database) throws Exception {
+        Path captureLog = TestApps.workDir("transaction-sql-xa-" + database).resolve("capture.jsonl");
+        ChildJvm.Result result = run(database, "xa", "app.XaApp", captureLog);
         assertThat(result.output()).contains("held: committed in one phase | committed in two phases");
         assertThat(CaptureLog.read(captureLog)).extracting(l -> l.payload().get("data").get("content").asText())
                 .containsExactly("committed in one phase", "committed in two phases");
+    }
+
+    /**
+     * Runs the app's {@code main} with the agent, its capture written to {@code captureLog}: on H2
+     * in memory, or on a PostgreSQL that allows prepared transactions. Fails unless it exits 0.
+     */
+    private static ChildJvm.Result run(String database, String app, String main, Path captureLog) throws Exception {
+        String libraries = System.getProperty("rowcast.h2Jar") + File.pathSeparator + System.getProperty("rowcast.postgresJar");
+        String classpath = TestApps.compile(app, libraries, "h2-pg", UnaryOperator.identity());
+        Path config = Files.writeString(captureLog.resolveSibling("rowcast.yml"), CONFIG);
+        List<String> jvmOptions = List.of("-Drowcast.debug.captureLog=" + captureLog);
+        ChildJvm.Result result;
+        if (database.equals("pg")) {
+            try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("max_prepared_transactions", "4").start()) {
+                result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config, jvmOptions, classpath, main,
+                        "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "postgres");
+            }
+        } else {
+            result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config, jvmOptions, classpath, main,
+                    "jdbc:h2:mem:" + app + ";DB_CLOSE_DELAY=-1", "sa");
+        }
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        return result;
     }
 }

@@ -48,6 +48,16 @@ class TransactionSqlTest {
     }
 
     @Test
+    void h2sTwoPhaseCommitIsRead() {
+        // what H2's XA resource runs; COMMIT and ROLLBACK TRANSACTION name are H2's only on an H2 connection (see JdbcCapture)
+        assertThat(TransactionSql.of("PREPARE COMMIT \"1_6f6e65_01\"")).isEqualTo(new TransactionSql(Kind.PREPARE, "\"1_6f6e65_01\""));
+        assertThat(TransactionSql.of("COMMIT TRANSACTION \"1_6f6e65_01\"")).isEqualTo(new TransactionSql(Kind.COMMIT_NAMED, "\"1_6f6e65_01\""));
+        assertThat(TransactionSql.of("ROLLBACK TRANSACTION before_batch")).isEqualTo(new TransactionSql(Kind.ROLLBACK_NAMED, "before_batch"));
+        assertThat(TransactionSql.of("ROLLBACK TRANSACTION TO s1")).isEqualTo(new TransactionSql(Kind.ROLLBACK_TO, "s1"));
+        assertThat(TransactionSql.of("COMMIT TRANSACTION")).isEqualTo(new TransactionSql(Kind.COMMIT, null));
+    }
+
+    @Test
     void autocommitSwitchedInSqlIsRead() {
         TransactionSql on = new TransactionSql(Kind.AUTOCOMMIT_ON, null);
         TransactionSql off = new TransactionSql(Kind.AUTOCOMMIT_OFF, null);
@@ -62,18 +72,15 @@ class TransactionSqlTest {
 
     @Test
     void otherStatementsAreNone() {
-        // a PL/SQL block, H2's own two-phase commit, SQL Server's named transactions: not read, so nothing is dropped for them
+        // a PL/SQL block, a prepared transaction ended with END: not read, so nothing is dropped for them
         assertThat(TransactionSql.of("BEGIN archive_old_rows(); END;")).isNull();
-        assertThat(TransactionSql.of("PREPARE COMMIT tx1")).isNull();
         assertThat(TransactionSql.of("END PREPARED 'tx1'")).isNull();
-        assertThat(TransactionSql.of("ROLLBACK TRANSACTION before_batch")).isNull();
         assertThat(TransactionSql.of("SET autocommit=0, sql_mode='ANSI'")).isNull();
         assertThat(TransactionSql.of("SET autocommit_timeout = 5")).isNull();
         assertThat(TransactionSql.of("SET search_path TO app")).isNull();
         assertThat(TransactionSql.of("CREATE TABLE savepoint_log (id INT)")).isNull();
         assertThat(TransactionSql.of("SELECT * FROM messages")).isNull();
         assertThat(TransactionSql.of("beginning_balance")).isNull();
-        assertThat(TransactionSql.of("COMMIT TRANSACTION tx1")).isNull();
         assertThat(TransactionSql.of("")).isNull();
         assertThat(TransactionSql.of(null)).isNull();
     }

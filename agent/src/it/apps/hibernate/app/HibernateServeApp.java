@@ -2,6 +2,9 @@ package app;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.hibernate.Session;
@@ -22,7 +25,11 @@ import org.hibernate.cfg.Configuration;
  *   <li>"stateless-add", "stateless-doomed", "stateless-rename" and "stateless-remove" do the same
  *       through a StatelessSession (insert, update, delete), each in a transaction of its own;
  *       "stateless-upsert NAME QTY" upserts the Item with a new quantity, "stateless-many OWNER NAME..."
- *       inserts Items in one call (7.x's insertMultiple; one insert each before);</li>
+ *       inserts Items in one call (7.x's insertMultiple; one insert each before), and
+ *       "stateless-many-failing OWNER NAME..." those and one the database refuses, then commits;
+ *       "stateless-own OWNER NAME" and "stateless-own-doomed OWNER NAME" insert through a
+ *       StatelessSession on a JDBC connection of the app's own, in its transaction, then commit or
+ *       roll back that;</li>
  *   <li>"exit" ends it.</li>
  * </ul>
  * Prints "ready" once the owners are committed, and "done COMMAND" after each of the others.
@@ -30,9 +37,11 @@ import org.hibernate.cfg.Configuration;
 public final class HibernateServeApp {
 
     public static void main(String[] args) throws Exception {
+        String url = args.length > 0 ? args[0] : "jdbc:h2:mem:serve;DB_CLOSE_DELAY=-1";
+        String user = args.length > 1 ? args[1] : "sa";
         Configuration cfg = new Configuration()
-                .setProperty("hibernate.connection.url", args.length > 0 ? args[0] : "jdbc:h2:mem:serve;DB_CLOSE_DELAY=-1")
-                .setProperty("hibernate.connection.username", args.length > 1 ? args[1] : "sa")
+                .setProperty("hibernate.connection.url", url)
+                .setProperty("hibernate.connection.username", user)
                 .setProperty("hibernate.connection.password", "")
                 .setProperty("hibernate.hbm2ddl.auto", "create")
                 .addAnnotatedClass(Owner.class)
@@ -52,6 +61,12 @@ public final class HibernateServeApp {
             int written = 0;
             for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
                 String[] words = line.split(" ");
+                if (words[0].startsWith("stateless-own")) {
+                    statelessOnOwnConnection(sf, url, user, words[2], words[1].equals("bob") ? bob.id : alice.id,
+                            words[0].endsWith("-doomed"));
+                    System.out.println("done " + words[0]);
+                    continue;
+                }
                 if (words[0].startsWith("stateless-")) {
                     stateless(sf, words, words[1].equals("bob") ? bob.id : alice.id);
                     System.out.println("done " + words[0]);
@@ -95,12 +110,22 @@ public final class HibernateServeApp {
                     item.qty = Integer.parseInt(words[2]);
                     upsert(s, item);
                 }
-                case "stateless-many" -> {
+                case "stateless-many", "stateless-many-failing" -> {
                     List<Item> items = new ArrayList<>();
                     for (int i = 2; i < words.length; i++) {
                         items.add(new Item(words[i], 1, (Owner) s.get(Owner.class, owner)));
                     }
-                    insertMultiple(s, items);
+                    if (words[0].equals("stateless-many-failing")) {
+                        // longer than the column: the database refuses it, the app goes on and commits
+                        items.add(new Item("x".repeat(300), 1, (Owner) s.get(Owner.class, owner)));
+                        try {
+                            insertMultiple(s, items);
+                        } catch (RuntimeException refused) {
+                            System.out.println("refused: " + refused.getClass().getSimpleName());
+                        }
+                    } else {
+                        insertMultiple(s, items);
+                    }
                 }
                 default -> throw new IllegalArgumentException("unknown command: " + String.join(" ", words));
             }
@@ -108,6 +133,22 @@ public final class HibernateServeApp {
                 tx.rollback();
             } else {
                 tx.commit();
+            }
+        }
+    }
+
+    /** A StatelessSession on a connection of the app's own (as Spring hands it one), in that connection's transaction. */
+    private static void statelessOnOwnConnection(SessionFactory sf, String url, String user, String name, Long owner, boolean doomed)
+            throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, "")) {
+            c.setAutoCommit(false);
+            try (StatelessSession s = sf.openStatelessSession(c)) {
+                s.insert(new Item(name, 1, (Owner) s.get(Owner.class, owner)));
+            }
+            if (doomed) {
+                c.rollback();
+            } else {
+                c.commit();
             }
         }
     }

@@ -306,6 +306,11 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     }
 
     @Override
+    public void statelessBatch(boolean enter, boolean returned) {
+        hibernate.statelessBatch(enter, returned);
+    }
+
+    @Override
     public void emit(String room, String event, Object payload) {
         if (!enabled || room == null || event == null) {
             return;

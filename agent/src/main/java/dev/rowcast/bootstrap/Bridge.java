@@ -302,6 +302,30 @@ public final class Bridge {
         }
     }
 
+    /** A StatelessSession's batch call (7.x's insertMultiple and the like) begins: its rows wait for its end. */
+    public static void statelessBatchEnter() {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.statelessBatch(true, true);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
+    /** The batch call ended: its rows go on if it returned, and are dropped if it threw. */
+    public static void statelessBatchExit(boolean returned) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.statelessBatch(false, returned);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
     /** Called reflectively by {@code dev.rowcast.api.Rowcast}; false when no agent is listening. */
     public static boolean emit(String room, String event, Object payload) {
         Sink s = sink;

@@ -45,5 +45,8 @@ public interface Sink {
     /** See {@link Bridge#statelessWritten}. */
     void statelessWritten(Object session, String fired, Object entity, Object id, Object[] state, Object persister);
 
+    /** See {@link Bridge#statelessBatchEnter} ({@code enter}) and {@link Bridge#statelessBatchExit}. */
+    void statelessBatch(boolean enter, boolean returned);
+
     void emit(String room, String event, Object payload);
 }

@@ -8,6 +8,7 @@ import dev.rowcast.agent.jdbc.HibernateTables;
 import dev.rowcast.config.CollectionConfig;
 import dev.rowcast.config.Operation;
 import dev.rowcast.config.RowcastConfig;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
@@ -69,8 +70,12 @@ public final class HibernateHook {
     }
 
     private final Map<Object, Boolean> seen = Collections.synchronizedMap(new WeakHashMap<>());
-    /** Each hooked factory's capture, for the rows its StatelessSessions write. */
-    private final Map<Object, EntityCapture> captures = Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * Each hooked factory's capture, for the rows its StatelessSessions write. Held weakly: the
+     * capture reaches the factory (through the persisters it read), and the factory's listener holds
+     * the capture as long as the factory lives.
+     */
+    private final Map<Object, WeakReference<EntityCapture>> captures = Collections.synchronizedMap(new WeakHashMap<>());
     /**
      * Keyed by Hibernate's PostInsertEvent, beside which the listener class is defined: a ClassValue
      * holds its value in that class, so a Hibernate class loader that is let go is not kept alive by it.
@@ -112,7 +117,8 @@ public final class HibernateHook {
         }
         EntityCapture capture = null;
         try {
-            capture = captures.get(stateless.factory(session));
+            WeakReference<EntityCapture> hooked = captures.get(stateless.factory(session));
+            capture = hooked == null ? null : hooked.get();
             if (capture == null) {
                 return;
             }
@@ -124,13 +130,18 @@ public final class HibernateHook {
             Object[] values = operation == Operation.DELETE ? stateless.values(session, persister, entity) : state;
             CapturedRow row = capture.statelessRow(operation, persister, id, values, session);
             if (row != null) {
-                stateless.written(session, row);
+                stateless.written(session, persister, row);
             }
         } catch (Throwable t) {
             if (capture != null) {
                 capture.fault("stateless", t);
             }
         }
+    }
+
+    /** A StatelessSession's batch call begins or ends (see {@link StatelessRows}). */
+    public void statelessBatch(boolean enter, boolean returned) {
+        stateless.batch(enter, returned);
     }
 
     /**
@@ -163,7 +174,7 @@ public final class HibernateHook {
 
             Class<?>[] interfaces = hibernate.interfaces();
             EntityCapture capture = new EntityCapture(api, config, pipeline, metrics, enabled);
-            captures.put(sessionFactory, capture);
+            captures.put(sessionFactory, new WeakReference<>(capture));
             Object listener = hibernate.listener() != null
                     ? hibernate.listener().newInstance(capture)
                     : Proxy.newProxyInstance(api.loader, interfaces, new PostCommitListener(api, capture));

@@ -4,6 +4,8 @@ import dev.rowcast.agent.AgentLog;
 import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.agent.capture.Metrics;
 import dev.rowcast.agent.capture.Pipeline;
+import dev.rowcast.agent.jdbc.JdbcCapture;
+import dev.rowcast.config.Operation;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -19,16 +21,19 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Where the rows a StatelessSession writes wait for their transaction. Hibernate tells of them as
- * each is written, not after the commit, and no post-commit event follows. So each row waits:
+ * each is written (or joins a JDBC batch), not after the commit, and no post-commit event follows.
+ * So each row waits:
  * <ul>
- *   <li>with the JDBC hooks in, in its connection's transaction, as the session's own SQL would
- *       (its order among the transaction's other writes kept);</li>
- *   <li>else, in the session's Hibernate transaction when one is in progress (resource-local or
- *       JTA), published when it completes committed;</li>
- *   <li>else it is published at once when its connection is in autocommit, or holds no connection;
- *       a connection in a transaction that neither follows (one the app gave the session) drops it,
- *       counted and said once.</li>
+ *   <li>while the session's Hibernate transaction is active (begun through the session, or a JTA
+ *       transaction it joined), for its completion: published when it commits;</li>
+ *   <li>else, on a connection the session holds (one the app handed it): with the JDBC hooks in, in
+ *       that connection's transaction, as the session's own SQL would; without them, published at
+ *       once in autocommit, and dropped, counted and said once in a transaction nothing follows;</li>
+ *   <li>else (no transaction, the connection given back after the statement) at once.</li>
  * </ul>
+ * The rows of 7.x's batch calls ({@code insertMultiple} and the like) wait for the call to return:
+ * its JDBC batch runs at its end, so when it throws, only the inserts that ran at once (a key the
+ * database generates) go on, to wait for their transaction as any other.
  */
 final class StatelessRows {
 
@@ -36,31 +41,40 @@ final class StatelessRows {
     private static final int STATUS_COMMITTED = 3;
 
     /** Hibernate's session and transaction SPI as a StatelessSession needs it, read once per session class. */
-    private record Api(Method factory, Method transactionInProgress, Method transaction, Method registerSynchronization,
-                       Class<?> synchronization, Method jdbcCoordinator, Method logicalConnection, Method physicallyConnected,
-                       Method physicalConnection, Method persisterValues) {
+    private record Api(Method factory, Method accessTransaction, Method transactionCoordinator, Method transactionActive,
+                       Method localSynchronizations, Method registerSynchronization, Class<?> synchronization,
+                       Method jdbcCoordinator, Method logicalConnection, Method physicallyConnected, Method physicalConnection,
+                       Method persisterValues, Method persisterIdentityInsert) {
 
         static Api of(ClassLoader loader) throws ReflectiveOperationException {
             Class<?> session = Class.forName("org.hibernate.engine.spi.SharedSessionContractImplementor", false, loader);
-            Class<?> transaction = Class.forName("org.hibernate.Transaction", false, loader);
+            Class<?> transactions = Class.forName("org.hibernate.resource.transaction.spi.TransactionCoordinator", false, loader);
+            Class<?> registry = Class.forName("org.hibernate.resource.transaction.spi.SynchronizationRegistry", false, loader);
             Method register = null;
-            for (Method method : transaction.getMethods()) {
+            for (Method method : registry.getMethods()) {
                 if (method.getName().equals("registerSynchronization") && method.getParameterCount() == 1) {
-                    register = method;
+                    register = method; // javax.transaction.Synchronization in 5.6, jakarta's from 6.0 on
                 }
             }
             if (register == null) {
-                throw new NoSuchMethodException("org.hibernate.Transaction.registerSynchronization");
+                throw new NoSuchMethodException(registry.getName() + ".registerSynchronization");
             }
             Class<?> coordinator = Class.forName("org.hibernate.engine.jdbc.spi.JdbcCoordinator", false, loader);
             Class<?> logical = Class.forName("org.hibernate.resource.jdbc.spi.LogicalConnectionImplementor", false, loader);
             Class<?> persister = Class.forName("org.hibernate.persister.entity.EntityPersister", false, loader);
-            return new Api(session.getMethod("getFactory"), session.getMethod("isTransactionInProgress"),
-                    session.getMethod("getTransaction"), register, register.getParameterTypes()[0],
+            return new Api(session.getMethod("getFactory"), session.getMethod("accessTransaction"),
+                    session.getMethod("getTransactionCoordinator"), transactions.getMethod("isTransactionActive"),
+                    transactions.getMethod("getLocalSynchronizations"), register, register.getParameterTypes()[0],
                     session.getMethod("getJdbcCoordinator"), coordinator.getMethod("getLogicalConnection"),
                     logical.getMethod("isPhysicallyConnected"), logical.getMethod("getPhysicalConnection"),
-                    persister.getMethod("getValues", Object.class));
+                    persister.getMethod("getValues", Object.class), persister.getMethod("isIdentifierAssignedByInsert"));
         }
+    }
+
+    /** This thread's batch calls in progress, and the rows they told of so far. */
+    private static final class Batch {
+        int depth;
+        final List<Object[]> rows = new ArrayList<>();
     }
 
     private final ClassValue<Object> apis = new ClassValue<>() {
@@ -73,8 +87,9 @@ final class StatelessRows {
             }
         }
     };
-    /** The rows of each Hibernate transaction in progress that holds some, in write order. */
+    /** The rows of each transaction in progress that holds some (by its session's transaction coordinator), in write order. */
     private final Map<Object, List<CapturedRow>> byTransaction = Collections.synchronizedMap(new WeakHashMap<>());
+    private final ThreadLocal<Batch> batches = new ThreadLocal<>();
     private final Pipeline pipeline;
     private final Metrics metrics;
     private final BiConsumer<Object, CapturedRow> jdbcRows;
@@ -104,36 +119,84 @@ final class StatelessRows {
     }
 
     /** A row the session wrote; see the class comment for when it is published. */
-    void written(Object session, CapturedRow row) throws ReflectiveOperationException, SQLException {
+    void written(Object session, Object persister, CapturedRow row) throws ReflectiveOperationException, SQLException {
+        Batch batch = batches.get();
+        if (batch == null) {
+            handOn(session, row);
+            return;
+        }
+        // an insert whose key the database generates cannot wait in a batch: it ran already
+        Api api = api(session);
+        boolean ran = api != null && row.operation() == Operation.CREATE && (Boolean) api.persisterIdentityInsert.invoke(persister);
+        batch.rows.add(new Object[] {session, row, ran});
+    }
+
+    /** A batch call begins ({@code enter}) or ends, having {@code returned} or thrown. */
+    void batch(boolean enter, boolean returned) {
+        Batch batch = batches.get();
+        if (enter) {
+            if (batch == null) {
+                batch = new Batch();
+                batches.set(batch);
+            }
+            batch.depth++;
+            return;
+        }
+        if (batch == null || --batch.depth > 0) {
+            return;
+        }
+        batches.remove();
+        for (Object[] written : batch.rows) {
+            if (!returned && !(Boolean) written[2]) {
+                continue; // in the JDBC batch, which failed or never ran
+            }
+            try {
+                handOn(written[0], (CapturedRow) written[1]);
+            } catch (Throwable t) {
+                metrics.dropped.increment();
+                AgentLog.warnOnce("stateless-batch", "could not capture a row of a StatelessSession's batch: " + t, t);
+            }
+        }
+    }
+
+    private void handOn(Object session, CapturedRow row) throws ReflectiveOperationException, SQLException {
         Api api = api(session);
         if (api == null) {
             return;
         }
+        // under JTA this joins the session to a transaction begun since it opened, as Hibernate's own calls do
+        api.accessTransaction.invoke(session);
+        Object transactions = api.transactionCoordinator.invoke(session);
         Object logical = api.logicalConnection.invoke(api.jdbcCoordinator.invoke(session));
+        if ((Boolean) api.transactionActive.invoke(transactions)) {
+            waitForCompletion(api, transactions, logical, row);
+            return;
+        }
         Object connection = (Boolean) api.physicallyConnected.invoke(logical) ? api.physicalConnection.invoke(logical) : null;
-        if (jdbcFollowed.getAsBoolean()) {
+        if (connection == null) {
+            // no transaction, and the connection went back after the statement: it ran in autocommit
+            pipeline.offer(row);
+        } else if (jdbcFollowed.getAsBoolean()) {
             jdbcRows.accept(connection, row);
-        } else if ((Boolean) api.transactionInProgress.invoke(session)) {
-            waitForCompletion(api, api.transaction.invoke(session), row);
-        } else if (connection == null || ((Connection) connection).getAutoCommit()) {
+        } else if (((Connection) connection).getAutoCommit()) {
             pipeline.offer(row);
         } else {
             metrics.dropped.increment();
             AgentLog.warnOnce("stateless-transaction", "a StatelessSession wrote rows of " + row.rule().slug()
-                    + " in a transaction on a connection the app handed it, which Rowcast does not follow without its"
-                    + " JDBC hooks; its rows are not published. Add the entity's table as table: to that collection, or begin"
-                    + " the transaction through the session", null);
+                    + " in a transaction of a connection the app handed it, which Rowcast follows only with its JDBC"
+                    + " hooks; these rows are not published. Add the entity's table as table: to that collection (the"
+                    + " hooks then go in), or begin the transaction through the session", null);
         }
     }
 
-    private void waitForCompletion(Api api, Object transaction, CapturedRow row) throws ReflectiveOperationException {
-        List<CapturedRow> rows = byTransaction.get(transaction);
+    private void waitForCompletion(Api api, Object transactions, Object logical, CapturedRow row) throws ReflectiveOperationException {
+        List<CapturedRow> rows = byTransaction.get(transactions);
         if (rows == null) {
             List<CapturedRow> pending = new ArrayList<>();
             Object synchronization = Proxy.newProxyInstance(api.synchronization.getClassLoader(),
-                    new Class<?>[] {api.synchronization}, new Completion(transaction, pending));
-            api.registerSynchronization.invoke(transaction, synchronization);
-            byTransaction.put(transaction, pending);
+                    new Class<?>[] {api.synchronization}, new Completion(api, transactions, logical, pending));
+            api.registerSynchronization.invoke(api.localSynchronizations.invoke(transactions), synchronization);
+            byTransaction.put(transactions, pending);
             rows = pending;
         }
         rows.add(row);
@@ -151,27 +214,36 @@ final class StatelessRows {
         return null;
     }
 
-    /** A Hibernate transaction's Synchronization: its rows go when it completes committed. */
+    /**
+     * A Hibernate transaction's Synchronization: its rows go when it completes committed. Not when
+     * a refused statement aborted it on PostgreSQL (seen before the commit): pgjdbc's commit() then
+     * rolls back without an error, and Hibernate reports it committed.
+     */
     private final class Completion implements InvocationHandler {
+        private final Api api;
         private final Object transaction;
+        /** The session's logical connection, to ask its physical one before the commit. */
+        private final Object logical;
         private final List<CapturedRow> rows;
+        private boolean aborted;
 
-        Completion(Object transaction, List<CapturedRow> rows) {
+        Completion(Api api, Object transaction, Object logical, List<CapturedRow> rows) {
+            this.api = api;
             this.transaction = transaction;
+            this.logical = logical;
             this.rows = rows;
         }
 
+        /** Never throws: Hibernate would raise it from the app's commit, after the database committed. */
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) {
             switch (method.getName()) {
                 case "afterCompletion" -> {
-                    byTransaction.remove(transaction, rows);
-                    if (args[0] instanceof Integer status && status == STATUS_COMMITTED) {
-                        long ts = System.currentTimeMillis();
-                        for (CapturedRow row : rows) {
-                            pipeline.offer(new CapturedRow(row.rule(), row.operation(), row.id(), row.data(), row.changes(),
-                                    row.origin(), ts));
-                        }
+                    try {
+                        completed(!aborted && args[0] instanceof Integer status && status == STATUS_COMMITTED);
+                    } catch (Throwable t) {
+                        metrics.dropped.add(rows.size());
+                        AgentLog.warnOnce("stateless-completion", "could not publish a StatelessSession's rows: " + t, t);
                     }
                 }
                 case "hashCode" -> {
@@ -183,11 +255,29 @@ final class StatelessRows {
                 case "toString" -> {
                     return "rowcast stateless session rows";
                 }
+                case "beforeCompletion" -> {
+                    try {
+                        aborted = (Boolean) api.physicallyConnected.invoke(logical)
+                                && JdbcCapture.abortedOnPostgresql(api.physicalConnection.invoke(logical));
+                    } catch (Throwable t) {
+                        // the commit decides, as without this check
+                    }
+                }
                 default -> {
-                    // beforeCompletion: nothing to do yet
+                    // nothing else is called
                 }
             }
             return null;
+        }
+
+        private void completed(boolean committed) {
+            byTransaction.remove(transaction, rows);
+            if (committed) {
+                long ts = System.currentTimeMillis();
+                for (CapturedRow row : rows) {
+                    pipeline.offer(new CapturedRow(row.rule(), row.operation(), row.id(), row.data(), row.changes(), row.origin(), ts));
+                }
+            }
         }
     }
 }

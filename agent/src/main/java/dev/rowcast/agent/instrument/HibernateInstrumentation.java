@@ -3,9 +3,11 @@ package dev.rowcast.agent.instrument;
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.rowcast.bootstrap.Bridge;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -28,6 +30,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class HibernateInstrumentation {
 
     static final String STATELESS_SESSION = "org.hibernate.internal.StatelessSessionImpl";
+    private static final String PERSISTER = "org.hibernate.persister.entity.EntityPersister";
 
     private HibernateInstrumentation() {}
 
@@ -46,9 +49,14 @@ public final class HibernateInstrumentation {
                         // the (String, Object) forms, which the others and the *Multiple forms call
                         .advice(namedOneOf("insert", "update", "upsert", "delete").and(takesArguments(String.class, Object.class)),
                                 self + "$HibernateSqlAdvice")
-                        .advice(namedOneOf("firePostInsert", "firePostUpdate", "firePostUpsert").and(takesArguments(4)),
+                        // (entity, id, state, persister): not 7.x's firePostUpdate of a collection, four arguments too in 7.2
+                        .advice(namedOneOf("firePostInsert", "firePostUpdate", "firePostUpsert").and(takesArguments(4))
+                                        .and(takesArgument(2, Object[].class)).and(takesArgument(3, named(PERSISTER))),
                                 self + "$StatelessWriteAdvice")
-                        .advice(named("firePostDelete").and(takesArguments(3)), self + "$StatelessDeleteAdvice"));
+                        .advice(named("firePostDelete").and(takesArguments(3)).and(takesArgument(2, named(PERSISTER))),
+                                self + "$StatelessDeleteAdvice")
+                        .advice(namedOneOf("insertMultiple", "updateMultiple", "upsertMultiple", "deleteMultiple")
+                                .and(takesArguments(List.class)), self + "$StatelessBatchAdvice"));
     }
 
     /** Marks the thread while Hibernate runs SQL whose rows it reports itself. */
@@ -74,6 +82,24 @@ public final class HibernateInstrumentation {
         public static void enter(@Advice.This Object session, @Advice.Origin("#m") String fired, @Advice.Argument(0) Object entity,
                                  @Advice.Argument(1) Object id, @Advice.Argument(2) Object[] state, @Advice.Argument(3) Object persister) {
             Bridge.statelessWritten(session, fired, entity, id, state, persister);
+        }
+    }
+
+    /**
+     * 7.x's {@code insertMultiple} and the like: their rows are told of as each joins the JDBC
+     * batch, which runs at the end; they are handed on only if the call returns.
+     */
+    public static final class StatelessBatchAdvice {
+        private StatelessBatchAdvice() {}
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter() {
+            Bridge.statelessBatchEnter();
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.Thrown Throwable thrown) {
+            Bridge.statelessBatchExit(thrown == null);
         }
     }
 

@@ -795,6 +795,23 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     /**
+     * Whether {@code connection} is pgjdbc's in a transaction that a refused statement aborted: its
+     * commit() will roll back, without an error unless the app asked pgjdbc for one. False for any
+     * other driver, and when pgjdbc cannot say.
+     */
+    public static boolean abortedOnPostgresql(Object connection) {
+        if (connection == null || !connection.getClass().getName().startsWith("org.postgresql.")) {
+            return false;
+        }
+        try {
+            Method state = TRANSACTION_STATE.get(connection.getClass());
+            return state != null && "FAILED".equals(String.valueOf(state.invoke(connection)));
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    /**
      * pgjdbc's own word on the transaction (its getTransactionState(), no round trip): FAILED after
      * a statement the server rejected, but not after a client-side error, nor when the driver rolled
      * back to a savepoint of its own ({@code autosave}). Without it, a failure is taken as FAILED.

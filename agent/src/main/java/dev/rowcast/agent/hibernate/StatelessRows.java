@@ -42,7 +42,7 @@ final class StatelessRows {
 
     /** Hibernate's session and transaction SPI as a StatelessSession needs it, read once per session class. */
     private record Api(Method factory, Method accessTransaction, Method transactionCoordinator, Method transactionActive,
-                       Method localSynchronizations, Method registerSynchronization, Class<?> synchronization,
+                       Method transactionDriver, Method localSynchronizations, Method registerSynchronization, Class<?> synchronization,
                        Method jdbcCoordinator, Method logicalConnection, Method physicallyConnected, Method physicalConnection,
                        Method persisterValues, Method persisterIdentityInsert) {
 
@@ -64,7 +64,7 @@ final class StatelessRows {
             Class<?> persister = Class.forName("org.hibernate.persister.entity.EntityPersister", false, loader);
             return new Api(session.getMethod("getFactory"), session.getMethod("accessTransaction"),
                     session.getMethod("getTransactionCoordinator"), transactions.getMethod("isTransactionActive"),
-                    transactions.getMethod("getLocalSynchronizations"), register, register.getParameterTypes()[0],
+                    transactions.getMethod("getTransactionDriverControl"), transactions.getMethod("getLocalSynchronizations"), register, register.getParameterTypes()[0],
                     session.getMethod("getJdbcCoordinator"), coordinator.getMethod("getLogicalConnection"),
                     logical.getMethod("isPhysicallyConnected"), logical.getMethod("getPhysicalConnection"),
                     persister.getMethod("getValues", Object.class), persister.getMethod("isIdentifierAssignedByInsert"));
@@ -87,7 +87,12 @@ final class StatelessRows {
             }
         }
     };
-    /** The rows of each transaction in progress that holds some (by its session's transaction coordinator), in write order. */
+    /**
+     * The rows of each transaction in progress that holds some, in write order. Keyed by the
+     * coordinator's driver of that one transaction (a new one for each): a transaction whose
+     * completion never reached Rowcast (an app's synchronization threw before it) leaves an entry
+     * that no later transaction meets, and that goes with its driver.
+     */
     private final Map<Object, List<CapturedRow>> byTransaction = Collections.synchronizedMap(new WeakHashMap<>());
     private final ThreadLocal<Batch> batches = new ThreadLocal<>();
     private final Pipeline pipeline;
@@ -169,7 +174,7 @@ final class StatelessRows {
         Object transactions = api.transactionCoordinator.invoke(session);
         Object logical = api.logicalConnection.invoke(api.jdbcCoordinator.invoke(session));
         if ((Boolean) api.transactionActive.invoke(transactions)) {
-            waitForCompletion(api, transactions, logical, row);
+            waitForCompletion(api, transactions, api.transactionDriver.invoke(transactions), logical, row);
             return;
         }
         Object connection = (Boolean) api.physicallyConnected.invoke(logical) ? api.physicalConnection.invoke(logical) : null;
@@ -189,14 +194,15 @@ final class StatelessRows {
         }
     }
 
-    private void waitForCompletion(Api api, Object transactions, Object logical, CapturedRow row) throws ReflectiveOperationException {
-        List<CapturedRow> rows = byTransaction.get(transactions);
+    private void waitForCompletion(Api api, Object transactions, Object transaction, Object logical, CapturedRow row)
+            throws ReflectiveOperationException {
+        List<CapturedRow> rows = byTransaction.get(transaction);
         if (rows == null) {
             List<CapturedRow> pending = new ArrayList<>();
             Object synchronization = Proxy.newProxyInstance(api.synchronization.getClassLoader(),
-                    new Class<?>[] {api.synchronization}, new Completion(api, transactions, logical, pending));
+                    new Class<?>[] {api.synchronization}, new Completion(api, transaction, logical, pending));
             api.registerSynchronization.invoke(api.localSynchronizations.invoke(transactions), synchronization);
-            byTransaction.put(transactions, pending);
+            byTransaction.put(transaction, pending);
             rows = pending;
         }
         rows.add(row);

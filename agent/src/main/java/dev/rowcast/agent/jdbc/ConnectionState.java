@@ -23,6 +23,13 @@ final class ConnectionState {
      * PostgreSQL's driver keeps its mode throughout.
      */
     boolean sqlTransaction;
+    /**
+     * The driver said autocommit was off right after that BEGIN (H2's BEGIN turns it off; MySQL's
+     * and PostgreSQL's leave it on): only then does turning autocommit on end the transaction.
+     */
+    boolean beginTurnedAutoCommitOff;
+    /** H2: the id of the transaction PREPARE COMMIT prepared on this session, which a plain commit or rollback ends. */
+    String preparedName;
     /** The transaction's one write while it has exactly one and {@link #buffer} is null: most have one. */
     private PendingWrite only;
     /** Its writes once it has two or a savepoint was marked; null otherwise. */

@@ -270,9 +270,12 @@ public final class JdbcCapture implements KeyBridge.Listener {
             kind = kind == TransactionSql.Kind.COMMIT_NAMED ? TransactionSql.Kind.COMMIT_PREPARED : TransactionSql.Kind.ROLLBACK_PREPARED;
         }
         if (kind == TransactionSql.Kind.COMMIT_PREPARED || kind == TransactionSql.Kind.ROLLBACK_PREPARED) {
-            // the prepared transaction's rows, on whichever connection prepared it
-            List<PendingWrite> writes = thrown == null ? prepared.remove(control.name()) : null;
-            if (writes != null && kind == TransactionSql.Kind.COMMIT_PREPARED) {
+            // the prepared transaction's rows, on whichever connection prepared it; a failed ROLLBACK drops them
+            // as a successful one would, and a COMMIT refused for a transaction the database no longer has
+            // (ended on its own session, see settlePrepared) never publishes them: either way they go
+            boolean gone = thrown == null || kind == TransactionSql.Kind.ROLLBACK_PREPARED || unknownTransaction(thrown);
+            List<PendingWrite> writes = gone ? prepared.remove(control.name()) : null;
+            if (writes != null && thrown == null && kind == TransactionSql.Kind.COMMIT_PREPARED) {
                 publish(writes, System.currentTimeMillis());
             }
             return;
@@ -289,6 +292,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         flushParked(cs);
         switch (kind) {
             case BEGIN -> {
+                cs.beginTurnedAutoCommitOff = !driverAutoCommit(connection);
                 // so the driver is asked once the transaction ends: H2 turns autocommit back on then,
                 // whatever it was; asked now, after the BEGIN ran, it would say false
                 cs.autoCommit = Boolean.FALSE;
@@ -306,7 +310,13 @@ public final class JdbcCapture implements KeyBridge.Listener {
                     if (done && kind == TransactionSql.Kind.PREPARE && !writes.isEmpty()) {
                         // committed later by COMMIT PREPARED, perhaps on another connection
                         prepare(control.name(), writes);
+                        if (connection.getClass().getName().startsWith("org.h2.")) {
+                            cs.preparedName = control.name();
+                        }
                     }
+                }
+                if (done && (kind == TransactionSql.Kind.COMMIT || kind == TransactionSql.Kind.ROLLBACK)) {
+                    settlePrepared(cs, kind == TransactionSql.Kind.COMMIT);
                 }
                 endSqlTransaction(cs);
                 if (open && control.chain() && thrown == null) {
@@ -324,6 +334,27 @@ public final class JdbcCapture implements KeyBridge.Listener {
             case ROLLBACK_TO -> seal(cs.rollbackToNamed(savepointName(control, connection)));
             case RELEASE -> cs.releaseNamed(savepointName(control, connection));
         }
+    }
+
+    /**
+     * H2 keeps a transaction that PREPARE COMMIT prepared on its session, where a plain commit or
+     * rollback ends it (closing the handle of H2's XA connection rolls back): its rows go with it.
+     */
+    private void settlePrepared(ConnectionState cs, boolean committed) {
+        String name = cs.preparedName;
+        if (name == null) {
+            return;
+        }
+        cs.preparedName = null;
+        List<PendingWrite> writes = prepared.remove(name);
+        if (writes != null && committed) {
+            publish(writes, System.currentTimeMillis());
+        }
+    }
+
+    /** A COMMIT PREPARED refused because no such prepared transaction exists: PostgreSQL's 42704, H2's 90129. */
+    private static boolean unknownTransaction(Throwable thrown) {
+        return thrown instanceof SQLException e && ("42704".equals(e.getSQLState()) || e.getErrorCode() == 90129);
     }
 
     /** Keeps a prepared transaction's rows until COMMIT or ROLLBACK PREPARED; a bounded number, as an app may never end one. */
@@ -735,6 +766,15 @@ public final class JdbcCapture implements KeyBridge.Listener {
         return cs;
     }
 
+    /** The driver's autocommit mode now; true when it cannot say. */
+    private static boolean driverAutoCommit(Object connection) {
+        try {
+            return ((Connection) connection).getAutoCommit();
+        } catch (Throwable t) {
+            return true;
+        }
+    }
+
     /** The connection's autocommit mode, asked of the driver the first time. */
     private static boolean autoCommit(ConnectionState cs, Object connection) {
         if (cs.autoCommit == null) {
@@ -897,6 +937,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         // an aborted transaction's commit() rolled it back
         boolean committed = thrown == null && !cs.takeAborted();
+        if (thrown == null) {
+            settlePrepared(cs, committed);
+        }
         boolean keyed = cs.keyed();
         PendingWrite only = cs.drainOnly();
         if (only != null) {
@@ -936,6 +979,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
             }
             cs.takeAborted();
             seal(cs.drain());
+            if (thrown == null) {
+                settlePrepared(cs, false);
+            }
         } else if (thrown == null) {
             seal(cs.rollbackTo(savepoint));
         }
@@ -969,10 +1015,10 @@ public final class JdbcCapture implements KeyBridge.Listener {
         ConnectionState cs = connectionStateOrNew(connection);
         flushParked(cs);
         if (cs.sqlTransaction) {
-            if (!autoCommit || transactionOpen(connection)) {
+            if (!autoCommit || transactionOpen(connection) || !cs.beginTurnedAutoCommitOff) {
                 // false: the transaction a BEGIN in SQL opened goes on as the JDBC one, and its end still
                 // asks the driver (H2 turns autocommit back on then); true leaves it open where the
-                // driver stayed in autocommit throughout (PostgreSQL's)
+                // driver stayed in autocommit throughout (PostgreSQL's, MySQL's START TRANSACTION)
                 cs.autoCommit = Boolean.FALSE;
                 return;
             }

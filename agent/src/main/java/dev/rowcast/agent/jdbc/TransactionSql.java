@@ -64,6 +64,10 @@ record TransactionSql(Kind kind, String name, boolean chain) {
         if (!startsWithKeyword(sql, start)) {
             return null;
         }
+        if (sql.regionMatches(true, start, "set", 0, 3) && !mentionsAutoCommit(sql)) {
+            // SET search_path, SET app.tenant = ... (per request in some apps): not split into words
+            return null;
+        }
         String[] words = words(sql, start);
         if (words.length == 0) {
             return null;
@@ -178,6 +182,15 @@ record TransactionSql(Kind kind, String name, boolean chain) {
             case "false", "off", "0" -> new TransactionSql(Kind.AUTOCOMMIT_OFF, null);
             default -> null;
         };
+    }
+
+    private static boolean mentionsAutoCommit(String sql) {
+        for (int i = sql.length() - "autocommit".length(); i >= 0; i--) {
+            if (sql.regionMatches(true, i, "autocommit", 0, "autocommit".length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** RELEASE [SAVEPOINT] name. */

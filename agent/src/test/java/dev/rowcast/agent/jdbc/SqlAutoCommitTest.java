@@ -1,0 +1,99 @@
+package dev.rowcast.agent.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.rowcast.agent.capture.CapturedRow;
+import dev.rowcast.agent.capture.Metrics;
+import dev.rowcast.agent.capture.Pipeline;
+import dev.rowcast.bootstrap.Bridge;
+import dev.rowcast.bootstrap.KeyBridge;
+import dev.rowcast.config.ConfigLoader;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Autocommit turned on inside a transaction that a BEGIN in SQL opened: it commits where the BEGIN
+ * turned the driver's autocommit off (H2), and leaves the transaction open where the driver stayed
+ * in autocommit (MySQL's START TRANSACTION), whose ROLLBACK then drops the row. The drivers are
+ * stand-ins that answer getAutoCommit() as those do.
+ */
+class SqlAutoCommitTest {
+
+    private final ConcurrentLinkedQueue<CapturedRow> routed = new ConcurrentLinkedQueue<>();
+    private Pipeline pipeline;
+    private JdbcCapture capture;
+
+    @BeforeEach
+    void start() throws Exception {
+        pipeline = new Pipeline(item -> routed.addAll(capture.rows((JdbcCommit) item)), new Metrics());
+        capture = new JdbcCapture(ConfigLoader.load("rowcast.yml", """
+                collections:
+                  messages: { table: messages, room: "chat:{chat}" }
+                """, Map.of()), pipeline, new Metrics(), () -> true, new HibernateTables());
+        pipeline.start();
+    }
+
+    @AfterEach
+    void stop() {
+        pipeline.stop(1_000);
+        KeyBridge.install(null);
+    }
+
+    @ParameterizedTest(name = "autocommit after BEGIN: {0}, turned on with {1}")
+    @CsvSource({"false, SET AUTOCOMMIT TRUE, kept", "true, SET autocommit=1, rolled back",
+                "true, setAutoCommit(true), rolled back"})
+    void turningAutocommitOnCommitsOnlyWhereBeginTurnedItOff(boolean autoCommitAfterBegin, String turnOn, String outcome) {
+        boolean[] autoCommit = {true};
+        Connection connection = fake(Connection.class, null, autoCommit);
+        Statement statement = fake(Statement.class, connection, autoCommit);
+
+        // the hook runs as the BEGIN returns: the driver answers as the BEGIN left it
+        autoCommit[0] = autoCommitAfterBegin;
+        run(statement, "BEGIN");
+        run(statement, "INSERT INTO messages (chat, content) VALUES (1, 'inside')");
+        autoCommit[0] = true;
+        if (turnOn.startsWith("SET")) {
+            run(statement, turnOn);
+        } else {
+            capture.autoCommitSet(connection, true, null);
+        }
+        // a commit there ended the transaction: this ROLLBACK, in autocommit, has nothing to undo
+        run(statement, "ROLLBACK");
+        run(statement, "INSERT INTO messages (chat, content) VALUES (1, 'after')");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> routed.stream().anyMatch(r -> r.data().get("content").equals("after")));
+        List<Object> contents = routed.stream().map(r -> r.data().get("content")).toList();
+        assertThat(contents).isEqualTo(outcome.equals("kept") ? List.of("inside", "after") : List.of("after"));
+    }
+
+    private void run(Statement statement, String sql) {
+        boolean write = sql.startsWith("INSERT");
+        capture.executed(statement, sql, false, write ? 1 : Boolean.FALSE, null, Bridge.executeEnter());
+    }
+
+    /** A driver object: a statement answers its connection, a connection its autocommit mode as the test sets it. */
+    @SuppressWarnings("unchecked")
+    private static <T> T fake(Class<T> type, Connection connection, boolean[] autoCommit) {
+        return (T) Proxy.newProxyInstance(SqlAutoCommitTest.class.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getAutoCommit" -> autoCommit[0];
+                    case "getConnection" -> connection;
+                    case "isWrapperFor" -> false;
+                    case "getUpdateCount" -> -1;
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> type.getSimpleName() + "@" + System.identityHashCode(proxy);
+                    default -> null;
+                });
+    }
+}

@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rowcast.agent.capture.CapturedRow;
-import dev.rowcast.agent.capture.Metrics;
-import dev.rowcast.agent.capture.Pipeline;
 import dev.rowcast.bootstrap.Bridge;
-import dev.rowcast.bootstrap.KeyBridge;
-import dev.rowcast.config.ConfigLoader;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,24 +24,20 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class SqlAutoCommitTest {
 
-    private final ConcurrentLinkedQueue<CapturedRow> routed = new ConcurrentLinkedQueue<>();
-    private Pipeline pipeline;
+    private CaptureFixture fixture;
     private JdbcCapture capture;
+    private ConcurrentLinkedQueue<CapturedRow> routed;
 
     @BeforeEach
     void start() throws Exception {
-        pipeline = new Pipeline(item -> routed.addAll(capture.rows((JdbcCommit) item)), new Metrics());
-        capture = new JdbcCapture(ConfigLoader.load("rowcast.yml", """
-                collections:
-                  messages: { table: messages, room: "chat:{chat}" }
-                """, Map.of()), pipeline, new Metrics(), () -> true, new HibernateTables());
-        pipeline.start();
+        fixture = new CaptureFixture();
+        capture = fixture.capture;
+        routed = fixture.routed;
     }
 
     @AfterEach
     void stop() {
-        pipeline.stop(1_000);
-        KeyBridge.install(null);
+        fixture.close();
     }
 
     @ParameterizedTest(name = "autocommit after BEGIN: {0}, turned on with {1}")

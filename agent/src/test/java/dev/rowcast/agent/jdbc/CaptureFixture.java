@@ -1,0 +1,39 @@
+package dev.rowcast.agent.jdbc;
+
+import dev.rowcast.agent.capture.CapturedRow;
+import dev.rowcast.agent.capture.Metrics;
+import dev.rowcast.agent.capture.Pipeline;
+import dev.rowcast.bootstrap.KeyBridge;
+import dev.rowcast.config.ConfigLoader;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * JDBC capture with its pipeline running, for a {@code messages} table in room {@code chat:{chat}}:
+ * the tests call its app-thread methods as the hooks would, and read the rows it routes.
+ */
+final class CaptureFixture implements AutoCloseable {
+
+    final ConcurrentLinkedQueue<CapturedRow> routed = new ConcurrentLinkedQueue<>();
+    final JdbcCapture capture;
+    private final Pipeline pipeline;
+
+    CaptureFixture() throws Exception {
+        pipeline = new Pipeline(item -> routed.addAll(capture().rows((JdbcCommit) item)), new Metrics());
+        capture = new JdbcCapture(ConfigLoader.load("rowcast.yml", """
+                collections:
+                  messages: { table: messages, room: "chat:{chat}" }
+                """, Map.of()), pipeline, new Metrics(), () -> true, new HibernateTables());
+        pipeline.start();
+    }
+
+    private JdbcCapture capture() {
+        return capture;
+    }
+
+    @Override
+    public void close() {
+        pipeline.stop(1_000);
+        KeyBridge.install(null);
+    }
+}

@@ -42,7 +42,8 @@ final class StatelessRows {
 
     /** Hibernate's session and transaction SPI as a StatelessSession needs it, read once per session class. */
     private record Api(Method factory, Method accessTransaction, Method transactionCoordinator, Method transactionActive,
-                       Method transactionDriver, Method localSynchronizations, Method registerSynchronization, Class<?> synchronization,
+                       Method transactionDriver, Method localSynchronizations, Method registerSynchronization,
+                       Class<?> synchronization,
                        Method jdbcCoordinator, Method logicalConnection, Method physicallyConnected, Method physicalConnection,
                        Method persisterValues, Method persisterIdentityInsert) {
 
@@ -64,7 +65,8 @@ final class StatelessRows {
             Class<?> persister = Class.forName("org.hibernate.persister.entity.EntityPersister", false, loader);
             return new Api(session.getMethod("getFactory"), session.getMethod("accessTransaction"),
                     session.getMethod("getTransactionCoordinator"), transactions.getMethod("isTransactionActive"),
-                    transactions.getMethod("getTransactionDriverControl"), transactions.getMethod("getLocalSynchronizations"), register, register.getParameterTypes()[0],
+                    transactions.getMethod("getTransactionDriverControl"), transactions.getMethod("getLocalSynchronizations"),
+                    register, register.getParameterTypes()[0],
                     session.getMethod("getJdbcCoordinator"), coordinator.getMethod("getLogicalConnection"),
                     logical.getMethod("isPhysicallyConnected"), logical.getMethod("getPhysicalConnection"),
                     persister.getMethod("getValues", Object.class), persister.getMethod("isIdentifierAssignedByInsert"));
@@ -74,8 +76,11 @@ final class StatelessRows {
     /** This thread's batch calls in progress, and the rows they told of so far. */
     private static final class Batch {
         int depth;
-        final List<Object[]> rows = new ArrayList<>();
+        final List<Told> rows = new ArrayList<>();
     }
+
+    /** A row a batch call told of; {@code ran}: written at once, not left in the JDBC batch. */
+    private record Told(Object session, CapturedRow row, boolean ran) {}
 
     private final ClassValue<Object> apis = new ClassValue<>() {
         @Override
@@ -133,7 +138,7 @@ final class StatelessRows {
         // an insert whose key the database generates cannot wait in a batch: it ran already
         Api api = api(session);
         boolean ran = api != null && row.operation() == Operation.CREATE && (Boolean) api.persisterIdentityInsert.invoke(persister);
-        batch.rows.add(new Object[] {session, row, ran});
+        batch.rows.add(new Told(session, row, ran));
     }
 
     /** A batch call begins ({@code enter}) or ends, having {@code returned} or thrown. */
@@ -151,12 +156,12 @@ final class StatelessRows {
             return;
         }
         batches.remove();
-        for (Object[] written : batch.rows) {
-            if (!returned && !(Boolean) written[2]) {
+        for (Told told : batch.rows) {
+            if (!returned && !told.ran()) {
                 continue; // in the JDBC batch, which failed or never ran
             }
             try {
-                handOn(written[0], (CapturedRow) written[1]);
+                handOn(told.session(), told.row());
             } catch (Throwable t) {
                 metrics.dropped.increment();
                 AgentLog.warnOnce("stateless-batch", "could not capture a row of a StatelessSession's batch: " + t, t);

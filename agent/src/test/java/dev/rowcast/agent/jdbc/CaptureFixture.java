@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * JDBC capture with its pipeline running, for a {@code messages} table in room {@code chat:{chat}}:
- * the tests call its app-thread methods as the hooks would, and read the rows it routes.
+ * the tests call its app-thread methods as the hooks would, and read the rows it routes. A test
+ * holds one in an {@code @AutoClose} field.
  */
 final class CaptureFixture implements AutoCloseable {
 
@@ -18,12 +19,16 @@ final class CaptureFixture implements AutoCloseable {
     final JdbcCapture capture;
     private final Pipeline pipeline;
 
-    CaptureFixture() throws Exception {
+    CaptureFixture() {
         pipeline = new Pipeline(item -> routed.addAll(capture().rows((JdbcCommit) item)), new Metrics());
-        capture = new JdbcCapture(ConfigLoader.load("rowcast.yml", """
-                collections:
-                  messages: { table: messages, room: "chat:{chat}" }
-                """, Map.of()), pipeline, new Metrics(), () -> true, new HibernateTables());
+        try {
+            capture = new JdbcCapture(ConfigLoader.load("rowcast.yml", """
+                    collections:
+                      messages: { table: messages, room: "chat:{chat}" }
+                    """, Map.of()), pipeline, new Metrics(), () -> true, new HibernateTables());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         pipeline.start();
     }
 

@@ -15,8 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,21 +29,10 @@ class ManyThreadsCaptureTest {
     private static final int THREADS = 150;
     private static final int ROWS = 200;
 
-    private CaptureFixture fixture;
-    private JdbcCapture capture;
-    private ConcurrentLinkedQueue<CapturedRow> routed;
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = new CaptureFixture();
-        capture = fixture.capture;
-        routed = fixture.routed;
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
+    @AutoClose
+    private final CaptureFixture fixture = new CaptureFixture();
+    private final JdbcCapture capture = fixture.capture;
+    private final ConcurrentLinkedQueue<CapturedRow> routed = fixture.routed;
 
     @Test
     void eachThreadsRowsCarryItsOwnParametersInItsOrder() throws Exception {

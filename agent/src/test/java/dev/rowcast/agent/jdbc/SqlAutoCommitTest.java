@@ -11,8 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,21 +23,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class SqlAutoCommitTest {
 
-    private CaptureFixture fixture;
-    private JdbcCapture capture;
-    private ConcurrentLinkedQueue<CapturedRow> routed;
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = new CaptureFixture();
-        capture = fixture.capture;
-        routed = fixture.routed;
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
+    @AutoClose
+    private final CaptureFixture fixture = new CaptureFixture();
+    private final JdbcCapture capture = fixture.capture;
+    private final ConcurrentLinkedQueue<CapturedRow> routed = fixture.routed;
 
     @ParameterizedTest(name = "autocommit after BEGIN: {0}, turned on with {1}")
     @CsvSource({"false, SET AUTOCOMMIT TRUE, kept", "true, SET autocommit=1, rolled back",

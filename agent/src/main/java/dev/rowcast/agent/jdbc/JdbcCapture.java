@@ -292,7 +292,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         flushParked(cs);
         switch (kind) {
             case BEGIN -> {
-                cs.beginTurnedAutoCommitOff = !driverAutoCommit(connection);
+                cs.beginTurnedAutoCommitOff = !driverAutoCommit(connection, true);
                 // so the driver is asked once the transaction ends: H2 turns autocommit back on then,
                 // whatever it was; asked now, after the BEGIN ran, it would say false
                 cs.autoCommit = Boolean.FALSE;
@@ -388,13 +388,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
      * the database did not understand leaves the transaction open.
      */
     private static boolean endedByFailure(Object connection, Throwable thrown) {
-        try {
-            Method state = TRANSACTION_STATE.get(connection.getClass());
-            if (state != null) {
-                return "IDLE".equals(String.valueOf(state.invoke(connection)));
-            }
-        } catch (Throwable t) {
-            // fall back to the SQL state
+        String state = transactionState(connection);
+        if (state != null) {
+            return state.equals("IDLE");
         }
         return thrown instanceof SQLException e && e.getSQLState() != null && e.getSQLState().startsWith("40");
     }
@@ -766,23 +762,19 @@ public final class JdbcCapture implements KeyBridge.Listener {
         return cs;
     }
 
-    /** The driver's autocommit mode now; true when it cannot say. */
-    private static boolean driverAutoCommit(Object connection) {
+    /** The driver's autocommit mode now; {@code unknown} when it cannot say. */
+    private static boolean driverAutoCommit(Object connection, boolean unknown) {
         try {
             return ((Connection) connection).getAutoCommit();
         } catch (Throwable t) {
-            return true;
+            return unknown;
         }
     }
 
     /** The connection's autocommit mode, asked of the driver the first time. */
     private static boolean autoCommit(ConnectionState cs, Object connection) {
         if (cs.autoCommit == null) {
-            try {
-                cs.autoCommit = ((Connection) connection).getAutoCommit();
-            } catch (Throwable t) {
-                cs.autoCommit = Boolean.FALSE;
-            }
+            cs.autoCommit = driverAutoCommit(connection, false);
         }
         return cs.autoCommit;
     }
@@ -840,15 +832,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
      * other driver, and when pgjdbc cannot say.
      */
     public static boolean abortedOnPostgresql(Object connection) {
-        if (connection == null || !connection.getClass().getName().startsWith("org.postgresql.")) {
-            return false;
-        }
-        try {
-            Method state = TRANSACTION_STATE.get(connection.getClass());
-            return state != null && "FAILED".equals(String.valueOf(state.invoke(connection)));
-        } catch (Throwable t) {
-            return false;
-        }
+        return connection != null && connection.getClass().getName().startsWith("org.postgresql.")
+                && "FAILED".equals(transactionState(connection));
     }
 
     /**
@@ -857,21 +842,23 @@ public final class JdbcCapture implements KeyBridge.Listener {
      * back to a savepoint of its own ({@code autosave}). Without it, a failure is taken as FAILED.
      */
     private static boolean transactionFailed(Object connection) {
-        try {
-            Method state = TRANSACTION_STATE.get(connection.getClass());
-            return state == null || "FAILED".equals(String.valueOf(state.invoke(connection)));
-        } catch (Throwable t) {
-            return true;
-        }
+        String state = transactionState(connection);
+        return state == null || state.equals("FAILED");
     }
 
     /** Whether pgjdbc says a transaction is open (its getTransactionState() is not IDLE); false for a driver that cannot say. */
     private static boolean transactionOpen(Object connection) {
+        String state = transactionState(connection);
+        return state != null && !state.equals("IDLE");
+    }
+
+    /** pgjdbc's getTransactionState() (IDLE, OPEN, FAILED), no round trip; null for a driver that cannot say. */
+    private static String transactionState(Object connection) {
         try {
             Method state = TRANSACTION_STATE.get(connection.getClass());
-            return state != null && !"IDLE".equals(String.valueOf(state.invoke(connection)));
+            return state == null ? null : String.valueOf(state.invoke(connection));
         } catch (Throwable t) {
-            return false;
+            return null;
         }
     }
 

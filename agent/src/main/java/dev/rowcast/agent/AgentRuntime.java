@@ -256,6 +256,11 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     }
 
     @Override
+    public void batchExecuting(Object statement) {
+        jdbc.batchExecuting(statement);
+    }
+
+    @Override
     public void executed(Object statement, String sqlOrNull, boolean batch, Object result, Throwable thrown, int mark) {
         jdbc.executed(statement, sqlOrNull, batch, result, thrown, mark);
     }

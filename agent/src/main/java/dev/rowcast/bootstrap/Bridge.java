@@ -107,6 +107,19 @@ public final class Bridge {
         return calls.records != mark ? calls.lastRecord : null;
     }
 
+    /** Entering an executeBatch() call: as {@link #executeEnter}, the statement told first. */
+    public static int batchEnter(Object statement) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.batchExecuting(statement);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+        return executeEnter();
+    }
+
     /** An execute call recorded this write (or batch of writes) on this thread. */
     public static void recorded(Object record) {
         Calls calls = CALLS.get();

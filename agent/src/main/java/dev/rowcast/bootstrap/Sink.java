@@ -18,6 +18,9 @@ public interface Sink {
 
     void batchCleared(Object statement);
 
+    /** An executeBatch() or executeLargeBatch() call begins; {@link #executed} with {@code batch} true ends it. */
+    void batchExecuting(Object statement);
+
     /**
      * A Statement/PreparedStatement execute* call returned (thrown is null) or threw.
      *

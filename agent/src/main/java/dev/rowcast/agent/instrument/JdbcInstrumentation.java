@@ -342,13 +342,13 @@ public final class JdbcInstrumentation {
         }
     }
 
-    /** See {@link ExecuteSqlAdvice}. */
+    /** See {@link ExecuteSqlAdvice}; its entry is told too, as a driver may clear the batch before the call returns. */
     public static final class ExecuteBatchAdvice {
         private ExecuteBatchAdvice() {}
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static int enter() {
-            return Bridge.executeEnter();
+        public static int enter(@Advice.This Object statement) {
+            return Bridge.batchEnter(statement);
         }
 
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)

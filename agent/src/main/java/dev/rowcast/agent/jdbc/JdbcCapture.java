@@ -168,8 +168,15 @@ public final class JdbcCapture implements KeyBridge.Listener {
 
     public void batchCleared(Object statement) {
         StatementState state = state(statement);
-        if (state != null) {
+        if (state != null && state.executingBatch == 0) {
             state.clearBatch();
+        }
+    }
+
+    public void batchExecuting(Object statement) {
+        StatementState state = state(statement);
+        if (state != null) {
+            state.executingBatch++;
         }
     }
 
@@ -179,6 +186,10 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         StatementState state = state(statement);
+        if (batch && state != null && state.executingBatch > 0) {
+            // 0 when the call began before capture started
+            state.executingBatch--;
+        }
         if (state != null && state.control != null) {
             transaction(state.connection, state.control, thrown);
             return;

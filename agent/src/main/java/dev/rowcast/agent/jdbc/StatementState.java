@@ -29,6 +29,12 @@ final class StatementState {
     KeyRows lastKeys;
     /** The last execution returned its rows as a result set (RETURNING), not as generated keys. */
     boolean lastReturnsRows;
+    /**
+     * executeBatch() calls on this statement in progress (a pool's and the driver's). MySQL's driver
+     * clears the batch inside its executeBatch(), before the call returns with the counts of the
+     * entries it cleared: a clear then is the driver's own, and the entries stay for the counts.
+     */
+    int executingBatch;
 
     /** A batch entry that writes no configured table, kept so that the entries after it meet their counts. */
     static final Object SKIPPED = new Object();

@@ -11,12 +11,15 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * 1,000 random JDBC transactions (src/it/apps/random): autocommit writes and manual transactions mixing
  * single inserts, batches, key updates and savepoints, then commit or rollback. The events the agent
  * emits must equal the rows the app knows it committed, in commit order. A failure names its seed;
- * rerun it with {@code -Drowcast.seed=<seed>}.
+ * rerun it with {@code -Drowcast.seed=<seed>}. On H2, PostgreSQL, and MariaDB through MySQL's driver and
+ * MariaDB's.
  */
 class RandomJdbcTransactionsIT {
 
@@ -39,6 +42,28 @@ class RandomJdbcTransactionsIT {
             String classpath = TestApps.compile("random", System.getProperty("rowcast.postgresJar"), "postgres",
                     UnaryOperator.identity());
             runAndCompare(classpath, "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "postgres");
+        }
+    }
+
+    /**
+     * MySQL's driver runs a batch row by row, or with {@code rewriteBatchedStatements} as one
+     * multi-row INSERT through a statement of its own; either way it clears the batch before
+     * executeBatch() returns.
+     */
+    @ParameterizedTest(name = "rewriteBatchedStatements={0}")
+    @ValueSource(booleans = {false, true})
+    void randomTransactionsOnMariaDbThroughMySqlsDriverEmitExactlyTheCommittedRowsInCommitOrder(boolean rewrite) throws Exception {
+        try (EmbeddedMariaDb mariaDb = EmbeddedMariaDb.start()) {
+            String classpath = TestApps.compile("random", System.getProperty("rowcast.mysqlJar"), "mysql", UnaryOperator.identity());
+            runAndCompare(classpath, mariaDb.newDatabase("random", "mysql", "?rewriteBatchedStatements=" + rewrite), "root");
+        }
+    }
+
+    @Test
+    void randomTransactionsOnMariaDbThroughMariaDbsDriverEmitExactlyTheCommittedRowsInCommitOrder() throws Exception {
+        try (EmbeddedMariaDb mariaDb = EmbeddedMariaDb.start()) {
+            String classpath = TestApps.compile("random", System.getProperty("rowcast.mariadbJar"), "mariadb", UnaryOperator.identity());
+            runAndCompare(classpath, mariaDb.newDatabase("random", "mariadb", ""), "root");
         }
     }
 

@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.WeakHashMap;
@@ -584,6 +585,13 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
     }
 
+    /**
+     * The one column of generated keys that MySQL's driver ({@code GENERATED_KEY}) and MariaDB's
+     * ({@code insert_id}) return: a name of the driver's, not the table's, for the AUTO_INCREMENT
+     * column, which a MySQL table has at most one of. Published as {@code id}.
+     */
+    private static final Set<String> DRIVER_KEY_LABELS = Set.of("generated_key", "insert_id");
+
     /** The app's current row of a watched set, read with getObject (which leaves the cursor where it is). */
     private static Map<String, Object> keyRow(ResultSet resultSet, WatchedResultSets.Watch watch) {
         Map<String, Object> row = new LinkedHashMap<>();
@@ -597,6 +605,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
                         columns.add(i);
                         labels.add(fold(meta.getColumnLabel(i)));
                     }
+                }
+                if (labels.size() == 1 && DRIVER_KEY_LABELS.contains(labels.get(0))) {
+                    labels.set(0, "id");
                 }
                 watch.columns = columns.stream().mapToInt(Integer::intValue).toArray();
                 watch.labels = labels.toArray(String[]::new);

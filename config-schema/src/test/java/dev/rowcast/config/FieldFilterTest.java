@@ -32,6 +32,22 @@ class FieldFilterTest {
         assertThat(sent.keySet()).containsExactly("id", "name");
     }
 
+    /** A JDBC row names its columns (folded to lower case); the rule may name the entity's property. */
+    @Test
+    void aNameMatchesTheFieldWhateverItsCaseAndUnderscores() {
+        Map<String, Object> columns = new LinkedHashMap<>();
+        columns.put("id", 1);
+        columns.put("passwordhash", "x");
+        columns.put("password_hash", "y");
+        columns.put("PASSWORD_HASH", "z");
+        columns.put("name", "Ann");
+
+        assertThat(FieldFilter.exclude(List.of("passwordHash")).apply(columns).keySet()).containsExactly("id", "name");
+        assertThat(FieldFilter.exclude(List.of("password_hash")).apply(row()).keySet()).containsExactly("id", "email", "name");
+        assertThat(FieldFilter.include(List.of("ID", "passwordHash")).apply(columns).keySet())
+                .containsExactly("id", "passwordhash", "password_hash", "PASSWORD_HASH");
+    }
+
     @Test
     void filteringLeavesTheRowItselfUntouched() {
         Map<String, Object> row = row();

@@ -1138,7 +1138,14 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 unseenRows(write);
                 continue;
             }
-            rowBuilder.build(lastRule, lastOperation, lastShape, write, keys, commit.ts(), rows);
+            try {
+                rowBuilder.build(lastRule, lastOperation, lastShape, write, keys, commit.ts(), rows);
+            } catch (RuntimeException e) {
+                // this write's rows only: the commit's others go on
+                metrics.dropped.increment();
+                AgentLog.warnOnce("rows-" + lastShape.table(), "could not read a write of " + lastShape.table() + " ("
+                        + e + "); its rows are not published", e);
+            }
         }
         return rows;
     }

@@ -36,26 +36,45 @@ final class SqlParser {
     static final int MAX_CACHED = 4_096;
 
     private final Map<String, SqlShape> cache = new ConcurrentHashMap<>();
+    /** The SQL that could not be read, so that each commit of it is not parsed again. */
+    private final Map<String, IllegalArgumentException> failures = new ConcurrentHashMap<>();
 
+    /** @throws IllegalArgumentException for SQL it cannot read, every time it is asked */
     SqlShape shape(String sql) {
         SqlShape shape = cache.get(sql);
         if (shape == null) {
-            shape = parse(sql);
-            if (cache.size() >= MAX_CACHED) {
-                cache.clear();
+            IllegalArgumentException failed = failures.get(sql);
+            if (failed != null) {
+                throw failed;
             }
-            cache.put(sql, shape);
+            try {
+                shape = parse(sql);
+            } catch (IllegalArgumentException e) {
+                remember(failures, sql, e);
+                throw e;
+            }
+            remember(cache, sql, shape);
         }
         return shape;
     }
 
-    static SqlShape parse(String sql) {
-        Statement statement;
-        try {
-            statement = CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(false).Statement();
-        } catch (Exception | Error e) {
-            throw new IllegalArgumentException("cannot parse SQL: " + abbreviate(sql) + " (" + e.getMessage() + ")", e);
+    private static <V> void remember(Map<String, V> map, String sql, V value) {
+        if (map.size() >= MAX_CACHED) {
+            map.clear();
         }
+        map.put(sql, value);
+    }
+
+    static SqlShape parse(String sql) {
+        try {
+            return read(CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(false).Statement());
+        } catch (Exception | Error e) {
+            // the parser's errors, and any a statement of a form this class did not foresee meets
+            throw new IllegalArgumentException("cannot parse SQL: " + abbreviate(sql) + " (" + e + ")", e);
+        }
+    }
+
+    private static SqlShape read(Statement statement) {
         if (statement instanceof Insert insert) {
             return insert(insert);
         }
@@ -81,7 +100,7 @@ final class SqlParser {
         ExpressionList<Column> columns = insert.getColumns();
         if (insert.getValues() != null && columns != null) {
             ExpressionList<?> values = insert.getValues().getExpressions();
-            boolean multiRow = !values.isEmpty() && values.get(0) instanceof ParenthesedExpressionList<?>;
+            boolean multiRow = multiRow(values, columns.size());
             if (multiRow) {
                 for (Expression row : values) {
                     rows.add(row(columns, (ExpressionList<?>) row));
@@ -92,6 +111,22 @@ final class SqlParser {
         }
         // INSERT ... SELECT or no column list: the rows are not in the statement
         return new SqlShape("create", table(insert.getTable()), List.copyOf(rows), Map.of());
+    }
+
+    /**
+     * VALUES (?, ?), (?, ?): every item a list of as many values as there are columns. Not
+     * VALUES ((?), ?), nor VALUES ((?), (?)) for two columns: one row whose values are in parentheses.
+     */
+    private static boolean multiRow(ExpressionList<?> values, int columns) {
+        if (values.isEmpty()) {
+            return false;
+        }
+        for (Expression value : values) {
+            if (!(value instanceof ParenthesedExpressionList<?> row) || row.size() != columns) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<String, Object> row(ExpressionList<Column> columns, ExpressionList<?> values) {

@@ -2,6 +2,7 @@ package dev.rowcast.agent.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,27 @@ class SqlParserTest {
         SqlShape shape = SqlParser.parse("insert into t (a, b) values (?, ?), (?, ?)");
         assertThat(shape.rows()).hasSize(2);
         assertThat(shape.rows().get(1)).containsEntry("a", new SqlShape.Param(3)).containsEntry("b", new SqlShape.Param(4));
+    }
+
+    /** A value in parentheses is not a row of its own (this threw ClassCastException and lost the commit's rows). */
+    @Test
+    void oneRowWhoseValuesAreInParenthesesIsOneRow() {
+        SqlShape shape = SqlParser.parse("INSERT INTO t (a, b) VALUES ((?), ?)");
+        assertThat(shape.rows()).hasSize(1);
+        assertThat(shape.rows().get(0)).containsEntry("b", new SqlShape.Param(2));
+
+        assertThat(SqlParser.parse("INSERT INTO t (a, b) VALUES ((?), (?))").rows()).hasSize(1);
+        assertThat(SqlParser.parse("INSERT INTO t (a) VALUES ((?)), ((?))").rows()).hasSize(2);
+    }
+
+    @Test
+    void sqlThatCannotBeReadIsRefusedEachTimeWithTheSameError() {
+        SqlParser parser = new SqlParser();
+        String sql = "INSERT INTO t (a) VALUES (?) THIS IS NOT SQL";
+        Throwable first = catchThrowable(() -> parser.shape(sql));
+        assertThat(first).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot parse SQL");
+        // remembered: not parsed again at each commit
+        assertThatThrownBy(() -> parser.shape(sql)).isSameAs(first);
     }
 
     @Test

@@ -68,8 +68,27 @@ public record CollectionConfig(
         return name.equals(entityName) || (name.indexOf('.') < 0 && entityName.endsWith("." + name));
     }
 
-    /** Table names compare without case, as SQL does for unquoted names. */
+    /**
+     * A write's table as its SQL names it, {@code messages} or {@code public.messages}. Names compare
+     * without case, as SQL does for unquoted names. {@code table: messages} matches the table in any
+     * schema; {@code table: public.messages} matches it where the SQL names that schema or none
+     * (the connection's own).
+     */
     public boolean matchesTable(String tableName) {
-        return table.isPresent() && tableName != null && table.get().equalsIgnoreCase(tableName);
+        if (table.isEmpty() || tableName == null) {
+            return false;
+        }
+        String wanted = table.get();
+        int dot = wanted.lastIndexOf('.');
+        int given = tableName.lastIndexOf('.');
+        if (!wanted.substring(dot + 1).equalsIgnoreCase(tableName.substring(given + 1))) {
+            return false;
+        }
+        if (dot < 0 || given < 0) {
+            return true;
+        }
+        String wantedSchema = wanted.substring(wanted.lastIndexOf('.', dot - 1) + 1, dot);
+        String givenSchema = tableName.substring(tableName.lastIndexOf('.', given - 1) + 1, given);
+        return wantedSchema.equalsIgnoreCase(givenSchema);
     }
 }

@@ -30,9 +30,9 @@ public final class HibernateTables {
         unknown = true;
     }
 
-    /** Whether Hibernate reports the rows of this table (a name as {@link SqlParser} gives it). */
+    /** Whether Hibernate reports the rows of this table (a name as {@link SqlParser} gives it, perhaps after its schema). */
     boolean reported(String table) {
-        return unknown || table != null && tables.contains(table.toLowerCase(Locale.ROOT));
+        return unknown || table != null && tables.contains(tableName(table));
     }
 
     /** The table's own name: without catalog or schema, without quotes, in lower case, as collections match tables. */

@@ -24,7 +24,8 @@ final class SqlFilter {
 
     SqlFilter(RowcastConfig config) {
         for (CollectionConfig rule : config.collections().values()) {
-            rule.table().ifPresent(table -> tables.add(table.toLowerCase(Locale.ROOT)));
+            // the table's own name: the SQL may name its schema or not, quoted or not (the parser decides)
+            rule.table().ifPresent(table -> tables.add(table.substring(table.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)));
         }
     }
 

@@ -184,8 +184,11 @@ final class SqlParser {
         return SqlShape.UNKNOWN;
     }
 
+    /** The table without its quotes, after its schema where the SQL names one: {@code messages}, {@code public.messages}. */
     static String table(Table table) {
-        return unquote(table.getName());
+        String schema = table.getSchemaName();
+        String name = unquote(table.getName());
+        return schema == null || schema.isEmpty() ? name : unquote(schema) + "." + name;
     }
 
     static String name(Column column) {

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * JDBC capture with its pipeline running, for a {@code messages} table in room {@code chat:{chat}}:
+ * JDBC capture with its pipeline running, for a {@code messages} table (or the one given) in room {@code chat:{chat}}:
  * the tests call its app-thread methods as the hooks would, and read the rows it routes. A test
  * holds one in an {@code @AutoClose} field.
  */
@@ -20,12 +20,17 @@ final class CaptureFixture implements AutoCloseable {
     private final Pipeline pipeline;
 
     CaptureFixture() {
+        this("messages");
+    }
+
+    /** @param table the {@code table:} of the collection {@code messages} */
+    CaptureFixture(String table) {
         pipeline = new Pipeline(item -> routed.addAll(capture().rows((JdbcCommit) item)), new Metrics());
         try {
             capture = new JdbcCapture(ConfigLoader.load("rowcast.yml", """
                     collections:
-                      messages: { table: messages, room: "chat:{chat}" }
-                    """, Map.of()), pipeline, new Metrics(), () -> true, new HibernateTables());
+                      messages: { table: %s, room: "chat:{chat}" }
+                    """.formatted(table), Map.of()), pipeline, new Metrics(), () -> true, new HibernateTables());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -63,7 +63,7 @@ class SqlParserTest {
     void deleteGivesTheKey() {
         SqlShape shape = SqlParser.parse("DELETE FROM public.messages WHERE ? = id");
         assertThat(shape.operation()).isEqualTo("delete");
-        assertThat(shape.table()).isEqualTo("messages");
+        assertThat(shape.table()).isEqualTo("public.messages");
         assertThat(shape.key()).containsExactly(Map.entry("id", new SqlShape.Param(1)));
     }
 

@@ -73,7 +73,8 @@ public final class JdbcInstrumentation {
                         .advice(concrete.and(named("clearParameters")).and(takesArguments(0)), self + "$ClearParametersAdvice")
                         .advice(concrete.and(named("setNull")).and(takesArgument(0, int.class)), self + "$SetNullAdvice")
                         .advice(concrete.and(nameStartsWith("set")).and(not(named("setNull"))).and(takesArgument(0, int.class))
-                                        .and(takesArguments(2).or(takesArguments(3))).and(returns(void.class)),
+                                        // setObject(i, x, type, scaleOrLength) too
+                                        .and(takesArguments(2).or(takesArguments(3)).or(takesArguments(4))).and(returns(void.class)),
                                 self + "$SetParameterAdvice")
                         .advice(concrete.and(named("close")).and(takesArguments(0)), self + "$StatementCloseAdvice"))
                 // generated keys reach the app through a result set: see KeyBridge

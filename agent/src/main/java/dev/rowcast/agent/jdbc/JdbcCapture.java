@@ -615,7 +615,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             for (int i = 0; i < watch.columns.length; i++) {
                 Object value = resultSet.getObject(watch.columns[i]);
                 Object copied = copy(value);
-                if (value == null || copied != null) {
+                if (copied != JdbcRows.UNREADABLE) {
                     row.put(watch.labels[i], copied);
                 }
             }
@@ -1273,7 +1273,10 @@ public final class JdbcCapture implements KeyBridge.Listener {
         return result instanceof long[] longs ? longs : null;
     }
 
-    /** Parameters are copied as plain values; streams, LOBs and driver objects are not read. */
+    /**
+     * Parameters are copied as plain values; streams, LOBs and driver objects are not read, and
+     * are {@link JdbcRows#UNREADABLE}: their column is left out of the event, never sent as null.
+     */
     static Object copy(Object value) {
         if (value == null || value instanceof String || value instanceof Boolean || value instanceof Character
                 || value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
@@ -1288,6 +1291,6 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (value instanceof byte[] bytes) {
             return bytes.clone();
         }
-        return value instanceof TemporalAccessor ? value : null;
+        return value instanceof TemporalAccessor ? value : JdbcRows.UNREADABLE;
     }
 }

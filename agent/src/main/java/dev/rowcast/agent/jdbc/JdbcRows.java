@@ -19,6 +19,17 @@ import java.util.Map;
  */
 final class JdbcRows {
 
+    /**
+     * A parameter the agent does not copy (a stream, a LOB, a driver's own object): its column is
+     * left out of the row, as the value is unknown, rather than sent as null over the real one.
+     */
+    static final Object UNREADABLE = new Object() {
+        @Override
+        public String toString() {
+            return "UNREADABLE";
+        }
+    };
+
     /** As many plans as the parser keeps shapes: an app of ever-new SQL makes the parser drop its maps, and these with them. */
     private static final int MAX_PLANS = SqlParser.MAX_CACHED;
 
@@ -72,11 +83,24 @@ final class JdbcRows {
             return resolveSlowly(columns, params); // fewer parameters than the SQL names: only those set
         }
         Object[] values = new Object[plan.columns.length];
+        boolean unreadable = false;
         for (int i = 0; i < values.length; i++) {
             int param = plan.params[i];
             values[i] = param > 0 ? params[param - 1] : plan.literals[i];
+            unreadable |= values[i] == UNREADABLE;
         }
-        return new RowMap(plan.columns, values);
+        return unreadable ? readable(plan.columns, values) : new RowMap(plan.columns, values);
+    }
+
+    /** The columns whose value is known. */
+    private static Map<String, Object> readable(String[] columns, Object[] values) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        for (int i = 0; i < columns.length; i++) {
+            if (values[i] != UNREADABLE) {
+                data.put(columns[i], values[i]);
+            }
+        }
+        return data;
     }
 
     private Plan plan(Map<String, Object> columns) {
@@ -96,7 +120,7 @@ final class JdbcRows {
         for (Map.Entry<String, Object> e : columns.entrySet()) {
             Object value = e.getValue();
             if (value instanceof SqlShape.Param p) {
-                if (p.index() <= params.length) {
+                if (p.index() <= params.length && params[p.index() - 1] != UNREADABLE) {
                     data.put(e.getKey(), params[p.index() - 1]);
                 }
             } else if (value != SqlShape.UNKNOWN) {

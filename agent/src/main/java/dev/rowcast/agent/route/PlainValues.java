@@ -2,6 +2,7 @@ package dev.rowcast.agent.route;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -50,6 +51,10 @@ public final class PlainValues {
         }
         if (value instanceof Enum<?> e) {
             return e.name();
+        }
+        if (value instanceof ZonedDateTime zoned) {
+            // without the region's name in brackets, which JavaScript's Date cannot read
+            return zoned.toOffsetDateTime().toString();
         }
         if (value instanceof TemporalAccessor) {
             return value.toString();

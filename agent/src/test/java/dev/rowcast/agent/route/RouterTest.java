@@ -6,10 +6,16 @@ import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.config.CollectionConfig;
 import dev.rowcast.config.ConfigLoader;
 import dev.rowcast.config.Operation;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 
 class RouterTest {
@@ -35,6 +41,27 @@ class RouterTest {
         assertThat(d.rooms()).containsExactly("user:9");
         assertThat(JsonText.of(d.payload())).isEqualTo("{\"operation\":\"update\",\"collection\":\"notifications\","
                 + "\"data\":{\"id\":5,\"user\":9,\"at\":\"2024-01-02T03:04:05\"},\"id\":5,\"changes\":[\"user\"],\"ts\":42}");
+    }
+
+    /** The same moment reads the same in a browser whatever the JVM's zone: a Timestamp as a Date, in UTC. */
+    @Test
+    void instantsAreWrittenInUtcAndAZonedTimeWithItsOffsetOnly() throws Exception {
+        CollectionConfig rule = rule("collections:\n  n:\n    entity: N\n    broadcast: true\n");
+        TimeZone zone = TimeZone.getDefault();
+        TimeZone.setDefault(TimeZone.getTimeZone("Europe/Paris"));
+        try {
+            Instant moment = Instant.parse("2024-01-02T03:04:05.123Z");
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("date", Date.from(moment));
+            data.put("timestamp", Timestamp.from(moment));
+            data.put("zoned", ZonedDateTime.ofInstant(moment, ZoneId.of("Europe/Paris")));
+            data.put("day", java.sql.Date.valueOf("2024-01-02"));
+            Delivery d = new Router().route(new CapturedRow(rule, Operation.CREATE, 1L, data, List.of(), "jdbc", 42L));
+            assertThat(JsonText.of(d.payload())).contains("\"data\":{\"date\":\"2024-01-02T03:04:05.123Z\","
+                    + "\"timestamp\":\"2024-01-02T03:04:05.123Z\",\"zoned\":\"2024-01-02T04:04:05.123+01:00\",\"day\":\"2024-01-02\"}");
+        } finally {
+            TimeZone.setDefault(zone);
+        }
     }
 
     @Test

@@ -58,7 +58,8 @@ final class JdbcRows {
                 for (Map<String, Object> row : shape.rows()) {
                     Map<String, Object> key = keys == null ? null : keys.next();
                     Map<String, Object> data = withKey(resolve(row, write.params()), key);
-                    Object id = !data.containsKey("id") && key != null && key.size() == 1 ? key.values().iterator().next() : idOf(data);
+                    // the id column, else the only generated key; never another column the statement sets
+                    Object id = data.containsKey("id") ? data.get("id") : key != null && key.size() == 1 ? key.values().iterator().next() : null;
                     out.add(new CapturedRow(rule, Operation.CREATE, id, data, List.of(), "jdbc", ts));
                 }
             }
@@ -67,11 +68,11 @@ final class JdbcRows {
                 Map<String, Object> set = resolve(shape.rows().get(0), write.params());
                 Map<String, Object> data = new LinkedHashMap<>(key);
                 data.putAll(set);
-                out.add(new CapturedRow(rule, Operation.UPDATE, idOf(key), data, plan(shape.rows().get(0)).columnNames, "jdbc", ts));
+                out.add(new CapturedRow(rule, Operation.UPDATE, idOf(key, write), data, plan(shape.rows().get(0)).columnNames, "jdbc", ts));
             }
             default -> {
                 Map<String, Object> key = resolve(shape.key(), write.params());
-                out.add(new CapturedRow(rule, Operation.DELETE, idOf(key), key, List.of(), "jdbc", ts));
+                out.add(new CapturedRow(rule, Operation.DELETE, idOf(key, write), key, List.of(), "jdbc", ts));
             }
         }
     }
@@ -190,11 +191,15 @@ final class JdbcRows {
         return merged;
     }
 
-    /** The key: a column named id, else the only key column. */
-    private static Object idOf(Map<String, Object> columns) {
-        if (columns.containsKey("id")) {
-            return columns.get("id");
+    /**
+     * An update's or delete's key: the WHERE clause's id, else its only column (a natural key,
+     * {@code WHERE code = ?}), unless the statement changed several rows: that column is then no
+     * key ({@code WHERE chat = ?}), and the one event of that write has no id.
+     */
+    private static Object idOf(Map<String, Object> where, PendingWrite write) {
+        if (where.containsKey("id")) {
+            return where.get("id");
         }
-        return columns.size() == 1 ? columns.values().iterator().next() : null;
+        return where.size() == 1 && write.updateCount() <= 1 ? where.values().iterator().next() : null;
     }
 }

@@ -5,6 +5,9 @@ import dev.rowcast.agent.capture.Metrics;
 import dev.rowcast.agent.capture.Pipeline;
 import dev.rowcast.bootstrap.KeyBridge;
 import dev.rowcast.config.ConfigLoader;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -29,7 +32,7 @@ final class CaptureFixture implements AutoCloseable {
         try {
             capture = new JdbcCapture(ConfigLoader.load("rowcast.yml", """
                     collections:
-                      messages: { table: %s, room: "chat:{chat}" }
+                      messages: { table: %s, events: [create, update, delete], room: "chat:{chat}" }
                     """.formatted(table), Map.of()), pipeline, new Metrics(), () -> true, new HibernateTables());
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -39,6 +42,31 @@ final class CaptureFixture implements AutoCloseable {
 
     private JdbcCapture capture() {
         return capture;
+    }
+
+    /**
+     * A driver object: a statement answers its connection, a connection its autocommit mode as
+     * {@code autoCommit[0]} says; an update count, when asked, is {@code updateCount}.
+     */
+    @SuppressWarnings("unchecked")
+    static <T> T fake(Class<T> type, Connection connection, boolean[] autoCommit) {
+        return (T) Proxy.newProxyInstance(CaptureFixture.class.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getAutoCommit" -> autoCommit[0];
+                    case "getConnection" -> connection;
+                    case "isWrapperFor" -> false;
+                    case "getUpdateCount" -> -1;
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> type.getSimpleName() + "@" + System.identityHashCode(proxy);
+                    default -> null;
+                });
+    }
+
+    /** A statement of a connection in autocommit: each write is published at once. */
+    static <T extends Statement> T autoCommitted(Class<T> type) {
+        boolean[] autoCommit = {true};
+        return fake(type, fake(Connection.class, null, autoCommit), autoCommit);
     }
 
     @Override

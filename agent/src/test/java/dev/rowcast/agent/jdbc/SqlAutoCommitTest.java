@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.bootstrap.Bridge;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -33,8 +32,8 @@ class SqlAutoCommitTest {
                 "true, setAutoCommit(true), rolled back"})
     void turningAutocommitOnCommitsOnlyWhereBeginTurnedItOff(boolean autoCommitAfterBegin, String turnOn, String outcome) {
         boolean[] autoCommit = {true};
-        Connection connection = fake(Connection.class, null, autoCommit);
-        Statement statement = fake(Statement.class, connection, autoCommit);
+        Connection connection = CaptureFixture.fake(Connection.class, null, autoCommit);
+        Statement statement = CaptureFixture.fake(Statement.class, connection, autoCommit);
 
         // the hook runs as the BEGIN returns: the driver answers as the BEGIN left it
         autoCommit[0] = autoCommitAfterBegin;
@@ -58,21 +57,5 @@ class SqlAutoCommitTest {
     private void run(Statement statement, String sql) {
         boolean write = sql.startsWith("INSERT");
         capture.executed(statement, sql, false, write ? 1 : Boolean.FALSE, null, Bridge.executeEnter());
-    }
-
-    /** A driver object: a statement answers its connection, a connection its autocommit mode as the test sets it. */
-    @SuppressWarnings("unchecked")
-    private static <T> T fake(Class<T> type, Connection connection, boolean[] autoCommit) {
-        return (T) Proxy.newProxyInstance(SqlAutoCommitTest.class.getClassLoader(), new Class<?>[] {type},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getAutoCommit" -> autoCommit[0];
-                    case "getConnection" -> connection;
-                    case "isWrapperFor" -> false;
-                    case "getUpdateCount" -> -1;
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    case "toString" -> type.getSimpleName() + "@" + System.identityHashCode(proxy);
-                    default -> null;
-                });
     }
 }

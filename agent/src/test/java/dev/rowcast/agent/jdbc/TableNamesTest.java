@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.bootstrap.Bridge;
-import java.lang.reflect.Proxy;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +30,7 @@ class TableNamesTest {
         "archive.messages| bare, archive"})
     void aTableMatchesInAnySchemaAndASchemaQualifiedOneInItsSchemaOrNone(String table, String expected) throws Exception {
         try (CaptureFixture fixture = new CaptureFixture(table)) {
-            Statement statement = statement();
+            Statement statement = CaptureFixture.autoCommitted(Statement.class);
             for (String sql : WRITES) {
                 fixture.capture.executed(statement, sql, false, 1, null, Bridge.executeEnter());
             }
@@ -43,26 +42,5 @@ class TableNamesTest {
                     .filter(c -> !"last".equals(c)).toList();
             assertThat(contents).containsExactly((Object[]) expected.split(", "));
         }
-    }
-
-    /** A statement in autocommit: each write is published at once. */
-    private static Statement statement() {
-        Object connection = Proxy.newProxyInstance(TableNamesTest.class.getClassLoader(), new Class<?>[] {java.sql.Connection.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getAutoCommit" -> true;
-                    case "isWrapperFor" -> false;
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> null;
-                });
-        return (Statement) Proxy.newProxyInstance(TableNamesTest.class.getClassLoader(), new Class<?>[] {Statement.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getConnection" -> connection;
-                    case "isWrapperFor" -> false;
-                    case "getUpdateCount" -> -1;
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> null;
-                });
     }
 }

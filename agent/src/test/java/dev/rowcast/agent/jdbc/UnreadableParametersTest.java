@@ -7,7 +7,6 @@ import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.bootstrap.Bridge;
 import java.io.ByteArrayInputStream;
 import java.io.StringReader;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -26,8 +25,9 @@ class UnreadableParametersTest {
 
     @Test
     void aStreamedColumnIsLeftOutOfTheRowAndNamedInTheUpdatesChanges() {
-        Connection connection = fake(Connection.class, null);
-        PreparedStatement insert = fake(PreparedStatement.class, connection);
+        boolean[] autoCommit = {true};
+        Connection connection = CaptureFixture.fake(Connection.class, null, autoCommit);
+        PreparedStatement insert = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
         fixture.capture.statementPrepared(connection, insert, "INSERT INTO messages (id, chat, content, photo) VALUES (?, ?, ?, ?)");
         fixture.capture.parameterSet(insert, 1, 7);
         fixture.capture.parameterSet(insert, 2, 3);
@@ -35,7 +35,7 @@ class UnreadableParametersTest {
         fixture.capture.parameterSet(insert, 4, new ByteArrayInputStream(new byte[] {1, 2}));
         fixture.capture.executed(insert, null, false, 1, null, Bridge.executeEnter());
 
-        PreparedStatement update = fake(PreparedStatement.class, connection);
+        PreparedStatement update = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
         fixture.capture.statementPrepared(connection, update, "UPDATE messages SET content = ?, chat = ? WHERE id = ?");
         fixture.capture.parameterSet(update, 1, new StringReader("edited"));
         fixture.capture.parameterSet(update, 2, 3);
@@ -47,21 +47,5 @@ class UnreadableParametersTest {
         assertThat(rows.get(0).data()).containsOnlyKeys("id", "chat").containsEntry("chat", 3);
         assertThat(rows.get(1).data()).containsOnlyKeys("id", "chat");
         assertThat(rows.get(1).changes()).containsExactly("content", "chat");
-    }
-
-    /** A driver object in autocommit: a statement answers its connection. */
-    @SuppressWarnings("unchecked")
-    private static <T> T fake(Class<T> type, Connection connection) {
-        return (T) Proxy.newProxyInstance(UnreadableParametersTest.class.getClassLoader(), new Class<?>[] {type},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getAutoCommit" -> true;
-                    case "getConnection" -> connection;
-                    case "isWrapperFor" -> false;
-                    case "getUpdateCount" -> 1;
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    case "toString" -> type.getSimpleName() + "@" + System.identityHashCode(proxy);
-                    default -> null;
-                });
     }
 }

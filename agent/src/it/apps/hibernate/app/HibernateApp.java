@@ -27,7 +27,9 @@ public final class HibernateApp {
                 .addAnnotatedClass(Line.class)
                 .addAnnotatedClass(Stock.class)
                 .addAnnotatedClass(LineNote.class)
-                .addAnnotatedClass(Badge.class);
+                .addAnnotatedClass(Badge.class)
+                .addAnnotatedClass(Animal.class)
+                .addAnnotatedClass(Dog.class);
         try (SessionFactory sf = cfg.buildSessionFactory()) {
             Long ownerId;
             Long keptId;
@@ -98,6 +100,7 @@ public final class HibernateApp {
                 s.persist(new Line(new LineKey(7, 1), "first", new Address("Paris", "75001"), "gift"));
                 s.persist(new Stock("s1", "k1", 3));
                 s.persist(new Badge(1L, "gold", "shiny"));
+                s.persist(new Dog(1L, "Rex", "collie"));
                 tx.commit();
             }
             try (Session s = sf.openSession()) {

@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
@@ -30,7 +29,6 @@ final class EntityCapture implements EntityEvents {
     private final Pipeline pipeline;
     private final Metrics metrics;
     private final BooleanSupplier enabled;
-    private final Map<String, Optional<CollectionConfig>> rules = new ConcurrentHashMap<>();
     /** What a row needs of its persister, read once per persister (the persisters live as long as this listener's factory). */
     private final Map<Object, Entity> entities = new ConcurrentHashMap<>();
     /**
@@ -117,8 +115,7 @@ final class EntityCapture implements EntityEvents {
      * for an @IdClass (no identifier property), as the row's own first keys, where the entity declares them.
      */
     private Entity describe(Object persister) throws ReflectiveOperationException {
-        String entityName = (String) api.persisterEntityName.invoke(persister);
-        CollectionConfig rule = rules.computeIfAbsent(entityName, config::forEntity).orElse(null);
+        CollectionConfig rule = api.rule(config, persister).orElse(null);
         if (rule == null) {
             return new Entity(persister, null, new String[0], new String[] {"id"}, null, null);
         }

@@ -1,5 +1,7 @@
 package dev.rowcast.agent.hibernate;
 
+import dev.rowcast.config.CollectionConfig;
+import dev.rowcast.config.RowcastConfig;
 import java.lang.reflect.Method;
 import java.util.Collections;
 import java.util.Map;
@@ -22,6 +24,7 @@ final class HibernateApi {
     final Method persisterGetIdentifier;
     final Method persisterPropertyTypes;
     final Method persisterIdentifierType;
+    final Method persisterMappedClass;
     final Method typeIsCollection;
     final Method typeIsComponent;
     final Method typeIsAssociation;
@@ -53,6 +56,20 @@ final class HibernateApi {
     /** Each persister's composite identifier, or none: weak, so a closed factory's persisters go. */
     private final Map<Object, Optional<Component>> compositeIds = Collections.synchronizedMap(new WeakHashMap<>());
 
+    /**
+     * The collection of the persister's entity: the one that names it, else the one that names the
+     * nearest of its superclasses ({@code entity: Animal} takes {@code Dog}'s rows too); empty when none does.
+     */
+    Optional<CollectionConfig> rule(RowcastConfig config, Object persister) throws ReflectiveOperationException {
+        Optional<CollectionConfig> rule = config.forEntity((String) persisterEntityName.invoke(persister));
+        Object mapped = persisterMappedClass.invoke(persister);
+        for (Class<?> type = mapped instanceof Class<?> c ? c.getSuperclass() : null; rule.isEmpty() && type != null
+                && type != Object.class; type = type.getSuperclass()) {
+            rule = config.forEntity(type.getName());
+        }
+        return rule;
+    }
+
     HibernateApi(ClassLoader loader) throws ReflectiveOperationException {
         this.loader = loader;
         entityPersister = type("org.hibernate.persister.entity.EntityPersister");
@@ -63,6 +80,7 @@ final class HibernateApi {
         persisterGetIdentifier = entityPersister.getMethod("getIdentifier", Object.class, session);
         persisterPropertyTypes = entityPersister.getMethod("getPropertyTypes");
         persisterIdentifierType = entityPersister.getMethod("getIdentifierType");
+        persisterMappedClass = entityPersister.getMethod("getMappedClass");
         Class<?> hibernateType = type("org.hibernate.type.Type");
         typeIsCollection = hibernateType.getMethod("isCollectionType");
         typeIsComponent = hibernateType.getMethod("isComponentType");

@@ -213,7 +213,7 @@ public final class HibernateHook {
         }
         for (Object persister : persisters) {
             try {
-                if (config.forEntity((String) api.persisterEntityName.invoke(persister)).isPresent()) {
+                if (api.rule(config, persister).isPresent()) {
                     for (Object table : tables(api, persister)) {
                         tables.add(String.valueOf(table));
                     }

@@ -38,6 +38,9 @@ class HibernateCaptureIT {
               linenotes:
                 entity: LineNote
                 room: "order:{line.orderId}"
+              animals:
+                entity: Animal
+                broadcast: true
             """;
 
     /** The same rules without deletes: the agent then adds no POST_COMMIT_DELETE listener. */
@@ -108,7 +111,7 @@ class HibernateCaptureIT {
         Run reflective = run(version, List.of("-Drowcast.debug.reflectiveListener=true"));
         assertThat(reflective.result().exitCode()).as(reflective.result().output()).isZero();
         assertThat(reflective.result().output()).contains("(reflective listener, as -Drowcast.debug.reflectiveListener=true asks;");
-        assertThat(withoutTimes(reflective)).isEqualTo(withoutTimes(generated)).hasSize(10);
+        assertThat(withoutTimes(reflective)).isEqualTo(withoutTimes(generated)).hasSize(11);
     }
 
     private static List<String> withoutTimes(Run run) {
@@ -168,7 +171,8 @@ class HibernateCaptureIT {
         assertThat(run.lines().stream().map(l -> l.event() + ":" + l.operation()).toList()).containsExactly(
                 "realtime:owners:create", "realtime:items:create", "realtime:items:create",
                 "realtime:items:update", "realtime:items:delete", "realtime:items:create",
-                "realtime:lines:create", "realtime:stocks:create", "realtime:lines:update", "realtime:linenotes:create");
+                "realtime:lines:create", "realtime:stocks:create", "realtime:animals:create", "realtime:lines:update",
+                "realtime:linenotes:create");
     }
 
     @ParameterizedTest(name = "Hibernate {0}")
@@ -198,6 +202,18 @@ class HibernateCaptureIT {
         CaptureLog.Line owner = run.lines().get(0);
         assertThat(owner.node().get("broadcast").asBoolean()).isTrue();
         assertThat(owner.payload().get("data").get("name").asText()).isEqualTo("alice");
+    }
+
+    /** entity: Animal takes the rows of its subclass Dog, with the subclass's own properties. */
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void aSubclassEntitysRowsReachItsSuperclasssCollection(String version) throws Exception {
+        Run run = run(version);
+        assertThat(run.lines()).filteredOn(l -> l.event().equals("realtime:animals"))
+                .singleElement().satisfies(l -> {
+                    assertThat(l.operation()).isEqualTo("create");
+                    assertThat(l.payload().get("data").toString()).isEqualTo("{\"id\":1,\"name\":\"Rex\",\"breed\":\"collie\"}");
+                });
     }
 
     @ParameterizedTest(name = "Hibernate {0}")

@@ -1127,11 +1127,17 @@ public final class JdbcCapture implements KeyBridge.Listener {
                     continue;
                 }
                 lastSql = write.sql();
-                lastOperation = lastShape.operation() == null ? null : Operation.ofWireName(lastShape.operation());
-                lastRule = lastOperation == null ? null : rulesByTable.computeIfAbsent(lastShape.table(), this::ruleFor);
+                lastOperation = operation(lastShape);
+                lastRule = lastShape.table() == null ? null : rulesByTable.computeIfAbsent(lastShape.table(), this::ruleFor);
             }
             if (write.hibernate() && hibernateTables.reported(lastShape.table())) {
                 // Hibernate's flush wrote a row Hibernate reports itself
+                continue;
+            }
+            if (SqlShape.UNREAD.equals(lastShape.operation())) {
+                if (lastRule != null) {
+                    unreadRows(write);
+                }
                 continue;
             }
             if (lastOperation == Operation.CREATE && lastShape.rows().isEmpty() && lastRule != null && lastRule.wants(Operation.CREATE)) {
@@ -1148,6 +1154,23 @@ public final class JdbcCapture implements KeyBridge.Listener {
             }
         }
         return rows;
+    }
+
+    /** The operation of a shape's rows; an upsert's are creates, unless its update count says it updated (see JdbcRows). */
+    private static Operation operation(SqlShape shape) {
+        String operation = shape.operation();
+        if (operation == null || SqlShape.UNREAD.equals(operation)) {
+            return null;
+        }
+        return SqlShape.UPSERT.equals(operation) ? Operation.CREATE : Operation.ofWireName(operation);
+    }
+
+    /** A MERGE, UPSERT or REPLACE: counted as dropped, said once per table. */
+    private void unreadRows(PendingWrite write) {
+        metrics.dropped.add(Math.max(write.updateCount(), 1));
+        AgentLog.warnOnce("unread-" + lastShape.table(), "a MERGE, UPSERT or REPLACE into " + lastShape.table()
+                + " is not read, so its rows are not published; write them with INSERT, UPDATE and DELETE"
+                + " (INSERT ... ON CONFLICT DO UPDATE and ON DUPLICATE KEY UPDATE are read)", null);
     }
 
     /** An INSERT whose rows the SQL does not hold (no column list, INSERT ... SELECT): counted as dropped, said once per table. */

@@ -46,6 +46,23 @@ final class JdbcRows {
         if (operation == null) {
             return;
         }
+        if (SqlShape.UPSERT.equals(shape.operation()) && write.updateCount() == 2 && shape.rows().size() == 1) {
+            // MySQL's count for an upsert that updated the row it met (1: inserted, or met unchanged): an
+            // update of that row, found by the inserted row's id, with what the upsert sets in it
+            if (keys != null) {
+                keys.skip(1);
+            }
+            if (rule != null && rule.wants(Operation.UPDATE)) {
+                Map<String, Object> inserted = resolve(shape.rows().get(0), write.params());
+                Map<String, Object> data = new LinkedHashMap<>();
+                if (inserted.containsKey("id")) {
+                    data.put("id", inserted.get("id"));
+                }
+                data.putAll(resolve(shape.updates(), write.params()));
+                out.add(new CapturedRow(rule, Operation.UPDATE, data.get("id"), data, plan(shape.updates()).columnNames, "jdbc", ts));
+            }
+            return;
+        }
         if (rule == null || !rule.wants(operation)) {
             if (keys != null && operation == Operation.CREATE) {
                 // the next write of the same batch takes the key rows after these

@@ -67,7 +67,9 @@ final class SqlFilter {
             // common table expressions before the statement: WITH a AS (...), b AS (...) INSERT INTO t ...
             start = afterCommonTableExpressions(lower, start + 4);
         }
-        boolean write = lower.startsWith("insert", start) || lower.startsWith("update", start) || lower.startsWith("delete", start);
+        boolean write = lower.startsWith("insert", start) || lower.startsWith("update", start) || lower.startsWith("delete", start)
+                // not read, but counted and said: see SqlShape.UNREAD
+                || lower.startsWith("merge", start) || lower.startsWith("upsert", start) || lower.startsWith("replace", start);
         if (!write) {
             return false;
         }

@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import net.sf.jsqlparser.expression.BooleanValue;
+import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.DateTimeLiteralExpression;
 import net.sf.jsqlparser.expression.DoubleValue;
 import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.NullValue;
@@ -23,9 +25,12 @@ import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.ConflictActionType;
 import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.merge.Merge;
 import net.sf.jsqlparser.statement.update.Update;
 import net.sf.jsqlparser.statement.update.UpdateSet;
+import net.sf.jsqlparser.statement.upsert.Upsert;
 
 /**
  * Parses each distinct SQL write once (JSqlParser, called directly: {@code parse()} would submit
@@ -92,6 +97,12 @@ final class SqlParser {
         if (statement instanceof Delete delete) {
             return new SqlShape("delete", table(delete.getTable()), List.of(), key(delete.getWhere()));
         }
+        if (statement instanceof Merge merge) {
+            return new SqlShape(SqlShape.UNREAD, table(merge.getTable()), List.of(), Map.of());
+        }
+        if (statement instanceof Upsert upsert) {
+            return new SqlShape(SqlShape.UNREAD, table(upsert.getTable()), List.of(), Map.of());
+        }
         return SqlShape.NOT_A_WRITE;
     }
 
@@ -110,7 +121,24 @@ final class SqlParser {
             }
         }
         // INSERT ... SELECT or no column list: the rows are not in the statement
-        return new SqlShape("create", table(insert.getTable()), List.copyOf(rows), Map.of());
+        List<UpdateSet> updates = insert.isUseDuplicate() ? insert.getDuplicateUpdateSets()
+                : insert.getConflictAction() != null && insert.getConflictAction().getConflictActionType() == ConflictActionType.DO_UPDATE
+                ? insert.getConflictAction().getUpdateSets() : null;
+        if (updates == null) {
+            return new SqlShape("create", table(insert.getTable()), List.copyOf(rows), Map.of());
+        }
+        Map<String, Object> inserted = rows.size() == 1 ? rows.get(0) : Map.of();
+        Map<String, Object> set = new LinkedHashMap<>();
+        for (UpdateSet us : updates) {
+            List<Column> targets = us.getColumns();
+            ExpressionList<?> values = us.getValues();
+            for (int i = 0; i < targets.size(); i++) {
+                Object value = i < values.size() ? insertedColumn(values.get(i)) : null;
+                set.put(name(targets.get(i)), value != null ? inserted.getOrDefault(value, SqlShape.UNKNOWN)
+                        : i < values.size() ? value(values.get(i)) : SqlShape.UNKNOWN);
+            }
+        }
+        return new SqlShape(SqlShape.UPSERT, table(insert.getTable()), List.copyOf(rows), Map.of(), set);
     }
 
     /**
@@ -137,6 +165,19 @@ final class SqlParser {
         return row;
     }
 
+    /** The inserted row's column an upsert's SET takes: MySQL's VALUES(c) (MariaDB's VALUE(c)), PostgreSQL's EXCLUDED.c; else null. */
+    private static String insertedColumn(Expression e) {
+        if (e instanceof Function f && f.getName() != null && f.getParameters() != null && f.getParameters().size() == 1
+                && (f.getName().equalsIgnoreCase("values") || f.getName().equalsIgnoreCase("value"))
+                && f.getParameters().get(0) instanceof Column c) {
+            return name(c);
+        }
+        if (e instanceof Column c && c.getTable() != null && "excluded".equalsIgnoreCase(c.getTable().getName())) {
+            return name(c);
+        }
+        return null;
+    }
+
     private static Map<String, Object> key(Expression where) {
         Map<String, Object> key = new LinkedHashMap<>();
         collectEqualities(where, key);
@@ -144,7 +185,10 @@ final class SqlParser {
     }
 
     private static void collectEqualities(Expression e, Map<String, Object> into) {
-        if (e instanceof AndExpression and) {
+        if (e instanceof ParenthesedExpressionList<?> inner && inner.size() == 1) {
+            // WHERE (id = ? AND chat = ?), as jOOQ and MyBatis Generator write it
+            collectEqualities(inner.get(0), into);
+        } else if (e instanceof AndExpression and) {
             collectEqualities(and.getLeftExpression(), into);
             collectEqualities(and.getRightExpression(), into);
         } else if (e instanceof EqualsTo eq) {
@@ -157,6 +201,10 @@ final class SqlParser {
     }
 
     private static Object value(Expression e) {
+        if (e instanceof CastExpression cast && cast.getLeftExpression() != null) {
+            // ?::uuid, CAST(? AS uuid): the value bound, which the database casts
+            return value(cast.getLeftExpression());
+        }
         if (e instanceof JdbcParameter p && p.getIndex() != null) {
             return new SqlShape.Param(p.getIndex());
         }

@@ -8,11 +8,21 @@ import java.util.Map;
  * {@link Param} (the n-th JDBC parameter), a literal, or {@link #UNKNOWN} (an expression the
  * agent does not evaluate).
  *
- * @param operation "create", "update" or "delete"; null when the statement is not a row write
+ * @param operation "create", "update" or "delete"; {@link #UPSERT} for an INSERT that updates the row
+ *                  it meets (ON CONFLICT DO UPDATE, ON DUPLICATE KEY UPDATE); {@link #UNREAD} for a write
+ *                  whose rows the agent does not read (MERGE, UPSERT, REPLACE); null when the statement
+ *                  is not a row write
  * @param rows      per VALUES row (insert) or one entry (update: the SET columns), column → value
  * @param key       the WHERE equalities (update/delete), column → value
+ * @param updates   what an upsert sets in the row it meets, column → value (a column of the inserted row
+ *                  it takes, VALUES(c) or EXCLUDED.c, as that row's value); empty for any other statement
  */
-record SqlShape(String operation, String table, List<Map<String, Object>> rows, Map<String, Object> key) {
+record SqlShape(String operation, String table, List<Map<String, Object>> rows, Map<String, Object> key,
+                Map<String, Object> updates) {
+
+    SqlShape(String operation, String table, List<Map<String, Object>> rows, Map<String, Object> key) {
+        this(operation, table, rows, key, Map.of());
+    }
 
     static final Object UNKNOWN = new Object() {
         @Override
@@ -22,6 +32,9 @@ record SqlShape(String operation, String table, List<Map<String, Object>> rows, 
     };
 
     static final SqlShape NOT_A_WRITE = new SqlShape(null, null, List.of(), Map.of());
+
+    static final String UPSERT = "upsert";
+    static final String UNREAD = "unread";
 
     /** The value of JDBC parameter {@code index} (1-based). */
     record Param(int index) {}

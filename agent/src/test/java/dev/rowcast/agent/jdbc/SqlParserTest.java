@@ -42,6 +42,27 @@ class SqlParserTest {
     }
 
     @Test
+    void aParenthesizedWhereAndACastParameterStillGiveTheKey() {
+        SqlShape shape = SqlParser.parse("UPDATE messages SET content = ? WHERE (id = ? AND chat = ?::uuid)");
+        assertThat(shape.key()).containsExactly(Map.entry("id", new SqlShape.Param(2)), Map.entry("chat", new SqlShape.Param(3)));
+        assertThat(SqlParser.parse("DELETE FROM messages WHERE id = CAST(? AS bigint)").key())
+                .containsExactly(Map.entry("id", new SqlShape.Param(1)));
+    }
+
+    @Test
+    void anUpsertKnowsWhatItSetsInTheRowItMeets() {
+        SqlShape mysql = SqlParser.parse("INSERT INTO t (id, c, n) VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE c = VALUES(c), n = n + 1");
+        assertThat(mysql.operation()).isEqualTo(SqlShape.UPSERT);
+        assertThat(mysql.updates()).containsExactly(Map.entry("c", new SqlShape.Param(2)), Map.entry("n", SqlShape.UNKNOWN));
+        SqlShape postgres = SqlParser.parse("INSERT INTO t (id, c) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET c = EXCLUDED.c");
+        assertThat(postgres.operation()).isEqualTo(SqlShape.UPSERT);
+        assertThat(postgres.updates()).containsExactly(Map.entry("c", new SqlShape.Param(2)));
+        assertThat(SqlParser.parse("INSERT INTO t (id) VALUES (?) ON CONFLICT DO NOTHING").operation()).isEqualTo("create");
+        assertThat(SqlParser.parse("MERGE INTO t USING s ON (t.id = s.id) WHEN MATCHED THEN UPDATE SET t.c = s.c").operation())
+                .isEqualTo(SqlShape.UNREAD);
+    }
+
+    @Test
     void sqlThatCannotBeReadIsRefusedEachTimeWithTheSameError() {
         SqlParser parser = new SqlParser();
         String sql = "INSERT INTO t (a) VALUES (?) THIS IS NOT SQL";

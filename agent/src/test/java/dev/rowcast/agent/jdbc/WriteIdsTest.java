@@ -34,6 +34,27 @@ class WriteIdsTest {
         assertThat(List.copyOf(fixture.routed).get(0).data()).containsEntry("chat", 3L).containsEntry("read", true);
     }
 
+    /** MySQL counts 2 for an upsert that updated the row it met, 1 for one that inserted. */
+    @Test
+    void anUpsertThatUpdatedIsAnUpdateOfWhatItSetAndAMergeIsCountedNotRead() {
+        String upsert = "INSERT INTO messages (id, chat, content, hits) VALUES (%d, 3, 'new', 1)"
+                + " ON DUPLICATE KEY UPDATE content = VALUES(content), hits = hits + 1";
+        write(upsert.formatted(1), 1);
+        write(upsert.formatted(2), 2);
+        write("MERGE INTO messages USING incoming ON (messages.id = incoming.id) WHEN MATCHED THEN UPDATE SET content = 'x'", 4);
+        write("INSERT INTO messages (id, chat) VALUES (3, 3)", 1);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.routed.size() == 3);
+        List<CapturedRow> rows = List.copyOf(fixture.routed);
+        assertThat(rows.get(0).operation().wireName()).isEqualTo("create");
+        assertThat(rows.get(0).data()).containsEntry("content", "new").containsEntry("hits", 1L);
+        assertThat(rows.get(1).operation().wireName()).isEqualTo("update");
+        assertThat(rows.get(1).id()).isEqualTo(2L);
+        assertThat(rows.get(1).data()).containsOnlyKeys("id", "content").containsEntry("content", "new");
+        assertThat(rows.get(1).changes()).containsExactly("content", "hits");
+        assertThat(rows.get(2).id()).isEqualTo(3L);
+    }
+
     private void write(String sql, int rows) {
         fixture.capture.executed(statement, sql, false, rows, null, Bridge.executeEnter());
     }

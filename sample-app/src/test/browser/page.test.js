@@ -79,6 +79,15 @@ test('two users see their notifications, the posts, the chat and each other live
   await alice.getByRole('button', { name: 'Send', exact: true }).click();
   await bob.locator('#messages li', { hasText: 'Hi Bob, are you there?' }).waitFor({ timeout: 5000 });
 
+  // Alice edits it, then deletes it, through the REST API: its UPDATE and DELETE name only the
+  // message's id, and still reach Bob's page in the chat's room.
+  const [mine] = (await sample.api('GET', '/api/messages?sort=-id&limit=1', aliceLogin.token)).docs;
+  assert.equal(mine.content, 'Hi Bob, are you there?');
+  await sample.api('PATCH', `/api/messages/${mine.id}`, aliceLogin.token, { content: 'Hi Bob, anyone there?' });
+  await bob.locator('#messages li', { hasText: 'Hi Bob, anyone there?' }).waitFor({ timeout: 5000 });
+  await sample.api('DELETE', `/api/messages/${mine.id}`, aliceLogin.token);
+  await bob.locator('#messages li', { hasText: 'Hi Bob, anyone there?' }).waitFor({ state: 'detached', timeout: 5000 });
+
   await bob.screenshot({ path: join(outDir, 'sample-page.png'), fullPage: true });
 
   // Bob closes his page: he disappears from Alice's list of who is online.

@@ -117,8 +117,9 @@ function renderPresence() {
 
 const renderers = { notifications: renderNotifications, posts: renderPosts, messages: renderMessages };
 
+// An update's data may hold only what the write changed (and what its rooms need): merged into the doc.
 function upsert(collection, doc) {
-  state[collection].set(String(doc.id), doc);
+  state[collection].set(String(doc.id), { ...state[collection].get(String(doc.id)), ...doc });
   renderers[collection]();
 }
 

@@ -181,6 +181,7 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
 
     private void route(Object item) {
         if (item instanceof CapturedRow row) {
+            jdbc.publishedElsewhere(row);
             deliver(router.route(row));
         } else if (item instanceof JdbcCommit commit) {
             for (CapturedRow row : jdbc.rows(commit)) {
@@ -340,6 +341,7 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
         if (on) {
             server.start();
         } else {
+            jdbc.captureStopped();
             server.close();
         }
         AgentLog.info(on ? "enabled through JMX: capturing and serving" : "disabled through JMX: capture stopped, server closed");

@@ -78,7 +78,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
     private Operation lastOperation;
     private CollectionConfig lastRule;
     /** Builds the rows of each write; the pipeline thread's own. */
-    private final JdbcRows rowBuilder = new JdbcRows();
+    private final RowMemory rowMemory = RowMemory.fromSystemProperties();
+    private final JdbcRows rowBuilder = new JdbcRows(rowMemory);
     /**
      * Each app thread's last statement and connection looked up: an app sets a statement's
      * parameters, executes it and commits on one thread, so most calls hit it and skip the
@@ -1107,6 +1108,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         for (PendingWrite write : writes) {
             CapturedRow entity = write.entity();
             if (entity != null) {
+                publishedElsewhere(entity);
                 rows.add(new CapturedRow(entity.rule(), entity.operation(), entity.id(), entity.data(), entity.changes(),
                         entity.origin(), commit.ts()));
                 continue;
@@ -1163,6 +1165,21 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return null;
         }
         return SqlShape.UPSERT.equals(operation) ? Operation.CREATE : Operation.ofWireName(operation);
+    }
+
+    /**
+     * A row published otherwise than through this layer (Hibernate's): a table: collection's
+     * remembered row of that id no longer holds. Pipeline thread.
+     */
+    public void publishedElsewhere(CapturedRow row) {
+        if (row.rule().table().isPresent()) {
+            rowMemory.forget(row.rule(), row.id());
+        }
+    }
+
+    /** Capture stopped: what is written meanwhile goes unseen, so the remembered rows are let go. Any thread. */
+    public void captureStopped() {
+        rowMemory.invalidate();
     }
 
     /** A MERGE, UPSERT or REPLACE: counted as dropped, said once per table. */

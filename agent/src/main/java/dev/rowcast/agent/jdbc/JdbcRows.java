@@ -12,10 +12,11 @@ import java.util.Map;
 
 /**
  * Builds the rows of one JDBC write from its parsed shape and parameters. An UPDATE or DELETE
- * carries only what the statement itself says: its key (WHERE equalities) and, for an update, the
- * SET columns. The agent never reads the row back on the app's connection (see the README). An
- * insert also carries the key rows the app read back (generated keys, RETURNING) for it. Used on
- * the pipeline thread only.
+ * carries what the statement itself says, its key (WHERE equalities) and, for an update, the SET
+ * columns, and what {@link RowMemory} knows of the row: an update the columns its rooms read, a
+ * delete the row as it was. The agent never reads the row back on the app's connection (see the
+ * README). An insert also carries the key rows the app read back (generated keys, RETURNING) for
+ * it. Used on the pipeline thread only.
  */
 final class JdbcRows {
 
@@ -32,6 +33,12 @@ final class JdbcRows {
 
     /** As many plans as the parser keeps shapes: an app of ever-new SQL makes the parser drop its maps, and these with them. */
     private static final int MAX_PLANS = SqlParser.MAX_CACHED;
+
+    private final RowMemory memory;
+
+    JdbcRows(RowMemory memory) {
+        this.memory = memory;
+    }
 
     /** Each parsed column list's plan, by identity: the parser's cache hands out the same maps for the same SQL. */
     private final Map<Map<String, Object>, Plan> plans = new IdentityHashMap<>();
@@ -59,7 +66,11 @@ final class JdbcRows {
                     data.put("id", inserted.get("id"));
                 }
                 data.putAll(resolve(shape.updates(), write.params()));
-                out.add(new CapturedRow(rule, Operation.UPDATE, data.get("id"), data, plan(shape.updates()).columnNames, "jdbc", ts));
+                Object id = data.get("id");
+                out.add(new CapturedRow(rule, Operation.UPDATE, id, memory.updated(rule, id, data),
+                        plan(shape.updates()).columnNames, "jdbc", ts));
+            } else if (rule != null) {
+                memory.forget(rule, resolve(shape.rows().get(0), write.params()).get("id"));
             }
             return;
         }
@@ -67,6 +78,10 @@ final class JdbcRows {
             if (keys != null && operation == Operation.CREATE) {
                 // the next write of the same batch takes the key rows after these
                 keys.skip(shape.rows().size());
+            }
+            if (rule != null && operation != Operation.CREATE) {
+                // a change the collection does not publish: its remembered row no longer holds
+                memory.forget(rule, idOf(resolve(shape.key(), write.params()), write));
             }
             return;
         }
@@ -77,6 +92,12 @@ final class JdbcRows {
                     Map<String, Object> data = withKey(resolve(row, write.params()), key);
                     // the id column, else the only generated key; never another column the statement sets
                     Object id = data.containsKey("id") ? data.get("id") : key != null && key.size() == 1 ? key.values().iterator().next() : null;
+                    if (SqlShape.UPSERT.equals(shape.operation())) {
+                        // inserted, or met an existing row left as it was or set otherwise: not known
+                        memory.forget(rule, id);
+                    } else {
+                        memory.created(rule, id, data);
+                    }
                     out.add(new CapturedRow(rule, Operation.CREATE, id, data, List.of(), "jdbc", ts));
                 }
             }
@@ -85,11 +106,14 @@ final class JdbcRows {
                 Map<String, Object> set = resolve(shape.rows().get(0), write.params());
                 Map<String, Object> data = new LinkedHashMap<>(key);
                 data.putAll(set);
-                out.add(new CapturedRow(rule, Operation.UPDATE, idOf(key, write), data, plan(shape.rows().get(0)).columnNames, "jdbc", ts));
+                Object id = idOf(key, write);
+                out.add(new CapturedRow(rule, Operation.UPDATE, id, memory.updated(rule, id, data), plan(shape.rows().get(0)).columnNames,
+                        "jdbc", ts));
             }
             default -> {
                 Map<String, Object> key = resolve(shape.key(), write.params());
-                out.add(new CapturedRow(rule, Operation.DELETE, idOf(key, write), key, List.of(), "jdbc", ts));
+                Object id = idOf(key, write);
+                out.add(new CapturedRow(rule, Operation.DELETE, id, memory.deleted(rule, id, key), List.of(), "jdbc", ts));
             }
         }
     }

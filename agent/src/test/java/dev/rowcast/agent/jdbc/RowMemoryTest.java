@@ -1,0 +1,78 @@
+package dev.rowcast.agent.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.rowcast.agent.capture.CapturedRow;
+import dev.rowcast.bootstrap.Bridge;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An UPDATE or DELETE that names only the key: its event carries the room's column from the row
+ * the agent saw inserted, and a delete the row as it was, without reading the database.
+ */
+class RowMemoryTest {
+
+    @AutoClose
+    private final CaptureFixture fixture = new CaptureFixture();
+    private final Statement statement = CaptureFixture.autoCommitted(Statement.class);
+
+    @Test
+    void anUpdateByKeyReachesTheRowsRoomAndADeleteCarriesTheRowAsItWas() {
+        write("INSERT INTO messages (id, chat, author, content) VALUES (7, 3, 'ann', 'hello')", 1);
+        write("UPDATE messages SET content = 'edited' WHERE id = 7", 1);
+        write("DELETE FROM messages WHERE id = 7", 1);
+        // never seen inserted: only what the statement says
+        write("UPDATE messages SET content = 'x' WHERE id = 8", 1);
+
+        List<CapturedRow> rows = rows(4);
+        assertThat(rows.get(1).data()).containsExactly(entry("id", 7L), entry("content", "edited"), entry("chat", 3L));
+        assertThat(rows.get(1).changes()).containsExactly("content");
+        assertThat(rows.get(2).data()).containsExactly(entry("id", 7L), entry("chat", 3L), entry("author", "ann"),
+                entry("content", "edited"));
+        assertThat(rows.get(3).data()).containsOnlyKeys("id", "content");
+    }
+
+    @Test
+    void aRowChangedOutOfSightIsForgotten() {
+        write("INSERT INTO messages (id, chat, content) VALUES (1, 3, 'a')", 1);
+        write("INSERT INTO messages (id, chat, content) VALUES (2, 3, 'b')", 1);
+        // several rows: which ones is not known
+        write("UPDATE messages SET chat = 4 WHERE chat = 3", 2);
+        write("UPDATE messages SET content = 'c' WHERE id = 1", 1);
+        write("INSERT INTO messages (id, chat, content) VALUES (5, 3, 'e')", 1);
+        rows(5);
+        // what is written while capture is off goes unseen
+        fixture.capture.captureStopped();
+        write("DELETE FROM messages WHERE id = 5", 1);
+
+        List<CapturedRow> rows = rows(6);
+        assertThat(rows.get(3).data()).doesNotContainKey("chat");
+        assertThat(rows.get(5).data()).containsOnlyKeys("id");
+    }
+
+    /** An id bound as an int and one bound as a long or written in the SQL are the same row's. */
+    @Test
+    void idsOfEveryWholeNumberTypeMeet() {
+        assertThat(RowMemory.key(7)).isEqualTo(RowMemory.key(7L)).isEqualTo(RowMemory.key(new java.math.BigDecimal("7")))
+                .isEqualTo(RowMemory.key(java.math.BigInteger.valueOf(7))).isEqualTo(RowMemory.key((short) 7));
+        assertThat(RowMemory.key("7")).isNotEqualTo(RowMemory.key(7));
+    }
+
+    private List<CapturedRow> rows(int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.routed.size() == count);
+        return List.copyOf(fixture.routed);
+    }
+
+    private static java.util.Map.Entry<String, Object> entry(String key, Object value) {
+        return java.util.Map.entry(key, value);
+    }
+
+    private void write(String sql, int rows) {
+        fixture.capture.executed(statement, sql, false, rows, null, Bridge.executeEnter());
+    }
+}

@@ -183,6 +183,22 @@ const scenarios = {
     return result;
   },
 
+  // arg: "default" | "websocket" | "polling". The client stays ROWCAST_STAY_MS through the
+  // heartbeats it answers, then echoes once: a dropped connection shows as its disconnect reason.
+  async stayConnected() {
+    const socket = connect("", arg === "default" ? {} : { transports: [arg] });
+    await once(socket, "connect");
+    let pings = 0;
+    socket.io.on("ping", () => pings++);
+    let disconnect = null;
+    socket.on("disconnect", (reason) => (disconnect = reason));
+    await new Promise((resolve) => setTimeout(resolve, Number(process.env.ROWCAST_STAY_MS || 3000)));
+    const result = { pings, disconnect, transport: socket.io.engine.transport.name };
+    if (disconnect === null) [result.back] = await echo(socket, "still-here");
+    socket.disconnect();
+    return result;
+  },
+
   async serverDisconnect() {
     const socket = connect("", { reconnection: true, reconnectionDelay: 50 });
     await once(socket, "connect");

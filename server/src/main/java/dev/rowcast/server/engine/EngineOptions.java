@@ -6,7 +6,8 @@ import java.util.function.Predicate;
 
 /**
  * Settings of an {@link EngineServer}, immutable. Defaults are the reference server's
- * (pingInterval 25 s, pingTimeout 20 s, upgradeTimeout 10 s, maxPayload 1,000,000 bytes).
+ * (pingInterval 25 s, pingTimeout 20 s, upgradeTimeout 10 s, maxPayload 1,000,000 bytes), and
+ * for HTTP connections idleTimeout 30 s, requestTimeout 60 s.
  */
 public final class EngineOptions {
     private final String host;
@@ -14,6 +15,8 @@ public final class EngineOptions {
     private final Duration pingInterval;
     private final Duration pingTimeout;
     private final Duration upgradeTimeout;
+    private final Duration idleTimeout;
+    private final Duration requestTimeout;
     private final int maxPayload;
     private final Cors cors;
     private final int maxQueuedPackets;
@@ -27,6 +30,8 @@ public final class EngineOptions {
         this.pingInterval = b.pingInterval;
         this.pingTimeout = b.pingTimeout;
         this.upgradeTimeout = b.upgradeTimeout;
+        this.idleTimeout = b.idleTimeout;
+        this.requestTimeout = b.requestTimeout;
         this.maxPayload = b.maxPayload;
         this.cors = b.cors;
         this.maxQueuedPackets = b.maxQueuedPackets;
@@ -50,6 +55,8 @@ public final class EngineOptions {
         b.pingInterval = pingInterval;
         b.pingTimeout = pingTimeout;
         b.upgradeTimeout = upgradeTimeout;
+        b.idleTimeout = idleTimeout;
+        b.requestTimeout = requestTimeout;
         b.maxPayload = maxPayload;
         b.cors = cors;
         b.maxQueuedPackets = maxQueuedPackets;
@@ -64,6 +71,13 @@ public final class EngineOptions {
     public Duration pingInterval() { return pingInterval; }
     public Duration pingTimeout() { return pingTimeout; }
     public Duration upgradeTimeout() { return upgradeTimeout; }
+    /**
+     * An HTTP connection with no request under way (none sent yet, or none since the last answer)
+     * is closed after this. Half a request line or half the headers counts as none.
+     */
+    public Duration idleTimeout() { return idleTimeout; }
+    /** A request whose body has not all arrived this long after its headers gets 408 and its connection is closed. */
+    public Duration requestTimeout() { return requestTimeout; }
     /** Largest POST body or WebSocket message in bytes (the open packet's {@code maxPayload}). */
     public int maxPayload() { return maxPayload; }
     /** Null when CORS is off. */
@@ -83,6 +97,12 @@ public final class EngineOptions {
         private Duration pingInterval = Duration.ofSeconds(25);
         private Duration pingTimeout = Duration.ofSeconds(20);
         private Duration upgradeTimeout = Duration.ofSeconds(10);
+        // Above the default pingInterval: a polling client's POST connection, reused for a pong
+        // every pingInterval, is never idle long enough to be closed under it.
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        // Above pingInterval + pingTimeout: a POST slower than that delivers its pong too late
+        // for its session anyway.
+        private Duration requestTimeout = Duration.ofSeconds(60);
         private int maxPayload = 1_000_000;
         private Cors cors;
         private int maxQueuedPackets = 10_000;
@@ -104,6 +124,8 @@ public final class EngineOptions {
         public Builder pingInterval(Duration d) { this.pingInterval = positive("pingInterval", d); return this; }
         public Builder pingTimeout(Duration d) { this.pingTimeout = positive("pingTimeout", d); return this; }
         public Builder upgradeTimeout(Duration d) { this.upgradeTimeout = positive("upgradeTimeout", d); return this; }
+        public Builder idleTimeout(Duration d) { this.idleTimeout = positive("idleTimeout", d); return this; }
+        public Builder requestTimeout(Duration d) { this.requestTimeout = positive("requestTimeout", d); return this; }
         public Builder maxPayload(int bytes) {
             if (bytes < 16) throw new IllegalArgumentException("engine maxPayload " + bytes + " is too small; use at least 16 bytes");
             this.maxPayload = bytes;

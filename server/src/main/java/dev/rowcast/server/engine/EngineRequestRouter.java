@@ -188,6 +188,8 @@ final class EngineRequestRouter extends SimpleChannelInboundHandler<FullHttpRequ
      */
     private void moveThenUpgrade(ChannelHandlerContext ctx, FullHttpRequest req, EngineSession session, EventLoop sessionLoop) {
         Channel channel = ctx.channel();
+        // Before the move: its timer belongs to the loop the connection leaves.
+        stopHttpTimeouts(ctx.pipeline());
         channel.deregister().addListener(deregistered -> {
             if (!deregistered.isSuccess()) {
                 req.release();
@@ -225,6 +227,7 @@ final class EngineRequestRouter extends SimpleChannelInboundHandler<FullHttpRequ
         }
         ChannelPipeline pipeline = ctx.pipeline();
         if (pipeline.get(HttpServerKeepAliveHandler.class) != null) pipeline.remove(HttpServerKeepAliveHandler.class);
+        stopHttpTimeouts(pipeline);
         pipeline.addAfter(ctx.name(), "engine-websocket", new WebSocketFrameHandler(session, options.maxPayload()));
         pipeline.remove(this);
         handshaker.handshake(channel, req).addListener(future -> {
@@ -237,6 +240,11 @@ final class EngineRequestRouter extends SimpleChannelInboundHandler<FullHttpRequ
                 channel.close();
             }
         });
+    }
+
+    /** A WebSocket is watched by its session's heartbeat, not by the HTTP timeouts. */
+    private static void stopHttpTimeouts(ChannelPipeline pipeline) {
+        if (pipeline.get(HttpTimeoutHandler.class) != null) pipeline.remove(HttpTimeoutHandler.class);
     }
 
     private void preflight(Channel channel, FullHttpRequest req, HttpHeaders cors) {

@@ -95,6 +95,8 @@ public final class EngineServer {
                         ChannelPipeline p = ch.pipeline();
                         p.addLast("bytes", byteCounter);
                         p.addLast("http", new HttpServerCodec());
+                        // A connection that stalls before or inside a request is closed, not kept forever.
+                        p.addLast("timeouts", new HttpTimeoutHandler(options.idleTimeout(), options.requestTimeout()));
                         p.addLast("keep-alive", new HttpServerKeepAliveHandler());
                         // Bodies over maxPayload get 413 here; the session never sees them and lives on.
                         p.addLast("aggregator", new HttpObjectAggregator(options.maxPayload()));

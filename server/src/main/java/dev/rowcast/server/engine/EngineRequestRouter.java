@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Checks each Engine.IO request in the reference server's order (transport, origin, sid, method,
@@ -37,11 +38,14 @@ final class EngineRequestRouter extends SimpleChannelInboundHandler<FullHttpRequ
      * session keeps its handshake headers for life, and would otherwise hold its own copies.
      */
     private static final Map<String, String> COMMON_HEADER_STRINGS = commonHeaderStrings();
+    /** 16 random bytes in base64, as RFC 6455 has the client send them (ws's test). */
+    private static final Pattern WEBSOCKET_KEY = Pattern.compile("[+/0-9A-Za-z]{22}==");
 
     private final Map<String, Endpoint> endpoints;
     private final EngineOptions options;
     private final EngineStats stats;
     private final WebSocketDecoderConfig decoderConfig;
+    private final ConnectionErrorLog errors = new ConnectionErrorLog();
 
     EngineRequestRouter(Map<String, Endpoint> endpoints, EngineOptions options, EngineStats stats) {
         this.endpoints = endpoints;
@@ -68,19 +72,28 @@ final class EngineRequestRouter extends SimpleChannelInboundHandler<FullHttpRequ
             HttpResponses.error(channel, EngineError.BAD_REQUEST, null);
             return;
         }
-        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-        Endpoint endpoint = endpoints.get(normalizePath(uri.path()));
+        boolean upgrade = isWebSocketUpgrade(req);
+        String path;
+        Map<String, List<String>> query;
+        try {
+            QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+            path = uri.path();
+            query = uri.parameters();
+        } catch (IllegalArgumentException e) {
+            // A broken %-escape, which Netty refuses to decode.
+            fail(channel, upgrade, EngineError.BAD_REQUEST, null);
+            return;
+        }
+        Endpoint endpoint = endpoints.get(normalizePath(path));
         if (endpoint == null) {
             HttpResponses.notFound(channel);
             return;
         }
-        boolean upgrade = isWebSocketUpgrade(req);
         HttpHeaders cors = upgrade ? null : corsHeaders(req);
         if (!upgrade && options.cors() != null && HttpMethod.OPTIONS.equals(req.method())) {
             preflight(channel, req, cors);
             return;
         }
-        Map<String, List<String>> query = uri.parameters();
         String transport = first(query, "transport");
         if (!"polling".equals(transport) && !"websocket".equals(transport)) {
             fail(channel, upgrade, EngineError.TRANSPORT_UNKNOWN, cors);
@@ -113,6 +126,7 @@ final class EngineRequestRouter extends SimpleChannelInboundHandler<FullHttpRequ
             return;
         }
         if (upgrade) {
+            if (refusedWebSocketHandshake(channel, req)) return;
             openWebSocketSession(ctx, req, endpoint, handshake);
         } else {
             EngineSession session = EngineSession.polling(handshake, endpoint, options, stats, channel.eventLoop());
@@ -142,6 +156,7 @@ final class EngineRequestRouter extends SimpleChannelInboundHandler<FullHttpRequ
                 fail(channel, true, EngineError.BAD_REQUEST, null);
                 return;
             }
+            if (refusedWebSocketHandshake(channel, req)) return;
             EventLoop sessionLoop = (EventLoop) session.executor();
             if (channel.eventLoop() == sessionLoop) {
                 upgradeToWebSocket(ctx, req, session, () -> session.attachProbe(channel));
@@ -203,6 +218,10 @@ final class EngineRequestRouter extends SimpleChannelInboundHandler<FullHttpRequ
                     } else {
                         channel.close();
                     }
+                } catch (RuntimeException e) {
+                    // Thrown out of this listener it would reach only Netty's log, and the client would wait for ever.
+                    errors.closing(channel, "WebSocket upgrade", e);
+                    channel.close();
                 } finally {
                     req.release();
                 }
@@ -228,7 +247,7 @@ final class EngineRequestRouter extends SimpleChannelInboundHandler<FullHttpRequ
         ChannelPipeline pipeline = ctx.pipeline();
         if (pipeline.get(HttpServerKeepAliveHandler.class) != null) pipeline.remove(HttpServerKeepAliveHandler.class);
         stopHttpTimeouts(pipeline);
-        pipeline.addAfter(ctx.name(), "engine-websocket", new WebSocketFrameHandler(session, options.maxPayload()));
+        pipeline.addAfter(ctx.name(), "engine-websocket", new WebSocketFrameHandler(session, options.maxPayload(), errors));
         pipeline.remove(this);
         handshaker.handshake(channel, req).addListener(future -> {
             if (future.isSuccess()) {
@@ -295,6 +314,29 @@ final class EngineRequestRouter extends SimpleChannelInboundHandler<FullHttpRequ
                 && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
     }
 
+    /**
+     * Refuses with 400 (and closes) an upgrade that ws, under the reference server, refuses: a
+     * missing or malformed key, a version other than 13 or 8, or no {@code Connection: Upgrade}.
+     * Checked before the connection moves or a session is made: Netty's handshaker throws on
+     * these with the pipeline half switched, and the client would get no answer.
+     */
+    private static boolean refusedWebSocketHandshake(Channel channel, FullHttpRequest req) {
+        HttpHeaders headers = req.headers();
+        String key = headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        String version = headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        String problem = null;
+        if (!headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+            problem = "Invalid Connection header";
+        } else if (key == null || !WEBSOCKET_KEY.matcher(key).matches()) {
+            problem = "Missing or invalid Sec-WebSocket-Key header";
+        } else if (!"13".equals(version) && !"8".equals(version)) {
+            problem = "Missing or invalid Sec-WebSocket-Version header";
+        }
+        if (problem == null) return false;
+        HttpResponses.refuseUpgrade(channel, problem);
+        return true;
+    }
+
     /** Same test as Node's checkInvalidHeaderChar: only tab, visible ASCII and Latin-1 are allowed. */
     private static boolean hasInvalidHeaderChars(String value) {
         if (value == null) return false;
@@ -344,10 +386,7 @@ final class EngineRequestRouter extends SimpleChannelInboundHandler<FullHttpRequ
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof java.io.IOException)) {
-            LOG.log(System.Logger.Level.WARNING, "[rowcast] engine: unexpected error on " + ctx.channel()
-                    + "; closing the connection", cause);
-        }
+        errors.closing(ctx.channel(), "HTTP", cause);
         ctx.close();
     }
 }

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -14,7 +13,6 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import java.io.IOException;
 
 /**
  * Turns whole WebSocket messages into session calls. Frames are read here and released on
@@ -24,16 +22,16 @@ import java.io.IOException;
  * first fragmented message arrives: an idle connection does not pay for it.
  */
 final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
-    private static final System.Logger LOG = System.getLogger(WebSocketFrameHandler.class.getName());
-
     private static final String AGGREGATOR = "websocket-aggregator";
 
     private final EngineSession session;
     private final int maxPayload;
+    private final ConnectionErrorLog errors;
 
-    WebSocketFrameHandler(EngineSession session, int maxPayload) {
+    WebSocketFrameHandler(EngineSession session, int maxPayload, ConnectionErrorLog errors) {
         this.session = session;
         this.maxPayload = maxPayload;
+        this.errors = errors;
     }
 
     @Override
@@ -78,11 +76,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        if (!(cause instanceof CorruptedFrameException) && !(cause instanceof IOException)) {
-            LOG.log(System.Logger.Level.WARNING, "[rowcast] engine session " + session.id()
-                    + ": unexpected WebSocket error; closing the connection", cause);
-        }
         // The frame decoder has already sent its close frame for protocol errors.
+        errors.closing(ctx.channel(), "session " + session.id() + " (WebSocket)", cause);
         ctx.close();
     }
 }

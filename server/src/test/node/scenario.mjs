@@ -89,6 +89,20 @@ const scenarios = {
     };
   },
 
+  // arg: transport. An object shaped like a binary placeholder, in an event with no binary in
+  // it, is plain data: it comes back as sent, and the session lives.
+  async placeholderLookalike() {
+    const socket = connect("", { transports: [arg] });
+    await once(socket, "connect");
+    const sent = { p: { _placeholder: true, num: 0 } };
+    const result = await Promise.race([
+      echo(socket, "x", sent).then(([name, back]) => ({ name, back })),
+      once(socket, "disconnect").then(([reason]) => ({ disconnect: reason })),
+    ]);
+    socket.disconnect();
+    return result;
+  },
+
   async namespace() {
     const socket = connect("/custom", { auth: { token: "abc" } });
     const [auth] = await once(socket, "auth");

@@ -94,6 +94,9 @@ public final class PacketDecoder {
         }
 
         Packet packet = new Packet(type, namespace, id, data);
+        // As in the reference parser, only binary packets have placeholders; elsewhere
+        // {"_placeholder":true,...} is the sender's own data.
+        if (!type.isBinary()) return packet;
         if (attachmentCount == 0) return substitute(packet, List.of());
         pending = packet;
         expectedAttachments = attachmentCount;

@@ -101,6 +101,14 @@ class OfficialClientInteropTest {
         assertThat(result.get("fromServerIsBuffer").asBoolean()).isTrue();
     }
 
+    @ParameterizedTest(name = "over {0}")
+    @CsvSource({"websocket", "polling"})
+    void anObjectShapedLikeAPlaceholderInAPlainEventIsData(String transport) throws Exception {
+        JsonNode result = node("placeholderLookalike", transport);
+        assertThat(result.has("disconnect")).as("disconnected: %s", result.get("disconnect")).isFalse();
+        assertThat(result.get("back").toString()).isEqualTo("{\"p\":{\"_placeholder\":true,\"num\":0}}");
+    }
+
     @Test
     void customNamespaceGetsItsAuthAndEvents() throws Exception {
         JsonNode result = node("namespace", null);

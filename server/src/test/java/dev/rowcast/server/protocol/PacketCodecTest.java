@@ -119,6 +119,21 @@ class PacketCodecTest {
         assertThat(decoder.isReconstructing()).isFalse();
     }
 
+    /** As socket.io-parser: only BINARY_EVENT and BINARY_ACK have placeholders; in other packets it is plain data. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "2[\"x\",{\"p\":{\"_placeholder\":true,\"num\":0}}]",
+            "2/admin,7[\"x\",{\"_placeholder\":true,\"num\":3}]",
+            "3456[{\"_placeholder\":true,\"num\":0}]",
+            "0{\"token\":{\"_placeholder\":true,\"num\":0}}",
+    })
+    void aPlaceholderLookalikeInAPacketWithoutAttachmentsIsPlainData(String wire) throws Exception {
+        Packet packet = decode(wire);
+
+        assertThat(encodeText(packet)).isEqualTo(wire);
+        assertThat(packet.data().findValue("_placeholder").isBoolean()).isTrue();
+    }
+
     @Test
     void binaryRoundTripGivesBackTheSameBytes() throws Exception {
         ArrayNode data = PacketJson.NODES.arrayNode().add("e");

@@ -118,7 +118,8 @@ class PluginClientInteropTest {
                 .rooms(List.of("user:{sub}")).build();
         try (RealtimeServer realtime = new RealtimeServer(RealtimeOptions.builder().auth(auth).build())) {
             int port = realtime.start();
-            String token = Tokens.hs256(Tokens.SECRET, "1", Instant.now().plusSeconds(2));
+            // long enough for node to start, connect and join on a loaded machine (exp is in whole seconds)
+            String token = Tokens.hs256(Tokens.SECRET, "1", Instant.now().plusSeconds(6));
             JsonNode result = node(port, "expiry", Map.of("TOKEN", token));
 
             assertThat(result.get("joined").toString()).isEqualTo("{\"ok\":true}");

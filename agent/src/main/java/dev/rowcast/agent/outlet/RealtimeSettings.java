@@ -76,18 +76,13 @@ public final class RealtimeSettings {
 
     static AuthOptions auth(AuthConfig config) {
         AuthConfig.Token token = config.token();
-        if (token.audience().size() > 1) {
-            // the server checks one audience; accepting only the first would refuse valid tokens silently
-            throw new IllegalArgumentException("auth.token.audience lists " + token.audience().size() + " audiences "
-                    + token.audience() + ", but this version checks exactly one: keep the one your tokens carry");
-        }
         return AuthOptions.builder()
                 .required(config.required())
                 .secret(token.secret().orElse(null))
                 .publicKey(token.publicKey().orElse(null))
                 .jwks(token.jwks().orElse(null))
                 .issuer(token.issuer().orElse(null))
-                .audience(token.audience().isEmpty() ? null : token.audience().get(0))
+                .audiences(token.audience())
                 .clockSkew(token.clockSkew())
                 .userClaim(token.userClaim())
                 .rooms(config.rooms().map(patterns -> patterns.stream().map(RoomPattern::source).toList()).orElse(null))

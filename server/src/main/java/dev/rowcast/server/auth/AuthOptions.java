@@ -22,7 +22,8 @@ public final class AuthOptions {
     private final String publicKey;
     private final String jwks;
     private final String issuer;
-    private final String audience;
+    /** A token's aud must hold one of these; none: any audience. */
+    private final List<String> audiences;
     private final Duration clockSkew;
     private final String userClaim;
     private final List<String> rooms;
@@ -35,7 +36,7 @@ public final class AuthOptions {
         this.publicKey = blankToNull(b.publicKey);
         this.jwks = blankToNull(b.jwks);
         this.issuer = blankToNull(b.issuer);
-        this.audience = blankToNull(b.audience);
+        this.audiences = b.audiences.stream().map(AuthOptions::blankToNull).filter(Objects::nonNull).toList();
         this.clockSkew = Objects.requireNonNull(b.clockSkew, "clockSkew");
         this.userClaim = blankToNull(b.userClaim) == null ? "sub" : b.userClaim.trim();
         this.rooms = b.rooms == null ? null : List.copyOf(b.rooms);
@@ -118,8 +119,14 @@ public final class AuthOptions {
         return Optional.ofNullable(issuer);
     }
 
+    /** The first of {@link #audiences()}, when there is one. */
     public Optional<String> audience() {
-        return Optional.ofNullable(audience);
+        return audiences.stream().findFirst();
+    }
+
+    /** The audiences a token may carry (its aud must hold one of them); empty: any. */
+    public List<String> audiences() {
+        return audiences;
     }
 
     public Duration clockSkew() {
@@ -153,7 +160,7 @@ public final class AuthOptions {
         private String publicKey;
         private String jwks;
         private String issuer;
-        private String audience;
+        private List<String> audiences = List.of();
         private Duration clockSkew = Duration.ofSeconds(30);
         private String userClaim = "sub";
         private List<String> rooms;
@@ -192,7 +199,13 @@ public final class AuthOptions {
         }
 
         public Builder audience(String audience) {
-            this.audience = audience;
+            this.audiences = audience == null ? List.of() : List.of(audience);
+            return this;
+        }
+
+        /** A token's aud must hold one of these (an API whose tokens are issued for several names). */
+        public Builder audiences(List<String> audiences) {
+            this.audiences = audiences == null ? List.of() : List.copyOf(audiences);
             return this;
         }
 

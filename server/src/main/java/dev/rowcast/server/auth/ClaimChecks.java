@@ -7,6 +7,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
 import java.time.Clock;
 import java.util.Date;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -18,11 +19,12 @@ final class ClaimChecks implements JWTClaimsSetVerifier<SecurityContext> {
     private final Check issuer;
     private final Check audience;
 
-    ClaimChecks(String issuer, String audience, int clockSkewSeconds, Clock clock) {
+    /** @param audiences a token's aud must hold one of these; empty: any */
+    ClaimChecks(String issuer, List<String> audiences, int clockSkewSeconds, Clock clock) {
         this.time = new Check(null, null, clockSkewSeconds, clock);
         this.issuer = issuer == null ? null
                 : new Check(null, new JWTClaimsSet.Builder().issuer(issuer).build(), clockSkewSeconds, clock);
-        this.audience = audience == null ? null : new Check(Set.of(audience), null, clockSkewSeconds, clock);
+        this.audience = audiences.isEmpty() ? null : new Check(Set.copyOf(audiences), null, clockSkewSeconds, clock);
     }
 
     @Override

@@ -126,7 +126,7 @@ public final class TokenVerifier {
         processor.setJWSKeySelector(new FamilyKeySelector(family, source, matchKeyId));
         processor.setJWSVerifierFactory(new VerifierFactory());
         processor.setJWTClaimsSetVerifier(new ClaimChecks(options.issuer().orElse(null),
-                options.audience().orElse(null), (int) Math.min(Integer.MAX_VALUE, clockSkew.toSeconds()), clock));
+                options.audiences(), (int) Math.min(Integer.MAX_VALUE, clockSkew.toSeconds()), clock));
     }
 
     /**

@@ -198,6 +198,14 @@ class TokenVerifierTest {
     }
 
     @Test
+    void aTokenForAnyOfSeveralAudiencesIsAccepted() throws Exception {
+        TokenVerifier verifier = TokenVerifier.create(AuthOptions.builder().secret(SECRET).audiences(List.of("cms", "admin")).build(), CLOCK);
+        assertThat(verifier.verify(TestKeys.hs256(claims().audience("admin").build())).userId()).isNotNull();
+        assertThat(verifier.verify(TestKeys.hs256(claims().audience(List.of("cms")).build())).userId()).isNotNull();
+        assertRefused(() -> verifier.verify(TestKeys.hs256(claims().audience("shop").build())), "Invalid token", "audience");
+    }
+
+    @Test
     void unsecuredAlgNoneTokenIsRefused() {
         String none = new PlainJWT(claims().build()).serialize();
         String upperCaseNone = Base64URL.encode("{\"alg\":\"NONE\"}") + "." + Base64URL.encode(claims().build().toString()) + ".";

@@ -171,6 +171,7 @@ public final class RowcastAgent {
                 capturing = true;
                 report("capturing " + judged.config().collections().size() + " collection(s) from " + location
                         + " in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms" + (premain ? "" : " (attached to a running JVM)"));
+                openRooms(judged.config()).ifPresent(AgentLog::warn);
                 created.serveWhenAppSettles(premain && !deferred, inst, phases);
             } catch (Throwable t) {
                 inert();
@@ -355,6 +356,26 @@ public final class RowcastAgent {
         } else {
             AgentLog.error(message);
         }
+    }
+
+    /**
+     * The warning for a config whose rows go to rooms built from them ({@code user:{user}}) while
+     * any client may join any room: anyone who guesses {@code user:7} gets user 7's rows.
+     */
+    static Optional<String> openRooms(RowcastConfig config) {
+        if (config.auth().rooms().isPresent()) {
+            return Optional.empty();
+        }
+        for (var collection : config.collections().values()) {
+            for (var room : collection.rooms()) {
+                if (!room.properties().isEmpty()) {
+                    return Optional.of("collection " + collection.slug() + " sends each row to the room " + room.source()
+                            + ", but auth.rooms is not set, so any client may join any such room and receive its rows;"
+                            + " set auth.rooms (e.g. [\"user:{sub}\"]) to let each socket into its own rooms only");
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static void info(String message) {

@@ -102,6 +102,33 @@ public final class TransactionSqlApp {
                 }
             }
 
+            String url = c.getMetaData().getURL();
+            if (url.startsWith("jdbc:mysql:") || url.startsWith("jdbc:mariadb:")) {
+                // START TRANSACTION leaves the driver in autocommit: the transaction runs on to its end
+                run(s, "START TRANSACTION");
+                insert(ps, 31, "after START TRANSACTION, rolled back");
+                run(s, "ROLLBACK");
+                run(s, "START TRANSACTION");
+                insert(ps, 32, "after START TRANSACTION, committed");
+                run(s, "COMMIT");
+                // autocommit switched in SQL, MySQL's way
+                run(s, "SET autocommit=0");
+                insert(ps, 33, "after SET autocommit=0, rolled back");
+                run(s, "ROLLBACK");
+                insert(ps, 34, "committed by SET autocommit=1");
+                run(s, "SET @@session.autocommit = 1");
+                run(s, "ROLLBACK");
+                // a JDBC batch inside a SQL transaction, which MySQL's driver clears before executeBatch() returns
+                run(s, "START TRANSACTION");
+                for (int id = 35; id <= 36; id++) {
+                    ps.setInt(1, id);
+                    ps.setString(2, "batched in a SQL transaction, rolled back");
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                run(s, "ROLLBACK");
+            }
+
             List<String> held = new ArrayList<>();
             try (ResultSet rows = s.executeQuery("SELECT content FROM messages ORDER BY id")) {
                 while (rows.next()) {

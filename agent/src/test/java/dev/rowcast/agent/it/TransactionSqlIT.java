@@ -14,8 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Transaction control written in SQL where H2 and PostgreSQL end it differently (src/it/apps/jdbc's
- * TransactionSqlApp): whatever each database kept, the events are exactly its rows, in commit order.
+ * Transaction control written in SQL where H2, PostgreSQL and MariaDB (through MySQL's driver and its
+ * own) end it differently (src/it/apps/jdbc's TransactionSqlApp): whatever each database kept, the
+ * events are exactly its rows, in commit order.
  * And PostgreSQL's XA driver (src/it/apps/xa), which runs its transaction SQL on the connection itself.
  */
 class TransactionSqlIT {
@@ -27,7 +28,7 @@ class TransactionSqlIT {
             """;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"h2", "pg"})
+    @ValueSource(strings = {"h2", "pg", "mysql", "mariadb"})
     void theEventsAreExactlyTheRowsTheDatabaseKept(String database) throws Exception {
         Path captureLog = TestApps.workDir("transaction-sql-" + database).resolve("capture.jsonl");
         ChildJvm.Result result = run(database, "jdbc", "app.TransactionSqlApp", captureLog);
@@ -37,7 +38,12 @@ class TransactionSqlIT {
 
         assertThat(published).as(result.output()).isEqualTo(rows);
         // the two databases ended these steps differently, so the test saw both ways
-        if (database.equals("pg")) {
+        if (database.equals("mysql") || database.equals("mariadb")) {
+            // MariaDB, through MySQL's driver or its own
+            assertThat(rows).contains("after START TRANSACTION, committed", "committed by SET autocommit=1", "before a refused RELEASE")
+                    .doesNotContain("after START TRANSACTION, rolled back", "after SET autocommit=0, rolled back",
+                            "batched in a SQL transaction, rolled back");
+        } else if (database.equals("pg")) {
             assertThat(rows).doesNotContain("before a refused RELEASE", "after that commit(), then rollback()", "after a JDBC savepoint",
                     "prepared, then rolled back");
             assertThat(rows).contains("prepared, then committed", "after SET AUTOCOMMIT FALSE, rolled back");
@@ -68,12 +74,18 @@ class TransactionSqlIT {
      * in memory, or on a PostgreSQL that allows prepared transactions. Fails unless it exits 0.
      */
     private static ChildJvm.Result run(String database, String app, String main, Path captureLog) throws Exception {
-        String libraries = System.getProperty("rowcast.h2Jar") + File.pathSeparator + System.getProperty("rowcast.postgresJar");
-        String classpath = TestApps.compile(app, libraries, "h2-pg", UnaryOperator.identity());
+        String libraries = System.getProperty("rowcast.h2Jar") + File.pathSeparator + System.getProperty("rowcast.postgresJar")
+                + File.pathSeparator + System.getProperty("rowcast.mysqlJar") + File.pathSeparator + System.getProperty("rowcast.mariadbJar");
+        String classpath = TestApps.compile(app, libraries, "all-drivers", UnaryOperator.identity());
         Path config = Files.writeString(captureLog.resolveSibling("rowcast.yml"), CONFIG);
         List<String> jvmOptions = List.of("-Drowcast.debug.captureLog=" + captureLog);
         ChildJvm.Result result;
-        if (database.equals("pg")) {
+        if (database.equals("mysql") || database.equals("mariadb")) {
+            try (EmbeddedMariaDb mariaDb = EmbeddedMariaDb.start()) {
+                result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config, jvmOptions, classpath, main,
+                        mariaDb.newDatabase("transaction_sql", database, ""), "root");
+            }
+        } else if (database.equals("pg")) {
             try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("max_prepared_transactions", "4").start()) {
                 result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config, jvmOptions, classpath, main,
                         "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "postgres");

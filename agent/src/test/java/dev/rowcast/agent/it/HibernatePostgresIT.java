@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The Hibernate app of HibernateCaptureIT on a real PostgreSQL, on each supported Hibernate line. */
+/** The Hibernate app of HibernateCaptureIT on a real PostgreSQL, on each supported Hibernate line, and on MariaDB. */
 class HibernatePostgresIT {
 
     private static EmbeddedPostgres postgres;
@@ -32,9 +32,22 @@ class HibernatePostgresIT {
     @ParameterizedTest(name = "Hibernate {0}")
     @ValueSource(strings = {"5.6", "6.6", "7.4"})
     void committedEntityWritesAreReportedOnceAndRollbacksNot(String version) throws Exception {
+        check(version, "postgres", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "postgres");
+    }
+
+    /** The same app on MariaDB through MySQL's driver, whose batches and keys differ (see RandomJdbcTransactionsIT). */
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"6.6", "7.4"})
+    void onMariaDbTheSameEventsArrive(String version) throws Exception {
+        try (EmbeddedMariaDb mariaDb = EmbeddedMariaDb.start()) {
+            check(version, "mysql", mariaDb.newDatabase("hibernate", "mysql", ""), "root");
+        }
+    }
+
+    private static void check(String version, String driver, String url, String user) throws Exception {
         UnaryOperator<String> imports = TestApps.persistenceImports(version);
-        String libraries = TestApps.libraries("hibernate-" + version) + File.pathSeparator + System.getProperty("rowcast.postgresJar");
-        String classpath = TestApps.compile("hibernate", libraries, version + "-pg", imports);
+        String libraries = TestApps.libraries("hibernate-" + version) + File.pathSeparator + System.getProperty("rowcast." + driver + "Jar");
+        String classpath = TestApps.compile("hibernate", libraries, version + "-" + driver, imports);
         Path dir = TestApps.workDir("hibernate-postgres");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), """
                 server: { host: 127.0.0.1, port: 0 }
@@ -52,8 +65,7 @@ class HibernatePostgresIT {
                 """);
         Path captureLog = dir.resolve("capture.jsonl");
         ChildJvm.Result result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config,
-                List.of("-Drowcast.debug.captureLog=" + captureLog), classpath, "app.HibernateApp",
-                "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "postgres");
+                List.of("-Drowcast.debug.captureLog=" + captureLog), classpath, "app.HibernateApp", url, user);
         assertThat(result.exitCode()).as(result.output()).isZero();
         List<String> events = CaptureLog.read(captureLog).stream()
                 .map(l -> l.event() + ":" + l.operation() + ":" + label(l.payload().get("data")) + ":" + l.rooms())
@@ -64,8 +76,8 @@ class HibernatePostgresIT {
                 "realtime:owners:create:alice:[]", "realtime:notes:create:not configured:[]",
                 "realtime:items:create:a:[owner:1]", "realtime:items:create:b:[owner:1]", "realtime:items:update:a:[owner:1]",
                 "realtime:items:delete:b:[owner:1]", "realtime:items:create:d:[owner:1]", "realtime:itemrows:create:jdbc row:[owner:1]",
-                "realtime:tags:create:gift:[]", "realtime:notes:create:deleted unloaded:[]", "realtime:notes:delete::[]");
-        // the owner's key, which PostgreSQL generated and Hibernate read
+                "realtime:tags:create:gift:[]", "realtime:notes:create:deleted unloaded:[]", "realtime:notes:delete:deleted unloaded:[]");
+        // the owner's key, which the database generated and Hibernate read
         assertThat(CaptureLog.read(captureLog).get(0).payload().get("data").get("id").asInt()).isEqualTo(1);
     }
 

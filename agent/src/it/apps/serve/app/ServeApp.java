@@ -39,7 +39,7 @@ public final class ServeApp {
                     try (PreparedStatement ps = c.prepareStatement("INSERT INTO notices (id, title, at) VALUES (?, ?, ?)")) {
                         ps.setInt(1, id);
                         ps.setString(2, "for everyone");
-                        ps.setTimestamp(3, java.sql.Timestamp.valueOf("2024-05-06 07:08:09"));
+                        ps.setTimestamp(3, java.sql.Timestamp.from(java.time.Instant.parse("2024-05-06T07:08:09Z")));
                         ps.executeUpdate();
                     }
                     c.commit();

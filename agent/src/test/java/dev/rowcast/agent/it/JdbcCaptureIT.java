@@ -53,7 +53,8 @@ class JdbcCaptureIT {
     void committedRowsAreReportedInCommitOrderAndNothingElse() {
         assertThat(contents()).containsExactly(
                 "autocommit literal", "committed one", "committed two", "before savepoint", "after savepoint rollback",
-                "batch 10", "batch 11", "batch 12", "edited", "statement batch", "multi one", "multi two",
+                // the delete of "committed two" by its id carries the row as the agent saw it inserted
+                "batch 10", "batch 11", "batch 12", "edited", "committed two", "statement batch", "multi one", "multi two",
                 // H2 fails the statement alone: the transaction's other row commits
                 "before a failed statement", "before a savepoint-guarded failure",
                 "committed by setAutoCommit(true)",
@@ -72,21 +73,22 @@ class JdbcCaptureIT {
         assertThat(first.rooms()).containsExactly("chat:7");
     }
 
+    /** The statement does not name the chat: the row the agent saw inserted does, so its room resolves. */
     @Test
-    void updateByKeyCarriesTheKeyAndTheSetColumns() {
+    void updateByKeyCarriesTheKeyTheSetColumnsAndItsRoomsColumn() {
         CaptureLog.Line update = lines.stream().filter(l -> l.operation().equals("update")).findFirst().orElseThrow();
-        assertThat(update.payload().get("data").toString()).isEqualTo("{\"id\":2,\"content\":\"edited\"}");
+        assertThat(update.payload().get("data").toString()).isEqualTo("{\"id\":2,\"content\":\"edited\",\"chat\":7}");
         assertThat(update.payload().get("changes").toString()).isEqualTo("[\"content\"]");
-        // the statement does not name the chat: no room resolves, so the row is not broadcast
-        assertThat(update.rooms()).isEmpty();
-        assertThat(update.node().get("broadcast").asBoolean()).isFalse();
+        assertThat(update.rooms()).containsExactly("chat:7");
     }
 
     @Test
-    void deleteByKeyCarriesTheKey() {
+    void deleteByKeyCarriesTheRowAsItWas() {
         CaptureLog.Line delete = lines.stream().filter(l -> l.operation().equals("delete")).findFirst().orElseThrow();
         assertThat(delete.payload().get("id").asInt()).isEqualTo(3);
-        assertThat(delete.payload().get("data").toString()).isEqualTo("{\"id\":3}");
+        assertThat(delete.payload().get("data").toString())
+                .isEqualTo("{\"id\":3,\"chat\":8,\"author\":\"ann\",\"content\":\"committed two\"}");
+        assertThat(delete.rooms()).containsExactly("chat:8");
     }
 
     @Test

@@ -39,7 +39,8 @@ class PostgresJdbcIT {
             assertThat(contents).containsExactly(
                     "create:autocommit literal", "create:committed one", "create:committed two", "create:before savepoint",
                     "create:after savepoint rollback", "create:batch 10", "create:batch 11", "create:batch 12",
-                    "update:edited", "delete:", "create:statement batch", "create:multi one", "create:multi two",
+                    // the delete by id carries the row as the agent saw it inserted
+                    "update:edited", "delete:committed two", "create:statement batch", "create:multi one", "create:multi two",
                     // not "before a failed statement": PostgreSQL's commit() rolled that transaction back
                     "create:before a savepoint-guarded failure",
                     "create:committed by setAutoCommit(true)",

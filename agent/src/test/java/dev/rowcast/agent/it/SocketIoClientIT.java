@@ -93,7 +93,7 @@ class SocketIoClientIT {
         List<String> events = clientOut.stream().filter(l -> l.startsWith("{\"event\"")).toList();
         assertThat(events).hasSize(1);
         assertThat(events.get(0)).startsWith("{\"event\":\"realtime:notices\",\"args\":[{\"operation\":\"create\",\"collection\":\"notices\","
-                + "\"data\":{\"id\":1,\"title\":\"for everyone\",\"at\":\"2024-05-06T07:08:09\"},\"id\":1,\"ts\":");
+                + "\"data\":{\"id\":1,\"title\":\"for everyone\",\"at\":\"2024-05-06T07:08:09Z\"},\"id\":1,\"ts\":");
         stdin.write("exit\n");
         stdin.flush();
         assertThat(app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();

@@ -1,17 +1,16 @@
 package dev.rowcast.server.engine;
 
+import static dev.rowcast.server.testing.RawTcp.readUntilClosed;
+import static dev.rowcast.server.testing.RawTcp.send;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rowcast.server.testing.FailOnNettyLeak;
 import dev.rowcast.server.testing.LogCapture;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,22 +160,6 @@ class BadClientsTest {
     private String exchange(String request) throws IOException {
         Socket socket = connect();
         send(socket, request);
-        ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[1024];
-        try {
-            int n;
-            while ((n = in.read(buffer)) >= 0) seen.write(buffer, 0, n);
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the connection is still open after 2 s; it got: " + seen.toString(StandardCharsets.US_ASCII));
-        } catch (SocketException e) {
-            // reset by the server: closed as well
-        }
-        return seen.toString(StandardCharsets.US_ASCII);
-    }
-
-    private static void send(Socket socket, String text) throws IOException {
-        socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
-        socket.getOutputStream().flush();
+        return readUntilClosed(socket);
     }
 }

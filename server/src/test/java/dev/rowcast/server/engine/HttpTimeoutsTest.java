@@ -1,15 +1,13 @@
 package dev.rowcast.server.engine;
 
+import static dev.rowcast.server.testing.RawTcp.readUntilClosed;
+import static dev.rowcast.server.testing.RawTcp.send;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rowcast.server.testing.FailOnNettyLeak;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,27 +132,5 @@ class HttpTimeoutsTest {
         Socket socket = new Socket("127.0.0.1", engine.port);
         socket.setSoTimeout(CLOSED_WITHIN_MILLIS);
         return socket;
-    }
-
-    private static void send(Socket socket, String text) throws IOException {
-        socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
-        socket.getOutputStream().flush();
-    }
-
-    /** What the server sent before it closed the connection; fails if it is still open after the socket's timeout. */
-    private static String readUntilClosed(Socket socket) throws IOException {
-        ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[1024];
-        try {
-            int n;
-            while ((n = in.read(buffer)) >= 0) seen.write(buffer, 0, n);
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the connection is still open after " + CLOSED_WITHIN_MILLIS + " ms; it got: "
-                    + seen.toString(StandardCharsets.US_ASCII));
-        } catch (SocketException e) {
-            // reset by the server: closed as well
-        }
-        return seen.toString(StandardCharsets.US_ASCII);
     }
 }

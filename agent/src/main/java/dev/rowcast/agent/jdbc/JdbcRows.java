@@ -35,13 +35,12 @@ final class JdbcRows {
     private static final int MAX_PLANS = SqlParser.MAX_CACHED;
 
     private final RowMemory memory;
+    /** Each parsed column list's plan, by identity: the parser's cache hands out the same maps for the same SQL. */
+    private final Map<Map<String, Object>, Plan> plans = new IdentityHashMap<>();
 
     JdbcRows(RowMemory memory) {
         this.memory = memory;
     }
-
-    /** Each parsed column list's plan, by identity: the parser's cache hands out the same maps for the same SQL. */
-    private final Map<Map<String, Object>, Plan> plans = new IdentityHashMap<>();
 
     /**
      * @param rule the collection of the write's table, null when none is

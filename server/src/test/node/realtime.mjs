@@ -123,6 +123,47 @@ const scenarios = {
     const [reason] = await disconnected;
     return { joined, why, reason, active: socket.active };
   },
+
+  // TOKEN (user 1) joins user:1, where the server streams "tick" n. The transport is cut; the client stays
+  // away until BACK_AT (epoch ms) and comes back with NEXT as its token (pid and offset added by the client).
+  // Connected again, it stays until STAY_UNTIL (epoch ms) and reports what it got after the cut.
+  async recoveryToken() {
+    const socket = io(base, { auth: { token: process.env.TOKEN }, forceNew: true, transports: ["websocket"],
+      reconnection: true, randomizationFactor: 0 });
+    const before = [];
+    const afterCut = [];
+    const errors = [];
+    const disconnects = [];
+    let cut = false;
+    socket.on("tick", (n) => (cut ? afterCut : before).push(n));
+    socket.on("rowcast:error", (e) => errors.push(e));
+    const first = await Promise.race([once(socket, "connect"), once(socket, "connect_error")]);
+    if (first.length) fail(`the first CONNECT was refused: ${first[0].message}`);
+    const firstId = socket.id;
+    await ack(socket, "join", "user:1");
+    await once(socket, "tick"); // an offset to come back with
+    socket.on("disconnect", (reason) => disconnects.push(reason));
+    const back = Promise.race([
+      once(socket, "connect").then(() => ({ connected: true })),
+      once(socket, "connect_error").then(([error]) => ({ message: error.message, data: error.data })),
+    ]);
+    socket.auth = { token: process.env.NEXT };
+    const away = Math.max(100, Number(process.env.BACK_AT) - Date.now());
+    socket.io.reconnectionDelay(away);
+    socket.io.reconnectionDelayMax(away);
+    cut = true;
+    socket.io.engine.close();
+    const outcome = await back;
+    const recovered = socket.recovered;
+    const sameId = socket.id === firstId;
+    const wait = Number(process.env.STAY_UNTIL) - Date.now();
+    if (outcome.connected && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    // the first disconnect is the cut itself
+    const result = { outcome, recovered, sameId, before, afterCut, errors, disconnects: disconnects.slice(1),
+      connectedAtEnd: socket.connected };
+    socket.disconnect();
+    return result;
+  },
 };
 
 if (!scenarios[name]) fail(`unknown scenario '${name}'; known: ${Object.keys(scenarios).join(", ")}`);

@@ -152,62 +152,107 @@ final class Client {
         JsonNode authPayload = auth != null ? auth : PacketJson.NODES.objectNode();
         SocketHandshake handshake = new SocketHandshake(authPayload, engine.handshake());
         Recovery recovery = namespace.recovery();
-        if (recovery != null && recovery.shared() && authPayload.path("pid").isTextual() && authPayload.path("offset").isTextual()) {
-            restoreFromCluster(namespace, recovery, authPayload, handshake);
-            return;
-        }
         if (recovery != null && authPayload.path("pid").isTextual() && authPayload.path("offset").isTextual()) {
-            var restoring = recovery.restoring();
-            restoring.lock();
-            try {
-                Recovery.Restored restored = recovery.restore(authPayload.get("pid").asText(), authPayload.get("offset").asText());
-                if (restored != null) {
-                    // as the reference with skipMiddlewares: the client proved itself when it first connected
-                    Socket socket = new Socket(restored.session().sid(), namespace, this, handshake);
-                    socket.restoreFrom(restored.session());
-                    admit(socket, restored.session().rooms(), restored.missed(), restoring::unlock);
-                    return;
-                }
-            } finally {
-                if (restoring.isHeldByCurrentThread()) restoring.unlock();
+            String pid = authPayload.get("pid").asText();
+            String offset = authPayload.get("offset").asText();
+            if (recovery.shared()) {
+                recoverFromCluster(namespace, recovery, pid, offset, handshake);
+                return;
+            }
+            Recovery.Session session = recovery.claim(pid, offset);
+            if (session != null) {
+                recover(namespace, recovery, session, offset, handshake);
+                return;
             }
         }
         connectFresh(namespace, handshake);
     }
 
-    /** The session may live on another node: it is looked up off this thread, then admitted here. */
-    private void restoreFromCluster(Namespace namespace, Recovery recovery, JsonNode authPayload, SocketHandshake handshake) {
+    /**
+     * The client came back for a session kept here. Unlike the reference server (skipMiddlewares), its
+     * CONNECT passes the middlewares as a fresh one does, before anything is restored or replayed: the
+     * token it brings now may have expired, or may say something else than the one it first came with.
+     */
+    private void recover(Namespace namespace, Recovery recovery, Recovery.Session session, String offset,
+            SocketHandshake handshake) {
+        Socket socket = new Socket(session.sid(), namespace, this, handshake);
+        socket.restoreFrom(session);
+        authorize(socket, () -> {
+            var restoring = recovery.restoring();
+            restoring.lock();
+            try {
+                Recovery.Restored restored = closed ? null
+                        : recovery.restore(session.pid(), offset, room -> namespace.keepsOnRecovery(socket, room));
+                if (restored != null) {
+                    admit(socket, restored.rooms(), restored.missed(), restoring::unlock);
+                    return;
+                }
+            } finally {
+                if (restoring.isHeldByCurrentThread()) restoring.unlock();
+            }
+            recovery.release(session.pid());
+            giveUp(socket, namespace, handshake); // it aged out while the middlewares ran
+        }, () -> recovery.release(session.pid()));
+    }
+
+    /**
+     * The session may live on another node: it is looked up off this thread, the middlewares check the
+     * CONNECT, and only then is it taken and its missed events gathered, to be admitted here.
+     */
+    private void recoverFromCluster(Namespace namespace, Recovery recovery, String pid, String offset,
+            SocketHandshake handshake) {
         String nsp = namespace.name();
         if (connecting == null) connecting = new HashSet<>(4);
         connecting.add(nsp);
-        recovery.restoreShared(authPayload.get("pid").asText(), authPayload.get("offset").asText(), (restored, done) ->
-                runOnExecutor(() -> {
-                    if (restored == null) {
-                        done.run();
-                        doneConnecting(nsp);
-                        if (!closed) connectFresh(namespace, handshake);
-                        return;
-                    }
-                    var s = restored.session();
-                    Socket socket = new Socket(s.sid(), namespace, this, handshake);
-                    socket.restoreFrom(new Recovery.Session(s.sid(), s.pid(), s.rooms(), s.data(), 0));
-                    List<List<EngineMessage>> missed = new ArrayList<>(restored.missed().size());
-                    for (var event : restored.missed()) missed.add(PacketEncoder.encode(Packet.event(nsp, event, null)));
-                    admit(socket, s.rooms(), missed, done);
-                }));
+        recovery.findShared(pid).whenComplete((stored, error) -> runOnExecutor(() -> {
+            doneConnecting(nsp);
+            if (closed) return;
+            if (stored == null) {
+                connectFresh(namespace, handshake);
+                return;
+            }
+            Socket socket = new Socket(stored.sid(), namespace, this, handshake);
+            socket.restoreFrom(new Recovery.Session(stored.sid(), stored.pid(), stored.rooms(), stored.data(), 0));
+            authorize(socket, () -> recovery.restoreShared(pid, offset, room -> namespace.keepsOnRecovery(socket, room),
+                    (restored, done) -> runOnExecutor(() -> {
+                        if (restored == null || closed) {
+                            done.run();
+                            giveUp(socket, namespace, handshake);
+                            return;
+                        }
+                        List<List<EngineMessage>> missed = new ArrayList<>(restored.missed().size());
+                        for (var event : restored.missed()) missed.add(PacketEncoder.encode(Packet.event(nsp, event, null)));
+                        admit(socket, restored.session().rooms(), missed, done);
+                    })), () -> { });
+        }));
+    }
+
+    /** A recovery that passed the middlewares found nothing left to restore: the client connects afresh. */
+    private void giveUp(Socket socket, Namespace namespace, SocketHandshake handshake) {
+        doneConnecting(namespace.name());
+        socket.discard();
+        if (!closed) connectFresh(namespace, handshake);
     }
 
     private void connectFresh(Namespace namespace, SocketHandshake handshake) {
-        String nsp = namespace.name();
         Socket socket = new Socket(server.newSocketId(), namespace, this, handshake);
+        authorize(socket, () -> admit(socket, Set.of(), List.of(), () -> { }), () -> { });
+    }
+
+    /**
+     * Runs the namespace's middlewares on the socket; {@code admitted} runs on this client's executor when
+     * they let it in. A refusal is sent as CONNECT_ERROR after {@code refused} ran.
+     */
+    private void authorize(Socket socket, Runnable admitted, Runnable refused) {
+        String nsp = socket.namespace().name();
         if (connecting == null) connecting = new HashSet<>(4);
         connecting.add(nsp);
-        namespace.runMiddlewares(socket, 0, new MiddlewareOutcome() {
+        socket.namespace().runMiddlewares(socket, 0, new MiddlewareOutcome() {
             private final AtomicBoolean done = new AtomicBoolean();
 
             @Override
             public void proceed() {
-                if (done.compareAndSet(false, true)) runOnExecutor(() -> admit(socket, Set.of(), List.of(), () -> { }));
+                if (done.compareAndSet(false, true)) runOnExecutor(admitted);
             }
 
             @Override
@@ -215,6 +260,7 @@ final class Client {
                 if (done.compareAndSet(false, true)) runOnExecutor(() -> {
                     doneConnecting(nsp);
                     socket.discard();
+                    refused.run();
                     if (!closed) Client.this.refuse(nsp, message, data);
                 });
             }

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +24,7 @@ public final class Namespace {
     private final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
     private final AtomicLong ackIds = new AtomicLong();
     private final Recovery recovery;
+    private volatile BiPredicate<Socket, String> recoveredRooms = (socket, room) -> true;
 
     Namespace(String name, SocketIoServer server) {
         this.name = name;
@@ -48,9 +50,22 @@ public final class Namespace {
         return adapter;
     }
 
-    /** Adds a middleware; they run in the order added, for every CONNECT to this namespace. */
+    /**
+     * Adds a middleware; they run in the order added, for every CONNECT to this namespace, a client's
+     * coming back through connection state recovery included (see {@link Middleware}).
+     */
     public Namespace use(Middleware middleware) {
         middlewares.add(middleware);
+        return this;
+    }
+
+    /**
+     * Decides which of its former rooms a socket that recovers gets back, asked once the middlewares let
+     * its CONNECT in (so the socket carries what that CONNECT proved). A room refused here is left, and the
+     * events it missed there are not sent. Default: every room.
+     */
+    public Namespace recoveredRooms(BiPredicate<Socket, String> allowed) {
+        recoveredRooms = java.util.Objects.requireNonNull(allowed, "allowed");
         return this;
     }
 
@@ -97,6 +112,16 @@ public final class Namespace {
         if (recovery == null) return;
         recovery.sweep();
         if (recovery.shared()) sockets.values().forEach(recovery::touch);
+    }
+
+    /** Whether a recovering socket keeps that room; a filter that fails keeps none. */
+    boolean keepsOnRecovery(Socket socket, String room) {
+        try {
+            return recoveredRooms.test(socket, room);
+        } catch (RuntimeException e) {
+            Log.warn("the recovered-rooms filter of namespace " + name + " failed on room '" + room + "'; the room is left", e);
+            return false;
+        }
     }
 
     long nextAckId() {

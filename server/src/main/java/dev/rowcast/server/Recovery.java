@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Connection state recovery of one namespace (Socket.IO 4.6+): every plain event gets an offset
@@ -21,7 +23,8 @@ import java.util.function.Function;
  * is kept as long, so a client that comes back with its {@code pid} and last offset gets the same
  * id, rooms and data, and every event it missed. The kept events are also bounded in count and
  * bytes (of their frames), oldest dropped first; a client whose offset was dropped gets a new session,
- * as one with an unknown offset does. Thread-safe.
+ * as one with an unknown offset does. A session is claimed for the CONNECT that comes back for it while
+ * the namespace's middlewares check that CONNECT, and restored only once they let it in. Thread-safe.
  */
 final class Recovery {
     /** The reasons after which a client may come back; an explicit disconnect is final. */
@@ -40,6 +43,8 @@ final class Recovery {
     private int retainedPackets;
     private long retainedBytes;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** The pids of sessions whose CONNECT is being checked by the middlewares: one CONNECT at a time per session. */
+    private final Set<String> claimed = ConcurrentHashMap.newKeySet();
     /**
      * Shared from recording an event until it is handed to its sockets, exclusive while a recovered
      * socket takes its missed events and joins its rooms: so no event is lost, doubled or overtaken.
@@ -87,9 +92,18 @@ final class Recovery {
         if (socket.pid() != null) cluster.forgetSession(namespace, socket.pid());
     }
 
-    /** Looks up a session on any node (cluster only); {@code admit} runs off the caller's thread, see ClusterLink#restore. */
-    void restoreShared(String pid, String offset, dev.rowcast.server.cluster.ClusterLink.RestoreCallback admit) {
-        cluster.restore(namespace, pid, offset, admit);
+    /** The session stored for {@code pid} on any node, or null (cluster only); it stays stored. */
+    java.util.concurrent.CompletionStage<dev.rowcast.server.cluster.ClusterLink.StoredSession> findShared(String pid) {
+        return cluster.session(namespace, pid);
+    }
+
+    /**
+     * Takes a session from any node with its missed events in the rooms {@code keep} allows (cluster only);
+     * {@code admit} runs off the caller's thread, see ClusterLink#restore.
+     */
+    void restoreShared(String pid, String offset, Predicate<String> keep,
+            dev.rowcast.server.cluster.ClusterLink.RestoreCallback admit) {
+        cluster.restore(namespace, pid, offset, keep, admit);
     }
 
     static String randomId(int bytes) {
@@ -168,30 +182,72 @@ final class Recovery {
                 System.currentTimeMillis()));
     }
 
-    /** The session and the events it missed after {@code offset}, or null when it cannot be recovered. */
-    Restored restore(String pid, String offset) {
+    /**
+     * The session a CONNECT with {@code pid} and {@code offset} may come back to, claimed for it until
+     * {@link #restore} or {@link #release}; null when it cannot be recovered or another CONNECT holds it.
+     */
+    Session claim(String pid, String offset) {
+        Session session = sessions.get(pid);
+        if (session == null || expired(session, System.currentTimeMillis()) || !holds(offset)) return null;
+        return claimed.add(pid) ? session : null;
+    }
+
+    /** The claiming CONNECT was refused or went away: the session waits for another. */
+    void release(String pid) {
+        claimed.remove(pid);
+    }
+
+    /**
+     * Takes the claimed session back with the events it missed after {@code offset} in the rooms it keeps
+     * ({@code keep} decides, its own room aside), or null when it can no longer be recovered. Hold
+     * {@link #restoring()} from here until the socket is in its rooms and has its missed events.
+     */
+    Restored restore(String pid, String offset, Predicate<String> keep) {
+        claimed.remove(pid);
         Session session = sessions.remove(pid);
-        long now = System.currentTimeMillis();
-        if (session == null || now - session.disconnectedAt() > maxDisconnectionMillis) return null;
+        if (session == null || expired(session, System.currentTimeMillis())) return null;
+        Set<String> rooms = new HashSet<>();
+        for (String room : session.rooms()) {
+            if (room.equals(session.sid()) || keep.test(room)) rooms.add(room);
+        }
         List<List<EngineMessage>> missed = new ArrayList<>();
         boolean found = false;
         for (Entry entry : log) {
             if (found) {
-                if (missedBy(session, entry.rooms(), entry.except())) missed.add(entry.encoded());
+                // sent to the rooms it keeps, and not kept from it by a room it was in then
+                if (targets(rooms, entry.rooms()) && Collections.disjoint(entry.except(), session.rooms())) missed.add(entry.encoded());
             } else if (entry.offset().equals(offset)) {
                 found = true;
             }
         }
-        return found ? new Restored(session, missed) : null;
+        return found ? new Restored(session, Set.copyOf(rooms), missed) : null;
     }
 
-    record Restored(Session session, List<List<EngineMessage>> missed) {
+    /** {@code rooms}: the rooms the socket gets back, its own included. */
+    record Restored(Session session, Set<String> rooms, List<List<EngineMessage>> missed) {
+    }
+
+    private boolean expired(Session session, long now) {
+        return now - session.disconnectedAt() > maxDisconnectionMillis;
+    }
+
+    /** Whether the event of that offset is still kept, so that every event after it is too. */
+    private boolean holds(String offset) {
+        for (Entry entry : log) {
+            if (entry.offset().equals(offset)) return true;
+        }
+        return false;
+    }
+
+    private static boolean targets(Set<String> socketRooms, Set<String> eventRooms) {
+        return eventRooms.isEmpty() || !Collections.disjoint(eventRooms, socketRooms);
     }
 
     /** Forgets sessions and events older than the window; run periodically. */
     void sweep() {
         long now = System.currentTimeMillis();
-        sessions.values().removeIf(s -> now - s.disconnectedAt() > maxDisconnectionMillis);
+        sessions.values().removeIf(s -> expired(s, now));
+        claimed.retainAll(sessions.keySet());
         synchronized (this) {
             dropExpiredEntries(now);
         }

@@ -105,7 +105,8 @@ public final class ServerOptions {
         /**
          * Turns on connection state recovery: CONNECT replies carry a {@code pid}, plain events an
          * offset, and a client back within {@code maxDisconnection} gets its id, rooms, data and missed
-         * events (middlewares are skipped for it). Null turns it off (the default).
+         * events. Its CONNECT passes the middlewares first, as a fresh one does (the reference server
+         * skips them by default). Null turns it off (the default).
          */
         public Builder recovery(Duration maxDisconnection) {
             this.recovery = maxDisconnection == null ? null : positive("recovery", maxDisconnection);

@@ -280,7 +280,8 @@ public final class Socket {
     /** The connection was refused before it was admitted: forget any room a middleware joined. */
     void discard() {
         closed = true;
-        namespace.adapter().removeAll(id);
+        // a CONNECT that came back for a session which another CONNECT then took shares that one's id
+        if (namespace.socket(id) == null) namespace.adapter().removeAll(id);
     }
 
     void onClose(String reason) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * What one server node shares with the others: room broadcasts (one ordered stream that every
@@ -45,12 +47,17 @@ public interface ClusterLink extends AutoCloseable {
 
     void forgetSession(String namespace, String pid);
 
+    /** The session stored under {@code pid}, or null (none, or the broker cannot answer); it stays stored. */
+    CompletionStage<StoredSession> session(String namespace, String pid);
+
     /**
-     * Looks the session up and gathers its missed events, off the caller's thread. {@code admit} gets null when
-     * it cannot be recovered; otherwise it must run {@code done} once the socket is in its rooms and has its missed
-     * events: no stream event is delivered on this node until then, so none is lost or doubled.
+     * Takes the session and gathers its missed events, off the caller's thread: the session comes back with
+     * the rooms {@code keep} allows (its own room always), and the missed events are those sent to them.
+     * {@code admit} gets null when it cannot be recovered; otherwise it must run {@code done} once the socket
+     * is in its rooms and has its missed events: no stream event is delivered on this node until then, so
+     * none is lost or doubled.
      */
-    void restore(String namespace, String pid, String offset, RestoreCallback admit);
+    void restore(String namespace, String pid, String offset, Predicate<String> keep, RestoreCallback admit);
 
     interface RestoreCallback {
         void admit(Restored restored, Runnable done);

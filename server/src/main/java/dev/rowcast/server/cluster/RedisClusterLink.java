@@ -31,6 +31,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -114,7 +117,8 @@ final class RedisClusterLink implements ClusterLink {
     /** The id of the last stream entry this node delivered; only the reader thread writes it. */
     private volatile String lastId;
 
-    private record RestoreRequest(String namespace, String pid, String offset, RestoreCallback admit, long since) {
+    private record RestoreRequest(String namespace, String pid, String offset, Predicate<String> keep, RestoreCallback admit,
+            long since) {
     }
 
     RedisClusterLink(ClusterOptions options, Receiver receiver) {
@@ -254,12 +258,20 @@ final class RedisClusterLink implements ClusterLink {
     }
 
     @Override
-    public void restore(String namespace, String pid, String offset, RestoreCallback admit) {
+    public CompletionStage<StoredSession> session(String namespace, String pid) {
+        StatefulRedisConnection<String, String> connection = commands;
+        if (connection == null || down.get() || !running) return CompletableFuture.completedFuture(null);
+        return connection.async().get(sessionKey(namespace, pid))
+                .handle((stored, error) -> error != null || stored == null ? null : parseSession(stored));
+    }
+
+    @Override
+    public void restore(String namespace, String pid, String offset, Predicate<String> keep, RestoreCallback admit) {
         if (!running || down.get() || !StreamIds.valid(offset)) {
             admit.admit(null, () -> { });
             return;
         }
-        restores.add(new RestoreRequest(namespace, pid, offset, admit, System.currentTimeMillis()));
+        restores.add(new RestoreRequest(namespace, pid, offset, keep, admit, System.currentTimeMillis()));
     }
 
     /** On the reader thread, between batches: nothing is delivered while a socket takes its missed events. */
@@ -281,7 +293,12 @@ final class RedisClusterLink implements ClusterLink {
                 StoredSession session = parseSession(stored);
                 List<StreamMessage<String, String>> range = connection.sync().xrange(stream, Range.create(request.offset(), seen));
                 if (session != null && !range.isEmpty() && range.get(0).getId().equals(request.offset())) {
-                    restored = new Restored(session, missed(range.subList(1, range.size()), request.namespace(), session.rooms()));
+                    Set<String> kept = new LinkedHashSet<>();
+                    for (String room : session.rooms()) {
+                        if (room.equals(session.sid()) || request.keep().test(room)) kept.add(room);
+                    }
+                    restored = new Restored(new StoredSession(session.sid(), session.pid(), kept, session.data()),
+                            missed(range.subList(1, range.size()), request.namespace(), kept, session.rooms()));
                 }
             }
             CountDownLatch admitted = new CountDownLatch(1);
@@ -290,14 +307,16 @@ final class RedisClusterLink implements ClusterLink {
         }
     }
 
-    private List<ArrayNode> missed(List<StreamMessage<String, String>> entries, String namespace, Set<String> rooms) {
+    /** The events sent to the rooms the socket keeps, and not kept from it by a room it was in then. */
+    private List<ArrayNode> missed(List<StreamMessage<String, String>> entries, String namespace, Set<String> kept,
+            Set<String> wasIn) {
         List<ArrayNode> missed = new ArrayList<>();
         for (StreamMessage<String, String> entry : entries) {
             Map<String, String> body = entry.getBody();
             if (body.get("c") == null || !namespace.equals(body.get("n"))) continue;
             Set<String> to = fromJson(body.get("r"));
-            if (!to.isEmpty() && Collections.disjoint(to, rooms)) continue;
-            if (!Collections.disjoint(fromJson(body.get("x")), rooms)) continue;
+            if (!to.isEmpty() && Collections.disjoint(to, kept)) continue;
+            if (!Collections.disjoint(fromJson(body.get("x")), wasIn)) continue;
             try {
                 ArrayNode data = (ArrayNode) json.readTree(body.get("d"));
                 data.add(entry.getId());

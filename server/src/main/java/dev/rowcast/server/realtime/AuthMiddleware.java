@@ -13,7 +13,9 @@ import java.util.concurrent.RejectedExecutionException;
  * Verifies the CONNECT auth payload {@code {"token": "..."}}. With {@code auth.required} a socket
  * without a valid token is refused; without it, a socket that sends no token is anonymous, but
  * one that sends a token must send a valid one (a bad token is never silently ignored). A
- * refusal is CONNECT_ERROR with the plugin's message and {@code data.reason}.
+ * refusal is CONNECT_ERROR with the plugin's message and {@code data.reason}. A client coming back
+ * through connection state recovery is checked the same way: its socket's identity is the token
+ * it brings now, never the one it first came with.
  */
 final class AuthMiddleware implements Middleware {
     private final TokenVerifier verifier;
@@ -30,6 +32,7 @@ final class AuthMiddleware implements Middleware {
     @Override
     public void handle(Socket socket, Next next) {
         JsonNode auth = socket.handshake().auth();
+        if (socket.recovered()) SocketData.forgetToken(socket);
         if (!required && !presentsToken(auth)) {
             next.proceed();
             return;

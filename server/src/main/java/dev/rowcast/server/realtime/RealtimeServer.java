@@ -41,6 +41,8 @@ public final class RealtimeServer implements AutoCloseable {
         this.io = new SocketIoServer(options.server());
         Namespace namespace = io.sockets();
         RoomPolicy rooms = new RoomPolicy(RoomAuthorizer.of(options.auth()), namespace);
+        // a client back through recovery keeps only the rooms its new token may join
+        namespace.recoveredRooms((socket, room) -> rooms.refusal(socket, room) == null);
         this.presence = new PresenceHandlers(namespace, rooms, replies, io.cluster());
         RoomHandlers roomHandlers = new RoomHandlers(rooms, presence, replies);
         Relay relay = new Relay(options.relay(), namespace, rooms, replies);

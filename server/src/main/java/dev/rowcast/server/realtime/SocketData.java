@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The keys this package keeps in {@link Socket#data()}. They travel with the socket through
- * connection state recovery, so a recovered socket keeps its identity and token.
+ * connection state recovery; the token's keys are then those of the token the client comes back with.
  */
 public final class SocketData {
     /** The verified token's claims, a {@code Map<String, Object>}; absent for an anonymous socket. */
@@ -26,6 +26,15 @@ public final class SocketData {
         socket.data().put(CLAIMS, token.claims());
         socket.data().put(TOKEN_USER, token.userId());
         if (token.expiresAt() != null) socket.data().put(TOKEN_EXPIRES_AT, token.expiresAt());
+        // a recovered socket identified as another user than this token's: that identify no longer holds
+        if (userId(socket) != null && !userId(socket).equals(token.userId())) socket.data().remove(USER_ID);
+    }
+
+    /** A recovered socket's former token: what it proved no longer counts once the client comes back. */
+    static void forgetToken(Socket socket) {
+        socket.data().remove(CLAIMS);
+        socket.data().remove(TOKEN_USER);
+        socket.data().remove(TOKEN_EXPIRES_AT);
     }
 
     @SuppressWarnings("unchecked")

@@ -29,5 +29,7 @@
  * {@code Missing token}/{@code Invalid token}/{@code Authentication failed} and
  * {@code data.reason}. With a key but {@code required: false}, a client without a token is
  * anonymous, but a token that is sent must be valid. Without a key, tokens are not looked at.
+ * A client coming back through connection state recovery is checked as a fresh one, and keeps
+ * only the rooms its new token allows.
  */
 package dev.rowcast.server.realtime;

@@ -5,12 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rowcast.server.ServerOptions;
+import dev.rowcast.server.auth.AuthOptions;
 import dev.rowcast.server.cluster.ClusterLink;
 import dev.rowcast.server.cluster.ClusterOptions;
 import dev.rowcast.server.realtime.RealtimeOptions;
 import dev.rowcast.server.realtime.RealtimeServer;
+import dev.rowcast.server.realtime.Tokens;
 import dev.rowcast.server.testing.FailOnNettyLeak;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +22,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -237,6 +243,45 @@ class ClusterInteropTest {
             assertThat(received).containsExactlyElementsOf(IntStream.range(0, total).boxed().toList());
             assertThat(result.get("connects").toString()).isEqualTo("[{\"recovered\":false},{\"recovered\":true}]");
             assertThat(result.get("sameId").asBoolean()).isTrue();
+        }
+    }
+
+    /** As on a lone node (RecoveryTokenInteropTest): the session in Redis is taken only for a CONNECT whose token passes. */
+    @Test
+    void aClientComingBackToTheClusterShowsAValidTokenFirst() throws Exception {
+        ClusterOptions cluster = ClusterOptions.builder(redis.uri()).keyPrefix(prefix()).nodeId("a").nodeTimeout(Duration.ofMillis(900)).build();
+        RealtimeServer a = RealtimeServer.launch(RealtimeOptions.builder()
+                .server(ServerOptions.builder().recovery(Duration.ofSeconds(30)).cluster(cluster).build())
+                .auth(AuthOptions.builder().required(true).secret(Tokens.SECRET).clockSkew(Duration.ZERO).rooms(List.of("user:{sub}")).build())
+                .build());
+        nodes.add(a);
+        connected(a);
+        AtomicInteger next = new AtomicInteger();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        ticker.scheduleAtFixedRate(() -> a.to("user:1").emit("tick", next.getAndIncrement()), 0, 20, TimeUnit.MILLISECONDS);
+        try {
+            String url = url(a);
+            Instant expiry = Instant.now().plusSeconds(4);
+            String expiring = Tokens.hs256(Tokens.SECRET, "1", expiry);
+            JsonNode expired = NodeClient.run("realtime.mjs", url, "recoveryToken", null, Map.of(
+                    "TOKEN", expiring, "NEXT", expiring, "BACK_AT", Long.toString(expiry.plusSeconds(1).toEpochMilli()),
+                    "STAY_UNTIL", "0"));
+            assertThat(expired.get("outcome").toString()).isEqualTo("{\"message\":\"Invalid token\",\"data\":{\"reason\":\"expired\"}}");
+            assertThat(expired.get("afterCut")).as("events replayed to the refused client").isEmpty();
+
+            Instant oldExpiry = Instant.now().plusSeconds(4);
+            JsonNode refreshed = NodeClient.run("realtime.mjs", url, "recoveryToken", null, Map.of(
+                    "TOKEN", Tokens.hs256(Tokens.SECRET, "1", oldExpiry),
+                    "NEXT", Tokens.hs256(Tokens.SECRET, "1", Instant.now().plusSeconds(600)),
+                    "BACK_AT", "0", "STAY_UNTIL", Long.toString(oldExpiry.plusMillis(1_500).toEpochMilli())));
+            assertThat(refreshed.get("outcome").toString()).isEqualTo("{\"connected\":true}");
+            assertThat(refreshed.get("recovered").asBoolean()).isTrue();
+            int last = refreshed.get("before").get(refreshed.get("before").size() - 1).asInt();
+            assertThat(refreshed.get("afterCut").get(0).asInt()).as("the first tick after the cut").isEqualTo(last + 1);
+            assertThat(refreshed.get("errors")).isEmpty();
+            assertThat(refreshed.get("connectedAtEnd").asBoolean()).isTrue();
+        } finally {
+            ticker.shutdownNow();
         }
     }
 

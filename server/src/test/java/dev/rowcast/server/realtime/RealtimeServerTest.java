@@ -319,6 +319,40 @@ class RealtimeServerTest {
         }
     }
 
+    @Test
+    void aConnectionComingBackShowsItsTokenAsAFreshOneAndKeepsOnlyTheRoomsThatTokenAllows() {
+        start(RealtimeOptions.builder().server(ServerOptions.builder().recovery(Duration.ofMinutes(1)).build())
+                .auth(AuthOptions.builder().required(true).secret(Tokens.SECRET).rooms(List.of("user:{sub}", "chat:*")).build())
+                .build());
+        String sid;
+        String back;
+        try (RawClient u1 = RawClient.connectWithToken(port, Tokens.valid("1"))) {
+            assertThat(u1.call("421[\"join\",[\"user:1\",\"chat:a\"]]")).isEqualTo("431[{\"ok\":true}]");
+            realtime.to("chat:a").emit("seen", 0);
+            String seen = u1.next();
+            sid = u1.sid;
+            back = ",\"pid\":\"" + pidOf(u1) + "\",\"offset\":\"" + seen.substring(seen.lastIndexOf(",\"") + 2, seen.length() - 2) + "\"}";
+        } // the transport drops
+        await().atMost(Duration.ofSeconds(5)).until(() -> realtime.socket(sid) == null);
+        realtime.to("user:1").emit("private", 1);
+        realtime.to("chat:a").emit("public", 2);
+
+        try (RawClient none = RawClient.open(port, "{" + back.substring(1))) {
+            assertThat(none.next()).isEqualTo("44{\"message\":\"Missing token\",\"data\":{\"reason\":\"missing\"}}");
+        }
+        try (RawClient garbage = RawClient.open(port, "{\"token\":\"not.a.jwt\"" + back)) {
+            assertThat(garbage.next()).isEqualTo("44{\"message\":\"Invalid token\",\"data\":{\"reason\":\"malformed\"}}");
+        }
+        // the session waited for a CONNECT that proves itself; user 2's token may not read user:1
+        try (RawClient user2 = RawClient.open(port, "{\"token\":\"" + Tokens.valid("2") + "\"" + back)) {
+            assertThat(user2.next()).startsWith("42[\"public\",2,\"");
+            assertThat(user2.next()).startsWith("40{\"sid\":\"" + sid + "\"");
+            assertThat(realtime.socket(sid).recovered()).isTrue();
+            assertThat(realtime.socket(sid).rooms()).containsExactlyInAnyOrder(sid, "chat:a");
+            assertThat(realtime.socket(sid).data()).containsEntry(SocketData.TOKEN_USER, "2");
+        }
+    }
+
     private static String pidOf(RawClient client) {
         return client.connectReply.substring(client.connectReply.indexOf("\"pid\":\"") + 7, client.connectReply.lastIndexOf('"'));
     }

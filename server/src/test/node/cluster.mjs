@@ -105,6 +105,27 @@ const scenarios = {
     });
   },
 
+  // Joins "feed" on the node of the url, takes one event "n", then sends N events the server refuses;
+  // reports the offset of "n" and the one each rowcast:error ended with.
+  async refusals() {
+    const total = Number(env.N);
+    const socket = client(base);
+    await once(socket, "connect");
+    await ack(socket, "join", "feed");
+    const first = once(socket, "n");
+    socket.emit("test:ready");
+    const [, offset] = await first;
+    const errorOffsets = [];
+    const all = new Promise((resolve) => socket.on("rowcast:error", (error, errorOffset) => {
+      errorOffsets.push(errorOffset);
+      if (errorOffsets.length === total) resolve();
+    }));
+    for (let i = 0; i < total; i++) socket.emit("x");
+    await all;
+    socket.disconnect();
+    done({ offset, errorOffsets });
+  },
+
   // Joins "feed" on the node of the url and collects N events "n" (the Redis outage test).
   async listen() {
     const total = Number(env.N);

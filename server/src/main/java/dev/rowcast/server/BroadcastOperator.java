@@ -51,7 +51,8 @@ public final class BroadcastOperator {
             // kept on its first recipient, or for a session away that would get it on its return: an event
             // that nobody can receive now or later is neither encoded nor kept
             RecordOnce record = new RecordOnce(recovery, offset -> Socket.encodeEvent(nsp, event, args, offset));
-            int sent = local.broadcast(record, rooms, exceptRooms);
+            int sent = local.broadcast(record, rooms, exceptRooms,
+                    (socketId, encoded) -> namespace.deliver(socketId, encoded, record.offset));
             if (!record.done() && recovery.awaits(rooms, exceptRooms)) record.get();
             return sent;
         } finally {
@@ -90,6 +91,7 @@ public final class BroadcastOperator {
         private final Recovery recovery;
         private final Function<String, List<EngineMessage>> encodeWithOffset;
         private List<EngineMessage> encoded;
+        String offset;
 
         RecordOnce(Recovery recovery, Function<String, List<EngineMessage>> encodeWithOffset) {
             this.recovery = recovery;
@@ -98,7 +100,12 @@ public final class BroadcastOperator {
 
         @Override
         public List<EngineMessage> get() {
-            if (encoded == null) encoded = recovery.record(encodeWithOffset, rooms, exceptRooms);
+            if (encoded == null) {
+                encoded = recovery.record(offset -> {
+                    this.offset = offset;
+                    return encodeWithOffset.apply(offset);
+                }, rooms, exceptRooms);
+            }
             return encoded;
         }
 

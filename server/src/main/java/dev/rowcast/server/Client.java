@@ -184,7 +184,7 @@ final class Client {
                 Recovery.Restored restored = closed ? null
                         : recovery.restore(session.pid(), offset, room -> namespace.keepsOnRecovery(socket, room));
                 if (restored != null) {
-                    admit(socket, restored.rooms(), restored.missed(), restoring::unlock);
+                    admit(socket, restored.rooms(), restored.missed(), restored.position(), restoring::unlock);
                     return;
                 }
             } finally {
@@ -222,7 +222,10 @@ final class Client {
                         }
                         List<List<EngineMessage>> missed = new ArrayList<>(restored.missed().size());
                         for (var event : restored.missed()) missed.add(PacketEncoder.encode(Packet.event(nsp, event, null)));
-                        admit(socket, restored.session().rooms(), missed, done);
+                        var lastMissed = restored.missed().isEmpty() ? null : restored.missed().get(restored.missed().size() - 1);
+                        // where it stands once they are sent: the last one's stream id, which ends it
+                        String position = lastMissed == null ? offset : lastMissed.get(lastMissed.size() - 1).asText();
+                        admit(socket, restored.session().rooms(), missed, position, done);
                     })), () -> { });
         }));
     }
@@ -236,7 +239,9 @@ final class Client {
 
     private void connectFresh(Namespace namespace, SocketHandshake handshake) {
         Socket socket = new Socket(server.newSocketId(), namespace, this, handshake);
-        authorize(socket, () -> admit(socket, Set.of(), List.of(), () -> { }), () -> { });
+        Recovery recovery = namespace.recovery();
+        authorize(socket, () -> admit(socket, Set.of(), List.of(), recovery == null ? null : recovery.position(), () -> { }),
+                () -> { });
     }
 
     /**
@@ -269,9 +274,10 @@ final class Client {
 
     /**
      * Joins the socket to its namespace; a recovered one gets its rooms back and its missed events first,
-     * then {@code missedSent} runs (it releases the recovery lock before any handler runs).
+     * then {@code missedSent} runs (it releases the recovery lock before any handler runs). {@code position}:
+     * with recovery on, the offset the socket stands at once its missed events are sent.
      */
-    private void admit(Socket socket, Set<String> rooms, List<List<EngineMessage>> missed,
+    private void admit(Socket socket, Set<String> rooms, List<List<EngineMessage>> missed, String position,
             Runnable missedSent) {
         String nsp = socket.namespace().name();
         doneConnecting(nsp);
@@ -283,7 +289,7 @@ final class Client {
         cancelConnectTimer();
         sockets.put(nsp, socket);
         socket.namespace().add(socket);
-        socket.markConnected();
+        socket.markConnected(position);
         if (!rooms.isEmpty()) socket.join(rooms.toArray(new String[0]));
         for (List<EngineMessage> event : missed) socket.deliver(event);
         missedSent.run();

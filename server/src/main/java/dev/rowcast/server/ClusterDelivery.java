@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.rowcast.server.cluster.ClusterAdapter;
 import dev.rowcast.server.cluster.ClusterLink;
 import dev.rowcast.server.protocol.Packet;
+import dev.rowcast.server.protocol.PacketEncoder;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.Function;
@@ -22,9 +23,11 @@ final class ClusterDelivery implements ClusterLink.Receiver {
     }
 
     @Override
-    public void deliver(String namespace, ArrayNode eventAndArgs, Set<String> rooms, Set<String> except) {
+    public void deliver(String namespace, ArrayNode eventAndArgs, Set<String> rooms, Set<String> except, String offset) {
         Namespace ns = namespaces.apply(namespace);
         if (ns == null) return; // no socket of this node ever used that namespace
-        ((ClusterAdapter) ns.adapter()).local().broadcast(Packet.event(namespace, eventAndArgs, null), rooms, except);
+        Packet packet = Packet.event(namespace, eventAndArgs, null);
+        ((ClusterAdapter) ns.adapter()).local().broadcast(() -> PacketEncoder.encode(packet), rooms, except,
+                (socketId, encoded) -> ns.deliver(socketId, encoded, offset));
     }
 }

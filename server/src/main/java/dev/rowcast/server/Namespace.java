@@ -33,10 +33,7 @@ public final class Namespace {
         this.recovery = options.recovery() == null ? null
                 : new Recovery(options.recovery().toMillis(), options.recoveryMaxPackets(), options.recoveryMaxBytes(),
                         name, server.cluster());
-        dev.rowcast.server.rooms.LocalDelivery delivery = (socketId, encoded) -> {
-            Socket socket = sockets.get(socketId);
-            return socket != null && socket.deliver(encoded);
-        };
+        dev.rowcast.server.rooms.LocalDelivery delivery = (socketId, encoded) -> deliver(socketId, encoded, null);
         this.adapter = server.cluster() == null ? options.adapterFactory().apply(delivery)
                 : new dev.rowcast.server.cluster.ClusterAdapter(name, new dev.rowcast.server.rooms.InMemoryAdapter(delivery),
                         server.cluster(), recovery != null);
@@ -126,6 +123,12 @@ public final class Namespace {
 
     long nextAckId() {
         return ackIds.getAndIncrement();
+    }
+
+    /** Hands an encoded event to a connected socket; {@code offset}: its recovery offset, or null when it has none. */
+    boolean deliver(String socketId, List<dev.rowcast.server.engine.EngineMessage> encoded, String offset) {
+        Socket socket = sockets.get(socketId);
+        return socket != null && socket.deliver(encoded, offset);
     }
 
     void add(Socket socket) {

@@ -19,12 +19,15 @@ import java.util.function.Predicate;
 
 /**
  * Connection state recovery of one namespace (Socket.IO 4.6+): every plain event gets an offset
- * as its last argument and is kept for {@code maxDisconnection}; a socket that lost its transport
- * is kept as long, so a client that comes back with its {@code pid} and last offset gets the same
- * id, rooms and data, and every event it missed. The kept events are also bounded in count and
- * bytes (of their frames), oldest dropped first; a client whose offset was dropped gets a new session,
- * as one with an unknown offset does. A session is claimed for the CONNECT that comes back for it while
- * the namespace's middlewares check that CONNECT, and restored only once they let it in. Thread-safe.
+ * as its last argument and every broadcast is kept for {@code maxDisconnection}; a socket that lost
+ * its transport is kept as long, so a client that comes back with its {@code pid} and last offset
+ * gets the same id, rooms and data, and every event it missed. An offset is a position in the kept
+ * events: an event to one socket alone repeats the offset of the last event that socket was sent,
+ * and is not kept (so that no client can push the others' events out). The kept events are bounded
+ * in count and bytes (of their frames), oldest dropped first; a client that missed a dropped event
+ * gets a new session, as one with an unknown offset does. A session is claimed for the CONNECT that
+ * comes back for it while the namespace's middlewares check that CONNECT, and restored only once they
+ * let it in. Thread-safe.
  */
 final class Recovery {
     /** The reasons after which a client may come back; an explicit disconnect is final. */
@@ -36,12 +39,17 @@ final class Recovery {
     private final long maxDisconnectionMillis;
     private final int maxPackets;
     private final long maxBytes;
+    /** Offsets are this prefix (of {@link #PREFIX_CHARS}) and the event's sequence number in base 36. */
     private final String offsetPrefix = randomId(6);
-    private final AtomicLong offsets = new AtomicLong();
+    private static final int PREFIX_CHARS = 8;
+    /** The next event's sequence number; 0 is the position before the first event. */
+    private final AtomicLong offsets = new AtomicLong(1);
     /** Appended and trimmed under {@code this}, so its order is the offsets' order; read without the lock. */
     private final ConcurrentLinkedDeque<Entry> log = new ConcurrentLinkedDeque<>();
     private int retainedPackets;
     private long retainedBytes;
+    /** The sequence number of the newest event dropped from the log; guarded by {@code this}. */
+    private long droppedThrough;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     /** The pids of sessions whose CONNECT is being checked by the middlewares: one CONNECT at a time per session. */
     private final Set<String> claimed = ConcurrentHashMap.newKeySet();
@@ -56,7 +64,7 @@ final class Recovery {
     private final long refreshMillis;
 
     /** {@code encoded}: the event as sent, offset included, so a replay re-sends these very bytes. */
-    record Entry(String offset, long emittedAt, List<EngineMessage> encoded, Set<String> rooms, Set<String> except, long bytes) {
+    record Entry(long seq, long emittedAt, List<EngineMessage> encoded, Set<String> rooms, Set<String> except, long bytes) {
     }
 
     record Session(String sid, String pid, Set<String> rooms, Map<String, Object> data, long disconnectedAt) {
@@ -120,16 +128,35 @@ final class Recovery {
         Set<String> to = Set.copyOf(rooms);
         Set<String> notTo = Set.copyOf(except);
         synchronized (this) {
-            String offset = offsetPrefix + Long.toString(offsets.getAndIncrement(), 36);
-            List<EngineMessage> encoded = encodeWithOffset.apply(offset);
+            long seq = offsets.getAndIncrement();
+            List<EngineMessage> encoded = encodeWithOffset.apply(offset(seq));
             long now = System.currentTimeMillis();
             long bytes = 0;
             for (EngineMessage message : encoded) bytes += message.isBinary() ? message.binary().length : message.textFrameUtf8().length;
-            log.add(new Entry(offset, now, encoded, to, notTo, bytes));
+            log.add(new Entry(seq, now, encoded, to, notTo, bytes));
             retainedPackets++;
             retainedBytes += bytes;
             dropExpiredEntries(now);
             return encoded;
+        }
+    }
+
+    /** Where a socket that connects now starts: the newest event's offset (in a cluster, the stream id delivered last). */
+    String position() {
+        return cluster != null ? cluster.lastDelivered() : offset(offsets.get() - 1);
+    }
+
+    private String offset(long seq) {
+        return offsetPrefix + Long.toString(seq, 36);
+    }
+
+    /** The sequence number in one of this namespace's offsets, or -1 for any other string. */
+    private long seqOf(String offset) {
+        if (offset.length() <= PREFIX_CHARS || !offset.startsWith(offsetPrefix)) return -1;
+        try {
+            return Long.parseLong(offset.substring(PREFIX_CHARS), 36);
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
@@ -205,38 +232,42 @@ final class Recovery {
     Restored restore(String pid, String offset, Predicate<String> keep) {
         claimed.remove(pid);
         Session session = sessions.remove(pid);
-        if (session == null || expired(session, System.currentTimeMillis())) return null;
+        if (session == null || expired(session, System.currentTimeMillis()) || !holds(offset)) return null;
         Set<String> rooms = new HashSet<>();
         for (String room : session.rooms()) {
             if (room.equals(session.sid()) || keep.test(room)) rooms.add(room);
         }
+        long after = seqOf(offset);
         List<List<EngineMessage>> missed = new ArrayList<>();
-        boolean found = false;
+        long last = after;
         for (Entry entry : log) {
-            if (found) {
-                // sent to the rooms it keeps, and not kept from it by a room it was in then
-                if (targets(rooms, entry.rooms()) && Collections.disjoint(entry.except(), session.rooms())) missed.add(entry.encoded());
-            } else if (entry.offset().equals(offset)) {
-                found = true;
+            // sent to the rooms it keeps, and not kept from it by a room it was in then
+            if (entry.seq() > after && targets(rooms, entry.rooms()) && Collections.disjoint(entry.except(), session.rooms())) {
+                missed.add(entry.encoded());
+                last = entry.seq();
             }
         }
-        return found ? new Restored(session, Set.copyOf(rooms), missed) : null;
+        return new Restored(session, Set.copyOf(rooms), missed, offset(last));
     }
 
-    /** {@code rooms}: the rooms the socket gets back, its own included. */
-    record Restored(Session session, Set<String> rooms, List<List<EngineMessage>> missed) {
+    /**
+     * {@code rooms}: the rooms the socket gets back, its own included; {@code position}: the offset of the
+     * last event it gets, where it stands once they are sent.
+     */
+    record Restored(Session session, Set<String> rooms, List<List<EngineMessage>> missed, String position) {
     }
 
     private boolean expired(Session session, long now) {
         return now - session.disconnectedAt() > maxDisconnectionMillis;
     }
 
-    /** Whether the event of that offset is still kept, so that every event after it is too. */
+    /** Whether every event after that offset is still kept (the event of the offset itself need not be). */
     private boolean holds(String offset) {
-        for (Entry entry : log) {
-            if (entry.offset().equals(offset)) return true;
+        long seq = seqOf(offset);
+        if (seq < 0 || seq >= offsets.get()) return false;
+        synchronized (this) {
+            return seq >= droppedThrough;
         }
-        return false;
     }
 
     private static boolean targets(Set<String> socketRooms, Set<String> eventRooms) {
@@ -261,6 +292,7 @@ final class Recovery {
             log.pollFirst();
             retainedPackets--;
             retainedBytes -= oldest.bytes();
+            droppedThrough = oldest.seq();
         }
     }
 }

@@ -50,6 +50,8 @@ public final class Socket {
     private volatile boolean closed;
     private volatile String pid;
     private volatile boolean recovered;
+    /** With recovery on: the offset of the last kept event this socket was handed, or where it started. */
+    private volatile String lastOffset;
 
     Socket(String id, Namespace namespace, Client client, SocketHandshake handshake) {
         this.id = id;
@@ -142,21 +144,18 @@ public final class Socket {
         return this;
     }
 
-    /** Sends an event to this socket; byte[] arguments become attachments. False if not sent. */
+    /**
+     * Sends an event to this socket; byte[] arguments become attachments. False if not sent. With
+     * recovery on it ends with an offset, as the reference server's do, but it is not kept for a
+     * client that comes back (the reference keeps it with the broadcasts, where one client's
+     * events could push out everyone else's): the offset is that of the last event this socket was
+     * sent, so the client's point of return stays where it was.
+     */
     public boolean emit(String event, Object... args) {
         checkEventName(event);
-        Recovery recovery = namespace.recovery();
-        if (recovery != null && recovery.shared()) {
-            // through the shared stream, so the event gets an offset a client can recover from on any node
-            if (!connected) return false;
-            namespace.adapter().broadcast(Packet.event(namespace.name(), eventArray(event, args), null), Set.of(id), Set.of());
-            return true;
-        }
-        if (recovery == null && !connected) return false;
-        String nsp = namespace.name();
-        List<EngineMessage> encoded = recovery == null ? encodeEvent(nsp, event, args, null)
-                : recovery.record(offset -> encodeEvent(nsp, event, args, offset), Set.of(id), Set.of());
-        return connected && deliver(encoded);
+        if (!connected) return false;
+        String offset = namespace.recovery() == null ? null : lastOffset;
+        return deliver(encodeEvent(namespace.name(), event, args, offset));
     }
 
     /**
@@ -246,8 +245,10 @@ public final class Socket {
         if (!session.data().isEmpty()) data().putAll(session.data());
     }
 
-    void markConnected() {
+    /** {@code position}: with recovery on, the offset the socket starts from (its client's, when it recovered). */
+    void markConnected(String position) {
         if (pid == null && namespace.recovery() != null) pid = Recovery.randomId(15);
+        lastOffset = position;
         connected = true;
         namespace.adapter().addAll(id, Set.of(id));
         touchSession();
@@ -262,6 +263,16 @@ public final class Socket {
     boolean deliver(List<EngineMessage> encoded) {
         boolean sent = client.engine().send(encoded);
         if (sent) namespace.server().statsRecorder().sent(encoded);
+        return sent;
+    }
+
+    /**
+     * Sends an event kept for recovery, then takes its offset as this socket's last: set after the send,
+     * so that an emit racing it can only repeat an older offset (a replayed duplicate), never skip one.
+     */
+    boolean deliver(List<EngineMessage> encoded, String offset) {
+        boolean sent = deliver(encoded);
+        if (sent && offset != null) lastOffset = offset;
         return sent;
     }
 

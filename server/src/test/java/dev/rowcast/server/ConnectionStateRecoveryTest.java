@@ -84,6 +84,33 @@ class ConnectionStateRecoveryTest {
     }
 
     @Test
+    void anEventToOneSocketRepeatsItsLastOffsetAndIsNotKept() throws Exception {
+        Recovery recovery = io.sockets().recovery();
+        FakeEngineSocket first = new FakeEngineSocket(io.engineListener()).receive("0");
+        Socket socket = sockets.get(0);
+        String pid = json(first.sentTexts().get(0)).get("pid").asText();
+        socket.emit("before-any", 0);
+        String start = lastOffset(first);
+        socket.join("room1");
+        io.to("room1").emit("seen");
+        String seen = lastOffset(first);
+        for (int i = 0; i < 10; i++) socket.emit("direct", i);
+        assertThat(lastOffset(first)).as("the client's point of return does not move").isEqualTo(seen).isNotEqualTo(start);
+        assertThat(recovery.retainedPackets()).as("only the broadcast is kept").isEqualTo(1);
+        first.drop("transport close");
+        socket.emit("while away");
+        io.to("room1").emit("missed");
+
+        FakeEngineSocket second = new FakeEngineSocket(io.engineListener())
+                .receive("0{\"pid\":\"" + pid + "\",\"offset\":\"" + seen + "\"}");
+        List<String> sent = second.sentTexts();
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(0)).startsWith("2[\"missed\",\"");
+        assertThat(json(sent.get(1)).get("sid").asText()).isEqualTo(socket.id());
+        assertThat(recovery.retainedPackets()).isEqualTo(2);
+    }
+
+    @Test
     void explicitDisconnectIsNotRecoverable() throws Exception {
         FakeEngineSocket first = new FakeEngineSocket(io.engineListener()).receive("0");
         String pid = json(first.sentTexts().get(0)).get("pid").asText();

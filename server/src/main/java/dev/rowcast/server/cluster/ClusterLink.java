@@ -18,7 +18,8 @@ public interface ClusterLink extends AutoCloseable {
 
     /** Delivers to this node's sockets what the stream carries; called on the link's one reader thread. */
     interface Receiver {
-        void deliver(String namespace, ArrayNode eventAndArgs, Set<String> rooms, Set<String> except);
+        /** {@code offset}: the event's stream id, which ends {@code eventAndArgs} when it is recoverable; else null. */
+        void deliver(String namespace, ArrayNode eventAndArgs, Set<String> rooms, Set<String> except, String offset);
     }
 
     /** A session a client can come back to on any node. */
@@ -39,6 +40,12 @@ public interface ClusterLink extends AutoCloseable {
     }
 
     String nodeId();
+
+    /**
+     * The stream id of the last event this node delivered ({@code "0-0"} before any): the offset a socket
+     * that connects now starts from.
+     */
+    String lastDelivered();
 
     /** Sends a broadcast to every node (this one too); recoverable ones get the stream id as last argument. */
     void publish(String namespace, ArrayNode eventAndArgs, Set<String> rooms, Set<String> except, boolean recoverable);

@@ -183,7 +183,13 @@ final class RedisClusterLink implements ClusterLink {
     private void deliverUnpublished(String namespace, ArrayNode data, Set<String> rooms, Set<String> except, Throwable error) {
         unpublished.incrementAndGet();
         markDown(error);
-        receiver.deliver(namespace, data, rooms, except);
+        receiver.deliver(namespace, data, rooms, except, null);
+    }
+
+    @Override
+    public String lastDelivered() {
+        String id = lastId;
+        return id != null ? id : "0-0";
     }
 
     private void readLoop() {
@@ -214,7 +220,7 @@ final class RedisClusterLink implements ClusterLink {
             Map<String, String> body = message.getBody();
             ArrayNode data = (ArrayNode) json.readTree(body.get("d"));
             if (withOffset) data.add(message.getId());
-            receiver.deliver(body.get("n"), data, fromJson(body.get("r")), fromJson(body.get("x")));
+            receiver.deliver(body.get("n"), data, fromJson(body.get("r")), fromJson(body.get("x")), withOffset ? message.getId() : null);
         } catch (JsonProcessingException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "[rowcast] cluster: skipped stream entry " + message.getId()
                     + " of " + stream + " that this node cannot read", e);

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Replies {
     static final String ERROR_EVENT = "rowcast:error";
+    /** A refusal names a longer event by its start only: the name is the client's, as long as maxPayload allows. */
+    static final int MAX_ECHOED_EVENT_CHARS = 64;
     private static final System.Logger LOG = System.getLogger("dev.rowcast.server.realtime");
 
     private final LongAdder refusals = new LongAdder();
@@ -31,14 +33,23 @@ final class Replies {
 
     void refuse(Socket socket, Ack ack, String event, String error) {
         refusals.increment();
+        String name = shortened(event);
         if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-            LOG.log(System.Logger.Level.DEBUG, "[rowcast] refused '" + event + "' from socket " + socket.id() + ": " + error);
+            LOG.log(System.Logger.Level.DEBUG, "[rowcast] refused '" + name + "' from socket " + socket.id() + ": " + error);
         }
         if (ack.requested()) {
             ack.send(PacketJson.NODES.objectNode().put("ok", false).put("error", error));
         } else {
-            socket.emit(ERROR_EVENT, PacketJson.NODES.objectNode().put("event", event).put("error", error));
+            socket.emit(ERROR_EVENT, PacketJson.NODES.objectNode().put("event", name).put("error", error));
         }
+    }
+
+    /** The event's name, or its first {@link #MAX_ECHOED_EVENT_CHARS} characters and "...". */
+    static String shortened(String event) {
+        if (event.length() <= MAX_ECHOED_EVENT_CHARS) return event;
+        int end = MAX_ECHOED_EVENT_CHARS;
+        if (Character.isHighSurrogate(event.charAt(end - 1))) end--; // never half a character
+        return event.substring(0, end) + "...";
     }
 
     long refusals() {

@@ -123,8 +123,13 @@ public final class InMemoryAdapter implements Adapter {
      * at most once, on the first recipient.
      */
     public int broadcast(Supplier<List<EngineMessage>> encode, Set<String> rooms, Set<String> exceptRooms) {
+        return broadcast(encode, rooms, exceptRooms, delivery);
+    }
+
+    /** As {@link #broadcast(Supplier, Set, Set)}, handing the event to each socket through {@code via}. */
+    public int broadcast(Supplier<List<EngineMessage>> encode, Set<String> rooms, Set<String> exceptRooms, LocalDelivery via) {
         Set<String> except = exceptRooms.isEmpty() ? Set.of() : sockets(exceptRooms);
-        Fanout fanout = new Fanout(encode, except);
+        Fanout fanout = new Fanout(encode, except, via);
         if (rooms.isEmpty()) {
             for (String socketId : roomsBySocket.keySet()) fanout.deliver(socketId);
         } else if (rooms.size() == 1) {
@@ -145,18 +150,20 @@ public final class InMemoryAdapter implements Adapter {
     private final class Fanout {
         private final Supplier<List<EngineMessage>> encode;
         private final Set<String> except;
+        private final LocalDelivery via;
         private List<EngineMessage> encoded;
         int sent;
 
-        Fanout(Supplier<List<EngineMessage>> encode, Set<String> except) {
+        Fanout(Supplier<List<EngineMessage>> encode, Set<String> except, LocalDelivery via) {
             this.encode = encode;
             this.except = except;
+            this.via = via;
         }
 
         void deliver(String socketId) {
             if (except.contains(socketId)) return;
             if (encoded == null) encoded = encode.get();
-            if (delivery.deliver(socketId, encoded)) sent++;
+            if (via.deliver(socketId, encoded)) sent++;
         }
     }
 

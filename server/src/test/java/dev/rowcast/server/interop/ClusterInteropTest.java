@@ -160,7 +160,7 @@ class ClusterInteropTest {
     void usersOfANodeThatDiesBeforeItsFirstHeartbeatLeave() throws Exception {
         String prefix = prefix();
         List<ClusterLink.Departure> departures = new CopyOnWriteArrayList<>();
-        ClusterLink.Receiver ignore = (namespace, data, rooms, except) -> { };
+        ClusterLink.Receiver ignore = (namespace, data, rooms, except, offset) -> { };
         try (ClusterLink survivor = link(prefix, "b", Duration.ofMillis(900), ignore)) {
             survivor.onNodeDeparture(departures::addAll);
             await().atMost(Duration.ofSeconds(10)).until(survivor::connected);
@@ -183,7 +183,7 @@ class ClusterInteropTest {
     void aFailingDepartureListenerStopsNeitherTheOthersNorTheReaper() throws Exception {
         String prefix = prefix();
         List<ClusterLink.Departure> departures = new CopyOnWriteArrayList<>();
-        try (ClusterLink survivor = link(prefix, "b", Duration.ofMillis(900), (namespace, data, rooms, except) -> { })) {
+        try (ClusterLink survivor = link(prefix, "b", Duration.ofMillis(900), (namespace, data, rooms, except, offset) -> { })) {
             survivor.onNodeDeparture(gone -> {
                 throw new IllegalStateException("a listener's bug");
             });
@@ -201,7 +201,7 @@ class ClusterInteropTest {
 
     /** A node whose user joined room4, then dies without a word. */
     private static void crash(String prefix, String id, String userId) throws InterruptedException {
-        try (ClusterLink node = link(prefix, id, Duration.ofMillis(900), (namespace, data, rooms, except) -> { })) {
+        try (ClusterLink node = link(prefix, id, Duration.ofMillis(900), (namespace, data, rooms, except, offset) -> { })) {
             await().atMost(Duration.ofSeconds(10)).until(node::connected);
             CountDownLatch joined = new CountDownLatch(1);
             node.presenceJoined("room4", userId, joined::countDown);
@@ -282,6 +282,32 @@ class ClusterInteropTest {
             assertThat(refreshed.get("connectedAtEnd").asBoolean()).isTrue();
         } finally {
             ticker.shutdownNow();
+        }
+    }
+
+    /** A refusal is sent to its socket alone: it ends with the socket's last offset and is not added to the shared stream. */
+    @Test
+    void refusedEmitsStayOffTheStreamAndRepeatTheLastOffset() throws Exception {
+        String prefix = prefix();
+        RealtimeServer a = node("a", prefix);
+        connected(a);
+        CountDownLatch ready = readyOn(a);
+        CompletableFuture<JsonNode> seen = client("refusals", url(a), Map.of("N", "50"));
+        ready(ready);
+        a.to("feed").emit("n", 0);
+        JsonNode result = seen.get(30, TimeUnit.SECONDS);
+
+        assertThat(streamLength(prefix)).as("entries in the stream").isEqualTo(1);
+        assertThat(result.get("errorOffsets")).hasSize(50)
+                .allSatisfy(offset -> assertThat(offset.asText()).isEqualTo(result.get("offset").asText()));
+    }
+
+    private static long streamLength(String prefix) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+        try (var connection = client.connect()) {
+            return connection.sync().xlen(prefix + ":events");
+        } finally {
+            client.shutdown();
         }
     }
 

@@ -353,6 +353,45 @@ class RealtimeServerTest {
         }
     }
 
+    @Test
+    void oneClientsRefusedEmitsLeaveAnotherClientsRecoveryIntact() {
+        start(RealtimeOptions.builder().server(ServerOptions.builder().recovery(Duration.ofMinutes(1))
+                .recoveryBuffer(50, 1L << 20).build()).build());
+        String sid;
+        String back;
+        try (RawClient victim = RawClient.connect(port)) {
+            assertThat(victim.call("421[\"join\",\"r\"]")).isEqualTo("431[{\"ok\":true}]");
+            realtime.to("r").emit("seen", 0);
+            String seen = victim.next();
+            sid = victim.sid;
+            back = "{\"pid\":\"" + pidOf(victim) + "\",\"offset\":\"" + seen.substring(seen.lastIndexOf(",\"") + 2, seen.length() - 2) + "\"}";
+        } // the transport drops
+        await().atMost(Duration.ofSeconds(5)).until(() -> realtime.socket(sid) == null);
+        realtime.to("r").emit("missed", 1);
+
+        try (RawClient flooder = RawClient.connect(port)) {
+            for (int i = 0; i < 100; i++) flooder.send("42[\"x\"]");
+            for (int i = 0; i < 100; i++) {
+                // each refusal ends with an offset, as every event does with recovery on
+                assertThat(flooder.next()).matches("42\\[\"rowcast:error\",\\{\"event\":\"x\",\"error\":\".+\"},\"[A-Za-z0-9_-]+\"]");
+            }
+        }
+        try (RawClient victim = RawClient.open(port, back)) {
+            assertThat(victim.next()).startsWith("42[\"missed\",1,\"");
+            assertThat(victim.next()).startsWith("40{\"sid\":\"" + sid + "\"");
+        }
+    }
+
+    @Test
+    void aRefusalEchoesOnlyTheStartOfALongEventName() {
+        start(RealtimeOptions.defaults());
+        try (RawClient c = RawClient.connect(port)) {
+            c.send("42[\"" + "e".repeat(100_000) + "\"]");
+            String refusal = c.next();
+            assertThat(refusal).startsWith("42[\"rowcast:error\",{\"event\":\"eeee").hasSizeLessThan(300);
+        }
+    }
+
     private static String pidOf(RawClient client) {
         return client.connectReply.substring(client.connectReply.indexOf("\"pid\":\"") + 7, client.connectReply.lastIndexOf('"'));
     }

@@ -126,6 +126,18 @@ const scenarios = {
     done({ offset, errorOffsets });
   },
 
+  // Joins N long-named rooms in one call, then leaves them in one call.
+  async manyRooms() {
+    const total = Number(env.N);
+    const socket = client(base);
+    await once(socket, "connect");
+    const rooms = Array.from({ length: total }, (_, i) => `${"x".repeat(100)}-${i}`);
+    const joined = await ack(socket, "join", rooms);
+    const left = await ack(socket, "leave", rooms);
+    socket.disconnect();
+    done({ joined, left });
+  },
+
   // Joins "feed" on the node of the url and collects N events "n" (the Redis outage test).
   async listen() {
     const total = Number(env.N);

@@ -32,7 +32,7 @@ public final class Namespace {
         ServerOptions options = server.options();
         this.recovery = options.recovery() == null ? null
                 : new Recovery(options.recovery().toMillis(), options.recoveryMaxPackets(), options.recoveryMaxBytes(),
-                        name, server.cluster());
+                        options.recoveryMaxSessions(), options.recoveryMaxRoomChars(), name, server.cluster());
         dev.rowcast.server.rooms.LocalDelivery delivery = (socketId, encoded) -> deliver(socketId, encoded, null);
         this.adapter = server.cluster() == null ? options.adapterFactory().apply(delivery)
                 : new dev.rowcast.server.cluster.ClusterAdapter(name, new dev.rowcast.server.rooms.InMemoryAdapter(delivery),

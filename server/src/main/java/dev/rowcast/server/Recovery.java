@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +27,8 @@ import java.util.function.Predicate;
  * events: an event to one socket alone repeats the offset of the last event that socket was sent,
  * and is not kept (so that no client can push the others' events out). The kept events are bounded
  * in count and bytes (of their frames), oldest dropped first; a client that missed a dropped event
- * gets a new session, as one with an unknown offset does. A session is claimed for the CONNECT that
+ * gets a new session, as one with an unknown offset does. The kept sessions are bounded in count and
+ * in the characters of their rooms, oldest dropped first too. A session is claimed for the CONNECT that
  * comes back for it while the namespace's middlewares check that CONNECT, and restored only once they
  * let it in. Thread-safe.
  */
@@ -50,7 +53,12 @@ final class Recovery {
     private long retainedBytes;
     /** The sequence number of the newest event dropped from the log; guarded by {@code this}. */
     private long droppedThrough;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final int maxSessions;
+    private final long maxRoomChars;
+    /** The kept sessions by pid, oldest first; guarded by itself, as is {@link #roomChars}. */
+    private final LinkedHashMap<String, Session> sessions = new LinkedHashMap<>();
+    /** The characters of the kept sessions' rooms, each counting {@link ServerOptions#ROOM_OVERHEAD_CHARS} more. */
+    private long roomChars;
     /** The pids of sessions whose CONNECT is being checked by the middlewares: one CONNECT at a time per session. */
     private final Set<String> claimed = ConcurrentHashMap.newKeySet();
     /**
@@ -70,15 +78,13 @@ final class Recovery {
     record Session(String sid, String pid, Set<String> rooms, Map<String, Object> data, long disconnectedAt) {
     }
 
-    Recovery(long maxDisconnectionMillis, int maxPackets, long maxBytes) {
-        this(maxDisconnectionMillis, maxPackets, maxBytes, "/", null);
-    }
-
-    Recovery(long maxDisconnectionMillis, int maxPackets, long maxBytes, String namespace,
+    Recovery(long maxDisconnectionMillis, int maxPackets, long maxBytes, int maxSessions, long maxRoomChars, String namespace,
             dev.rowcast.server.cluster.ClusterLink cluster) {
         this.maxDisconnectionMillis = maxDisconnectionMillis;
         this.maxPackets = maxPackets;
         this.maxBytes = maxBytes;
+        this.maxSessions = maxSessions;
+        this.maxRoomChars = maxRoomChars;
         this.namespace = namespace;
         this.cluster = cluster;
         this.refreshMillis = Math.min(60_000, Math.max(1_000, maxDisconnectionMillis / 2));
@@ -165,10 +171,11 @@ final class Recovery {
      * rooms on its return: so an event that no connected socket receives is still kept for it.
      */
     boolean awaits(Set<String> rooms, Set<String> except) {
-        if (sessions.isEmpty()) return false;
         long now = System.currentTimeMillis();
-        for (Session session : sessions.values()) {
-            if (now - session.disconnectedAt() <= maxDisconnectionMillis && missedBy(session, rooms, except)) return true;
+        synchronized (sessions) {
+            for (Session session : sessions.values()) {
+                if (now - session.disconnectedAt() <= maxDisconnectionMillis && missedBy(session, rooms, except)) return true;
+            }
         }
         return false;
     }
@@ -205,8 +212,46 @@ final class Recovery {
                     Set.copyOf(rooms), socket.dataSnapshot()), maxDisconnectionMillis);
             return;
         }
-        sessions.put(socket.pid(), new Session(socket.id(), socket.pid(), Set.copyOf(rooms), socket.dataSnapshot(),
-                System.currentTimeMillis()));
+        Session session = new Session(socket.id(), socket.pid(), Set.copyOf(rooms), socket.dataSnapshot(),
+                System.currentTimeMillis());
+        synchronized (sessions) {
+            forget(session.pid());
+            sessions.put(session.pid(), session);
+            roomChars += roomChars(session);
+            // oldest first: a client whose session is dropped here gets a new one when it comes back
+            Iterator<Session> oldest = sessions.values().iterator();
+            while ((sessions.size() > maxSessions || roomChars > maxRoomChars) && oldest.hasNext()) {
+                roomChars -= roomChars(oldest.next());
+                oldest.remove();
+            }
+        }
+    }
+
+    /** Removes a kept session; holds the sessions' lock. */
+    private Session forget(String pid) {
+        Session session = sessions.remove(pid);
+        if (session != null) roomChars -= roomChars(session);
+        return session;
+    }
+
+    private static long roomChars(Session session) {
+        long chars = 0;
+        for (String room : session.rooms()) chars += room.length() + ServerOptions.ROOM_OVERHEAD_CHARS;
+        return chars;
+    }
+
+    /** How many sessions are kept now. */
+    int savedSessions() {
+        synchronized (sessions) {
+            return sessions.size();
+        }
+    }
+
+    /** The characters of the kept sessions' rooms, as bounded by {@link ServerOptions#recoveryMaxRoomChars()}. */
+    long savedRoomChars() {
+        synchronized (sessions) {
+            return roomChars;
+        }
     }
 
     /**
@@ -214,7 +259,10 @@ final class Recovery {
      * {@link #restore} or {@link #release}; null when it cannot be recovered or another CONNECT holds it.
      */
     Session claim(String pid, String offset) {
-        Session session = sessions.get(pid);
+        Session session;
+        synchronized (sessions) {
+            session = sessions.get(pid);
+        }
         if (session == null || expired(session, System.currentTimeMillis()) || !holds(offset)) return null;
         return claimed.add(pid) ? session : null;
     }
@@ -231,7 +279,10 @@ final class Recovery {
      */
     Restored restore(String pid, String offset, Predicate<String> keep) {
         claimed.remove(pid);
-        Session session = sessions.remove(pid);
+        Session session;
+        synchronized (sessions) {
+            session = forget(pid);
+        }
         if (session == null || expired(session, System.currentTimeMillis()) || !holds(offset)) return null;
         Set<String> rooms = new HashSet<>();
         for (String room : session.rooms()) {
@@ -277,8 +328,14 @@ final class Recovery {
     /** Forgets sessions and events older than the window; run periodically. */
     void sweep() {
         long now = System.currentTimeMillis();
-        sessions.values().removeIf(s -> expired(s, now));
-        claimed.retainAll(sessions.keySet());
+        synchronized (sessions) {
+            sessions.values().removeIf(s -> {
+                if (!expired(s, now)) return false;
+                roomChars -= roomChars(s);
+                return true;
+            });
+            claimed.retainAll(sessions.keySet());
+        }
         synchronized (this) {
             dropExpiredEntries(now);
         }

@@ -11,6 +11,9 @@ import java.util.function.Function;
 
 /** Settings of a {@link SocketIoServer}, immutable. Defaults are the reference server's. */
 public final class ServerOptions {
+    /** What a kept room costs beyond its name, in characters, for {@link #recoveryMaxRoomChars()}. */
+    public static final int ROOM_OVERHEAD_CHARS = 32;
+
     private final String path;
     private final EngineOptions engine;
     private final Duration connectTimeout;
@@ -19,6 +22,8 @@ public final class ServerOptions {
     private final Duration recovery;
     private final int recoveryMaxPackets;
     private final long recoveryMaxBytes;
+    private final int recoveryMaxSessions;
+    private final long recoveryMaxRoomChars;
     private final ClusterOptions cluster;
 
     private ServerOptions(Builder b) {
@@ -30,11 +35,20 @@ public final class ServerOptions {
         this.recovery = b.recovery;
         this.recoveryMaxPackets = b.recoveryMaxPackets;
         this.recoveryMaxBytes = b.recoveryMaxBytes;
+        this.recoveryMaxSessions = b.recoveryMaxSessions;
+        this.recoveryMaxRoomChars = b.recoveryMaxRoomChars;
         this.cluster = b.cluster;
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder holding these options, to change some of them. */
+    public Builder toBuilder() {
+        return builder().path(path).engine(engine).connectTimeout(connectTimeout).ackTimeout(ackTimeout)
+                .adapterFactory(adapterFactory).recovery(recovery).recoveryBuffer(recoveryMaxPackets, recoveryMaxBytes)
+                .recoverySessions(recoveryMaxSessions, recoveryMaxRoomChars).cluster(cluster);
     }
 
     public static ServerOptions defaults() {
@@ -56,6 +70,13 @@ public final class ServerOptions {
     public int recoveryMaxPackets() { return recoveryMaxPackets; }
     /** The most bytes of events (their frames) a namespace keeps for recovery. Default 16 MiB. */
     public long recoveryMaxBytes() { return recoveryMaxBytes; }
+    /** The most sessions a namespace keeps for clients that may come back (oldest dropped first). Default 100,000. */
+    public int recoveryMaxSessions() { return recoveryMaxSessions; }
+    /**
+     * The most characters of room names those sessions hold together, each room counting
+     * {@value #ROOM_OVERHEAD_CHARS} more (what keeping one costs beyond its name). Default 16,000,000.
+     */
+    public long recoveryMaxRoomChars() { return recoveryMaxRoomChars; }
     /** The Redis cluster this node joins (broadcasts, recovery and presence span its nodes); null: this node alone. */
     public ClusterOptions cluster() { return cluster; }
 
@@ -68,6 +89,8 @@ public final class ServerOptions {
         private Duration recovery;
         private int recoveryMaxPackets = 10_000;
         private long recoveryMaxBytes = 16L * 1024 * 1024;
+        private int recoveryMaxSessions = 100_000;
+        private long recoveryMaxRoomChars = 16_000_000;
         private ClusterOptions cluster;
 
         private Builder() {
@@ -124,6 +147,22 @@ public final class ServerOptions {
             }
             this.recoveryMaxPackets = maxPackets;
             this.recoveryMaxBytes = maxBytes;
+            return this;
+        }
+
+        /**
+         * Bounds the sessions each namespace keeps for clients that lost their connection (in memory; a
+         * cluster keeps them in Redis), oldest dropped first: a client whose session was dropped gets a
+         * new one (recovered false). {@code maxRoomChars} bounds the characters of their rooms' names,
+         * each room counting {@value ServerOptions#ROOM_OVERHEAD_CHARS} more. Defaults 100,000 / 16,000,000.
+         */
+        public Builder recoverySessions(int maxSessions, long maxRoomChars) {
+            if (maxSessions < 1 || maxRoomChars < 1) {
+                throw new IllegalArgumentException("server recoverySessions must be positive, got " + maxSessions
+                        + " sessions / " + maxRoomChars + " room characters; e.g. recoverySessions(100_000, 16_000_000)");
+            }
+            this.recoveryMaxSessions = maxSessions;
+            this.recoveryMaxRoomChars = maxRoomChars;
             return this;
         }
 

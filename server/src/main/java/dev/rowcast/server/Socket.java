@@ -105,7 +105,10 @@ public final class Socket {
         return namespace.adapter().socketRooms(id);
     }
 
-    /** Joins rooms; allowed in a middleware too (the rooms are dropped if the connection is refused). */
+    /**
+     * Joins rooms; allowed in a middleware too (the rooms are dropped if the connection is refused). Join
+     * several at once rather than one by one: in a cluster each call stores the session with all its rooms.
+     */
     public void join(String... rooms) {
         namespace.adapter().addAll(id, Set.of(rooms));
         // a join racing the disconnect must not leave the socket behind in the index
@@ -115,6 +118,12 @@ public final class Socket {
 
     public void leave(String room) {
         namespace.adapter().remove(id, room);
+        touchSession();
+    }
+
+    /** Leaves several rooms at once: in a cluster the session is stored once, not once per room. */
+    public void leave(String... rooms) {
+        for (String room : rooms) namespace.adapter().remove(id, room);
         touchSession();
     }
 

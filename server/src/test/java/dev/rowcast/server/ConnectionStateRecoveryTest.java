@@ -159,6 +159,63 @@ class ConnectionStateRecoveryTest {
         }
     }
 
+    /** The attack: connect, join as many long rooms as allowed, drop; again and again, within maxDisconnection. */
+    @Test
+    void savedSessionsStayWithinTheirDefaultBudgetOldestDroppedFirst() throws Exception {
+        List<String> rooms = new java.util.ArrayList<>();
+        for (int r = 0; r < 998; r++) rooms.add(String.format("%0512d", r));
+        List<String> comeBack = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            FakeEngineSocket engine = new FakeEngineSocket(io.engineListener()).receive("0");
+            Socket socket = sockets.get(i);
+            socket.join(rooms.toArray(new String[0]));
+            socket.emit("hello");
+            comeBack.add("0{\"pid\":\"" + json(engine.sentTexts().get(0)).get("pid").asText()
+                    + "\",\"offset\":\"" + lastOffset(engine) + "\"}");
+            engine.drop("transport close");
+        }
+        FakeEngineSocket first = new FakeEngineSocket(io.engineListener()).receive(comeBack.get(0));
+        assertThat(json(first.sentTexts().get(0)).get("sid").asText()).as("the oldest session was dropped")
+                .isNotEqualTo(sockets.get(0).id());
+        FakeEngineSocket last = new FakeEngineSocket(io.engineListener()).receive(comeBack.get(39));
+        assertThat(json(last.sentTexts().get(0)).get("sid").asText()).isEqualTo(sockets.get(39).id());
+        assertThat(sockets.get(41).rooms()).hasSize(999);
+    }
+
+    @Test
+    void savedSessionsStayWithinTheirCountAndRoomBudgets() throws Exception {
+        SocketIoServer bounded = new SocketIoServer(ServerOptions.builder()
+                .recovery(Duration.ofMinutes(2)).recoverySessions(3, 100_000).build());
+        List<Socket> joined = new CopyOnWriteArrayList<>();
+        bounded.onConnection(joined::add);
+        try {
+            Recovery recovery = bounded.sockets().recovery();
+            List<String> comeBack = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                FakeEngineSocket engine = new FakeEngineSocket(bounded.engineListener()).receive("0");
+                joined.get(i).emit("hello");
+                comeBack.add("0{\"pid\":\"" + json(engine.sentTexts().get(0)).get("pid").asText()
+                        + "\",\"offset\":\"" + lastOffset(engine) + "\"}");
+                engine.drop("transport close");
+                assertThat(recovery.savedSessions()).isLessThanOrEqualTo(3);
+            }
+            // one session of 250 rooms of about 400 characters: over the budget alone, so every session goes
+            FakeEngineSocket big = new FakeEngineSocket(bounded.engineListener()).receive("0");
+            Socket socket = joined.get(5);
+            for (int r = 0; r < 250; r++) socket.join("r".repeat(400) + r);
+            big.drop("transport close");
+            assertThat(recovery.savedRoomChars()).isLessThanOrEqualTo(100_000);
+            assertThat(recovery.savedSessions()).isZero();
+
+            for (int i = 0; i < 5; i++) {
+                FakeEngineSocket back = new FakeEngineSocket(bounded.engineListener()).receive(comeBack.get(i));
+                assertThat(json(back.sentTexts().get(0)).get("sid").asText()).isNotEqualTo(joined.get(i).id());
+            }
+        } finally {
+            bounded.stop();
+        }
+    }
+
     @Test
     void anEventNobodyCanReceiveNowOrOnReturnIsNeitherSentNorKept() throws Exception {
         Recovery recovery = io.sockets().recovery();

@@ -19,15 +19,7 @@ public final class RealtimeOptions {
             var engine = base.engine().toBuilder();
             if (b.maxQueuedPackets != null) engine.maxQueuedPackets(b.maxQueuedPackets);
             if (b.maxQueuedBytes != null) engine.maxQueuedBytes(b.maxQueuedBytes);
-            ServerOptions.Builder copy = ServerOptions.builder()
-                    .path(base.path())
-                    .engine(engine.build())
-                    .connectTimeout(base.connectTimeout())
-                    .ackTimeout(base.ackTimeout())
-                    .adapterFactory(base.adapterFactory())
-                    .recovery(base.recovery())
-                    .recoveryBuffer(base.recoveryMaxPackets(), base.recoveryMaxBytes());
-            base = copy.build();
+            base = base.toBuilder().engine(engine.build()).build();
         }
         this.server = base;
         this.auth = b.auth;

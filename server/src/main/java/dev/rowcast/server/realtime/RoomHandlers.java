@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rowcast.server.Ack;
 import dev.rowcast.server.Socket;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The plugin client's {@code identify(userId)}, {@code join(roomId | roomId[])} and
@@ -59,20 +61,20 @@ final class RoomHandlers {
         if (value.isArray()) value.forEach(wanted::add);
         else wanted.add(value);
         List<String> refusals = new ArrayList<>();
-        int roomCount = socket.rooms().size();
+        Set<String> current = socket.rooms();
+        Set<String> joining = new LinkedHashSet<>();
         for (JsonNode room : wanted) {
             String refusal = rooms.refusal(socket, room);
-            if (refusal == null && roomCount >= RoomPolicy.MAX_ROOMS_PER_SOCKET && !socket.rooms().contains(room.textValue())) {
+            if (refusal == null && current.size() + joining.size() >= RoomPolicy.MAX_ROOMS_PER_SOCKET
+                    && !current.contains(room.textValue()) && !joining.contains(room.textValue())) {
                 refusal = "this connection is in " + RoomPolicy.MAX_ROOMS_PER_SOCKET + " rooms already; leave some first";
             }
-            if (refusal != null) {
-                refusals.add(refusal);
-                continue;
-            }
-            roomCount++;
-            socket.join(room.textValue());
-            presence.joined(socket, room.textValue());
+            if (refusal != null) refusals.add(refusal);
+            else if (!current.contains(room.textValue())) joining.add(room.textValue());
         }
+        // one join for them all: in a cluster each join stores the session with every room it is in
+        if (!joining.isEmpty()) socket.join(joining.toArray(new String[0]));
+        for (String room : joining) presence.joined(socket, room);
         reply(socket, ack, JOIN, refusals);
     }
 
@@ -81,16 +83,18 @@ final class RoomHandlers {
         if (value != null && value.isArray()) value.forEach(unwanted::add);
         else unwanted.add(value);
         List<String> refusals = new ArrayList<>();
+        Set<String> leaving = new LinkedHashSet<>();
         for (JsonNode room : unwanted) {
             if (room == null || !room.isTextual() || room.textValue().isEmpty()) {
                 refusals.add("a room id must be a non-empty string, got " + Replies.describe(room));
             } else if (room.textValue().equals(socket.id())) {
                 refusals.add("a connection cannot leave its own room");
             } else {
-                socket.leave(room.textValue());
-                presence.left(socket, room.textValue());
+                leaving.add(room.textValue());
             }
         }
+        if (!leaving.isEmpty()) socket.leave(leaving.toArray(new String[0]));
+        for (String room : leaving) presence.left(socket, room);
         reply(socket, ack, LEAVE, refusals);
     }
 

@@ -302,6 +302,30 @@ class ClusterInteropTest {
                 .allSatisfy(offset -> assertThat(offset.asText()).isEqualTo(result.get("offset").asText()));
     }
 
+    /** A node keeps each connected socket's session in Redis with all its rooms: a join or leave of many rooms stores it once. */
+    @Test
+    void aJoinAndALeaveOfManyRoomsStoreTheSessionOnce() throws Exception {
+        RealtimeServer a = node("a", prefix());
+        connected(a);
+        long before = setCalls();
+        JsonNode result = client("manyRooms", url(a), Map.of("N", "300")).get(30, TimeUnit.SECONDS);
+        assertThat(result.get("joined").toString()).isEqualTo("{\"ok\":true}");
+        assertThat(result.get("left").toString()).isEqualTo("{\"ok\":true}");
+        // a store at connect, one per call, and the node's heartbeats (one every 300 ms) meanwhile
+        assertThat(setCalls() - before).as("Redis SETs").isLessThan(50);
+    }
+
+    private static long setCalls() {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+        try (var connection = client.connect()) {
+            java.util.regex.Matcher calls = java.util.regex.Pattern.compile("cmdstat_set:calls=(\\d+)")
+                    .matcher(connection.sync().info("commandstats"));
+            return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+        } finally {
+            client.shutdown();
+        }
+    }
+
     private static long streamLength(String prefix) {
         io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
         try (var connection = client.connect()) {

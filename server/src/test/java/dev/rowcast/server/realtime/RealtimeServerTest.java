@@ -141,6 +141,77 @@ class RealtimeServerTest {
     }
 
     @Test
+    void anOutboundQueueLimitKeepsEveryOtherServerOption() {
+        ServerOptions server = ServerOptions.builder().path("/rt").recovery(Duration.ofSeconds(30)).recoveryBuffer(7, 700)
+                .recoverySessions(5, 500).cluster(dev.rowcast.server.cluster.ClusterOptions.builder("redis://127.0.0.1:1").build())
+                .build();
+        ServerOptions limited = RealtimeOptions.builder().server(server).outboundQueue(3, 3_000).build().server();
+        assertThat(limited.engine().maxQueuedPackets()).isEqualTo(3);
+        assertThat(limited.engine().maxQueuedBytes()).isEqualTo(3_000);
+        assertThat(limited.path()).isEqualTo("/rt");
+        assertThat(limited.recovery()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(limited.recoveryMaxPackets()).isEqualTo(7);
+        assertThat(limited.recoveryMaxSessions()).isEqualTo(5);
+        assertThat(limited.recoveryMaxRoomChars()).isEqualTo(500);
+        assertThat(limited.cluster()).isSameAs(server.cluster());
+    }
+
+    /** In a cluster each join stores the socket's session with all its rooms: a join of many rooms must do it once. */
+    @Test
+    void aJoinOfManyRoomsJoinsThemAtOnce() {
+        Map<String, Integer> joins = new java.util.concurrent.ConcurrentHashMap<>();
+        start(RealtimeOptions.builder().server(ServerOptions.builder().adapterFactory(delivery ->
+                new CountingAdapter(new dev.rowcast.server.rooms.InMemoryAdapter(delivery), joins)).build()).build());
+        try (RawClient c = RawClient.connect(port)) {
+            StringBuilder rooms = new StringBuilder("421[\"join\",[");
+            for (int i = 0; i < 300; i++) rooms.append(i == 0 ? "" : ",").append("\"r").append(i).append('"');
+            assertThat(c.call(rooms.append(",\"r0\"]]").toString())).isEqualTo("431[{\"ok\":true}]");
+            assertThat(realtime.socket(c.sid).rooms()).hasSize(301);
+            assertThat(joins.get(c.sid)).as("adapter joins: its own room, then the 300").isEqualTo(2);
+        }
+    }
+
+    /** Counts each socket's joins, and passes everything on. */
+    private record CountingAdapter(dev.rowcast.server.rooms.Adapter adapter, Map<String, Integer> joins)
+            implements dev.rowcast.server.rooms.Adapter {
+        @Override
+        public void addAll(String socketId, Set<String> rooms) {
+            joins.merge(socketId, 1, Integer::sum);
+            adapter.addAll(socketId, rooms);
+        }
+
+        @Override
+        public void remove(String socketId, String room) {
+            adapter.remove(socketId, room);
+        }
+
+        @Override
+        public void removeAll(String socketId) {
+            adapter.removeAll(socketId);
+        }
+
+        @Override
+        public Set<String> socketRooms(String socketId) {
+            return adapter.socketRooms(socketId);
+        }
+
+        @Override
+        public Set<String> sockets(Set<String> rooms) {
+            return adapter.sockets(rooms);
+        }
+
+        @Override
+        public Set<String> rooms() {
+            return adapter.rooms();
+        }
+
+        @Override
+        public int broadcast(dev.rowcast.server.protocol.Packet packet, Set<String> rooms, Set<String> exceptRooms) {
+            return adapter.broadcast(packet, rooms, exceptRooms);
+        }
+    }
+
+    @Test
     void launchOnAPortInUseFailsWithAClearErrorAndTheRunningServerIsUntouched() {
         start(RealtimeOptions.defaults());
         RealtimeOptions samePort = RealtimeOptions.builder().server(ServerOptions.builder()

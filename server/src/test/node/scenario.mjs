@@ -213,6 +213,31 @@ const scenarios = {
     return result;
   },
 
+  // arg: how many events the server emits to room1 while the client is away, more than its send queue
+  // holds. The client comes back; a second later it reports how it came back and what happened since.
+  async recoveryTooLarge() {
+    const socket = connect("", { transports: ["websocket"], reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 100, randomizationFactor: 0 });
+    await once(socket, "auth");
+    const firstId = socket.id;
+    await ack(socket, "join-room", "room1");
+    await ack(socket, "flood-when-gone", Number(arg));
+    let connects = 0;
+    let missed = 0;
+    const disconnects = [];
+    socket.on("missed", () => missed++);
+    socket.on("disconnect", (reason) => disconnects.push(reason));
+    const reconnected = once(socket, "connect");
+    socket.on("connect", () => connects++);
+    socket.io.engine.close();
+    await reconnected;
+    const recovered = socket.recovered;
+    const sameId = socket.id === firstId;
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // a replay that overflowed the queue would end the session meanwhile
+    const result = { recovered, sameId, connects, missed, disconnects: [...disconnects], connected: socket.connected };
+    socket.disconnect();
+    return result;
+  },
+
   async serverDisconnect() {
     const socket = connect("", { reconnection: true, reconnectionDelay: 50 });
     await once(socket, "connect");

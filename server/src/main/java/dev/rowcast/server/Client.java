@@ -183,7 +183,7 @@ final class Client {
             try {
                 Recovery.Restored restored = closed ? null
                         : recovery.restore(session.pid(), offset, room -> namespace.keepsOnRecovery(socket, room));
-                if (restored != null) {
+                if (restored != null && fitsInQueue(socket, restored.missed())) {
                     admit(socket, restored.rooms(), restored.missed(), restored.position(), restoring::unlock);
                     return;
                 }
@@ -191,7 +191,7 @@ final class Client {
                 if (restoring.isHeldByCurrentThread()) restoring.unlock();
             }
             recovery.release(session.pid());
-            giveUp(socket, namespace, handshake); // it aged out while the middlewares ran
+            giveUp(socket, namespace, handshake); // it aged out while the middlewares ran, or is too much to replay
         }, () -> recovery.release(session.pid()));
     }
 
@@ -222,6 +222,11 @@ final class Client {
                         }
                         List<List<EngineMessage>> missed = new ArrayList<>(restored.missed().size());
                         for (var event : restored.missed()) missed.add(PacketEncoder.encode(Packet.event(nsp, event, null)));
+                        if (!fitsInQueue(socket, missed)) {
+                            done.run();
+                            giveUp(socket, namespace, handshake);
+                            return;
+                        }
                         var lastMissed = restored.missed().isEmpty() ? null : restored.missed().get(restored.missed().size() - 1);
                         // where it stands once they are sent: the last one's stream id, which ends it
                         String position = lastMissed == null ? offset : lastMissed.get(lastMissed.size() - 1).asText();
@@ -230,7 +235,28 @@ final class Client {
         }));
     }
 
-    /** A recovery that passed the middlewares found nothing left to restore: the client connects afresh. */
+    /**
+     * Whether the missed events and the CONNECT reply fit in the session's send queue: they are queued at
+     * once, and a replay that overflowed it would close the session, whose client would come back with the
+     * same offset, again and again until that offset aged out.
+     */
+    private boolean fitsInQueue(Socket socket, List<List<EngineMessage>> missed) {
+        int messages = 0;
+        long bytes = 0;
+        for (List<EngineMessage> unit : missed) {
+            for (EngineMessage message : unit) {
+                messages++;
+                bytes += message.isBinary() ? message.binary().length : message.textFrameUtf8().length;
+            }
+        }
+        for (EngineMessage message : PacketEncoder.encode(connectReply(socket))) bytes += message.textFrameUtf8().length;
+        if (engine.canQueue(messages + 1, bytes)) return true;
+        Log.debug("socket " + socket.id() + " missed " + missed.size() + " events (" + bytes + " bytes), more than its session's"
+                + " send queue takes at once; it gets a new session");
+        return false;
+    }
+
+    /** A recovery that passed the middlewares cannot end (nothing left, or too much to replay): the client connects afresh. */
     private void giveUp(Socket socket, Namespace namespace, SocketHandshake handshake) {
         doneConnecting(namespace.name());
         socket.discard();
@@ -293,10 +319,14 @@ final class Client {
         if (!rooms.isEmpty()) socket.join(rooms.toArray(new String[0]));
         for (List<EngineMessage> event : missed) socket.deliver(event);
         missedSent.run();
+        socket.sendPacket(connectReply(socket));
+        socket.namespace().fireConnection(socket);
+    }
+
+    private static Packet connectReply(Socket socket) {
         ObjectNode reply = PacketJson.NODES.objectNode().put("sid", socket.id());
         if (socket.pid() != null) reply.put("pid", socket.pid());
-        socket.sendPacket(new Packet(PacketType.CONNECT, nsp, null, reply));
-        socket.namespace().fireConnection(socket);
+        return new Packet(PacketType.CONNECT, socket.namespace().name(), null, reply);
     }
 
     private void doneConnecting(String nsp) {

@@ -188,6 +188,11 @@ final class EngineSession implements EngineSocket {
     }
 
     @Override
+    public boolean canQueue(int messages, long bytes) {
+        return queuedPackets + (long) messages <= options.maxQueuedPackets() && queuedBytes + bytes <= options.maxQueuedBytes();
+    }
+
+    @Override
     public void close() {
         runOnLoop(this::closeFromServer);
     }

@@ -33,6 +33,14 @@ public interface EngineSocket {
         return send(List.of(message));
     }
 
+    /**
+     * True when {@link #send} would now take that many more messages of that many bytes (as sent on
+     * a WebSocket) without its outbound queue passing a limit.
+     */
+    default boolean canQueue(int messages, long bytes) {
+        return true;
+    }
+
     /** Closes the session from the server side; the listener then sees {@code onClose(.., "forced close")}. */
     void close();
 

@@ -285,6 +285,35 @@ class ClusterInteropTest {
         }
     }
 
+    /** As on a lone node (ConnectionStateRecoveryInteropTest): a replay the send queue cannot take at once is not attempted. */
+    @Test
+    void aReplayLargerThanTheSendQueueGivesANewSessionInTheClusterToo() throws Exception {
+        ClusterOptions cluster = ClusterOptions.builder(redis.uri()).keyPrefix(prefix()).nodeId("a").nodeTimeout(Duration.ofMillis(900)).build();
+        RealtimeServer a = RealtimeServer.launch(RealtimeOptions.builder()
+                .server(ServerOptions.builder().recovery(Duration.ofSeconds(30)).cluster(cluster).build())
+                .auth(AuthOptions.builder().secret(Tokens.SECRET).rooms(List.of("user:{sub}")).build())
+                .outboundQueue(50, 1L << 20)
+                .build());
+        nodes.add(a);
+        connected(a);
+        AtomicInteger next = new AtomicInteger();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        ticker.scheduleAtFixedRate(() -> a.to("user:1").emit("tick", next.getAndIncrement()), 0, 10, TimeUnit.MILLISECONDS);
+        try {
+            String token = Tokens.valid("1");
+            Instant back = Instant.now().plusSeconds(3); // some 200 ticks missed, for a queue of 50
+            JsonNode result = NodeClient.run("realtime.mjs", url(a), "recoveryToken", null, Map.of(
+                    "TOKEN", token, "NEXT", token, "BACK_AT", Long.toString(back.toEpochMilli()),
+                    "STAY_UNTIL", Long.toString(back.plusSeconds(2).toEpochMilli())));
+            assertThat(result.get("outcome").toString()).isEqualTo("{\"connected\":true}");
+            assertThat(result.get("recovered").asBoolean()).isFalse();
+            assertThat(result.get("disconnects")).as("disconnects after the cut").isEmpty();
+            assertThat(result.get("connectedAtEnd").asBoolean()).isTrue();
+        } finally {
+            ticker.shutdownNow();
+        }
+    }
+
     /** A refusal is sent to its socket alone: it ends with the socket's last offset and is not added to the shared stream. */
     @Test
     void refusedEmitsStayOffTheStreamAndRepeatTheLastOffset() throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rowcast.server.ServerOptions;
 import dev.rowcast.server.SocketIoServer;
+import dev.rowcast.server.engine.EngineOptions;
 import dev.rowcast.server.testing.FailOnNettyLeak;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +99,39 @@ class ConnectionStateRecoveryInteropTest {
         List<Integer> received = new ArrayList<>();
         result.get("received").forEach(n -> received.add(n.asInt()));
         assertThat(received).containsExactlyElementsOf(IntStream.range(0, count).boxed().toList());
+    }
+
+    /** A replay that would overflow the session's send queue is not attempted: the client starts afresh, once. */
+    @Test
+    void aReplayLargerThanTheSendQueueGivesACleanNewSessionNotALoop() throws Exception {
+        SocketIoServer smallQueue = new SocketIoServer(ServerOptions.builder().recovery(Duration.ofMinutes(2))
+                .engine(EngineOptions.builder().maxQueuedPackets(50).build()).build());
+        try {
+            smallQueue.onConnection(socket -> {
+                socket.emit("auth", socket.handshake().auth());
+                socket.on("join-room", (args, ack) -> {
+                    socket.join(args.get(0).asText());
+                    ack.send();
+                });
+                socket.on("flood-when-gone", (args, ack) -> {
+                    int count = args.get(0).asInt();
+                    socket.onDisconnect(reason -> {
+                        for (int n = 0; n < count; n++) smallQueue.to("room1").emit("missed", n);
+                    });
+                    ack.send();
+                });
+            });
+            String smallUrl = "http://127.0.0.1:" + smallQueue.start();
+            JsonNode result = NodeClient.run(smallUrl, "recoveryTooLarge", "200", Map.of());
+            assertThat(result.get("recovered").asBoolean()).isFalse();
+            assertThat(result.get("sameId").asBoolean()).isFalse();
+            assertThat(result.get("missed").asInt()).isZero();
+            assertThat(result.get("connects").asInt()).isEqualTo(1);
+            assertThat(result.get("disconnects").toString()).as("the cut only").isEqualTo("[\"forced close\"]");
+            assertThat(result.get("connected").asBoolean()).isTrue();
+        } finally {
+            smallQueue.stop();
+        }
     }
 
     @Test

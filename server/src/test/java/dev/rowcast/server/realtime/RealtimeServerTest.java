@@ -463,6 +463,42 @@ class RealtimeServerTest {
         }
     }
 
+    @Test
+    void aReplayLargerThanTheSendQueueIsNotAttemptedAndTheClientStartsAfresh() {
+        start(RealtimeOptions.builder().server(ServerOptions.builder().recovery(Duration.ofMinutes(1)).build())
+                .outboundQueue(20, 4_000).build());
+        String manyBack = awayFrom("many");
+        String bigBack = awayFrom("big");
+        for (int i = 0; i < 30; i++) realtime.to("many").emit("missed", i); // more packets than the queue holds
+        for (int i = 0; i < 3; i++) realtime.to("big").emit("missed", "b".repeat(2_000)); // more bytes
+        realtime.to("many").emit("fits", 0);
+
+        for (String back : List.of(manyBack, bigBack)) {
+            String sid = back.substring(0, back.indexOf(' '));
+            try (RawClient client = RawClient.open(port, back.substring(back.indexOf(' ') + 1))) {
+                String reply = client.next();
+                assertThat(reply).as("the first packet back").startsWith("40{\"sid\":\"").doesNotContain(sid);
+                assertThat(client.call("421[\"join\",\"elsewhere\"]")).as("the session lives on").isEqualTo("431[{\"ok\":true}]");
+            }
+        }
+        assertThat(realtime.stats().slowClientsDisconnected()).isZero();
+    }
+
+    /** A client joins the room, gets an event, and drops its transport; returns its sid, a space, and its recovering CONNECT. */
+    private String awayFrom(String room) {
+        try (RawClient c = RawClient.connect(port)) {
+            assertThat(c.call("421[\"join\",\"" + room + "\"]")).isEqualTo("431[{\"ok\":true}]");
+            realtime.to(room).emit("seen", 0);
+            String seen = c.next();
+            String offset = seen.substring(seen.lastIndexOf(",\"") + 2, seen.length() - 2);
+            String sid = c.sid;
+            String back = sid + " {\"pid\":\"" + pidOf(c) + "\",\"offset\":\"" + offset + "\"}";
+            c.close();
+            await().atMost(Duration.ofSeconds(5)).until(() -> realtime.socket(sid) == null);
+            return back;
+        }
+    }
+
     private static String pidOf(RawClient client) {
         return client.connectReply.substring(client.connectReply.indexOf("\"pid\":\"") + 7, client.connectReply.lastIndexOf('"'));
     }

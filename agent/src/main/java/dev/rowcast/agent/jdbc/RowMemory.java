@@ -1,6 +1,7 @@
 package dev.rowcast.agent.jdbc;
 
 import dev.rowcast.config.CollectionConfig;
+import dev.rowcast.config.Operation;
 import dev.rowcast.config.RoomTemplate;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -11,16 +12,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The rows of each {@code table:} collection as this agent last published them, so that an UPDATE
- * or DELETE that names only the key still carries what its rooms need, and a delete the row as it
- * was. Nothing is read from the database: a row the agent never saw written (before it started,
- * by another process) is not known, and its update or delete carries what the statement says.
+ * What each {@code table:} collection needs to remember of the rows it published, so that an
+ * UPDATE or DELETE that names only the key still carries what its rooms need, and a delete the row
+ * as it was. Nothing is read from the database: a row the agent never saw written (before it
+ * started, by another process) is not known, and its update or delete carries what the statement
+ * says.
  *
- * <p>A remembered row is only as fresh as this agent's view of it, so an update takes only the
- * columns its room templates read and the statement does not set (a message's chat, a row's
- * owner), and the memory lets go of what it cannot follow: a write of several rows empties the
- * collection's, Hibernate's write of a row its entry, switching capture off all of it. Each
- * collection keeps its {@code capacity} most recently used rows. Used on the pipeline thread only.
+ * <p>A collection that publishes deletes keeps its rows whole; one that does not keeps only the
+ * columns its room templates read (a message's chat, a row's owner), and one whose rooms read no
+ * column keeps nothing. A remembered row is only as fresh as this agent's view of it, so an update
+ * takes only those room columns from it, and the memory lets go of what it cannot follow: a write
+ * of several rows empties the collection's, Hibernate's write of a row its entry, switching capture
+ * off all of it. Each collection keeps the {@code capacity} rows it saw written last. Used on the
+ * pipeline thread only.
  */
 final class RowMemory {
 
@@ -28,9 +32,7 @@ final class RowMemory {
     static final int DEFAULT_CAPACITY = 10_000;
 
     private final int capacity;
-    private final Map<CollectionConfig, Map<Object, Map<String, Object>>> rows = new HashMap<>();
-    /** The top-level columns each collection's room templates read. */
-    private final Map<CollectionConfig, List<String>> roomColumns = new HashMap<>();
+    private final Map<CollectionConfig, Store> stores = new HashMap<>();
     /** Set from any thread when capture stops; the pipeline then forgets everything before its next use. */
     private volatile boolean stale;
 
@@ -47,10 +49,11 @@ final class RowMemory {
         stale = true;
     }
 
-    /** A row this collection published as created: remembered as written (the map itself, which no one changes). */
+    /** A row this collection published as created. */
     void created(CollectionConfig rule, Object id, Map<String, Object> data) {
-        if (capacity > 0 && id != null) {
-            collection(rule).put(key(id), data);
+        Store store = store(rule);
+        if (store != null && id != null) {
+            store.rows.put(key(id), store.whole ? data : store.roomValues(data, null));
         }
     }
 
@@ -58,106 +61,143 @@ final class RowMemory {
      * An update's row with the room columns it lacks taken from the remembered row, which takes the
      * update's columns in turn. A write of several rows ({@code id} null) forgets the collection's rows.
      */
+    @SuppressWarnings("unchecked")
     Map<String, Object> updated(CollectionConfig rule, Object id, Map<String, Object> data) {
-        if (capacity == 0) {
+        Store store = store(rule);
+        if (store == null) {
             return data;
         }
         if (id == null) {
-            collection(rule).clear();
+            store.rows.clear();
             return data;
         }
-        Map<Object, Map<String, Object>> known = collection(rule);
         Object key = key(id);
-        Map<String, Object> remembered = known.get(key);
+        Object remembered = store.rows.get(key);
         if (remembered == null) {
             return data;
         }
-        Map<String, Object> now = new LinkedHashMap<>(remembered);
-        now.putAll(data);
-        known.put(key, now);
+        Object[] rooms;
+        if (store.whole) {
+            Map<String, Object> now = new LinkedHashMap<>((Map<String, Object>) remembered);
+            now.putAll(data);
+            store.rows.put(key, now);
+            rooms = store.roomValues(now, null);
+        } else {
+            rooms = store.roomValues(data, (Object[]) remembered);
+            store.rows.put(key, rooms);
+        }
         Map<String, Object> filled = null;
-        for (String column : roomColumns(rule)) {
-            if (!data.containsKey(column) && remembered.containsKey(column)) {
+        for (int i = 0; i < store.roomColumns.length; i++) {
+            String column = store.roomColumns[i];
+            if (!data.containsKey(column) && rooms[i] != ABSENT) {
                 if (filled == null) {
                     filled = new LinkedHashMap<>(data);
                 }
-                filled.put(column, remembered.get(column));
+                filled.put(column, rooms[i]);
             }
         }
         return filled == null ? data : filled;
     }
 
     /** A delete's row: the remembered row as it was, with the statement's own columns; forgotten. */
+    @SuppressWarnings("unchecked")
     Map<String, Object> deleted(CollectionConfig rule, Object id, Map<String, Object> data) {
-        if (capacity == 0) {
+        Store store = store(rule);
+        if (store == null) {
             return data;
         }
         if (id == null) {
-            collection(rule).clear();
+            store.rows.clear();
             return data;
         }
-        Map<String, Object> remembered = collection(rule).remove(key(id));
-        if (remembered == null) {
+        Object remembered = store.rows.remove(key(id));
+        if (!(remembered instanceof Map<?, ?> row)) {
             return data;
         }
-        Map<String, Object> was = new LinkedHashMap<>(remembered);
+        Map<String, Object> was = new LinkedHashMap<>((Map<String, Object>) row);
         was.putAll(data);
         return was;
     }
 
     /** A row written otherwise (Hibernate, an upsert): its remembered columns may no longer hold. */
     void forget(CollectionConfig rule, Object id) {
-        if (stale) {
-            clear();
-        }
-        Map<Object, Map<String, Object>> known = rows.get(rule);
-        if (known != null) {
+        Store store = store(rule);
+        if (store != null) {
             if (id == null) {
-                known.clear();
+                store.rows.clear();
             } else {
-                known.remove(key(id));
+                store.rows.remove(key(id));
             }
         }
     }
 
-    int size() {
-        int size = 0;
-        for (Map<Object, Map<String, Object>> known : rows.values()) {
-            size += known.size();
-        }
-        return size;
-    }
-
-    private Map<Object, Map<String, Object>> collection(CollectionConfig rule) {
+    /** The collection's store, null when it has nothing to remember. */
+    private Store store(CollectionConfig rule) {
         if (stale) {
-            clear();
-        }
-        return rows.computeIfAbsent(rule, r -> new LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Object, Map<String, Object>> eldest) {
-                return size() > capacity;
+            stale = false;
+            for (Store store : stores.values()) {
+                store.rows.clear();
             }
-        });
+        }
+        if (capacity == 0) {
+            return null;
+        }
+        Store store = stores.get(rule);
+        if (store == null) {
+            String[] rooms = roomColumns(rule);
+            boolean whole = rule.wants(Operation.DELETE);
+            store = whole || rooms.length > 0 ? new Store(rooms, whole, capacity) : NOTHING;
+            stores.put(rule, store);
+        }
+        return store == NOTHING ? null : store;
     }
 
-    private void clear() {
-        stale = false;
-        rows.clear();
-    }
+    /** The store of a collection with nothing to remember. */
+    private static final Store NOTHING = new Store(new String[0], false, 0);
 
-    private List<String> roomColumns(CollectionConfig rule) {
-        return roomColumns.computeIfAbsent(rule, r -> {
-            List<String> columns = new ArrayList<>();
-            for (RoomTemplate room : r.rooms()) {
-                for (String path : room.properties()) {
-                    String column = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
-                    if (!columns.contains(column)) {
-                        columns.add(column);
-                    }
+    /** The top-level columns a collection's room templates read. */
+    private static String[] roomColumns(CollectionConfig rule) {
+        List<String> columns = new ArrayList<>();
+        for (RoomTemplate room : rule.rooms()) {
+            for (String path : room.properties()) {
+                String column = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
+                if (!columns.contains(column)) {
+                    columns.add(column);
                 }
             }
-            return List.copyOf(columns);
-        });
+        }
+        return columns.toArray(String[]::new);
+    }
+
+    /** A room column's value the row does not have (null is a value: a room then does not resolve). */
+    private static final Object ABSENT = new Object();
+
+    /** One collection's rows: whole maps, or the values of its room columns, oldest first. */
+    private static final class Store {
+        final String[] roomColumns;
+        final boolean whole;
+        final Map<Object, Object> rows;
+
+        Store(String[] roomColumns, boolean whole, int capacity) {
+            this.roomColumns = roomColumns;
+            this.whole = whole;
+            this.rows = new LinkedHashMap<>(256) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Object, Object> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        /** The room columns' values in {@code data}, else in {@code before} (ABSENT where neither has one). */
+        Object[] roomValues(Map<String, Object> data, Object[] before) {
+            Object[] values = new Object[roomColumns.length];
+            for (int i = 0; i < values.length; i++) {
+                String column = roomColumns[i];
+                values[i] = data.containsKey(column) ? data.get(column) : before != null ? before[i] : ABSENT;
+            }
+            return values;
+        }
     }
 
     /** An id as a map key: a whole number bound as int, long or a literal is one key. */

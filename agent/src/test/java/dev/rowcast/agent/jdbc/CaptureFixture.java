@@ -28,12 +28,17 @@ final class CaptureFixture implements AutoCloseable {
 
     /** @param table the {@code table:} of the collection {@code messages} */
     CaptureFixture(String table) {
+        this(table, "[create, update, delete]");
+    }
+
+    /** @param events the {@code events:} of the collection {@code messages} */
+    CaptureFixture(String table, String events) {
         pipeline = new Pipeline(item -> routed.addAll(capture().rows((JdbcCommit) item)), new Metrics());
         try {
             capture = new JdbcCapture(ConfigLoader.load("rowcast.yml", """
                     collections:
-                      messages: { table: %s, events: [create, update, delete], room: "chat:{chat}" }
-                    """.formatted(table), Map.of()), pipeline, new Metrics(), () -> true, new HibernateTables());
+                      messages: { table: %s, events: %s, room: "chat:{chat}" }
+                    """.formatted(table, events), Map.of()), pipeline, new Metrics(), () -> true, new HibernateTables());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -55,6 +55,23 @@ class RowMemoryTest {
         assertThat(rows.get(5).data()).containsOnlyKeys("id");
     }
 
+    /** A collection that publishes no deletes keeps only its rooms' columns: enough for an update's room. */
+    @Test
+    void withoutDeletesTheRoomsColumnsAreKept() {
+        try (CaptureFixture updatesOnly = new CaptureFixture("messages", "[create, update]")) {
+            Statement statement = CaptureFixture.autoCommitted(Statement.class);
+            updatesOnly.capture.executed(statement, "INSERT INTO messages (id, chat, content) VALUES (7, 3, 'hello')", false, 1, null,
+                    Bridge.executeEnter());
+            updatesOnly.capture.executed(statement, "UPDATE messages SET chat = 4 WHERE id = 7", false, 1, null, Bridge.executeEnter());
+            updatesOnly.capture.executed(statement, "UPDATE messages SET content = 'edited' WHERE id = 7", false, 1, null,
+                    Bridge.executeEnter());
+            await().atMost(Duration.ofSeconds(10)).until(() -> updatesOnly.routed.size() == 3);
+            // the room follows the row's chat as the updates moved it; the content is never filled in
+            assertThat(List.copyOf(updatesOnly.routed).get(2).data()).containsExactly(entry("id", 7L), entry("content", "edited"),
+                    entry("chat", 4L));
+        }
+    }
+
     /** An id bound as an int and one bound as a long or written in the SQL are the same row's. */
     @Test
     void idsOfEveryWholeNumberTypeMeet() {

@@ -338,10 +338,11 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
             return;
         }
         enabled = on;
+        // on both switches: commits queued before the switch off may be handled after it
+        jdbc.captureSwitched();
         if (on) {
             server.start();
         } else {
-            jdbc.captureStopped();
             server.close();
         }
         AgentLog.info(on ? "enabled through JMX: capturing and serving" : "disabled through JMX: capture stopped, server closed");

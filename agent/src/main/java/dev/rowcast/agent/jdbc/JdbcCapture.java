@@ -1126,6 +1126,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 } catch (IllegalArgumentException e) {
                     metrics.dropped.increment();
                     AgentLog.warnOnce("sql-" + write.sql(), e.getMessage() + "; this statement's rows are not published", null);
+                    // which table it wrote is not known: no remembered row can be trusted
+                    rowMemory.forgetAll();
                     continue;
                 }
                 lastSql = write.sql();
@@ -1139,6 +1141,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             if (SqlShape.UNREAD.equals(lastShape.operation())) {
                 if (lastRule != null) {
                     unreadRows(write);
+                    rowBuilder.unread(lastRule);
                 }
                 continue;
             }
@@ -1150,6 +1153,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 rowBuilder.build(lastRule, lastOperation, lastShape, write, keys, commit.ts(), rows);
             } catch (RuntimeException e) {
                 // this write's rows only: the commit's others go on
+                rowBuilder.unread(lastRule);
                 metrics.dropped.increment();
                 AgentLog.warnOnce("rows-" + lastShape.table(), "could not read a write of " + lastShape.table() + " ("
                         + e + "); its rows are not published", e);
@@ -1168,17 +1172,16 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     /**
-     * A row published otherwise than through this layer (Hibernate's): a table: collection's
-     * remembered row of that id no longer holds. Pipeline thread.
+     * A row published otherwise than through this layer (Hibernate's): a remembered row of that id
+     * may no longer hold. Pipeline thread.
      */
     public void publishedElsewhere(CapturedRow row) {
-        if (row.rule().table().isPresent()) {
-            rowMemory.forget(row.rule(), row.id());
-        }
+        // in every collection: the entity's table may be another collection's table:
+        rowMemory.forgetEverywhere(row.id());
     }
 
-    /** Capture stopped: what is written meanwhile goes unseen, so the remembered rows are let go. Any thread. */
-    public void captureStopped() {
+    /** Capture stopped or started again: what was written meanwhile went unseen, so the remembered rows are let go. Any thread. */
+    public void captureSwitched() {
         rowMemory.invalidate();
     }
 

@@ -35,6 +35,13 @@ final class JdbcRows {
     private static final int MAX_PLANS = SqlParser.MAX_CACHED;
 
     private final RowMemory memory;
+
+    /** A write of this collection's table that could not be read: none of its remembered rows can be trusted. */
+    void unread(CollectionConfig rule) {
+        if (rule != null) {
+            memory.forget(rule, null);
+        }
+    }
     /** Each parsed column list's plan, by identity: the parser's cache hands out the same maps for the same SQL. */
     private final Map<Map<String, Object>, Plan> plans = new IdentityHashMap<>();
 
@@ -66,8 +73,9 @@ final class JdbcRows {
                 }
                 data.putAll(resolve(shape.updates(), write.params()));
                 Object id = data.get("id");
-                out.add(new CapturedRow(rule, Operation.UPDATE, id, memory.updated(rule, id, data),
-                        plan(shape.updates()).columnNames, "jdbc", ts));
+                // the row it met may be another than this id's (another unique key): nothing is taken from memory
+                memory.forget(rule, id);
+                out.add(new CapturedRow(rule, Operation.UPDATE, id, data, plan(shape.updates()).columnNames, "jdbc", ts));
             } else if (rule != null) {
                 memory.forget(rule, resolve(shape.rows().get(0), write.params()).get("id"));
             }
@@ -80,7 +88,7 @@ final class JdbcRows {
             }
             if (rule != null && operation != Operation.CREATE) {
                 // a change the collection does not publish: its remembered row no longer holds
-                memory.forget(rule, idOf(resolve(shape.key(), write.params()), write));
+                memory.forget(rule, resolve(shape.key(), write.params()).get("id"));
             }
             return;
         }
@@ -91,8 +99,9 @@ final class JdbcRows {
                     Map<String, Object> data = withKey(resolve(row, write.params()), key);
                     // the id column, else the only generated key; never another column the statement sets
                     Object id = data.containsKey("id") ? data.get("id") : key != null && key.size() == 1 ? key.values().iterator().next() : null;
-                    if (SqlShape.UPSERT.equals(shape.operation())) {
-                        // inserted, or met an existing row left as it was or set otherwise: not known
+                    if (SqlShape.UPSERT.equals(shape.operation()) || write.updateCount() >= 0 && write.updateCount() < shape.rows().size()) {
+                        // an upsert inserted, or met an existing row left as it was or set otherwise; an INSERT
+                        // IGNORE or ON CONFLICT DO NOTHING wrote fewer rows than it lists: which ones is not known
                         memory.forget(rule, id);
                     } else {
                         memory.created(rule, id, data);
@@ -105,14 +114,15 @@ final class JdbcRows {
                 Map<String, Object> set = resolve(shape.rows().get(0), write.params());
                 Map<String, Object> data = new LinkedHashMap<>(key);
                 data.putAll(set);
-                Object id = idOf(key, write);
-                out.add(new CapturedRow(rule, Operation.UPDATE, id, memory.updated(rule, id, data), plan(shape.rows().get(0)).columnNames,
-                        "jdbc", ts));
+                // the memory's rows are known by their id column only: a WHERE on another column (one row or
+                // several) may have changed any of them, so it empties the collection's memory
+                out.add(new CapturedRow(rule, Operation.UPDATE, idOf(key, write), memory.updated(rule, key.get("id"), data),
+                        plan(shape.rows().get(0)).columnNames, "jdbc", ts));
             }
             default -> {
                 Map<String, Object> key = resolve(shape.key(), write.params());
-                Object id = idOf(key, write);
-                out.add(new CapturedRow(rule, Operation.DELETE, id, memory.deleted(rule, id, key), List.of(), "jdbc", ts));
+                out.add(new CapturedRow(rule, Operation.DELETE, idOf(key, write), memory.deleted(rule, key.get("id"), key), List.of(),
+                        "jdbc", ts));
             }
         }
     }

@@ -53,7 +53,7 @@ final class RowMemory {
     void created(CollectionConfig rule, Object id, Map<String, Object> data) {
         Store store = store(rule);
         if (store != null && id != null) {
-            store.rows.put(key(id), store.whole ? data : store.roomValues(data, null));
+            store.rows.put(key(id), store.whole ? small(data) : store.roomValues(data, null));
         }
     }
 
@@ -80,7 +80,7 @@ final class RowMemory {
         if (store.whole) {
             Map<String, Object> now = new LinkedHashMap<>((Map<String, Object>) remembered);
             now.putAll(data);
-            store.rows.put(key, now);
+            store.rows.put(key, small(now));
             rooms = store.roomValues(now, null);
         } else {
             rooms = store.roomValues(data, (Object[]) remembered);
@@ -131,6 +131,24 @@ final class RowMemory {
         }
     }
 
+    /** A write no collection can place (SQL that could not be read): every remembered row is let go. */
+    void forgetAll() {
+        for (Store store : stores.values()) {
+            store.rows.clear();
+        }
+    }
+
+    /** A row of this id written otherwise, in whichever collection's table: its row is let go everywhere. */
+    void forgetEverywhere(Object id) {
+        if (id == null || stores.isEmpty()) {
+            return;
+        }
+        Object key = key(id);
+        for (Store store : stores.values()) {
+            store.rows.remove(key);
+        }
+    }
+
     /** The collection's store, null when it has nothing to remember. */
     private Store store(CollectionConfig rule) {
         if (stale) {
@@ -167,6 +185,27 @@ final class RowMemory {
             }
         }
         return columns.toArray(String[]::new);
+    }
+
+    /** Longer text than this, and bytes, are not kept: a delete's row goes without them. */
+    static final int MAX_KEPT_CHARS = 1_000;
+
+    /** The row without its bytes and long text, which would make ten thousand rows a heap's worth. */
+    private static Map<String, Object> small(Map<String, Object> row) {
+        boolean large = false;
+        for (Object value : row.values()) {
+            large |= value instanceof byte[] || value instanceof CharSequence text && text.length() > MAX_KEPT_CHARS;
+        }
+        if (!large) {
+            return row;
+        }
+        Map<String, Object> kept = new LinkedHashMap<>();
+        row.forEach((column, value) -> {
+            if (!(value instanceof byte[]) && !(value instanceof CharSequence text && text.length() > MAX_KEPT_CHARS)) {
+                kept.put(column, value);
+            }
+        });
+        return kept;
     }
 
     /** A room column's value the row does not have (null is a value: a room then does not resolve). */

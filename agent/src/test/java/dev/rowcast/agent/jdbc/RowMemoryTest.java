@@ -47,12 +47,34 @@ class RowMemoryTest {
         write("INSERT INTO messages (id, chat, content) VALUES (5, 3, 'e')", 1);
         rows(5);
         // what is written while capture is off goes unseen
-        fixture.capture.captureStopped();
+        fixture.capture.captureSwitched();
         write("DELETE FROM messages WHERE id = 5", 1);
 
         List<CapturedRow> rows = rows(6);
         assertThat(rows.get(3).data()).doesNotContainKey("chat");
         assertThat(rows.get(5).data()).containsOnlyKeys("id");
+    }
+
+    /**
+     * A WHERE on another column than id names no remembered row, even when it changed one row: a
+     * chat's number is not the id of a message of another chat, whose row must not be sent there.
+     * And a write the agent does not read (REPLACE) leaves nothing remembered behind it.
+     */
+    @Test
+    void onlyTheIdColumnFindsARememberedRow() {
+        write("INSERT INTO messages (id, chat, content) VALUES (3, 9, 'secret of chat 9')", 1);
+        write("INSERT INTO messages (id, chat, content) VALUES (50, 3, 'x')", 1);
+        write("DELETE FROM messages WHERE chat = 3", 1);
+        write("UPDATE messages SET content = 'y' WHERE id = 3", 1);
+        write("INSERT INTO messages (id, chat, content) VALUES (60, 3, 'z')", 1);
+        write("REPLACE INTO messages (id, chat, content) VALUES (60, 4, 'moved')", 1);
+        write("UPDATE messages SET content = 'w' WHERE id = 60", 1);
+
+        List<CapturedRow> rows = rows(6);
+        assertThat(rows.get(2).data()).containsOnlyKeys("chat");
+        // the first delete emptied the memory: row 3 is no longer known, so nothing is filled in
+        assertThat(rows.get(3).data()).containsOnlyKeys("id", "content");
+        assertThat(rows.get(5).data()).containsOnlyKeys("id", "content");
     }
 
     /** A collection that publishes no deletes keeps only its rooms' columns: enough for an update's room. */

@@ -36,17 +36,18 @@ final class JdbcRows {
 
     private final RowMemory memory;
 
-    /** A write of this collection's table that could not be read: none of its remembered rows can be trusted. */
-    void unread(CollectionConfig rule) {
-        if (rule != null) {
-            memory.forget(rule, null);
-        }
-    }
     /** Each parsed column list's plan, by identity: the parser's cache hands out the same maps for the same SQL. */
     private final Map<Map<String, Object>, Plan> plans = new IdentityHashMap<>();
 
     JdbcRows(RowMemory memory) {
         this.memory = memory;
+    }
+
+    /** A write of this collection's table that could not be read: none of its remembered rows can be trusted. */
+    void unread(CollectionConfig rule) {
+        if (rule != null) {
+            memory.forget(rule, null);
+        }
     }
 
     /**

@@ -63,12 +63,8 @@ final class RowMemory {
      */
     @SuppressWarnings("unchecked")
     Map<String, Object> updated(CollectionConfig rule, Object id, Map<String, Object> data) {
-        Store store = store(rule);
+        Store store = known(rule, id);
         if (store == null) {
-            return data;
-        }
-        if (id == null) {
-            store.rows.clear();
             return data;
         }
         Object key = key(id);
@@ -102,12 +98,8 @@ final class RowMemory {
     /** A delete's row: the remembered row as it was, with the statement's own columns; forgotten. */
     @SuppressWarnings("unchecked")
     Map<String, Object> deleted(CollectionConfig rule, Object id, Map<String, Object> data) {
-        Store store = store(rule);
+        Store store = known(rule, id);
         if (store == null) {
-            return data;
-        }
-        if (id == null) {
-            store.rows.clear();
             return data;
         }
         Object remembered = store.rows.remove(key(id));
@@ -117,6 +109,19 @@ final class RowMemory {
         Map<String, Object> was = new LinkedHashMap<>((Map<String, Object>) row);
         was.putAll(data);
         return was;
+    }
+
+    /**
+     * The collection's store for a write of the row with this id; null when there is nothing to
+     * look up: no store, or a write of rows not known by their id, which empties the store.
+     */
+    private Store known(CollectionConfig rule, Object id) {
+        Store store = store(rule);
+        if (store != null && id == null) {
+            store.rows.clear();
+            return null;
+        }
+        return store;
     }
 
     /** A row written otherwise (Hibernate, an upsert): its remembered columns may no longer hold. */

@@ -524,6 +524,12 @@ public final class CaptureBench {
                 String[] perThread = app.await("PERTHREAD", budget);
                 System.out.printf("[capture-bench]   %s %s, CPU us/row per thread, on/off: %s%n", p[1], p[2],
                         perThread.length > 3 ? perThread[3].replace(",", ", ") : "(not read)");
+                String[] allocated = app.await("ALLOCATED", budget);
+                System.out.printf("[capture-bench]   %s %s, bytes allocated per row, on/off: %s%n", p[1], p[2],
+                        allocated.length > 3 ? allocated[3].replace(",", ", ") : "(not read)");
+                String[] collector = app.await("COLLECTOR", budget);
+                System.out.printf("[capture-bench]   %s %s, collections a second, on/off: %s; their time, %% of the windows', on/off: %s%n",
+                        p[1], p[2], collector[3], collector[4]);
                 if (JIT_LOG) {
                     String[] w = app.await("WINDOWS", budget);
                     windows.put(w[1] + " " + w[2], Arrays.stream(w, 3, w.length).map(JitWindows.Window::parse).toList());

@@ -4,6 +4,7 @@ import dev.rowcast.bench.HostStat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.RuntimeMXBean;
 import java.lang.management.ThreadMXBean;
@@ -66,6 +67,7 @@ public final class InsertApp {
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.ThreadMXBean ALLOCATIONS = (com.sun.management.ThreadMXBean) THREADS;
     private static final RuntimeMXBean RUNTIME = ManagementFactory.getRuntimeMXBean();
     private static final boolean AGENT = RUNTIME.getInputArguments().stream()
             .anyMatch(option -> option.startsWith("-javaagent:"));
@@ -227,7 +229,11 @@ public final class InsertApp {
      * window), {@code MACHINE <database> <workload> <cpu ratio/busy on/busy off of each pair>} (the
      * machine's CPU time per row, every process counted, off over on; and the share of the CPU time
      * the host left the machine that it used), {@code PERTHREAD <database> <workload> <name=on/off,...>} (each thread's CPU per row,
-     * microseconds; see {@link #perRow}), with {@code -Dinsert.windowTimes=true} {@code WINDOWS <database> <workload>
+     * microseconds; see {@link #perRow}), {@code ALLOCATED <database> <workload> <who=on/off,...>} (bytes allocated
+     * per row by the app's threads, the agent's pipeline and the rest; see {@link #allocated}), {@code COLLECTOR
+     * <database> <workload> <collections a second on/off> <their time, % of the windows', on/off>} (a collector
+     * that copies what capture keeps alive pauses the app longer: its time is not in the app thread's CPU),
+     * with {@code -Dinsert.windowTimes=true} {@code WINDOWS <database> <workload>
      * <on|off:start ms:end ms:rows of each window>} (uptime), and {@code TOGGLE <database>
      * <workload> <rows on> <nanos on> <app thread cpu on> <rows off> <nanos off> <app thread cpu off>
      * <pairs> <process cpu on> <process cpu off> <pipeline thread cpu on>} (the process's CPU counts
@@ -240,6 +246,9 @@ public final class InsertApp {
         long[] cpu = new long[2];
         long[] process = new long[2];
         long[] agent = new long[2];
+        long[] collections = new long[2];
+        long[] collectorMillis = new long[2];
+        List<Map<String, Long>> allocatedBytes = List.of(new HashMap<>(), new HashMap<>());
         List<Map<String, Long>> threadsUsed = List.of(new HashMap<>(), new HashMap<>());
         StringBuilder pairs = new StringBuilder();
         StringBuilder steals = new StringBuilder();
@@ -262,10 +271,17 @@ public final class InsertApp {
                 long process0 = OS.getProcessCpuTime();
                 long thread0 = THREADS.getCurrentThreadCpuTime();
                 long[] host0 = HostStat.read();
+                long[] collector0 = collector();
+                Map<String, Long> allocated0 = allocated();
                 long uptime0 = RUNTIME.getUptime();
                 long[] done = run(workload, windowNanos);
                 long uptime1 = RUNTIME.getUptime();
+                Map<String, Long> allocated1 = allocated();
+                long[] collector1 = collector();
                 long[] host1 = HostStat.read();
+                collections[side] += collector1[0] - collector0[0];
+                collectorMillis[side] += collector1[1] - collector0[1];
+                allocated1.forEach((who, bytes) -> allocatedBytes.get(side).merge(who, bytes - allocated0.getOrDefault(who, bytes), Long::sum));
                 cpu[side] += THREADS.getCurrentThreadCpuTime() - thread0;
                 process[side] += OS.getProcessCpuTime() - process0;
                 agent[side] += ticks("rowcast-pipelin") - agent0;
@@ -293,6 +309,10 @@ public final class InsertApp {
         System.out.printf("STEAL %s %s%s%n", database, workload, steals);
         System.out.printf("MACHINE %s %s%s%n", database, workload, machine);
         System.out.printf("PERTHREAD %s %s %s%n", database, workload, perRow(threadsUsed, rows));
+        System.out.printf(Locale.ROOT, "ALLOCATED %s %s %s%n", database, workload, allocatedPerRow(allocatedBytes, rows));
+        System.out.printf(Locale.ROOT, "COLLECTOR %s %s %.2f/%.2f %.2f/%.2f%n", database, workload,
+                collections[0] * 1e9 / elapsed[0], collections[1] * 1e9 / elapsed[1],
+                collectorMillis[0] * 1e8 / elapsed[0], collectorMillis[1] * 1e8 / elapsed[1]);
         if (WINDOW_TIMES) {
             System.out.printf("WINDOWS %s %s%s%n", database, workload, windows);
         }
@@ -423,6 +443,44 @@ public final class InsertApp {
         }
         connection.setAutoCommit(true);
         return rows;
+    }
+
+    /** The collectors' count and accumulated time (ms) so far, all collectors summed. */
+    private static long[] collector() {
+        long count = 0;
+        long millis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, millis};
+    }
+
+    /**
+     * The bytes each Java thread allocated so far, by who it is: the agent's pipeline, the app's
+     * inserting threads ("app", this one included) and the rest ("others": the agent's server, JMX).
+     */
+    private static Map<String, Long> allocated() {
+        long[] ids = THREADS.getAllThreadIds();
+        long[] bytes = ALLOCATIONS.getThreadAllocatedBytes(ids);
+        var infos = THREADS.getThreadInfo(ids);
+        long self = Thread.currentThread().getId();
+        Map<String, Long> byWho = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (infos[i] == null || bytes[i] < 0) continue;
+            String name = infos[i].getThreadName();
+            String who = name.startsWith("rowcast-pipeline") ? "pipeline" : ids[i] == self || name.startsWith("insert") ? "app" : "others";
+            byWho.merge(who, bytes[i], Long::sum);
+        }
+        return byWho;
+    }
+
+    /** Bytes allocated per row, on/off, by who allocated them (see {@link #allocated}). */
+    private static String allocatedPerRow(List<Map<String, Long>> bytes, long[] rows) {
+        return List.of("app", "pipeline", "others").stream()
+                .map(who -> String.format(Locale.ROOT, "%s=%.0f/%.0f", who, bytes.get(0).getOrDefault(who, 0L) / (double) Math.max(1, rows[0]),
+                        bytes.get(1).getOrDefault(who, 0L) / (double) Math.max(1, rows[1])))
+                .collect(Collectors.joining(","));
     }
 
     /** CPU time of each of this JVM's threads (Java's and the JVM's own), in clock ticks, keyed "name tid"; empty off Linux. */

@@ -23,8 +23,10 @@ import java.util.Map;
  * column keeps nothing. A remembered row is only as fresh as this agent's view of it, so an update
  * takes only those room columns from it, and the memory lets go of what it cannot follow: a write
  * of several rows empties the collection's, Hibernate's write of a row its entry, switching capture
- * off all of it. Each collection keeps the {@code capacity} rows it saw written last. Used on the
- * pipeline thread only.
+ * off all of it. Each collection keeps at most the {@code capacity} rows it saw written last (a
+ * row forgotten leaves its place empty until that many more are written), in a {@link RowRing}:
+ * a room column's whole-number value leaves the collector nothing to copy. Used on the pipeline
+ * thread only.
  */
 final class RowMemory {
 
@@ -41,7 +43,7 @@ final class RowMemory {
     }
 
     static RowMemory fromSystemProperties() {
-        return new RowMemory(Integer.getInteger("rowcast.jdbc.rememberedRows", DEFAULT_CAPACITY));
+        return new RowMemory(Math.max(0, Integer.getInteger("rowcast.jdbc.rememberedRows", DEFAULT_CAPACITY)));
     }
 
     /** Capture stopped: writes made meanwhile go unseen, so no remembered row can be trusted. Any thread. */
@@ -53,7 +55,7 @@ final class RowMemory {
     void created(CollectionConfig rule, Object id, Map<String, Object> data) {
         Store store = store(rule);
         if (store != null && id != null) {
-            store.rows.put(key(id), store.whole ? small(data) : store.roomValues(data, null));
+            store.rows.put(id, store.whole ? new Object[] {small(data)} : store.roomValues(data, null));
         }
     }
 
@@ -67,20 +69,19 @@ final class RowMemory {
         if (store == null) {
             return data;
         }
-        Object key = key(id);
-        Object remembered = store.rows.get(key);
+        Object[] remembered = store.rows.get(id);
         if (remembered == null) {
             return data;
         }
         Object[] rooms;
         if (store.whole) {
-            Map<String, Object> now = new LinkedHashMap<>((Map<String, Object>) remembered);
+            Map<String, Object> now = new LinkedHashMap<>((Map<String, Object>) remembered[0]);
             now.putAll(data);
-            store.rows.put(key, small(now));
+            store.rows.put(id, new Object[] {small(now)});
             rooms = store.roomValues(now, null);
         } else {
-            rooms = store.roomValues(data, (Object[]) remembered);
-            store.rows.put(key, rooms);
+            rooms = store.roomValues(data, remembered);
+            store.rows.put(id, rooms);
         }
         Map<String, Object> filled = null;
         for (int i = 0; i < store.roomColumns.length; i++) {
@@ -102,8 +103,8 @@ final class RowMemory {
         if (store == null) {
             return data;
         }
-        Object remembered = store.rows.remove(key(id));
-        if (!(remembered instanceof Map<?, ?> row)) {
+        Object[] remembered = store.rows.remove(id);
+        if (remembered == null || !store.whole || !(remembered[0] instanceof Map<?, ?> row)) {
             return data;
         }
         Map<String, Object> was = new LinkedHashMap<>((Map<String, Object>) row);
@@ -131,7 +132,7 @@ final class RowMemory {
             if (id == null) {
                 store.rows.clear();
             } else {
-                store.rows.remove(key(id));
+                store.rows.remove(id);
             }
         }
     }
@@ -148,9 +149,8 @@ final class RowMemory {
         if (id == null || stores.isEmpty()) {
             return;
         }
-        Object key = key(id);
         for (Store store : stores.values()) {
-            store.rows.remove(key);
+            store.rows.remove(id);
         }
     }
 
@@ -162,7 +162,7 @@ final class RowMemory {
                 store.rows.clear();
             }
         }
-        if (capacity == 0) {
+        if (capacity <= 0) {
             return null;
         }
         Store store = stores.get(rule);
@@ -216,21 +216,16 @@ final class RowMemory {
     /** A room column's value the row does not have (null is a value: a room then does not resolve). */
     private static final Object ABSENT = new Object();
 
-    /** One collection's rows: whole maps, or the values of its room columns, oldest first. */
+    /** One collection's rows: whole maps (one value each), or the values of its room columns. */
     private static final class Store {
         final String[] roomColumns;
         final boolean whole;
-        final Map<Object, Object> rows;
+        final RowRing rows;
 
         Store(String[] roomColumns, boolean whole, int capacity) {
             this.roomColumns = roomColumns;
             this.whole = whole;
-            this.rows = new LinkedHashMap<>(256) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<Object, Object> eldest) {
-                    return size() > capacity;
-                }
-            };
+            this.rows = new RowRing(capacity, whole ? 1 : roomColumns.length);
         }
 
         /** The room columns' values in {@code data}, else in {@code before} (ABSENT where neither has one). */

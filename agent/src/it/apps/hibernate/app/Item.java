@@ -1,5 +1,6 @@
 package app;
 
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
 import jakarta.persistence.GeneratedValue;
@@ -17,6 +18,8 @@ public class Item {
     int qty;
     String secret;
     LocalDate made;
+    @Convert(converter = Price.Converter.class)
+    Price price;
     @ManyToOne(fetch = FetchType.LAZY)
     Owner owner;
 
@@ -28,5 +31,6 @@ public class Item {
         this.owner = owner;
         this.secret = "s-" + name;
         this.made = LocalDate.of(2024, 1, 2);
+        this.price = new Price(150L * qty);
     }
 }

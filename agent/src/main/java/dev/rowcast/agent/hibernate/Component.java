@@ -18,6 +18,8 @@ final class Component {
     final String[] names;
     private final ValueKind[] kinds;
     private final Component[] embedded;
+    /** A basic property's converter (@Convert), for a value of a class Rowcast does not read; null for none. */
+    private final ColumnConverter[] converters;
 
     /**
      * @param types the Hibernate Type of each name (a shorter array leaves the rest BASIC)
@@ -27,6 +29,7 @@ final class Component {
         this.names = names;
         this.kinds = new ValueKind[names.length];
         this.embedded = new Component[names.length];
+        this.converters = new ColumnConverter[names.length];
         for (int i = 0; i < names.length; i++) {
             Object propertyType = types != null && i < types.length ? types[i] : null;
             if (names[i].startsWith("_identifierMapper") || propertyType != null && (boolean) api.typeIsCollection.invoke(propertyType)) {
@@ -38,6 +41,7 @@ final class Component {
                 kinds[i] = ValueKind.ASSOCIATION;
             } else {
                 kinds[i] = ValueKind.BASIC;
+                converters[i] = ColumnConverter.of(propertyType);
             }
         }
     }
@@ -56,11 +60,32 @@ final class Component {
     /** Property {@code i}'s plain value, or {@link RowReader#SKIP} when it is left out. */
     Object plain(HibernateApi api, int i, Object value, Object session) throws ReflectiveOperationException {
         return switch (kinds[i]) {
-            case BASIC -> RowReader.basic(value);
+            case BASIC -> column(i, value);
             case ASSOCIATION -> RowReader.association(api, value, session);
             case EMBEDDED -> embedded[i].read(api, value, session);
             case LEFT_OUT -> RowReader.SKIP;
         };
+    }
+
+    /**
+     * A basic property's value: the value itself when it is a plain one; else, through the
+     * property's converter (@Convert), the column's value; else a map, list or array of plain
+     * values (a JSON or array column) as such; else left out. A converter that fails leaves the
+     * property out, not the row.
+     */
+    private Object column(int i, Object value) {
+        Object plain = RowReader.basic(value);
+        if (plain != RowReader.SKIP) {
+            return plain;
+        }
+        if (converters[i] != null) {
+            try {
+                return RowReader.basic(converters[i].toColumn(value));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return RowReader.SKIP;
+            }
+        }
+        return RowReader.structured(value);
     }
 
     /** An embeddable value's plain values, one per name, {@link RowReader#SKIP} for those left out. */

@@ -1,15 +1,27 @@
 package dev.rowcast.agent.hibernate;
 
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URL;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.Period;
+import java.time.ZoneId;
 import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Currency;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TimeZone;
 import java.util.UUID;
 
 /**
@@ -48,7 +60,56 @@ final class RowReader {
         if (value instanceof byte[] bytes) {
             return bytes.clone();
         }
+        if (value instanceof TimeZone zone) {
+            return zone.getID();
+        }
+        if (value instanceof Duration || value instanceof Period || value instanceof ZoneId || value instanceof Locale
+                || value instanceof Currency || value instanceof URI || value instanceof URL) {
+            // value types Hibernate maps itself, whose text is their standard form ("PT1H", "en_GB", "EUR")
+            return value.toString();
+        }
         return SKIP;
+    }
+
+    /** How deep {@link #structured} follows maps and lists: a JSON column is shallower, a map that holds itself is not. */
+    private static final int MAX_DEPTH = 32;
+
+    /**
+     * A basic property's map, list or array of plain values (a JSON or array column) as a detached
+     * copy; {@link #SKIP} when anything in it is not plain (an app object, which is not walked).
+     */
+    static Object structured(Object value) {
+        return structured(value, 0);
+    }
+
+    private static Object structured(Object value, int depth) {
+        if (depth > MAX_DEPTH) {
+            return SKIP;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                Object item = structured(entry.getValue(), depth + 1);
+                if (item == SKIP) {
+                    return SKIP;
+                }
+                copy.put(String.valueOf(entry.getKey()), item);
+            }
+            return copy;
+        }
+        if (value instanceof Collection<?> || value instanceof Object[]) {
+            Collection<?> items = value instanceof Object[] array ? Arrays.asList(array) : (Collection<?>) value;
+            List<Object> copy = new ArrayList<>(items.size());
+            for (Object item : items) {
+                Object plain = structured(item, depth + 1);
+                if (plain == SKIP) {
+                    return SKIP;
+                }
+                copy.add(plain);
+            }
+            return copy;
+        }
+        return basic(value);
     }
 
     /** A related entity as its identifier, without initialising a lazy proxy. */

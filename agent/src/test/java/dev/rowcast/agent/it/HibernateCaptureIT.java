@@ -129,6 +129,8 @@ class HibernateCaptureIT {
         assertThat(first.payload().get("data").get("name").asText()).isEqualTo("a");
         assertThat(first.payload().get("data").get("qty").asInt()).isEqualTo(1);
         assertThat(first.payload().get("data").get("made").asText()).isEqualTo("2024-01-02");
+        // a value object behind @Convert: the column's value, as the app's AttributeConverter makes it
+        assertThat(first.payload().get("data").get("price").asText()).isEqualTo("EUR 1.50");
         assertThat(first.payload().get("id").asLong()).isEqualTo(first.payload().get("data").get("id").asLong());
         assertThat(first.payload().has("changes")).isFalse();
         assertThat(first.payload().get("ts").asLong()).isPositive();

@@ -1,0 +1,87 @@
+package dev.rowcast.agent.hibernate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A basic property's value that is not a plain one: through its converter, or as a JSON or array column. */
+class ColumnValuesTest {
+
+    /** Hibernate's converter contract, as a public interface declares it. */
+    public interface Relational {
+        Object toRelationalValue(Object domain);
+    }
+
+    /** An implementation the agent cannot call directly: not public. */
+    private static final class HiddenConverter implements Relational {
+        @Override
+        public Object toRelationalValue(Object domain) {
+            return "column:" + domain;
+        }
+    }
+
+    /** A 6.x/7.x type: {@code getValueConverter()}. */
+    public static final class ConvertedType {
+        public Object getValueConverter() {
+            return new HiddenConverter();
+        }
+    }
+
+    /** A 5.x AttributeConverterTypeAdapter: {@code getAttributeConverter()}. */
+    public static final class AdapterType {
+        public Object getAttributeConverter() {
+            return new HiddenConverter();
+        }
+    }
+
+    /** A basic type without a converter (6.x's answer for a plain type). */
+    public static final class PlainType {
+        public Object getValueConverter() {
+            return null;
+        }
+    }
+
+    @Test
+    void aConverterIsFoundOnEitherHibernatesTypeAndCalledThroughItsInterface() throws Exception {
+        assertThat(ColumnConverter.of(new ConvertedType()).toColumn("p")).isEqualTo("column:p");
+        assertThat(ColumnConverter.of(new AdapterType()).toColumn("p")).isEqualTo("column:p");
+        assertThat(ColumnConverter.of(new PlainType())).isNull();
+        assertThat(ColumnConverter.of(new Object())).isNull();
+        assertThat(ColumnConverter.of(null)).isNull();
+    }
+
+    @Test
+    void aJsonColumnsMapAndListsArePlainCopies() {
+        Map<Object, Object> json = new LinkedHashMap<>();
+        json.put("name", "a");
+        json.put(7, List.of(1, 2.5, true));
+        json.put("tags", new String[] {"x", "y"});
+        json.put("none", null);
+        Object copy = RowReader.structured(json);
+        assertThat(copy).isInstanceOf(Map.class).isNotSameAs(json);
+        assertThat(copy.toString()).isEqualTo("{name=a, 7=[1, 2.5, true], tags=[x, y], none=null}");
+    }
+
+    @Test
+    void valueTypesHibernateMapsItselfAreTheirStandardText() throws Exception {
+        assertThat(RowReader.basic(java.time.Duration.ofMinutes(90))).isEqualTo("PT1H30M");
+        assertThat(RowReader.basic(java.util.Locale.UK)).isEqualTo("en_GB");
+        assertThat(RowReader.basic(java.util.Currency.getInstance("EUR"))).isEqualTo("EUR");
+        assertThat(RowReader.basic(java.util.TimeZone.getTimeZone("Europe/Paris"))).isEqualTo("Europe/Paris");
+        assertThat(RowReader.basic(java.time.ZoneId.of("UTC"))).isEqualTo("UTC");
+        assertThat(RowReader.basic(new java.net.URI("https://example.org/a"))).isEqualTo("https://example.org/a");
+    }
+
+    @Test
+    void anAppObjectOrACycleInsideLeavesTheValueOut() {
+        assertThat(RowReader.structured(Map.of("price", new Object()))).isSameAs(RowReader.SKIP);
+        List<Object> cycle = new ArrayList<>();
+        cycle.add(cycle);
+        assertThat(RowReader.structured(cycle)).isSameAs(RowReader.SKIP);
+        assertThat(RowReader.structured(new Object())).isSameAs(RowReader.SKIP);
+    }
+}

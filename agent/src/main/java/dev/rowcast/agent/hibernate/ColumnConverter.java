@@ -25,12 +25,25 @@ final class ColumnConverter {
         if (hibernateType == null) {
             return null;
         }
-        Object converter = call(hibernateType, "getValueConverter");
-        if (converter == null) {
-            converter = call(hibernateType, "getAttributeConverter");
+        try {
+            Object converter = call(hibernateType, "getValueConverter");
+            if (converter == null) {
+                converter = call(hibernateType, "getAttributeConverter");
+            }
+            Method toRelational = converter == null ? null : publicMethod(converter.getClass(), "toRelationalValue", Object.class);
+            if (toRelational == null) {
+                return null;
+            }
+            try {
+                toRelational.setAccessible(true); // Method.invoke then skips its caller check on every row
+            } catch (RuntimeException notOpen) {
+                // a Hibernate in a named module that does not open the package: the check stays
+            }
+            return new ColumnConverter(converter, toRelational);
+        } catch (Throwable unreadable) {
+            // a type whose classes cannot all be loaded or read: its property is left out, the entity still captured
+            return null;
         }
-        Method toRelational = converter == null ? null : publicMethod(converter.getClass(), "toRelationalValue", Object.class);
-        return toRelational == null ? null : new ColumnConverter(converter, toRelational);
     }
 
     /** The column's value of this property value; what the app's converter throws is thrown on. */

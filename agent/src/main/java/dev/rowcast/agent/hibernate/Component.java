@@ -1,5 +1,7 @@
 package dev.rowcast.agent.hibernate;
 
+import dev.rowcast.agent.AgentLog;
+import java.lang.reflect.InvocationTargetException;
 import dev.rowcast.agent.capture.RowMap;
 import java.util.Arrays;
 import java.util.Map;
@@ -71,17 +73,20 @@ final class Component {
      * A basic property's value: the value itself when it is a plain one; else, through the
      * property's converter (@Convert), the column's value; else a map, list or array of plain
      * values (a JSON or array column) as such; else left out. A converter that fails leaves the
-     * property out, not the row.
+     * property out, not the row, and says so once.
      */
     private Object column(int i, Object value) {
         Object plain = RowReader.basic(value);
-        if (plain != RowReader.SKIP) {
+        if (plain != RowReader.SKIP || value == null) {
             return plain;
         }
         if (converters[i] != null) {
             try {
-                return RowReader.basic(converters[i].toColumn(value));
+                return RowReader.structured(converters[i].toColumn(value));
             } catch (ReflectiveOperationException | RuntimeException e) {
+                Throwable cause = e instanceof InvocationTargetException thrown && thrown.getCause() != null ? thrown.getCause() : e;
+                AgentLog.warnOnce("convert-" + names[i], "the converter of property " + names[i] + " failed (" + cause
+                        + "); the property is left out of its rows' data", null);
                 return RowReader.SKIP;
             }
         }

@@ -1,5 +1,6 @@
 package dev.rowcast.agent.hibernate;
 
+import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URL;
@@ -13,7 +14,6 @@ import java.time.Period;
 import java.time.ZoneId;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Currency;
 import java.util.Date;
@@ -76,10 +76,15 @@ final class RowReader {
 
     /**
      * A basic property's map, list or array of plain values (a JSON or array column) as a detached
-     * copy; {@link #SKIP} when anything in it is not plain (an app object, which is not walked).
+     * copy; {@link #SKIP} when anything in it is not plain (an app object, which is not walked), or
+     * when reading it fails (an app's own Map).
      */
     static Object structured(Object value) {
-        return structured(value, 0);
+        try {
+            return structured(value, 0);
+        } catch (RuntimeException unreadable) {
+            return SKIP;
+        }
     }
 
     private static Object structured(Object value, int depth) {
@@ -89,19 +94,33 @@ final class RowReader {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>();
             for (Map.Entry<?, ?> entry : map.entrySet()) {
+                // a key is text as JSON has it: a plain value's, never an app object's toString()
+                Object key = basic(entry.getKey());
                 Object item = structured(entry.getValue(), depth + 1);
-                if (item == SKIP) {
+                if (key == SKIP || key == null || key instanceof Date || key instanceof byte[] || item == SKIP) {
                     return SKIP;
                 }
-                copy.put(String.valueOf(entry.getKey()), item);
+                copy.put(key.toString(), item);
             }
             return copy;
         }
-        if (value instanceof Collection<?> || value instanceof Object[]) {
-            Collection<?> items = value instanceof Object[] array ? Arrays.asList(array) : (Collection<?>) value;
+        if (value instanceof Collection<?> items) {
             List<Object> copy = new ArrayList<>(items.size());
             for (Object item : items) {
                 Object plain = structured(item, depth + 1);
+                if (plain == SKIP) {
+                    return SKIP;
+                }
+                copy.add(plain);
+            }
+            return copy;
+        }
+        if (value != null && value.getClass().isArray() && !(value instanceof byte[])) {
+            // Object[] and the primitive arrays a 6.x array column holds (int[], double[], ...)
+            int length = Array.getLength(value);
+            List<Object> copy = new ArrayList<>(length);
+            for (int i = 0; i < length; i++) {
+                Object plain = structured(Array.get(value, i), depth + 1);
                 if (plain == SKIP) {
                     return SKIP;
                 }

@@ -76,8 +76,24 @@ class ColumnValuesTest {
         assertThat(RowReader.basic(new java.net.URI("https://example.org/a"))).isEqualTo("https://example.org/a");
     }
 
+    enum Size { SMALL }
+
+    @Test
+    void primitiveArraysAreListsAndEnumKeysTheirNames() {
+        assertThat(RowReader.structured(new int[] {1, 2})).isEqualTo(List.of(1, 2));
+        assertThat(RowReader.structured(new double[] {0.5})).isEqualTo(List.of(0.5));
+        assertThat(RowReader.structured(Map.of(Size.SMALL, 3))).isEqualTo(Map.of("SMALL", 3));
+    }
+
     @Test
     void anAppObjectOrACycleInsideLeavesTheValueOut() {
+        Object appKey = new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("an app's toString is never called");
+            }
+        };
+        assertThat(RowReader.structured(Map.of(appKey, 1))).isSameAs(RowReader.SKIP);
         assertThat(RowReader.structured(Map.of("price", new Object()))).isSameAs(RowReader.SKIP);
         List<Object> cycle = new ArrayList<>();
         cycle.add(cycle);

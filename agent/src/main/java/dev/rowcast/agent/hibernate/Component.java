@@ -1,8 +1,8 @@
 package dev.rowcast.agent.hibernate;
 
 import dev.rowcast.agent.AgentLog;
-import java.lang.reflect.InvocationTargetException;
 import dev.rowcast.agent.capture.RowMap;
+import java.lang.reflect.InvocationTargetException;
 import java.util.Arrays;
 import java.util.Map;
 

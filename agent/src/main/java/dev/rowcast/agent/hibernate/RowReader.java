@@ -2,9 +2,9 @@ package dev.rowcast.agent.hibernate;
 
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.URL;
-import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -73,6 +73,11 @@ final class RowReader {
 
     /** How deep {@link #structured} follows maps and lists: a JSON column is shallower, a map that holds itself is not. */
     private static final int MAX_DEPTH = 32;
+    /**
+     * How many values {@link #structured} copies at most, on the committing thread: a larger
+     * document is left out, and a list that holds itself twice (2^32 paths) ends here.
+     */
+    static final int MAX_VALUES = 10_000;
 
     /**
      * A basic property's map, list or array of plain values (a JSON or array column) as a detached
@@ -81,14 +86,14 @@ final class RowReader {
      */
     static Object structured(Object value) {
         try {
-            return structured(value, 0);
+            return structured(value, 0, new int[] {MAX_VALUES});
         } catch (RuntimeException unreadable) {
             return SKIP;
         }
     }
 
-    private static Object structured(Object value, int depth) {
-        if (depth > MAX_DEPTH) {
+    private static Object structured(Object value, int depth, int[] budget) {
+        if (depth > MAX_DEPTH || --budget[0] < 0) {
             return SKIP;
         }
         if (value instanceof Map<?, ?> map) {
@@ -96,7 +101,7 @@ final class RowReader {
             for (Map.Entry<?, ?> entry : map.entrySet()) {
                 // a key is text as JSON has it: a plain value's, never an app object's toString()
                 Object key = basic(entry.getKey());
-                Object item = structured(entry.getValue(), depth + 1);
+                Object item = structured(entry.getValue(), depth + 1, budget);
                 if (key == SKIP || key == null || key instanceof Date || key instanceof byte[] || item == SKIP) {
                     return SKIP;
                 }
@@ -107,7 +112,7 @@ final class RowReader {
         if (value instanceof Collection<?> items) {
             List<Object> copy = new ArrayList<>(items.size());
             for (Object item : items) {
-                Object plain = structured(item, depth + 1);
+                Object plain = structured(item, depth + 1, budget);
                 if (plain == SKIP) {
                     return SKIP;
                 }
@@ -120,7 +125,7 @@ final class RowReader {
             int length = Array.getLength(value);
             List<Object> copy = new ArrayList<>(length);
             for (int i = 0; i < length; i++) {
-                Object plain = structured(Array.get(value, i), depth + 1);
+                Object plain = structured(Array.get(value, i), depth + 1, budget);
                 if (plain == SKIP) {
                     return SKIP;
                 }

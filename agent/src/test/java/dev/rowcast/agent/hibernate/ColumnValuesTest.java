@@ -98,6 +98,11 @@ class ColumnValuesTest {
         List<Object> cycle = new ArrayList<>();
         cycle.add(cycle);
         assertThat(RowReader.structured(cycle)).isSameAs(RowReader.SKIP);
+        // twice: 2^32 paths, cut by the values' budget rather than walked
+        cycle.add(cycle);
+        assertThat(RowReader.structured(cycle)).isSameAs(RowReader.SKIP);
+        assertThat(RowReader.structured(new int[RowReader.MAX_VALUES])).isSameAs(RowReader.SKIP);
+        assertThat(RowReader.structured(new int[RowReader.MAX_VALUES - 1])).isInstanceOf(List.class);
         assertThat(RowReader.structured(new Object())).isSameAs(RowReader.SKIP);
     }
 }

@@ -117,14 +117,15 @@ final class EntityCapture implements EntityEvents {
     private Entity describe(Object persister) throws ReflectiveOperationException {
         CollectionConfig rule = api.rule(config, persister).orElse(null);
         if (rule == null) {
-            return new Entity(persister, null, new String[0], new String[] {"id"}, null, null);
+            return new Entity(persister, null, new String[0], new String[] {"id"}, null, null, null);
         }
         String[] names = ((String[]) api.persisterPropertyNames.invoke(persister)).clone();
         Component properties = new Component(api, null, names, (Object[]) api.persisterPropertyTypes.invoke(persister));
-        Component id = Component.ofType(api, api.persisterIdentifierType.invoke(persister));
+        Object idType = api.persisterIdentifierType.invoke(persister);
+        Component id = Component.ofType(api, idType);
         String idName = (String) api.persisterIdentifierPropertyName.invoke(persister);
         String[] idKeys = id != null && idName == null ? id.names : new String[] {idName != null ? idName : "id"};
-        return new Entity(persister, rule, names, idKeys, properties, id);
+        return new Entity(persister, rule, names, idKeys, properties, id, id == null ? ColumnConverter.of(idType) : null);
     }
 
     private void capture(Operation operation, Object persister, Object id, Object[] state, int[] dirty, Object session)
@@ -186,18 +187,22 @@ final class EntityCapture implements EntityEvents {
         final Component properties;
         /** The composite identifier's fields; null for a simple identifier. */
         final Component id;
+        /** A simple identifier's converter (a value object behind a converter); null for none. */
+        final ColumnConverter idConverter;
         /** The identifier keys, then the property names: every row's keys; null when a property repeats an identifier key. */
         final String[] keys;
         /** The keys of the last row that left some values out (collections): the next such row mostly leaves out the same. */
         private volatile String[] lastPartialKeys;
 
-        Entity(Object persister, CollectionConfig rule, String[] names, String[] idKeys, Component properties, Component id) {
+        Entity(Object persister, CollectionConfig rule, String[] names, String[] idKeys, Component properties, Component id,
+                ColumnConverter idConverter) {
             this.persister = persister;
             this.rule = rule;
             this.names = names;
             this.idKeys = idKeys;
             this.properties = properties;
             this.id = id;
+            this.idConverter = idConverter;
             String[] all = new String[idKeys.length + names.length];
             System.arraycopy(idKeys, 0, all, 0, idKeys.length);
             System.arraycopy(names, 0, all, idKeys.length, names.length);
@@ -210,12 +215,18 @@ final class EntityCapture implements EntityEvents {
          */
         Object identifier(HibernateApi api, Object rawId, Object session, Object[] values) throws ReflectiveOperationException {
             if (id == null || rawId == null) {
-                Object plainId = RowReader.plain(api, rawId, session);
+                Object plainId = RowReader.basic(rawId);
+                if (plainId == RowReader.SKIP && idConverter != null) {
+                    plainId = idColumn(rawId);
+                } else if (plainId == RowReader.SKIP) {
+                    plainId = RowReader.plain(api, rawId, session);
+                }
                 values[0] = plainId;
                 for (int i = 1; i < idKeys.length; i++) {
                     values[i] = RowReader.SKIP;
                 }
-                return plainId;
+                // an identifier none of these can read is left out of data, and the event's id is null
+                return plainId == RowReader.SKIP ? null : plainId;
             }
             Object[] fields = id.values(api, rawId, session);
             Map<String, Object> plainId = Component.row(id.names, fields);
@@ -225,6 +236,15 @@ final class EntityCapture implements EntityEvents {
                 System.arraycopy(fields, 0, values, 0, idKeys.length);
             }
             return plainId;
+        }
+
+        /** A simple identifier through its converter: the column's value, or {@link RowReader#SKIP}. */
+        private Object idColumn(Object rawId) {
+            try {
+                return RowReader.structured(idConverter.toColumn(rawId));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return RowReader.SKIP;
+            }
         }
 
         /**

@@ -12,7 +12,7 @@ class HibernateEntityRowTest {
     private static final Object SKIP = RowReader.SKIP;
 
     private static EntityCapture.Entity owner() {
-        return new EntityCapture.Entity(new Object(), null, new String[] {"name", "items", "tags", "since"}, new String[] {"id"}, null, null);
+        return new EntityCapture.Entity(new Object(), null, new String[] {"name", "items", "tags", "since"}, new String[] {"id"}, null, null, null);
     }
 
     @Test
@@ -47,10 +47,26 @@ class HibernateEntityRowTest {
         assertThat(row.keySet()).containsExactly("id", "name");
     }
 
+    /** An identifier that is a value object behind a converter: the column's value, in the event and in data. */
+    @Test
+    void anIdentifierBehindAConverterIsItsColumnsValue() throws Exception {
+        EntityCapture.Entity ticket = new EntityCapture.Entity(new Object(), null, new String[] {"title"}, new String[] {"code"},
+                null, null, ColumnConverter.of(new ColumnValuesTest.ConvertedType()));
+        Object[] values = new Object[2];
+        Object code = new Object() {
+            @Override
+            public String toString() {
+                return "T-7";
+            }
+        };
+        assertThat(ticket.identifier(null, code, null, values)).isEqualTo("column:T-7");
+        assertThat(values[0]).isEqualTo("column:T-7");
+    }
+
     @Test
     void keysAndValuesStayPairedWhateverIsLeftOut() {
         EntityCapture.Entity line = new EntityCapture.Entity(new Object(), null, new String[] {"note", "tags"},
-                new String[] {"orderId", "lineNo"}, null, null);
+                new String[] {"orderId", "lineNo"}, null, null, null);
         Map<String, Object> row = line.row(new Object[] {7L, SKIP, "first", SKIP});
         assertThat(row).isEqualTo(linked(new Object[] {"orderId", 7L, "note", "first"}));
         assertThat(line.row(new Object[] {SKIP, SKIP, SKIP, SKIP})).isEmpty();
@@ -66,7 +82,7 @@ class HibernateEntityRowTest {
 
     @Test
     void aPropertyNamedLikeTheIdentifierKeepsTheLinkedMapPath() {
-        EntityCapture.Entity entity = new EntityCapture.Entity(new Object(), null, new String[] {"id", "name"}, new String[] {"id"}, null, null);
+        EntityCapture.Entity entity = new EntityCapture.Entity(new Object(), null, new String[] {"id", "name"}, new String[] {"id"}, null, null, null);
         assertThat(entity.keys).isNull();
     }
 

@@ -40,6 +40,8 @@ public final class ConfigWriter {
         Map<String, Object> relay = new LinkedHashMap<>();
         relay.put("enabled", config.relay().enabled());
         relay.put("requireMembership", config.relay().requireMembership());
+        relay.put("maxPerSecond", config.relay().maxPerSecond());
+        relay.put("burst", config.relay().burst());
         root.put("relay", relay);
         if (config.cluster() != null) {
             Map<String, Object> cluster = new LinkedHashMap<>();

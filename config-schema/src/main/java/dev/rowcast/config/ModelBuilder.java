@@ -45,13 +45,20 @@ final class ModelBuilder {
         AuthConfig auth = auth(root.path("auth"), top.key("auth"));
         ConfigNode relay = root.path("relay");
         RelayConfig relayConfig = new RelayConfig(flag(relay, "enabled", RelayConfig.DEFAULTS.enabled()),
-                flag(relay, "requireMembership", RelayConfig.DEFAULTS.requireMembership()));
+                flag(relay, "requireMembership", RelayConfig.DEFAULTS.requireMembership()),
+                count(relay, "maxPerSecond", RelayConfig.DEFAULTS.maxPerSecond()), count(relay, "burst", RelayConfig.DEFAULTS.burst()));
         Map<String, CollectionConfig> collections = collections(root.path("collections"), top.key("collections"));
         return new RowcastConfig(flag(root, "enabled", true), server, auth, relayConfig, collections,
                 cluster(root.path("cluster")));
     }
 
     /** Null when the file has no cluster: (or a wrong one, already reported by the schema). */
+    /** A whole number the schema has checked (0 or more), or the default when absent. */
+    private static int count(ConfigNode node, String name, int otherwise) {
+        ConfigNode value = node.path(name);
+        return value.isIntegralNumber() && value.canConvertToInt() ? value.intValue() : otherwise;
+    }
+
     private static ClusterConfig cluster(ConfigNode node) {
         if (!node.isObject() || !node.path("redis").isTextual()) return null;
         ConfigNode prefix = node.path("keyPrefix");

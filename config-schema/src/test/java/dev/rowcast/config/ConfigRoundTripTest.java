@@ -95,7 +95,8 @@ class ConfigRoundTripTest {
     }
 
     private static Arbitrary<RelayConfig> relays() {
-        return Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false)).as(RelayConfig::new);
+        return Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false), Arbitraries.integers().between(0, 10_000),
+                Arbitraries.integers().between(1, 10_000)).as(RelayConfig::new);
     }
 
     private static Arbitrary<Map<String, CollectionConfig>> collections() {

@@ -33,7 +33,7 @@ public final class RealtimeSettings {
         return RealtimeOptions.builder()
                 .server(server(config.server(), config.cluster()))
                 .auth(auth)
-                .relay(config.relay().enabled(), config.relay().requireMembership())
+                .relay(config.relay().enabled(), config.relay().requireMembership(), config.relay().maxPerSecond(), config.relay().burst())
                 .build();
     }
 

@@ -73,6 +73,10 @@ public final class RealtimeOptions {
             return this;
         }
 
+        public Builder relay(boolean enabled, boolean requireMembership, int maxPerSecond, int burst) {
+            return relay(new RelayOptions(enabled, requireMembership, maxPerSecond, burst));
+        }
+
         public Builder relay(boolean enabled, boolean requireMembership) {
             return relay(new RelayOptions(enabled, requireMembership));
         }

@@ -37,13 +37,16 @@ final class Relay {
     }
 
     void install(Socket socket) {
+        Bucket bucket = options.maxPerSecond() > 0 ? new Bucket(options.maxPerSecond(), options.burst()) : null;
         socket.onAny((event, args, ack) -> {
-            if (!HANDLED.contains(event)) relay(socket, event, args, ack);
+            if (!HANDLED.contains(event)) relay(socket, bucket, event, args, ack);
         });
     }
 
-    private void relay(Socket socket, String event, List<JsonNode> args, Ack ack) {
-        String refusal = refusal(socket, event, args);
+    private void relay(Socket socket, Bucket bucket, String event, List<JsonNode> args, Ack ack) {
+        String refusal = !options.enabled() || bucket == null || bucket.take(System.nanoTime()) ? refusal(socket, event, args)
+                : "too many relayed events: at most " + options.maxPerSecond() + " a second, " + options.burst()
+                        + " at once (relay.maxPerSecond, relay.burst)";
         if (refusal != null) {
             replies.refuse(socket, ack, event, refusal);
             return;
@@ -52,6 +55,37 @@ final class Relay {
         String room = rest.remove(ROOM_KEY).textValue();
         namespace.to(room).emit(event, rest);
         replies.ok(ack);
+    }
+
+    /**
+     * One socket's relay allowance, a token bucket: {@code perSecond} tokens a second, up to
+     * {@code size}; each relayed event, refused or not, takes one. Every relayed event is kept
+     * for connection state recovery, so without it one socket could push the others' events out
+     * of that buffer, and make every client of its room do its work.
+     */
+    static final class Bucket {
+        private final double perNano;
+        private final int size;
+        private double tokens;
+        private long last;
+
+        Bucket(int perSecond, int size) {
+            this.perNano = perSecond / 1e9;
+            this.size = size;
+            this.tokens = size;
+            this.last = System.nanoTime();
+        }
+
+        /** Takes a token at {@code now} (nanoTime); false when none is left. */
+        synchronized boolean take(long now) {
+            tokens = Math.min(size, tokens + Math.max(0, now - last) * perNano);
+            last = now;
+            if (tokens < 1) {
+                return false;
+            }
+            tokens -= 1;
+            return true;
+        }
     }
 
     private String refusal(Socket socket, String event, List<JsonNode> args) {

@@ -240,6 +240,46 @@ class RealtimeServerTest {
         }
     }
 
+    /** A socket past its relay allowance is refused until its bucket fills again; another socket is not. */
+    @Test
+    void aSocketRelayingFasterThanItsLimitIsRefusedUntilItSlowsDown() {
+        start(RealtimeOptions.builder().relay(true, true, 2, 3).build());
+        try (RawClient flooder = RawClient.connect(port); RawClient other = RawClient.connect(port)) {
+            assertThat(flooder.call("421[\"join\",\"room1\"]")).isEqualTo("431[{\"ok\":true}]");
+            assertThat(other.call("421[\"join\",\"room1\"]")).isEqualTo("431[{\"ok\":true}]");
+            for (int i = 2; i <= 4; i++) {
+                assertThat(flooder.call("42" + i + "[\"chat\",{\"roomId\":\"room1\",\"n\":" + i + "}]"))
+                        .isEqualTo("42[\"chat\",{\"n\":" + i + "}]");
+                assertThat(flooder.next()).isEqualTo("43" + i + "[{\"ok\":true}]");
+            }
+            // a burst of 3 taken at once: the fourth is refused, and reaches nobody
+            assertThat(flooder.call("425[\"chat\",{\"roomId\":\"room1\",\"n\":5}]")).isEqualTo("435[{\"ok\":false,\"error\":"
+                    + "\"too many relayed events: at most 2 a second, 3 at once (relay.maxPerSecond, relay.burst)\"}]");
+            assertThat(other.call("421[\"chat\",{\"roomId\":\"room1\",\"from\":\"other\"}]")).isEqualTo("42[\"chat\",{\"n\":2}]");
+            assertThat(other.next()).isEqualTo("42[\"chat\",{\"n\":3}]");
+            assertThat(other.next()).isEqualTo("42[\"chat\",{\"n\":4}]");
+            assertThat(other.next()).isEqualTo("42[\"chat\",{\"from\":\"other\"}]");
+            assertThat(other.next()).isEqualTo("431[{\"ok\":true}]");
+            // half a second later the bucket holds a token again
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    flooder.call("426[\"chat\",{\"roomId\":\"room1\",\"n\":6}]").startsWith("42[\"chat\""));
+        }
+    }
+
+    @Test
+    void aRelayBucketRefillsAtItsRateUpToItsSize() {
+        Relay.Bucket bucket = new Relay.Bucket(10, 2);
+        long t = System.nanoTime();
+        assertThat(bucket.take(t)).isTrue();
+        assertThat(bucket.take(t)).isTrue();
+        assertThat(bucket.take(t)).isFalse();
+        assertThat(bucket.take(t + 50_000_000)).isFalse(); // half a token
+        assertThat(bucket.take(t + 100_000_000)).isTrue(); // one token after 100 ms
+        assertThat(bucket.take(t + 10_000_000_000L)).isTrue(); // a long pause fills it to 2, no more
+        assertThat(bucket.take(t + 10_000_000_000L)).isTrue();
+        assertThat(bucket.take(t + 10_000_000_000L)).isFalse();
+    }
+
     @Test
     void withoutRequiredMembershipAnyoneMayEmitIntoAnAllowedRoom() {
         start(RealtimeOptions.builder().relay(true, false).build());

@@ -59,9 +59,9 @@ final class Relay {
 
     /**
      * One socket's relay allowance, a token bucket: {@code perSecond} tokens a second, up to
-     * {@code size}; each relayed event, refused or not, takes one. Every relayed event is kept
-     * for connection state recovery, so without it one socket could push the others' events out
-     * of that buffer, and make every client of its room do its work.
+     * {@code size}; each relay attempt takes one, also one refused for another reason. Every
+     * relayed event is kept for connection state recovery, so without it one socket could push
+     * the others' events out of that buffer, and flood every client of its room.
      */
     static final class Bucket {
         private final double perNano;

@@ -72,6 +72,7 @@ public final class ConfigWriter {
         Map<String, Object> recovery = new LinkedHashMap<>();
         recovery.put("enabled", server.recovery().enabled());
         recovery.put("maxDisconnection", Units.formatDuration(server.recovery().maxDisconnection()));
+        recovery.put("maxEvents", server.recovery().maxEvents());
         node.put("recovery", recovery);
         return node;
     }

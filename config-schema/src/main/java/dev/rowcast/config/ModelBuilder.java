@@ -91,7 +91,7 @@ final class ModelBuilder {
                 duration(node, path, "pingInterval", d.pingInterval(), true),
                 duration(node, path, "pingTimeout", d.pingTimeout(), true),
                 size(node, path, "maxPayload", d.maxPayload()),
-                new ServerConfig.Recovery(recoveryEnabled, maxDisconnection));
+                new ServerConfig.Recovery(recoveryEnabled, maxDisconnection, count(recovery, "maxEvents", d.recovery().maxEvents())));
     }
 
     private AuthConfig auth(ConfigNode node, KeyPath path) {

@@ -45,9 +45,18 @@ public record ServerConfig(
         }
     }
 
-    /** {@code server.recovery:}, Socket.IO's connection state recovery. */
-    public record Recovery(boolean enabled, Duration maxDisconnection) {
+    /**
+     * {@code server.recovery:}, Socket.IO's connection state recovery.
+     *
+     * @param maxEvents the most events kept for clients that come back (in a cluster, the Redis stream's length)
+     */
+    public record Recovery(boolean enabled, Duration maxDisconnection, int maxEvents) {
 
+        public static final int DEFAULT_MAX_EVENTS = 10_000;
         public static final Recovery DEFAULTS = new Recovery(true, Duration.ofMinutes(2));
+
+        public Recovery(boolean enabled, Duration maxDisconnection) {
+            this(enabled, maxDisconnection, DEFAULT_MAX_EVENTS);
+        }
     }
 }

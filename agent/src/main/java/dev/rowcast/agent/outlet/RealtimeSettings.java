@@ -56,6 +56,7 @@ public final class RealtimeSettings {
                 .path(config.path())
                 .engine(engine)
                 .recovery(config.recovery().enabled() ? config.recovery().maxDisconnection() : null)
+                .recoveryBuffer(config.recovery().maxEvents())
                 .cluster(cluster == null ? null : cluster(cluster, config))
                 .build();
     }
@@ -65,6 +66,7 @@ public final class RealtimeSettings {
         try {
             return ClusterOptions.builder(cluster.redis())
                     .keyPrefix(cluster.keyPrefix())
+                    .streamMaxLength(server.recovery().maxEvents())
                     // a node is dead once it missed what a client would: the users of its sockets then leave presence
                     .nodeTimeout(server.pingTimeout().compareTo(java.time.Duration.ofMillis(300)) < 0
                             ? java.time.Duration.ofMillis(300) : server.pingTimeout())

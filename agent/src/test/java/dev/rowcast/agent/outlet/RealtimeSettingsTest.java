@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rowcast.config.ConfigLoader;
 import dev.rowcast.server.realtime.RealtimeOptions;
+import dev.rowcast.server.realtime.RelayOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +28,13 @@ class RealtimeSettingsTest {
                   pingInterval: 5s
                   pingTimeout: 3s
                   maxPayload: 64KB
-                  recovery: { enabled: true, maxDisconnection: 30s }
+                  recovery: { enabled: true, maxDisconnection: 30s, maxEvents: 500 }
                 """);
         var server = options.server();
         assertThat(server.path()).isEqualTo("/rt");
         assertThat(server.recovery()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(server.recoveryMaxPackets()).isEqualTo(500);
+        assertThat(server.recoveryMaxBytes()).isEqualTo(16L << 20);
         assertThat(server.engine().host()).isEqualTo("127.0.0.1");
         assertThat(server.engine().port()).isZero();
         assertThat(server.engine().pingInterval()).isEqualTo(Duration.ofSeconds(5));
@@ -46,8 +49,9 @@ class RealtimeSettingsTest {
     void clusterKeysReachTheServerOptionsWithThePingTimeoutAsNodeTimeout() throws Exception {
         var cluster = from("""
                 cluster: { redis: "redis://redis.internal:6379", keyPrefix: cms }
-                server: { pingTimeout: 7s }
+                server: { pingTimeout: 7s, recovery: { maxEvents: 50000 } }
                 """).server().cluster();
+        assertThat(cluster.streamMaxLength()).isEqualTo(50_000);
         assertThat(cluster.redisUri()).isEqualTo("redis://redis.internal:6379");
         assertThat(cluster.keyPrefix()).isEqualTo("cms");
         assertThat(cluster.nodeTimeout()).isEqualTo(Duration.ofSeconds(7));
@@ -82,6 +86,8 @@ class RealtimeSettingsTest {
         assertThat(auth.rooms()).contains(List.of("user:{uid}", "chat:*"));
         assertThat(options.relay().enabled()).isFalse();
         assertThat(options.relay().requireMembership()).isFalse();
+        assertThat(options.relay().maxPerSecond()).isEqualTo(100);
+        assertThat(from("relay: { maxPerSecond: 5, burst: 9 }\n").relay()).isEqualTo(new RelayOptions(true, true, 5, 9));
     }
 
     @Test

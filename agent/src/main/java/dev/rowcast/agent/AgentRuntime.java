@@ -41,6 +41,8 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     private final ServerOutlet server;
     private final Metrics metrics = new Metrics();
     private final Router router = new Router();
+    /** A commit's rows while the pipeline routes them; one list, reused. */
+    private final List<CapturedRow> committedRows = new ArrayList<>();
     private final List<Outlet> outlets = new CopyOnWriteArrayList<>();
     private final Pipeline pipeline;
     private final HibernateHook hibernate;
@@ -179,14 +181,27 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
         return enabled;
     }
 
+    /**
+     * On the pipeline thread. An event's {@code ts} is when the pipeline took its row, not a clock
+     * read at the commit: a read costs the committing thread some 28 ns on this machine's virtual
+     * clock, about 1.5% of an insert into H2 in memory, and the pipeline takes a row within 0.1 ms of
+     * its commit while rows are few, within its nap (1 to 8 ms) when they are many.
+     */
     private void route(Object item) {
         if (item instanceof CapturedRow row) {
             jdbc.publishedElsewhere(row);
-            deliver(router.route(row));
+            deliver(router.route(row, pipeline.takenMillis()));
         } else if (item instanceof JdbcCommit commit) {
-            for (CapturedRow row : jdbc.rows(commit)) {
-                metrics.captured.increment();
-                deliver(router.route(row));
+            long ts = pipeline.takenMillis();
+            try {
+                jdbc.rows(commit, committedRows);
+                for (CapturedRow row : committedRows) {
+                    metrics.captured.increment();
+                    deliver(router.route(row, ts));
+                }
+            } finally {
+                // a failed row must not come back with the next commit's
+                committedRows.clear();
             }
         } else if (item instanceof PendingEmit emit) {
             deliver(new Delivery(emit.event(), List.of(emit.room()), false, () -> PlainValues.of(emit.payload())));

@@ -171,8 +171,10 @@ final class Recovery {
      * rooms on its return: so an event that no connected socket receives is still kept for it.
      */
     boolean awaits(Set<String> rooms, Set<String> except) {
-        long now = System.currentTimeMillis();
         synchronized (sessions) {
+            // every event asks, mostly when nobody is away: then the clock is not read
+            if (sessions.isEmpty()) return false;
+            long now = System.currentTimeMillis();
             for (Session session : sessions.values()) {
                 if (now - session.disconnectedAt() <= maxDisconnectionMillis && missedBy(session, rooms, except)) return true;
             }

@@ -12,7 +12,6 @@ import java.util.Map;
  * @param data      the row after the write (before it, for a delete), associations as their ids
  * @param changes   the changed property/column names of an update, else empty
  * @param origin    "hibernate" or "jdbc"
- * @param ts        the commit time, epoch millis
  */
 public record CapturedRow(
         CollectionConfig rule,
@@ -20,5 +19,4 @@ public record CapturedRow(
         Object id,
         Map<String, Object> data,
         List<String> changes,
-        String origin,
-        long ts) {}
+        String origin) {}

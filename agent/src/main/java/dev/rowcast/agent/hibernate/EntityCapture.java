@@ -159,7 +159,6 @@ final class EntityCapture implements EntityEvents {
         if (!enabled.getAsBoolean()) {
             return null;
         }
-        long ts = System.currentTimeMillis();
         Entity entity = entity(persister);
         CollectionConfig rule = entity.rule;
         if (rule == null || !rule.wants(operation)) {
@@ -173,7 +172,7 @@ final class EntityCapture implements EntityEvents {
         }
         Map<String, Object> data = entity.keys != null ? entity.row(values) : entity.linkedRow(values);
         List<String> changes = operation == Operation.UPDATE && dirty != null ? entity.changes(dirty, data) : List.of();
-        return new CapturedRow(rule, operation, plainId, data, changes, "hibernate", ts);
+        return new CapturedRow(rule, operation, plainId, data, changes, "hibernate");
     }
 
     /** An entity persister, its rule (null: not configured), property names and the row keys built from them. */

@@ -284,9 +284,8 @@ final class StatelessRows {
         private void completed(boolean committed) {
             byTransaction.remove(transaction, rows);
             if (committed) {
-                long ts = System.currentTimeMillis();
                 for (CapturedRow row : rows) {
-                    pipeline.offer(new CapturedRow(row.rule(), row.operation(), row.id(), row.data(), row.changes(), row.origin(), ts));
+                    pipeline.offer(row);
                 }
             }
         }

@@ -42,7 +42,6 @@ final class ConnectionState {
     private Map<String, ArrayDeque<Object>> named;
     /** Autocommitted writes waiting for the app to read their generated keys (see JdbcCapture#record). */
     private List<PendingWrite> parked = List.of();
-    private long parkedAt;
     /** Read without the lock on every write and commit: parked writes are rare (autocommit + generated keys). */
     private volatile boolean hasParked;
 
@@ -235,18 +234,13 @@ final class ConnectionState {
         return keys.peek();
     }
 
-    synchronized void park(List<PendingWrite> writes, long ts) {
+    synchronized void park(List<PendingWrite> writes) {
         parked = writes;
-        parkedAt = ts;
         hasParked = !writes.isEmpty();
     }
 
     boolean hasParked() {
         return hasParked;
-    }
-
-    synchronized long parkedAt() {
-        return parkedAt;
     }
 
     synchronized List<PendingWrite> takeParked() {

@@ -289,7 +289,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             boolean gone = thrown == null || kind == TransactionSql.Kind.ROLLBACK_PREPARED || unknownTransaction(thrown);
             List<PendingWrite> writes = gone ? prepared.remove(control.name()) : null;
             if (writes != null && thrown == null && kind == TransactionSql.Kind.COMMIT_PREPARED) {
-                publish(writes, System.currentTimeMillis());
+                publish(writes);
             }
             return;
         }
@@ -317,7 +317,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 boolean done = thrown == null && !aborted;
                 List<PendingWrite> writes = cs.drain();
                 if (done && kind == TransactionSql.Kind.COMMIT && !writes.isEmpty()) {
-                    publish(writes, System.currentTimeMillis());
+                    publish(writes);
                 } else {
                     seal(writes);
                     if (done && kind == TransactionSql.Kind.PREPARE && !writes.isEmpty()) {
@@ -361,7 +361,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         cs.preparedName = null;
         List<PendingWrite> writes = prepared.remove(name);
         if (writes != null && committed) {
-            publish(writes, System.currentTimeMillis());
+            publish(writes);
         }
     }
 
@@ -718,7 +718,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         } else if (write.keys() != null) {
             park(cs, List.of(write));
         } else {
-            pipeline.offer(new JdbcCommit(write, System.currentTimeMillis()));
+            pipeline.offer(write);
         }
     }
 
@@ -742,7 +742,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         } else if (writes.get(0).keys() != null) {
             park(cs, writes);
         } else {
-            pipeline.offer(new JdbcCommit(writes, System.currentTimeMillis()));
+            pipeline.offer(JdbcCommit.of(writes));
         }
     }
 
@@ -805,7 +805,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
     /** Autocommitted writes that return keys wait for the app to read them (the keys of a batch are shared by its writes). */
     private static void park(ConnectionState cs, List<PendingWrite> writes) {
         writes.get(0).keys().parkIn(cs);
-        cs.park(writes, System.currentTimeMillis());
+        cs.park(writes);
     }
 
     public void statementClosed(Object statement) {
@@ -897,9 +897,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
     };
 
     /** Seals the writes' key rows and hands the writes to the pipeline. */
-    private void publish(List<PendingWrite> writes, long ts) {
+    private void publish(List<PendingWrite> writes) {
         seal(writes);
-        pipeline.offer(new JdbcCommit(writes, ts));
+        pipeline.offer(JdbcCommit.of(writes));
     }
 
     private void seal(List<PendingWrite> writes) {
@@ -925,10 +925,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (!cs.hasParked()) {
             return;
         }
-        long ts = cs.parkedAt();
         List<PendingWrite> parked = cs.takeParked();
         if (!parked.isEmpty()) {
-            publish(parked, ts);
+            publish(parked);
         }
     }
 
@@ -957,7 +956,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 sealKeys(only);
             }
             if (committed) {
-                pipeline.offer(new JdbcCommit(only, System.currentTimeMillis()));
+                pipeline.offer(only);
             }
             return;
         }
@@ -969,7 +968,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             seal(writes);
         }
         if (committed) {
-            pipeline.offer(new JdbcCommit(writes, System.currentTimeMillis()));
+            pipeline.offer(JdbcCommit.of(writes));
         }
     }
 
@@ -1044,7 +1043,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             if (aborted) {
                 seal(writes);
             } else if (!writes.isEmpty()) {
-                publish(writes, System.currentTimeMillis());
+                publish(writes);
             }
         }
     }
@@ -1058,7 +1057,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         PendingWrite write = PendingWrite.of(row);
         ConnectionState cs = connection == null ? null : recording(unwrapped(connection));
         if (cs == null || cs.autoCommit) {
-            pipeline.offer(new JdbcCommit(write, System.currentTimeMillis()));
+            pipeline.offer(write);
         } else {
             cs.add(write);
         }
@@ -1102,15 +1101,20 @@ public final class JdbcCapture implements KeyBridge.Listener {
 
     /** The rows of a committed transaction, in execution order. */
     public List<CapturedRow> rows(JdbcCommit commit) {
-        List<PendingWrite> writes = commit.writes();
-        List<CapturedRow> rows = new ArrayList<>(writes.size());
+        List<CapturedRow> rows = new ArrayList<>(commit.size());
+        rows(commit, rows);
+        return rows;
+    }
+
+    /** Adds the rows of a committed transaction to {@code rows}, in execution order: the pipeline reuses one list. */
+    public void rows(JdbcCommit commit, List<CapturedRow> rows) {
         Map<KeyRows, KeyRows.Cursor> cursors = null; // most commits read no generated keys
-        for (PendingWrite write : writes) {
+        for (int w = 0; w < commit.size(); w++) {
+            PendingWrite write = commit.write(w);
             CapturedRow entity = write.entity();
             if (entity != null) {
                 publishedElsewhere(entity);
-                rows.add(new CapturedRow(entity.rule(), entity.operation(), entity.id(), entity.data(), entity.changes(),
-                        entity.origin(), commit.ts()));
+                rows.add(entity);
                 continue;
             }
             KeyRows.Cursor keys = null;
@@ -1150,7 +1154,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 continue;
             }
             try {
-                rowBuilder.build(lastRule, lastOperation, lastShape, write, keys, commit.ts(), rows);
+                rowBuilder.build(lastRule, lastOperation, lastShape, write, keys, rows);
             } catch (RuntimeException e) {
                 // this write's rows only: the commit's others go on
                 rowBuilder.unread(lastRule);
@@ -1159,7 +1163,6 @@ public final class JdbcCapture implements KeyBridge.Listener {
                         + e + "); its rows are not published", e);
             }
         }
-        return rows;
     }
 
     /** The operation of a shape's rows; an upsert's are creates, unless its update count says it updated (see JdbcRows). */

@@ -4,31 +4,30 @@ import java.util.List;
 
 /**
  * A committed JDBC transaction's writes, in execution order, handed to the pipeline thread. Most
- * transactions hold one write, which it keeps as it is: no list is made for it on the app's thread.
+ * transactions hold one write, which is its own commit: nothing more is made for it on the app's
+ * thread.
  */
-public final class JdbcCommit {
+public sealed interface JdbcCommit permits PendingWrite, JdbcCommit.Writes {
 
-    /** A {@link PendingWrite}, or a {@code List<PendingWrite>} of two or more. */
-    private final Object writes;
-    private final long ts;
+    int size();
 
-    JdbcCommit(List<PendingWrite> writes, long ts) {
-        this.writes = writes;
-        this.ts = ts;
+    PendingWrite write(int i);
+
+    static JdbcCommit of(List<PendingWrite> writes) {
+        return writes.size() == 1 ? writes.get(0) : new Writes(writes);
     }
 
-    JdbcCommit(PendingWrite write, long ts) {
-        this.writes = write;
-        this.ts = ts;
-    }
+    /** Two writes or more. */
+    record Writes(List<PendingWrite> writes) implements JdbcCommit {
 
-    @SuppressWarnings("unchecked")
-    List<PendingWrite> writes() {
-        return writes instanceof PendingWrite write ? List.of(write) : (List<PendingWrite>) writes;
-    }
+        @Override
+        public int size() {
+            return writes.size();
+        }
 
-    /** The commit's time, epoch millis. */
-    long ts() {
-        return ts;
+        @Override
+        public PendingWrite write(int i) {
+            return writes.get(i);
+        }
     }
 }

@@ -55,7 +55,7 @@ final class JdbcRows {
      * @param operation the shape's operation, null when the statement writes no row
      * @param keys the key rows of the write's execution, handed out row by row; null when it has none
      */
-    void build(CollectionConfig rule, Operation operation, SqlShape shape, PendingWrite write, KeyRows.Cursor keys, long ts,
+    void build(CollectionConfig rule, Operation operation, SqlShape shape, PendingWrite write, KeyRows.Cursor keys,
                       List<CapturedRow> out) {
         if (operation == null) {
             return;
@@ -76,7 +76,7 @@ final class JdbcRows {
                 Object id = data.get("id");
                 // the row it met may be another than this id's (another unique key): nothing is taken from memory
                 memory.forget(rule, id);
-                out.add(new CapturedRow(rule, Operation.UPDATE, id, data, plan(shape.updates()).columnNames, "jdbc", ts));
+                out.add(new CapturedRow(rule, Operation.UPDATE, id, data, plan(shape.updates()).columnNames, "jdbc"));
             } else if (rule != null) {
                 memory.forget(rule, resolve(shape.rows().get(0), write.params()).get("id"));
             }
@@ -107,7 +107,7 @@ final class JdbcRows {
                     } else {
                         memory.created(rule, id, data);
                     }
-                    out.add(new CapturedRow(rule, Operation.CREATE, id, data, List.of(), "jdbc", ts));
+                    out.add(new CapturedRow(rule, Operation.CREATE, id, data, List.of(), "jdbc"));
                 }
             }
             case UPDATE -> {
@@ -118,12 +118,12 @@ final class JdbcRows {
                 // the memory's rows are known by their id column only: a WHERE on another column (one row or
                 // several) may have changed any of them, so it empties the collection's memory
                 out.add(new CapturedRow(rule, Operation.UPDATE, idOf(key, write), memory.updated(rule, key.get("id"), data),
-                        plan(shape.rows().get(0)).columnNames, "jdbc", ts));
+                        plan(shape.rows().get(0)).columnNames, "jdbc"));
             }
             default -> {
                 Map<String, Object> key = resolve(shape.key(), write.params());
                 out.add(new CapturedRow(rule, Operation.DELETE, idOf(key, write), memory.deleted(rule, key.get("id"), key), List.of(),
-                        "jdbc", ts));
+                        "jdbc"));
             }
         }
     }

@@ -15,7 +15,8 @@ import dev.rowcast.agent.capture.CapturedRow;
  * @param entity    the row of a StatelessSession's write (sql and params null), published with the
  *                  transaction, its time the commit's; null for a JDBC execution
  */
-record PendingWrite(String sql, Object[] params, long updateCount, KeyRows keys, boolean hibernate, CapturedRow entity) {
+record PendingWrite(String sql, Object[] params, long updateCount, KeyRows keys, boolean hibernate, CapturedRow entity)
+        implements JdbcCommit {
 
     PendingWrite(String sql, Object[] params, long updateCount) {
         this(sql, params, updateCount, null, false, null);
@@ -33,5 +34,15 @@ record PendingWrite(String sql, Object[] params, long updateCount, KeyRows keys,
     /** This write, run by Hibernate's flush. */
     PendingWrite inHibernate() {
         return new PendingWrite(sql, params, updateCount, keys, true, entity);
+    }
+
+    @Override
+    public int size() {
+        return 1;
+    }
+
+    @Override
+    public PendingWrite write(int i) {
+        return this;
     }
 }

@@ -15,15 +15,17 @@ public final class Router {
     /**
      * The rooms now; the envelope only when an outlet asks for it, so a row for rooms nobody is in
      * costs its room names and nothing more.
+     *
+     * @param ts the event's {@code ts}: when the pipeline took the committed row, epoch millis
      */
-    public Delivery route(CapturedRow row) {
+    public Delivery route(CapturedRow row, long ts) {
         CollectionConfig rule = row.rule();
         // rooms read the whole row; the fields filter only shapes what clients see
         List<String> rooms = rule.roomsFor(row.data());
-        return new Delivery(rule.eventName(), rooms, rooms.isEmpty() && rule.broadcast(), () -> envelope(rule, row));
+        return new Delivery(rule.eventName(), rooms, rooms.isEmpty() && rule.broadcast(), () -> envelope(rule, row, ts));
     }
 
-    private static Map<String, Object> envelope(CollectionConfig rule, CapturedRow row) {
+    private static Map<String, Object> envelope(CollectionConfig rule, CapturedRow row, long ts) {
         Map<String, Object> envelope = new LinkedHashMap<>();
         envelope.put("operation", row.operation().wireName());
         envelope.put("collection", rule.slug());
@@ -32,7 +34,7 @@ public final class Router {
         if (row.operation() == Operation.UPDATE) {
             envelope.put("changes", visibleChanges(rule.fields(), row.changes()));
         }
-        envelope.put("ts", row.ts());
+        envelope.put("ts", ts);
         return envelope;
     }
 

@@ -23,6 +23,8 @@ class JdbcCaptureIT {
 
     private static ChildJvm.Result result;
     private static List<CaptureLog.Line> lines;
+    private static long started;
+    private static long finished;
 
     @BeforeAll
     static void runApp() throws Exception {
@@ -31,8 +33,10 @@ class JdbcCaptureIT {
         Path dir = TestApps.workDir("jdbc-capture");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), CONFIG);
         Path captureLog = dir.resolve("capture.jsonl");
+        started = System.currentTimeMillis();
         result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config,
                 List.of("-Drowcast.debug.captureLog=" + captureLog), classpath, "app.JdbcApp");
+        finished = System.currentTimeMillis();
         lines = CaptureLog.read(captureLog);
     }
 
@@ -63,6 +67,13 @@ class JdbcCaptureIT {
                 // a connection that begins with BEGIN; a pool's rollback(); two savepoints of one name; a prepared ROLLBACK
                 "committed after a first BEGIN", "autocommitted after a first BEGIN", "autocommitted after a pool's rollback",
                 "before a second savepoint of one name", "autocommitted after a prepared ROLLBACK");
+    }
+
+    /** The pipeline stamps each commit as it takes it: epoch millis of the app's run, never earlier than the event before. */
+    @Test
+    void timestampsAreTheRunsMillisInDeliveryOrder() {
+        List<Long> stamps = lines.stream().map(l -> l.payload().get("ts").asLong()).toList();
+        assertThat(stamps).isNotEmpty().allSatisfy(ts -> assertThat(ts).isBetween(started, finished)).isSorted();
     }
 
     @Test

@@ -87,7 +87,7 @@ class RouterFrameTest {
                 Map.of()).collections().values().iterator().next();
         for (Operation operation : Operation.values()) {
             List<String> changes = operation == Operation.UPDATE ? List.of("title", "amount") : List.of();
-            Delivery delivery = new Router().route(new CapturedRow(rule, operation, 5L, everyType(), changes, "jdbc", 1_764_118_800_000L));
+            Delivery delivery = new Router().route(new CapturedRow(rule, operation, 5L, everyType(), changes, "jdbc"), 1_764_118_800_000L);
             EngineMessage frame = EventFrames.plainEvent("/", delivery.event(), new Object[] {delivery.payload()}, null);
             assertThat(frame).as("the agent's envelope is plain, so it never takes the tree path").isNotNull();
             byte[] expected = treePath(delivery.event(), delivery.payload());

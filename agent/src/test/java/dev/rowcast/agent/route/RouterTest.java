@@ -36,7 +36,7 @@ class RouterTest {
     @Test
     void updateBecomesThePluginEnvelopeWithChangesInKeyOrder() throws Exception {
         CollectionConfig rule = rule("collections:\n  notifications:\n    entity: N\n    room: \"user:{user}\"\n    fields: { exclude: [secret] }\n");
-        Delivery d = new Router().route(new CapturedRow(rule, Operation.UPDATE, 5L, row(), List.of("user"), "hibernate", 42L));
+        Delivery d = new Router().route(new CapturedRow(rule, Operation.UPDATE, 5L, row(), List.of("user"), "hibernate"), 42L);
         assertThat(d.event()).isEqualTo("realtime:notifications");
         assertThat(d.rooms()).containsExactly("user:9");
         assertThat(JsonText.of(d.payload())).isEqualTo("{\"operation\":\"update\",\"collection\":\"notifications\","
@@ -56,7 +56,7 @@ class RouterTest {
             data.put("timestamp", Timestamp.from(moment));
             data.put("zoned", ZonedDateTime.ofInstant(moment, ZoneId.of("Europe/Paris")));
             data.put("day", java.sql.Date.valueOf("2024-01-02"));
-            Delivery d = new Router().route(new CapturedRow(rule, Operation.CREATE, 1L, data, List.of(), "jdbc", 42L));
+            Delivery d = new Router().route(new CapturedRow(rule, Operation.CREATE, 1L, data, List.of(), "jdbc"), 42L);
             assertThat(JsonText.of(d.payload())).contains("\"data\":{\"date\":\"2024-01-02T03:04:05.123Z\","
                     + "\"timestamp\":\"2024-01-02T03:04:05.123Z\",\"zoned\":\"2024-01-02T04:04:05.123+01:00\",\"day\":\"2024-01-02\"}");
         } finally {
@@ -69,27 +69,27 @@ class RouterTest {
         Map<String, Object> data = row();
         data.put("user", null);
         Delivery closed = new Router().route(new CapturedRow(
-                rule("collections:\n  n:\n    entity: N\n    room: \"user:{user}\"\n"), Operation.CREATE, 5L, data, List.of(), "jdbc", 1L));
+                rule("collections:\n  n:\n    entity: N\n    room: \"user:{user}\"\n"), Operation.CREATE, 5L, data, List.of(), "jdbc"), 1L);
         assertThat(closed.deliverable()).isFalse();
         Delivery open = new Router().route(new CapturedRow(
-                rule("collections:\n  n:\n    entity: N\n    room: \"user:{user}\"\n    broadcast: true\n"), Operation.CREATE, 5L, data, List.of(), "jdbc", 1L));
+                rule("collections:\n  n:\n    entity: N\n    room: \"user:{user}\"\n    broadcast: true\n"), Operation.CREATE, 5L, data, List.of(), "jdbc"), 1L);
         assertThat(open.broadcast()).isTrue();
     }
 
     @Test
     void changesOfAnExcludedFieldAreNotSent() throws Exception {
         CollectionConfig rule = rule("collections:\n  users:\n    entity: U\n    broadcast: true\n    fields: { exclude: [secret] }\n");
-        Delivery d = new Router().route(new CapturedRow(rule, Operation.UPDATE, 5L, row(), List.of("secret"), "hibernate", 42L));
+        Delivery d = new Router().route(new CapturedRow(rule, Operation.UPDATE, 5L, row(), List.of("secret"), "hibernate"), 42L);
         assertThat(JsonText.of(d.payload())).contains("\"changes\":[],").doesNotContain("secret");
 
-        Delivery both = new Router().route(new CapturedRow(rule, Operation.UPDATE, 5L, row(), List.of("user", "secret"), "jdbc", 42L));
+        Delivery both = new Router().route(new CapturedRow(rule, Operation.UPDATE, 5L, row(), List.of("user", "secret"), "jdbc"), 42L);
         assertThat(JsonText.of(both.payload())).contains("\"changes\":[\"user\"],");
     }
 
     @Test
     void changesKeepOnlyTheIncludedFields() throws Exception {
         CollectionConfig rule = rule("collections:\n  users:\n    entity: U\n    broadcast: true\n    fields: { include: [id, at] }\n");
-        Delivery d = new Router().route(new CapturedRow(rule, Operation.UPDATE, 5L, row(), List.of("user", "at", "secret"), "hibernate", 42L));
+        Delivery d = new Router().route(new CapturedRow(rule, Operation.UPDATE, 5L, row(), List.of("user", "at", "secret"), "hibernate"), 42L);
         assertThat(JsonText.of(d.payload())).isEqualTo("{\"operation\":\"update\",\"collection\":\"users\","
                 + "\"data\":{\"id\":5,\"at\":\"2024-01-02T03:04:05\"},\"id\":5,\"changes\":[\"at\"],\"ts\":42}");
     }

@@ -184,15 +184,15 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     /**
      * On the pipeline thread. An event's {@code ts} is when the pipeline took its row, not a clock
      * read at the commit: a read costs the committing thread some 28 ns on this machine's virtual
-     * clock, about 1.5% of an insert into H2 in memory, and the pipeline takes a row within 0.1 ms of
-     * its commit while rows are few, within its nap (1 to 8 ms) when they are many.
+     * clock, about 1.5% of an insert into H2 in memory, and the pipeline takes a row soon after its
+     * commit (see the README). Writes that waited for the app to read their keys carry their commit's.
      */
     private void route(Object item) {
         if (item instanceof CapturedRow row) {
             jdbc.publishedElsewhere(row);
             deliver(router.route(row, pipeline.takenMillis()));
         } else if (item instanceof JdbcCommit commit) {
-            long ts = pipeline.takenMillis();
+            long ts = commit.committedAt() > 0 ? commit.committedAt() : pipeline.takenMillis();
             try {
                 jdbc.rows(commit, committedRows);
                 for (CapturedRow row : committedRows) {

@@ -62,8 +62,6 @@ public final class Pipeline {
     static final long BULK_ROWS_PER_MILLI = 16;
     /** A sleep shorter than this means rows come faster than about 2,000 a second: nap {@link #BRISK_NAP_NANOS} next. */
     static final long SHORT_SLEEP_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
-    /** The items handled on one read of the clock: see {@link #takenMillis()}. */
-    static final int CLOCK_EVERY = 32;
     /** A parked agent thread still looks now and then (a stop, a missed wake-up cannot hang it). */
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -124,9 +122,8 @@ public final class Pipeline {
 
     /**
      * When the item being handled was taken, epoch millis, for its event's {@code ts}; on the agent
-     * thread only. The clock is read for the first item after each wake-up and for every
-     * {@link #CLOCK_EVERY}th after it: a read costs some 28 ns on this machine's virtual clock, and
-     * a burst of that many items takes some 20 us.
+     * thread only. Read for every item: one can take milliseconds (an emit to a room of thousands,
+     * a large commit), and a reading kept over several would be older than the later ones' commits.
      */
     public long takenMillis() {
         return takenMillis;
@@ -137,9 +134,7 @@ public final class Pipeline {
         while (running || !queue.isEmpty()) {
             Object item = queue.poll();
             if (item != null) {
-                if (taken % CLOCK_EVERY == 0) {
-                    takenMillis = System.currentTimeMillis();
-                }
+                takenMillis = System.currentTimeMillis();
                 handle(item);
                 taken++;
                 continue;

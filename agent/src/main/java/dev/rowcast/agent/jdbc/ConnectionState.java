@@ -42,6 +42,7 @@ final class ConnectionState {
     private Map<String, ArrayDeque<Object>> named;
     /** Autocommitted writes waiting for the app to read their generated keys (see JdbcCapture#record). */
     private List<PendingWrite> parked = List.of();
+    private long parkedAt;
     /** Read without the lock on every write and commit: parked writes are rare (autocommit + generated keys). */
     private volatile boolean hasParked;
 
@@ -234,13 +235,19 @@ final class ConnectionState {
         return keys.peek();
     }
 
-    synchronized void park(List<PendingWrite> writes) {
+    synchronized void park(List<PendingWrite> writes, long committedAt) {
         parked = writes;
+        parkedAt = committedAt;
         hasParked = !writes.isEmpty();
     }
 
     boolean hasParked() {
         return hasParked;
+    }
+
+    /** When the parked writes committed, epoch millis. */
+    synchronized long parkedAt() {
+        return parkedAt;
     }
 
     synchronized List<PendingWrite> takeParked() {

@@ -805,7 +805,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
     /** Autocommitted writes that return keys wait for the app to read them (the keys of a batch are shared by its writes). */
     private static void park(ConnectionState cs, List<PendingWrite> writes) {
         writes.get(0).keys().parkIn(cs);
-        cs.park(writes);
+        // they are published later, when the app has read the keys: the event's time is the commit's
+        cs.park(writes, System.currentTimeMillis());
     }
 
     public void statementClosed(Object statement) {
@@ -925,9 +926,11 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (!cs.hasParked()) {
             return;
         }
+        long committedAt = cs.parkedAt();
         List<PendingWrite> parked = cs.takeParked();
         if (!parked.isEmpty()) {
-            publish(parked);
+            seal(parked);
+            pipeline.offer(JdbcCommit.committedAt(parked, committedAt));
         }
     }
 

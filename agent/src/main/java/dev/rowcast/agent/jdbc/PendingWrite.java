@@ -13,7 +13,7 @@ import dev.rowcast.agent.capture.CapturedRow;
  * @param hibernate run by Hibernate's flush: not published when Hibernate reports its table's rows
  *                  itself (see {@link HibernateTables})
  * @param entity    the row of a StatelessSession's write (sql and params null), published with the
- *                  transaction, its time the commit's; null for a JDBC execution
+ *                  transaction; null for a JDBC execution
  */
 record PendingWrite(String sql, Object[] params, long updateCount, KeyRows keys, boolean hibernate, CapturedRow entity)
         implements JdbcCommit {

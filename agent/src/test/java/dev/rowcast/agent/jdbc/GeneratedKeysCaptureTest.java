@@ -35,6 +35,8 @@ class GeneratedKeysCaptureTest {
     private static final Object MARKER = new Object();
 
     private final List<Object> routed = new CopyOnWriteArrayList<>();
+    /** Each commit's own time, as the pipeline gets it (0: the pipeline's time of taking it stands). */
+    private final List<Long> committedAt = new CopyOnWriteArrayList<>();
     private Pipeline pipeline;
     private JdbcCapture capture;
 
@@ -42,6 +44,7 @@ class GeneratedKeysCaptureTest {
     void start() throws Exception {
         pipeline = new Pipeline(item -> {
             if (item instanceof JdbcCommit commit) {
+                committedAt.add(commit.committedAt());
                 routed.addAll(capture.rows(commit));
             } else {
                 routed.add(item);
@@ -118,20 +121,25 @@ class GeneratedKeysCaptureTest {
         assertThat(routed).containsExactly(MARKER);
     }
 
+    /** Published once its key is read, but with the time of its commit, not of that read. */
     @Test
     void underAutocommitTheRowWaitsForItsKeyThenIsPublishedWithIt() {
         Connection connection = fake(Connection.class, true, new ArrayList<>());
         PreparedStatement ps = insert(connection, true);
+        long before = System.currentTimeMillis();
         executeUpdate(ps, 2, "autocommitted");
+        long after = System.currentTimeMillis();
         FakeKeys keys = new FakeKeys(12);
         capture.resultSetReturned(ps, keys.resultSet, true);
         pipeline.offer(MARKER);
         await().atMost(Duration.ofSeconds(5)).until(() -> routed.contains(MARKER));
         assertThat(routed).containsExactly(MARKER);
+        await().atMost(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() > after + 20);
 
         keys.appNext();
         await().atMost(Duration.ofSeconds(5)).until(() -> routed.size() == 2);
         assertThat(((CapturedRow) routed.get(1)).id()).isEqualTo(12);
+        assertThat(committedAt).singleElement().satisfies(ts -> assertThat(ts).isBetween(before, after));
     }
 
     @Test

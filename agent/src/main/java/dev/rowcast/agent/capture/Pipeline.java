@@ -82,8 +82,6 @@ public final class Pipeline {
     private long nap = MIN_NAP_NANOS;
     /** The nap the agent thread slept last; 0 when its last sleep was one that an offer ended. Its own field. */
     private long napped;
-    /** See {@link #takenMillis()}. Its own field. */
-    private long takenMillis;
 
     /** @param consumer handles a {@link CapturedRow} or any other queued item, on the agent thread */
     public Pipeline(Consumer<Object> consumer, Metrics metrics) {
@@ -120,21 +118,11 @@ public final class Pipeline {
         }
     }
 
-    /**
-     * When the item being handled was taken, epoch millis, for its event's {@code ts}; on the agent
-     * thread only. Read for every item: one can take milliseconds (an emit to a room of thousands,
-     * a large commit), and a reading kept over several would be older than the later ones' commits.
-     */
-    public long takenMillis() {
-        return takenMillis;
-    }
-
     private void drain() {
         int taken = 0;
         while (running || !queue.isEmpty()) {
             Object item = queue.poll();
             if (item != null) {
-                takenMillis = System.currentTimeMillis();
                 handle(item);
                 taken++;
                 continue;

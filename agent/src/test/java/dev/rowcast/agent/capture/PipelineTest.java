@@ -72,24 +72,6 @@ class PipelineTest {
         }
     }
 
-    /** An event's ts: the clock is read again for the first item after a sleep, not kept from before it. */
-    @Test
-    void anItemTakenAfterASleepCarriesTheTimeItWasTaken() throws Exception {
-        List<long[]> stamps = Collections.synchronizedList(new ArrayList<>());
-        pipeline = new Pipeline(item -> stamps.add(new long[] {pipeline.takenMillis(), System.currentTimeMillis()}), metrics,
-                TimeUnit.HOURS.toNanos(1));
-        pipeline.start();
-        for (int k = 0; k < 3; k++) {
-            Thread.sleep(50);
-            long offered = System.currentTimeMillis();
-            pipeline.offer("row " + k);
-            int expected = k + 1;
-            await().atMost(Duration.ofSeconds(10)).until(() -> stamps.size() == expected);
-            long[] stamp = stamps.get(k);
-            assertThat(stamp[0]).as("row %d", k).isBetween(offered, stamp[1]);
-        }
-    }
-
     @Test
     void aFullQueueDropsAndCountsInsteadOfBlockingTheApp() throws Exception {
         CountDownLatch release = new CountDownLatch(1);

@@ -73,6 +73,7 @@ public final class ConfigWriter {
         recovery.put("enabled", server.recovery().enabled());
         recovery.put("maxDisconnection", Units.formatDuration(server.recovery().maxDisconnection()));
         recovery.put("maxEvents", server.recovery().maxEvents());
+        recovery.put("maxBytes", Units.formatSize(server.recovery().maxBytes()));
         node.put("recovery", recovery);
         return node;
     }

@@ -52,13 +52,13 @@ final class ModelBuilder {
                 cluster(root.path("cluster")));
     }
 
-    /** Null when the file has no cluster: (or a wrong one, already reported by the schema). */
     /** A whole number the schema has checked (0 or more), or the default when absent. */
     private static int count(ConfigNode node, String name, int otherwise) {
         ConfigNode value = node.path(name);
         return value.isIntegralNumber() && value.canConvertToInt() ? value.intValue() : otherwise;
     }
 
+    /** Null when the file has no cluster: (or a wrong one, already reported by the schema). */
     private static ClusterConfig cluster(ConfigNode node) {
         if (!node.isObject() || !node.path("redis").isTextual()) return null;
         ConfigNode prefix = node.path("keyPrefix");
@@ -91,7 +91,8 @@ final class ModelBuilder {
                 duration(node, path, "pingInterval", d.pingInterval(), true),
                 duration(node, path, "pingTimeout", d.pingTimeout(), true),
                 size(node, path, "maxPayload", d.maxPayload()),
-                new ServerConfig.Recovery(recoveryEnabled, maxDisconnection, count(recovery, "maxEvents", d.recovery().maxEvents())));
+                new ServerConfig.Recovery(recoveryEnabled, maxDisconnection, count(recovery, "maxEvents", d.recovery().maxEvents()),
+                        size(recovery, path.key("recovery"), "maxBytes", d.recovery().maxBytes())));
     }
 
     private AuthConfig auth(ConfigNode node, KeyPath path) {
@@ -299,7 +300,7 @@ final class ModelBuilder {
             return fallback;
         }
         if (bytes > Integer.MAX_VALUE) {
-            problems.at(tree.spot(at), at, "'" + value.asText() + "' is too large: a message can be at most 2GiB");
+            problems.at(tree.spot(at), at, "'" + value.asText() + "' is too large: use at most 2GiB");
             return fallback;
         }
         return bytes < 0 ? fallback : bytes;

@@ -49,14 +49,16 @@ public record ServerConfig(
      * {@code server.recovery:}, Socket.IO's connection state recovery.
      *
      * @param maxEvents the most events kept for clients that come back (in a cluster, the Redis stream's length)
+     * @param maxBytes the most bytes of those events (their frames) each instance keeps
      */
-    public record Recovery(boolean enabled, Duration maxDisconnection, int maxEvents) {
+    public record Recovery(boolean enabled, Duration maxDisconnection, int maxEvents, long maxBytes) {
 
         public static final int DEFAULT_MAX_EVENTS = 10_000;
+        public static final long DEFAULT_MAX_BYTES = 16L << 20;
         public static final Recovery DEFAULTS = new Recovery(true, Duration.ofMinutes(2));
 
         public Recovery(boolean enabled, Duration maxDisconnection) {
-            this(enabled, maxDisconnection, DEFAULT_MAX_EVENTS);
+            this(enabled, maxDisconnection, DEFAULT_MAX_EVENTS, DEFAULT_MAX_BYTES);
         }
     }
 }

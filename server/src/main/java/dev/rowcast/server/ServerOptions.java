@@ -156,11 +156,6 @@ public final class ServerOptions {
          * new one (recovered false). {@code maxRoomChars} bounds the characters of their rooms' names,
          * each room counting {@value ServerOptions#ROOM_OVERHEAD_CHARS} more. Defaults 100,000 / 16,000,000.
          */
-        /** The most events kept for recovery, the bytes' bound as it is. */
-        public Builder recoveryBuffer(int maxPackets) {
-            return recoveryBuffer(maxPackets, recoveryMaxBytes);
-        }
-
         public Builder recoverySessions(int maxSessions, long maxRoomChars) {
             if (maxSessions < 1 || maxRoomChars < 1) {
                 throw new IllegalArgumentException("server recoverySessions must be positive, got " + maxSessions

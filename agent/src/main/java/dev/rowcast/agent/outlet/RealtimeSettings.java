@@ -56,7 +56,7 @@ public final class RealtimeSettings {
                 .path(config.path())
                 .engine(engine)
                 .recovery(config.recovery().enabled() ? config.recovery().maxDisconnection() : null)
-                .recoveryBuffer(config.recovery().maxEvents())
+                .recoveryBuffer(config.recovery().maxEvents(), config.recovery().maxBytes())
                 .cluster(cluster == null ? null : cluster(cluster, config))
                 .build();
     }

@@ -28,13 +28,13 @@ class RealtimeSettingsTest {
                   pingInterval: 5s
                   pingTimeout: 3s
                   maxPayload: 64KB
-                  recovery: { enabled: true, maxDisconnection: 30s, maxEvents: 500 }
+                  recovery: { enabled: true, maxDisconnection: 30s, maxEvents: 500, maxBytes: 2MiB }
                 """);
         var server = options.server();
         assertThat(server.path()).isEqualTo("/rt");
         assertThat(server.recovery()).isEqualTo(Duration.ofSeconds(30));
         assertThat(server.recoveryMaxPackets()).isEqualTo(500);
-        assertThat(server.recoveryMaxBytes()).isEqualTo(16L << 20);
+        assertThat(server.recoveryMaxBytes()).isEqualTo(2L << 20);
         assertThat(server.engine().host()).isEqualTo("127.0.0.1");
         assertThat(server.engine().port()).isZero();
         assertThat(server.engine().pingInterval()).isEqualTo(Duration.ofSeconds(5));
@@ -47,11 +47,13 @@ class RealtimeSettingsTest {
 
     @Test
     void clusterKeysReachTheServerOptionsWithThePingTimeoutAsNodeTimeout() throws Exception {
-        var cluster = from("""
+        var server = from("""
                 cluster: { redis: "redis://redis.internal:6379", keyPrefix: cms }
                 server: { pingTimeout: 7s, recovery: { maxEvents: 50000 } }
-                """).server().cluster();
+                """).server();
+        var cluster = server.cluster();
         assertThat(cluster.streamMaxLength()).isEqualTo(50_000);
+        assertThat(server.recoveryMaxBytes()).as("maxBytes not given: 16 MiB").isEqualTo(16L << 20);
         assertThat(cluster.redisUri()).isEqualTo("redis://redis.internal:6379");
         assertThat(cluster.keyPrefix()).isEqualTo("cms");
         assertThat(cluster.nodeTimeout()).isEqualTo(Duration.ofSeconds(7));

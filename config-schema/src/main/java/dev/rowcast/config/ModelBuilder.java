@@ -300,7 +300,7 @@ final class ModelBuilder {
             return fallback;
         }
         if (bytes > Integer.MAX_VALUE) {
-            problems.at(tree.spot(at), at, "'" + value.asText() + "' is too large: use at most 2GiB");
+            problems.at(tree.spot(at), at, "'" + value.asText() + "' is too large: use less than 2GiB");
             return fallback;
         }
         return bytes < 0 ? fallback : bytes;

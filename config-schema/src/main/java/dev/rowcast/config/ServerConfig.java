@@ -49,7 +49,8 @@ public record ServerConfig(
      * {@code server.recovery:}, Socket.IO's connection state recovery.
      *
      * @param maxEvents the most events kept for clients that come back (in a cluster, the Redis stream's length)
-     * @param maxBytes the most bytes of those events (their frames) each instance keeps
+     * @param maxBytes the most bytes of those events (their frames) kept in each namespace without a cluster (a cluster's
+     *                 Redis stream is bounded by {@code maxEvents} alone)
      */
     public record Recovery(boolean enabled, Duration maxDisconnection, int maxEvents, long maxBytes) {
 

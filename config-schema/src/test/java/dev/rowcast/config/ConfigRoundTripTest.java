@@ -65,7 +65,8 @@ class ConfigRoundTripTest {
                         Arbitraries.subsetOf("GET", "POST", "OPTIONS").ofMinSize(1), Arbitraries.of(true, false))
                         .as((o, m, c) -> new ServerConfig.Cors(o, new ArrayList<>(m), c)));
         Arbitrary<ServerConfig.Recovery> recovery = Combinators.combine(Arbitraries.of(true, false), durations(1),
-                Arbitraries.integers().between(1, 1_000_000), Arbitraries.longs().between(1, Integer.MAX_VALUE)).as(ServerConfig.Recovery::new);
+                        Arbitraries.integers().between(1, 1_000_000), Arbitraries.longs().between(1, Integer.MAX_VALUE))
+                .as(ServerConfig.Recovery::new);
         return Combinators.combine(Arbitraries.of("0.0.0.0", "127.0.0.1", "::", "localhost"),
                         Arbitraries.integers().between(0, 65535), words().map(w -> "/" + w), cors, durations(1),
                         durations(1), Arbitraries.longs().between(1, Integer.MAX_VALUE), recovery)

@@ -43,17 +43,18 @@ class RealtimeSettingsTest {
         assertThat(server.engine().cors().origins()).containsExactly("https://a.example");
         assertThat(server.engine().cors().methods()).containsExactly("GET");
         assertThat(server.engine().cors().credentials()).isTrue();
+        var defaults = from("server: { recovery: { maxEvents: 500 } }").server();
+        assertThat(defaults.recoveryMaxBytes()).as("maxBytes not given: 16 MiB").isEqualTo(16L << 20);
+        assertThat(defaults.recoveryMaxPackets()).isEqualTo(500);
     }
 
     @Test
     void clusterKeysReachTheServerOptionsWithThePingTimeoutAsNodeTimeout() throws Exception {
-        var server = from("""
+        var cluster = from("""
                 cluster: { redis: "redis://redis.internal:6379", keyPrefix: cms }
                 server: { pingTimeout: 7s, recovery: { maxEvents: 50000 } }
-                """).server();
-        var cluster = server.cluster();
+                """).server().cluster();
         assertThat(cluster.streamMaxLength()).isEqualTo(50_000);
-        assertThat(server.recoveryMaxBytes()).as("maxBytes not given: 16 MiB").isEqualTo(16L << 20);
         assertThat(cluster.redisUri()).isEqualTo("redis://redis.internal:6379");
         assertThat(cluster.keyPrefix()).isEqualTo("cms");
         assertThat(cluster.nodeTimeout()).isEqualTo(Duration.ofSeconds(7));

@@ -7,14 +7,21 @@ import java.util.function.Predicate;
 /**
  * Settings of an {@link EngineServer}, immutable. Defaults are the reference server's
  * (pingInterval 25 s, pingTimeout 20 s, upgradeTimeout 10 s, maxPayload 1,000,000 bytes), and
- * for HTTP connections idleTimeout 30 s, requestTimeout 60 s.
+ * for HTTP connections idleTimeout 30 s, requestTimeout 60 s, each longer when the heartbeat is
+ * (see {@link #idleTimeout()} and {@link #requestTimeout()}).
  */
 public final class EngineOptions {
+    private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration HEARTBEAT_SLACK = Duration.ofSeconds(5);
+    private static final Duration REQUEST_SLACK = Duration.ofSeconds(15);
+
     private final String host;
     private final int port;
     private final Duration pingInterval;
     private final Duration pingTimeout;
     private final Duration upgradeTimeout;
+    /** As set, or null: the accessors then derive them from the heartbeat. */
     private final Duration idleTimeout;
     private final Duration requestTimeout;
     private final int maxPayload;
@@ -73,11 +80,26 @@ public final class EngineOptions {
     public Duration upgradeTimeout() { return upgradeTimeout; }
     /**
      * An HTTP connection with no request under way (none sent yet, or none since the last answer)
-     * is closed after this. Half a request line or half the headers counts as none.
+     * is closed after this. Half a request line or half the headers counts as none. Unless set:
+     * 30 s, or pingInterval + 5 s when that is longer, since a polling client's POST connection
+     * carries a pong every pingInterval and closing it between two would race the next.
      */
-    public Duration idleTimeout() { return idleTimeout; }
-    /** A request whose body has not all arrived this long after its headers gets 408 and its connection is closed. */
-    public Duration requestTimeout() { return requestTimeout; }
+    public Duration idleTimeout() {
+        return idleTimeout != null ? idleTimeout : longer(DEFAULT_IDLE_TIMEOUT, pingInterval.plus(HEARTBEAT_SLACK));
+    }
+    /**
+     * A request whose body has not all arrived this long after its headers gets 408 and its
+     * connection is closed. Unless set: 60 s, or pingInterval + pingTimeout + 15 s when that is
+     * longer (a POST slower than pingInterval + pingTimeout brings its pong too late anyway).
+     */
+    public Duration requestTimeout() {
+        return requestTimeout != null ? requestTimeout
+                : longer(DEFAULT_REQUEST_TIMEOUT, pingInterval.plus(pingTimeout).plus(REQUEST_SLACK));
+    }
+
+    private static Duration longer(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
     /** Largest POST body or WebSocket message in bytes (the open packet's {@code maxPayload}). */
     public int maxPayload() { return maxPayload; }
     /** Null when CORS is off. */
@@ -97,12 +119,10 @@ public final class EngineOptions {
         private Duration pingInterval = Duration.ofSeconds(25);
         private Duration pingTimeout = Duration.ofSeconds(20);
         private Duration upgradeTimeout = Duration.ofSeconds(10);
-        // Above the default pingInterval: a polling client's POST connection, reused for a pong
-        // every pingInterval, is never idle long enough to be closed under it.
-        private Duration idleTimeout = Duration.ofSeconds(30);
-        // Above pingInterval + pingTimeout: a POST slower than that delivers its pong too late
-        // for its session anyway.
-        private Duration requestTimeout = Duration.ofSeconds(60);
+        /** Null until set: then it follows the heartbeat, see {@link EngineOptions#idleTimeout()}. */
+        private Duration idleTimeout;
+        /** Null until set: then it follows the heartbeat, see {@link EngineOptions#requestTimeout()}. */
+        private Duration requestTimeout;
         private int maxPayload = 1_000_000;
         private Cors cors;
         private int maxQueuedPackets = 10_000;

@@ -44,13 +44,13 @@ class RealtimeSettingsTest {
         assertThat(server.engine().cors().methods()).containsExactly("GET");
         assertThat(server.engine().cors().credentials()).isTrue();
         var defaults = from("server: { recovery: { maxEvents: 500 } }").server();
+        assertThat(defaults.recoveryMaxBytes()).as("maxBytes not given: 16 MiB").isEqualTo(16L << 20);
+        assertThat(defaults.recoveryMaxPackets()).isEqualTo(500);
         assertThat(defaults.engine().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
         var slowHeartbeat = from("server: { pingInterval: 45s }").server().engine();
         assertThat(slowHeartbeat.idleTimeout()).as("a polling client's POST connection, a pong every 45 s, stays open")
                 .isEqualTo(Duration.ofSeconds(50));
         assertThat(slowHeartbeat.requestTimeout()).isEqualTo(Duration.ofSeconds(80));
-        assertThat(defaults.recoveryMaxBytes()).as("maxBytes not given: 16 MiB").isEqualTo(16L << 20);
-        assertThat(defaults.recoveryMaxPackets()).isEqualTo(500);
     }
 
     @Test

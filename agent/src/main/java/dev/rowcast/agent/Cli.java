@@ -19,12 +19,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.management.Attribute;
+import javax.management.AttributeList;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 /**
  * The agent jar run as a program ({@code Main-Class}): {@code java -jar rowcast-agent.jar check}
- * judges a rowcast.yml as the agent's start would, without starting anything, and {@code attach}
- * loads the agent into a JVM that is already running. Exit status 0 on success, 1 when the file
- * or the attach fails, 2 on a usage error.
+ * judges a rowcast.yml as the agent's start would, without starting anything, {@code attach}
+ * loads the agent into a JVM that is already running, and {@code status}, {@code enable} and
+ * {@code disable} read or switch the agent of a running JVM through its MBean. Exit status 0 on
+ * success, 1 when the file, the attach or the JMX call fails, 2 on a usage error.
  */
 public final class Cli {
 
@@ -39,6 +47,11 @@ public final class Cli {
                                                    environment variables; --no-check skips that, for an app
                                                    whose variables this shell lacks. The agent's log lines
                                                    appear in that JVM's output
+              status <pid>                         the agent's MBean in a running JVM: on or off, clients, rooms,
+                                                   events captured, emitted and dropped
+              disable <pid>                        switch capture off and close the Socket.IO port in that JVM
+              enable <pid>                         switch both on again (the JMX attribute Enabled, set through
+                                                   the JVM's local management agent; needs a JDK's java)
               version                              print the agent's version
             To start Rowcast with an application: java -javaagent:rowcast-agent.jar -jar app.jar""";
 
@@ -68,6 +81,19 @@ public final class Cli {
                 }
                 return attach(rest.get(0), rest.size() == 2 ? rest.get(1) : null, !noCheck, out, err);
             }
+            case "status", "enable", "disable":
+                if (args.length != 2) {
+                    return usage(err, args[0] + " takes a process id");
+                }
+                if (processId(args[1]) < 0) {
+                    return usage(err, "'" + args[1] + "' is not a process id");
+                }
+                try {
+                    return Control.run(args[1], args[0], out, err);
+                } catch (NoClassDefFoundError e) {
+                    err.println("rowcast: this java has no attach API (module jdk.attach): run the command with a JDK's java");
+                    return 1;
+                }
             case "version":
                 out.println("Rowcast agent " + version());
                 return 0;
@@ -211,6 +237,64 @@ public final class Cli {
                 } catch (IOException ignored) {
                     // the agent is loaded or not either way
                 }
+            }
+        }
+    }
+
+    /**
+     * The agent's MBean in another JVM, reached through the local management agent that the attach
+     * API starts in it (as jconsole does): read, or its {@code Enabled} set.
+     */
+    private static final class Control {
+        private static final String MBEAN = "dev.rowcast:type=Agent";
+
+        private Control() {}
+
+        static int run(String pid, String command, PrintStream out, PrintStream err) {
+            String address;
+            try {
+                VirtualMachine vm = VirtualMachine.attach(pid);
+                try {
+                    address = vm.startLocalManagementAgent();
+                } finally {
+                    vm.detach();
+                }
+            } catch (AttachNotSupportedException | IOException | RuntimeException e) {
+                err.println("rowcast: cannot attach to process " + pid + " (" + e.getMessage()
+                        + "); it must be a running JVM of this user, started without -XX:+DisableAttachMechanism");
+                return 1;
+            }
+            try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
+                MBeanServerConnection jmx = connector.getMBeanServerConnection();
+                ObjectName agent = new ObjectName(MBEAN);
+                if (!jmx.isRegistered(agent)) {
+                    err.println("rowcast: process " + pid + " has no " + MBEAN + ": Rowcast is not running there,"
+                            + " or is still waiting for the app's start to settle (10 s at most); try again then");
+                    return 1;
+                }
+                if (!command.equals("status")) {
+                    boolean on = command.equals("enable");
+                    jmx.setAttribute(agent, new Attribute("Enabled", on));
+                    if (!Boolean.valueOf(on).equals(jmx.getAttribute(agent, "Enabled"))) {
+                        err.println("rowcast: Rowcast in process " + pid + " did not switch " + (on ? "on" : "off")
+                                + "; that process's log says why");
+                        return 1;
+                    }
+                    out.println("Rowcast in process " + pid + (on ? ": capture on, and the Socket.IO server started again"
+                            + " (unless that process's log says its port is taken)" : ": capture off, Socket.IO port closed"));
+                    return 0;
+                }
+                AttributeList values = jmx.getAttributes(agent, new String[] {"Enabled", "Connections", "Rooms",
+                        "EventsCaptured", "EventsEmitted", "EventsDropped", "ClusterUnpublished"});
+                StringBuilder line = new StringBuilder("Rowcast in process " + pid + ":");
+                for (Attribute value : values.asList()) {
+                    line.append(' ').append(value.getName()).append('=').append(value.getValue());
+                }
+                out.println(line);
+                return 0;
+            } catch (Exception e) {
+                err.println("rowcast: cannot reach " + MBEAN + " in process " + pid + " (" + e + ")");
+                return 1;
             }
         }
     }

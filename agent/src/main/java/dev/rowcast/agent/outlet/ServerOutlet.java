@@ -96,8 +96,8 @@ public final class ServerOutlet implements Outlet {
         }
         if (started[0] == null) {
             Throwable t = failure[0];
-            AgentLog.error("cannot serve Socket.IO on " + config.host() + ":" + config.port() + " (" + (t == null ? "interrupted" : t.getMessage())
-                    + "); events are not delivered, the app runs on. Set server.port in rowcast.yml to a free port.");
+            AgentLog.error("cannot serve Socket.IO on " + config.host() + ":" + config.port() + " (" + reason(t)
+                    + "); events are not delivered, the app runs on. Free the port, or set server.port in rowcast.yml to a free one.");
             return false;
         }
         server = started[0];
@@ -175,6 +175,18 @@ public final class ServerOutlet implements Outlet {
             unpublishedBefore += unpublishedOf(s);
             s.stop();
         }
+    }
+
+    /** What went wrong, said once: the innermost cause's message (the JDK's "Address already in use"), not each wrapper's. */
+    private static String reason(Throwable t) {
+        if (t == null) {
+            return "interrupted";
+        }
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 
     private static void closeQuietly(ServerSocketChannel channel) {

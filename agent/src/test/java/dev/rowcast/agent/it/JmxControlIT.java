@@ -205,4 +205,67 @@ class JmxControlIT {
         }
         assertThat(served.out()).anyMatch(line -> line.contains("cluster: Redis at") && line.contains("unreachable"));
     }
+
+    /** {@code java -jar rowcast-agent.jar status|disable|enable <pid>}: the MBean without a JMX client of one's own. */
+    @Test
+    void theCommandLineReadsAndSwitchesTheAgentOfARunningApp() throws Exception {
+        Served served = serve("");
+        String pid = String.valueOf(app.pid());
+        Path dir = TestApps.workDir("jmx-command");
+        await().atMost(Duration.ofSeconds(30)).until(() -> CommandLineIT.agentJar(dir, "status", pid).exitCode() == 0);
+        served.send("write");
+        await().atMost(Duration.ofSeconds(30)).until(() -> CommandLineIT.agentJar(dir, "status", pid).output().contains("EventsEmitted=2"));
+        CommandLineIT.Run status = CommandLineIT.agentJar(dir, "status", pid);
+        assertThat(status.output().strip()).isEqualTo("Rowcast in process " + pid + ": Enabled=true Connections=0 Rooms=0"
+                + " EventsCaptured=2 EventsEmitted=2 EventsDropped=0 ClusterUnpublished=0");
+
+        CommandLineIT.Run off = CommandLineIT.agentJar(dir, "disable", pid);
+        assertThat(off.exitCode()).as(off.output()).isZero();
+        assertThat(off.output()).contains("capture off, Socket.IO port closed");
+        assertThat(portOpen(served.port())).isFalse();
+        assertThat(CommandLineIT.agentJar(dir, "status", pid).output()).contains("Enabled=false");
+
+        CommandLineIT.Run on = CommandLineIT.agentJar(dir, "enable", pid);
+        assertThat(on.exitCode()).as(on.output()).isZero();
+        assertThat(on.output()).contains("capture on, and the Socket.IO server started again");
+        assertThat(portOpen(served.port())).isTrue();
+        assertThat(CommandLineIT.agentJar(dir, "status", pid).output()).contains("Enabled=true");
+    }
+
+    @Test
+    void theCommandLineSaysSoWhenAJvmRunsNoAgent() throws Exception {
+        // this test's own JVM: no agent in it
+        String pid = String.valueOf(ProcessHandle.current().pid());
+        CommandLineIT.Run run = CommandLineIT.agentJar(TestApps.workDir("jmx-command"), "status", pid);
+        assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+        assertThat(run.output()).contains("process " + pid + " has no dev.rowcast:type=Agent: Rowcast is not running there");
+
+        CommandLineIT.Run usage = CommandLineIT.agentJar(TestApps.workDir("jmx-command"), "disable");
+        assertThat(usage.exitCode()).isEqualTo(2);
+        assertThat(usage.output()).contains("rowcast: disable takes a process id");
+    }
+
+    /** A port some other process holds: one line that says which and why, and the app goes on writing. */
+    @Test
+    void aPortInUseIsOneLineAndTheAppRunsOn() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            String classpath = TestApps.compile("serve", System.getProperty("rowcast.h2Jar"), "h2", UnaryOperator.identity());
+            Path dir = TestApps.workDir("port-in-use");
+            Path config = Files.writeString(dir.resolve("rowcast.yml"), """
+                    server: { host: 127.0.0.1, port: %d }
+                    collections:
+                      messages: { table: messages, room: "chat:{chat}" }
+                    """.formatted(port));
+            try (LiveProcess served = LiveProcess.javaWithAgent("port-in-use", dir, config, List.of("-cp", classpath, "app.ServeApp"))) {
+                served.awaitLine(Duration.ofSeconds(60), "ready"::equals);
+                served.awaitLine(Duration.ofSeconds(60), l -> l.contains("[rowcast] cannot serve Socket.IO"));
+                String line = served.lines().stream().filter(l -> l.contains("[rowcast] cannot serve Socket.IO")).findFirst().orElseThrow();
+                assertThat(line).contains("cannot serve Socket.IO on 127.0.0.1:" + port + " (")
+                        .contains("the app runs on").contains("server.port").doesNotContain("([rowcast]");
+                served.send("write");
+                served.awaitLine(Duration.ofSeconds(30), "written"::equals);
+            }
+        }
+    }
 }

@@ -109,7 +109,7 @@ public final class EngineServer {
         } catch (Exception e) {
             shutdownGroups();
             serverChannel = null;
-            throw new IllegalStateException("[rowcast] engine server cannot listen on " + options.host() + ":" + options.port()
+            throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port()
                     + " (" + e.getMessage() + "); free the port or choose another one", e);
         }
         port = ((InetSocketAddress) serverChannel.localAddress()).getPort();

@@ -10,6 +10,7 @@ import dev.rowcast.server.engine.EngineServer;
 import dev.rowcast.server.realtime.RealtimeOptions;
 import dev.rowcast.server.realtime.RealtimeServer;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.HashSet;
@@ -177,16 +178,20 @@ public final class ServerOutlet implements Outlet {
         }
     }
 
-    /** What went wrong, said once: the innermost cause's message (the JDK's "Address already in use"), not each wrapper's. */
+    /**
+     * What went wrong, said once: for a port that cannot be bound the JDK's own words ("Address
+     * already in use"), not the server's message that wraps them; else the failure's message.
+     */
     private static String reason(Throwable t) {
         if (t == null) {
             return "interrupted";
         }
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        for (Throwable cause = t; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof BindException && cause.getMessage() != null) {
+                return cause.getMessage();
+            }
         }
-        return root.getMessage() != null ? root.getMessage() : root.toString();
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     private static void closeQuietly(ServerSocketChannel channel) {

@@ -352,6 +352,10 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     @Override
     public synchronized void setEnabled(boolean on) {
         if (on == enabled) {
+            if (on && serving && !server.running() && server.start()) {
+                // its port was taken when it started: whoever held it has let it go
+                AgentLog.info("enabled through JMX: the server listens again");
+            }
             return;
         }
         enabled = on;
@@ -388,6 +392,11 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     @Override
     public long getEventsDropped() {
         return metrics.dropped.sum();
+    }
+
+    @Override
+    public boolean isServing() {
+        return server.running();
     }
 
     @Override

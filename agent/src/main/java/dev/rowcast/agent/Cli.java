@@ -20,9 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.management.Attribute;
-import javax.management.AttributeList;
+import javax.management.MBeanException;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
+import javax.management.RuntimeMBeanException;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
@@ -47,11 +48,13 @@ public final class Cli {
                                                    environment variables; --no-check skips that, for an app
                                                    whose variables this shell lacks. The agent's log lines
                                                    appear in that JVM's output
-              status <pid>                         the agent's MBean in a running JVM: on or off, clients, rooms,
-                                                   events captured, emitted and dropped
+              status <pid>                         the agent's MBean in a running JVM: capture on or off, the
+                                                   server listening or not, clients, rooms, events captured,
+                                                   emitted and dropped, cluster broadcasts kept local
               disable <pid>                        switch capture off and close the Socket.IO port in that JVM
-              enable <pid>                         switch both on again (the JMX attribute Enabled, set through
-                                                   the JVM's local management agent; needs a JDK's java)
+              enable <pid>                         switch both on again, or bind a port that was taken (the JMX
+                                                   attribute Enabled, set through the JVM's local management
+                                                   agent; needs a JDK's java)
               version                              print the agent's version
             To start Rowcast with an application: java -javaagent:rowcast-agent.jar -jar app.jar""";
 
@@ -247,22 +250,33 @@ public final class Cli {
      */
     private static final class Control {
         private static final String MBEAN = "dev.rowcast:type=Agent";
+        private static final String[] STATUS = {"Enabled", "Serving", "Connections", "Rooms", "EventsCaptured",
+                "EventsEmitted", "EventsDropped", "ClusterUnpublished"};
 
         private Control() {}
 
         static int run(String pid, String command, PrintStream out, PrintStream err) {
-            String address;
+            VirtualMachine vm;
             try {
-                VirtualMachine vm = VirtualMachine.attach(pid);
-                try {
-                    address = vm.startLocalManagementAgent();
-                } finally {
-                    vm.detach();
-                }
+                vm = VirtualMachine.attach(pid);
             } catch (AttachNotSupportedException | IOException | RuntimeException e) {
                 err.println("rowcast: cannot attach to process " + pid + " (" + e.getMessage()
                         + "); it must be a running JVM of this user, started without -XX:+DisableAttachMechanism");
                 return 1;
+            }
+            String address;
+            try {
+                address = vm.startLocalManagementAgent();
+            } catch (IOException | RuntimeException e) {
+                err.println("rowcast: attached to process " + pid + ", but it could not start its local JMX agent (" + e.getMessage()
+                        + "); its runtime needs the module jdk.management.agent");
+                return 1;
+            } finally {
+                try {
+                    vm.detach();
+                } catch (IOException ignored) {
+                    // the address, if any, is ours either way
+                }
             }
             try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
                 MBeanServerConnection jmx = connector.getMBeanServerConnection();
@@ -272,30 +286,40 @@ public final class Cli {
                             + " or is still waiting for the app's start to settle (10 s at most); try again then");
                     return 1;
                 }
-                if (!command.equals("status")) {
-                    boolean on = command.equals("enable");
-                    jmx.setAttribute(agent, new Attribute("Enabled", on));
-                    if (!Boolean.valueOf(on).equals(jmx.getAttribute(agent, "Enabled"))) {
-                        err.println("rowcast: Rowcast in process " + pid + " did not switch " + (on ? "on" : "off")
-                                + "; that process's log says why");
-                        return 1;
-                    }
-                    out.println("Rowcast in process " + pid + (on ? ": capture on, and the Socket.IO server started again"
-                            + " (unless that process's log says its port is taken)" : ": capture off, Socket.IO port closed"));
-                    return 0;
-                }
-                AttributeList values = jmx.getAttributes(agent, new String[] {"Enabled", "Connections", "Rooms",
-                        "EventsCaptured", "EventsEmitted", "EventsDropped", "ClusterUnpublished"});
-                StringBuilder line = new StringBuilder("Rowcast in process " + pid + ":");
-                for (Attribute value : values.asList()) {
-                    line.append(' ').append(value.getName()).append('=').append(value.getValue());
-                }
-                out.println(line);
-                return 0;
+                return command.equals("status") ? status(jmx, agent, pid, out) : switchTo(command.equals("enable"), jmx, agent, pid, out, err);
+            } catch (MBeanException | RuntimeMBeanException e) {
+                err.println("rowcast: Rowcast in process " + pid + " refused (" + e.getCause() + ")");
+                return 1;
             } catch (Exception e) {
                 err.println("rowcast: cannot reach " + MBEAN + " in process " + pid + " (" + e + ")");
                 return 1;
             }
+        }
+
+        private static int status(MBeanServerConnection jmx, ObjectName agent, String pid, PrintStream out) throws Exception {
+            StringBuilder line = new StringBuilder("Rowcast in process " + pid + ":");
+            for (String name : STATUS) {
+                line.append(' ').append(name).append('=').append(jmx.getAttribute(agent, name));
+            }
+            out.println(line);
+            return 0;
+        }
+
+        private static int switchTo(boolean on, MBeanServerConnection jmx, ObjectName agent, String pid, PrintStream out,
+                                    PrintStream err) throws Exception {
+            // on also when it is on: a server whose port was taken tries again
+            jmx.setAttribute(agent, new Attribute("Enabled", on));
+            if (!on) {
+                out.println("Rowcast in process " + pid + ": capture off, Socket.IO port closed");
+                return 0;
+            }
+            if (!Boolean.TRUE.equals(jmx.getAttribute(agent, "Serving"))) {
+                err.println("rowcast: Rowcast in process " + pid + " captures, but its Socket.IO server could not listen"
+                        + " (is its port taken?); that process's log says why");
+                return 1;
+            }
+            out.println("Rowcast in process " + pid + ": capture on, Socket.IO server listening");
+            return 0;
         }
     }
 

@@ -8,6 +8,12 @@ public interface AgentControlMBean {
     /** false stops capture and closes the server's port; true starts both again. */
     void setEnabled(boolean enabled);
 
+    /**
+     * Whether the Socket.IO server listens: false while capture is off, and while its port could
+     * not be bound (setting {@code Enabled} to true tries again).
+     */
+    boolean isServing();
+
     long getConnections();
 
     int getRooms();

@@ -97,8 +97,12 @@ public final class ServerOutlet implements Outlet {
         }
         if (started[0] == null) {
             Throwable t = failure[0];
-            AgentLog.error("cannot serve Socket.IO on " + config.host() + ":" + config.port() + " (" + reason(t)
-                    + "); events are not delivered, the app runs on. Free the port, or set server.port in rowcast.yml to a free one.");
+            BindException taken = bindFailure(t);
+            AgentLog.error("cannot serve Socket.IO on " + config.host() + ":" + config.port() + " ("
+                    + (taken != null ? taken.getMessage() : innermost(t)) + "); events are not delivered, the app runs on. "
+                    + (taken != null && taken.getMessage().contains("in use") ? "Free the port and switch Rowcast on again (java -jar rowcast-agent.jar enable <pid>),"
+                            + " or set server.port in rowcast.yml to a free one and restart the app."
+                            : "Check server.host and server.port in rowcast.yml."));
             return false;
         }
         server = started[0];
@@ -178,20 +182,26 @@ public final class ServerOutlet implements Outlet {
         }
     }
 
-    /**
-     * What went wrong, said once: for a port that cannot be bound the JDK's own words ("Address
-     * already in use"), not the server's message that wraps them; else the failure's message.
-     */
-    private static String reason(Throwable t) {
+    /** The failure to bind the port in {@code t}'s causes (a port in use, an address not of this machine), or null. */
+    private static BindException bindFailure(Throwable t) {
+        for (Throwable cause = t; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof BindException bind && bind.getMessage() != null) {
+                return bind;
+            }
+        }
+        return null;
+    }
+
+    /** What went wrong, said once: the innermost cause, not each wrapper's account of it. */
+    private static String innermost(Throwable t) {
         if (t == null) {
             return "interrupted";
         }
-        for (Throwable cause = t; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof BindException && cause.getMessage() != null) {
-                return cause.getMessage();
-            }
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
         }
-        return t.getMessage() != null ? t.getMessage() : t.toString();
+        return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 
     private static void closeQuietly(ServerSocketChannel channel) {

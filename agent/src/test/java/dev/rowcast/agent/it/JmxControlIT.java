@@ -125,12 +125,14 @@ class JmxControlIT {
 
             jmx.setAttribute(agent, new Attribute("Enabled", false));
             assertThat(portOpen(port)).isFalse();
+            assertThat(jmx.getAttribute(agent, "Serving")).isEqualTo(false);
             served.send("write");
             await().atMost(Duration.ofSeconds(30)).until(() -> out.stream().filter("written"::equals).count() == 2);
             assertThat(number(jmx, agent, "EventsCaptured")).isEqualTo(2);
 
             jmx.setAttribute(agent, new Attribute("Enabled", true));
             assertThat(portOpen(port)).isTrue();
+            assertThat(jmx.getAttribute(agent, "Serving")).isEqualTo(true);
             jmx.invoke(agent, "emit", new Object[] {"chat:7", "announce", "{\"text\":\"hi\"}"},
                     new String[] {String.class.getName(), String.class.getName(), String.class.getName()});
             await().atMost(Duration.ofSeconds(30)).until(() -> number(jmx, agent, "EventsEmitted") == 3);
@@ -216,18 +218,18 @@ class JmxControlIT {
         served.send("write");
         await().atMost(Duration.ofSeconds(30)).until(() -> CommandLineIT.agentJar(dir, "status", pid).output().contains("EventsEmitted=2"));
         CommandLineIT.Run status = CommandLineIT.agentJar(dir, "status", pid);
-        assertThat(status.output().strip()).isEqualTo("Rowcast in process " + pid + ": Enabled=true Connections=0 Rooms=0"
+        assertThat(status.output().strip()).isEqualTo("Rowcast in process " + pid + ": Enabled=true Serving=true Connections=0 Rooms=0"
                 + " EventsCaptured=2 EventsEmitted=2 EventsDropped=0 ClusterUnpublished=0");
 
         CommandLineIT.Run off = CommandLineIT.agentJar(dir, "disable", pid);
         assertThat(off.exitCode()).as(off.output()).isZero();
         assertThat(off.output()).contains("capture off, Socket.IO port closed");
         assertThat(portOpen(served.port())).isFalse();
-        assertThat(CommandLineIT.agentJar(dir, "status", pid).output()).contains("Enabled=false");
+        assertThat(CommandLineIT.agentJar(dir, "status", pid).output()).contains("Enabled=false Serving=false");
 
         CommandLineIT.Run on = CommandLineIT.agentJar(dir, "enable", pid);
         assertThat(on.exitCode()).as(on.output()).isZero();
-        assertThat(on.output()).contains("capture on, and the Socket.IO server started again");
+        assertThat(on.output()).contains("capture on, Socket.IO server listening");
         assertThat(portOpen(served.port())).isTrue();
         assertThat(CommandLineIT.agentJar(dir, "status", pid).output()).contains("Enabled=true");
     }
@@ -245,10 +247,14 @@ class JmxControlIT {
         assertThat(usage.output()).contains("rowcast: disable takes a process id");
     }
 
-    /** A port some other process holds: one line that says which and why, and the app goes on writing. */
+    /**
+     * A port some other process holds: one line that says which and why, and the app goes on
+     * writing; once the port is free, {@code enable} binds it.
+     */
     @Test
-    void aPortInUseIsOneLineAndTheAppRunsOn() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+    void aPortInUseIsOneLineAndTheAppRunsOnAndEnableBindsItOnceFree() throws Exception {
+        ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+        try {
             int port = taken.getLocalPort();
             String classpath = TestApps.compile("serve", System.getProperty("rowcast.h2Jar"), "h2", UnaryOperator.identity());
             Path dir = TestApps.workDir("port-in-use");
@@ -262,10 +268,26 @@ class JmxControlIT {
                 served.awaitLine(Duration.ofSeconds(60), l -> l.contains("[rowcast] cannot serve Socket.IO"));
                 String line = served.lines().stream().filter(l -> l.contains("[rowcast] cannot serve Socket.IO")).findFirst().orElseThrow();
                 assertThat(line).contains("cannot serve Socket.IO on 127.0.0.1:" + port + " (Address already in use)")
-                        .contains("the app runs on").contains("server.port").doesNotContain("cannot listen");
+                        .contains("the app runs on").contains("rowcast-agent.jar enable <pid>").contains("server.port")
+                        .doesNotContain("cannot listen");
                 served.send("write");
                 served.awaitLine(Duration.ofSeconds(30), "written"::equals);
+
+                String pid = String.valueOf(served.pid());
+                await().atMost(Duration.ofSeconds(30)).until(() -> CommandLineIT.agentJar(dir, "status", pid).exitCode() == 0);
+                assertThat(CommandLineIT.agentJar(dir, "status", pid).output()).contains("Enabled=true Serving=false");
+                CommandLineIT.Run stillTaken = CommandLineIT.agentJar(dir, "enable", pid);
+                assertThat(stillTaken.exitCode()).as(stillTaken.output()).isEqualTo(1);
+                assertThat(stillTaken.output()).contains("its Socket.IO server could not listen");
+
+                taken.close();
+                CommandLineIT.Run freed = CommandLineIT.agentJar(dir, "enable", pid);
+                assertThat(freed.exitCode()).as(freed.output()).isZero();
+                assertThat(portOpen(port)).isTrue();
+                assertThat(CommandLineIT.agentJar(dir, "status", pid).output()).contains("Enabled=true Serving=true");
             }
+        } finally {
+            taken.close();
         }
     }
 }

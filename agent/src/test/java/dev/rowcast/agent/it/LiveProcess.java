@@ -75,6 +75,10 @@ final class LiveProcess implements AutoCloseable {
         }
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     List<String> lines() {
         return List.copyOf(lines);
     }

@@ -110,7 +110,7 @@ public final class EngineServer {
             shutdownGroups();
             serverChannel = null;
             throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port()
-                    + " (" + e.getMessage() + "); free the port or choose another one", e);
+                    + " (" + (e.getMessage() != null ? e.getMessage() : e.toString()) + "); free the port or choose another one", e);
         }
         port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         LOG.log(System.Logger.Level.INFO, "[rowcast] engine server listening on " + options.host() + ":" + port

@@ -217,13 +217,20 @@ public final class Cli {
     private static final class Attach {
         private Attach() {}
 
-        static int load(String pid, Path jar, String agentArgs, PrintStream out, PrintStream err) {
-            VirtualMachine vm;
+        /** The JVM of {@code pid}, attached; null, said on {@code err}, when it cannot be. */
+        static VirtualMachine attach(String pid, PrintStream err) {
             try {
-                vm = VirtualMachine.attach(pid);
+                return VirtualMachine.attach(pid);
             } catch (AttachNotSupportedException | IOException | RuntimeException e) {
                 err.println("rowcast: cannot attach to process " + pid + " (" + e.getMessage()
                         + "); it must be a running JVM of this user, started without -XX:+DisableAttachMechanism");
+                return null;
+            }
+        }
+
+        static int load(String pid, Path jar, String agentArgs, PrintStream out, PrintStream err) {
+            VirtualMachine vm = attach(pid, err);
+            if (vm == null) {
                 return 1;
             }
             try {
@@ -256,12 +263,8 @@ public final class Cli {
         private Control() {}
 
         static int run(String pid, String command, PrintStream out, PrintStream err) {
-            VirtualMachine vm;
-            try {
-                vm = VirtualMachine.attach(pid);
-            } catch (AttachNotSupportedException | IOException | RuntimeException e) {
-                err.println("rowcast: cannot attach to process " + pid + " (" + e.getMessage()
-                        + "); it must be a running JVM of this user, started without -XX:+DisableAttachMechanism");
+            VirtualMachine vm = Attach.attach(pid, err);
+            if (vm == null) {
                 return 1;
             }
             String address;

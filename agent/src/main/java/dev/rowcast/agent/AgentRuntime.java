@@ -198,7 +198,7 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
             try {
                 jdbc.rows(commit, committedRows);
                 for (CapturedRow row : committedRows) {
-                    metrics.captured.increment();
+                    metrics.routedCaptured.increment();
                     deliver(router.route(row, ts));
                 }
             } finally {
@@ -218,12 +218,12 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
         }
         if (!serving) {
             beforeServing.increment();
-            metrics.dropped.increment();
+            metrics.routedDropped.increment();
         } else if (delivery.deliverable()) {
-            metrics.emitted.increment();
+            metrics.routedEmitted.increment();
         } else {
             // no room resolved and broadcast is off: the plugin would have leaked it to everyone
-            metrics.dropped.increment();
+            metrics.routedDropped.increment();
         }
     }
 
@@ -381,17 +381,17 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
 
     @Override
     public long getEventsCaptured() {
-        return metrics.captured.sum();
+        return metrics.captured();
     }
 
     @Override
     public long getEventsEmitted() {
-        return metrics.emitted.sum();
+        return metrics.emitted();
     }
 
     @Override
     public long getEventsDropped() {
-        return metrics.dropped.sum();
+        return metrics.dropped();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.rowcast.server;
 import dev.rowcast.server.engine.EngineMessage;
 import dev.rowcast.server.protocol.Packet;
 import dev.rowcast.server.rooms.InMemoryAdapter;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -66,6 +67,11 @@ public final class BroadcastOperator {
      * A caller with a costly payload checks this first.
      */
     public boolean hasAudience() {
+        return hasAudience(namespace, rooms, exceptRooms);
+    }
+
+    /** As {@link #hasAudience()} for an emit to {@code rooms} (every socket when empty), without making its operator. */
+    static boolean hasAudience(Namespace namespace, Collection<String> rooms, Set<String> exceptRooms) {
         Recovery recovery = namespace.recovery();
         if (!(namespace.adapter() instanceof InMemoryAdapter local) || recovery != null && recovery.shared()) return true;
         if (recovery == null) return local.reaches(rooms, exceptRooms);

@@ -90,6 +90,14 @@ public final class Namespace {
         return new BroadcastOperator(this, Set.of(), Set.of()).except(rooms);
     }
 
+    /**
+     * True when an emit to these rooms (every socket when none) would reach a socket now, or be kept
+     * for one away that may recover it: {@code to(rooms).hasAudience()} without making the operator.
+     */
+    public boolean hasAudience(Collection<String> rooms) {
+        return BroadcastOperator.hasAudience(this, rooms, Set.of());
+    }
+
     /** Sends to every socket of the namespace; returns how many it was handed to. */
     public int emit(String event, Object... args) {
         return new BroadcastOperator(this, Set.of(), Set.of()).emit(event, args);

@@ -4,6 +4,7 @@ import dev.rowcast.server.engine.EngineMessage;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -170,7 +171,7 @@ final class Recovery {
      * True when a session away (disconnected, still within the window) would get an event to these
      * rooms on its return: so an event that no connected socket receives is still kept for it.
      */
-    boolean awaits(Set<String> rooms, Set<String> except) {
+    boolean awaits(Collection<String> rooms, Set<String> except) {
         synchronized (sessions) {
             // every event asks, mostly when nobody is away: then the clock is not read
             if (sessions.isEmpty()) return false;
@@ -183,7 +184,7 @@ final class Recovery {
     }
 
     /** Whether an event to {@code rooms} (every socket when empty) except {@code except} is for this session. */
-    private static boolean missedBy(Session session, Set<String> rooms, Set<String> except) {
+    private static boolean missedBy(Session session, Collection<String> rooms, Set<String> except) {
         boolean targeted = rooms.isEmpty() || !Collections.disjoint(rooms, session.rooms());
         return targeted && Collections.disjoint(except, session.rooms());
     }

@@ -5,6 +5,7 @@ import dev.rowcast.server.engine.EngineServer;
 import dev.rowcast.server.engine.EngineSocket;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -92,6 +93,11 @@ public final class SocketIoServer {
 
     public BroadcastOperator except(String... rooms) {
         return sockets().except(rooms);
+    }
+
+    /** See {@link Namespace#hasAudience(Collection)}; for the main namespace. */
+    public boolean hasAudience(Collection<String> rooms) {
+        return sockets().hasAudience(rooms);
     }
 
     public int emit(String event, Object... args) {

@@ -1,12 +1,16 @@
 package dev.rowcast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rowcast.server.protocol.PacketJson;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -239,9 +243,39 @@ class ConnectionStateRecoveryTest {
         assertThat(io.to("room1").hasAudience()).as("the socket away may come back for it").isTrue();
         assertThat(io.to("room2").hasAudience()).isFalse();
         assertThat(io.to("room1").except("room1").hasAudience()).isFalse();
+        assertThat(io.hasAudience(List.of("room1"))).as("asked with the rooms alone").isTrue();
+        assertThat(io.hasAudience(List.of("room2"))).isFalse();
         io.to("room1").emit("kept for its return");
         io.to("room2").emit("still nobody's");
         assertThat(recovery.retainedPackets()).isEqualTo(2);
+    }
+
+    @Test
+    void anAudienceAskedForWhileASessionIsRestoredIsAnsweredOnceTheSocketIsBackInItsRooms() throws Exception {
+        Recovery recovery = io.sockets().recovery();
+        FakeEngineSocket engine = new FakeEngineSocket(io.engineListener()).receive("0");
+        Socket socket = sockets.get(0);
+        socket.join("room1");
+        engine.drop("transport close");
+        assertThat(io.hasAudience(List.of("room1"))).as("away").isTrue();
+
+        String position = recovery.position();
+        CompletableFuture<Boolean> asked;
+        var restoring = recovery.restoring();
+        restoring.lock();
+        try {
+            assertThat(recovery.claim(socket.pid(), position)).isNotNull();
+            assertThat(recovery.restore(socket.pid(), position, room -> true)).isNotNull();
+            assertThat(recovery.savedSessions()).as("no longer away").isZero();
+            // neither away nor in its room yet: a "nobody" now would lose the row for it
+            asked = CompletableFuture.supplyAsync(() -> io.hasAudience(List.of("room1")));
+            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !asked.isDone());
+            io.sockets().adapter().addAll(socket.id(), Set.of("room1"));
+        } finally {
+            restoring.unlock();
+        }
+        assertThat(asked.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(io.hasAudience(List.of("room2"))).as("nobody away, nobody in it").isFalse();
     }
 
     @Test

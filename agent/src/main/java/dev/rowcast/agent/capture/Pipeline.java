@@ -191,7 +191,7 @@ public final class Pipeline {
         try {
             consumer.accept(item);
         } catch (Throwable t) {
-            metrics.dropped.increment();
+            metrics.routedDropped.increment();
             AgentLog.warnOnce("pipeline-" + t.getClass().getName(), "could not route a captured row: " + t, t);
         }
     }

@@ -3,7 +3,6 @@ package dev.rowcast.agent.outlet;
 import dev.rowcast.agent.AgentLog;
 import dev.rowcast.agent.route.Delivery;
 import dev.rowcast.config.ServerConfig;
-import dev.rowcast.server.BroadcastOperator;
 import dev.rowcast.server.SocketIoServer;
 import dev.rowcast.server.cluster.ClusterLink;
 import dev.rowcast.server.engine.EngineServer;
@@ -118,10 +117,9 @@ public final class ServerOutlet implements Outlet {
         if (s == null || !delivery.deliverable()) {
             return;
         }
-        BroadcastOperator to = s.to(delivery.rooms().toArray(String[]::new)); // no rooms: every socket
-        // nobody would get it and nobody away could recover it: then the payload is never even made
-        if (to.hasAudience()) {
-            to.emit(delivery.event(), delivery.payload());
+        // nobody would get it and nobody away could recover it: then the payload is never even made (no rooms: every socket)
+        if (s.hasAudience(delivery.rooms())) {
+            s.to(delivery.rooms().toArray(String[]::new)).emit(delivery.event(), delivery.payload());
         }
     }
 

@@ -7,6 +7,7 @@ import dev.rowcast.server.Socket;
 import dev.rowcast.server.SocketIoServer;
 import dev.rowcast.server.auth.RoomAuthorizer;
 import dev.rowcast.server.auth.TokenVerifier;
+import java.util.Collection;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -117,6 +118,11 @@ public final class RealtimeServer implements AutoCloseable {
     /** Emits to the sockets in any of these rooms: {@code to("user:1").emit("realtime:notifications", envelope)}. */
     public BroadcastOperator to(String... rooms) {
         return io.to(rooms);
+    }
+
+    /** True when an emit to these rooms (every socket when none) would reach a socket now or be kept for one away. */
+    public boolean hasAudience(Collection<String> rooms) {
+        return io.hasAudience(rooms);
     }
 
     /** Emits to every socket except those in these rooms. */

@@ -3,6 +3,7 @@ package dev.rowcast.server.rooms;
 import dev.rowcast.server.engine.EngineMessage;
 import dev.rowcast.server.protocol.Packet;
 import dev.rowcast.server.protocol.PacketEncoder;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -97,7 +98,7 @@ public final class InMemoryAdapter implements Adapter {
     }
 
     /** True when a broadcast to {@code rooms} (every socket when empty) minus {@code exceptRooms} would reach a socket now. */
-    public boolean reaches(Set<String> rooms, Set<String> exceptRooms) {
+    public boolean reaches(Collection<String> rooms, Set<String> exceptRooms) {
         if (exceptRooms.isEmpty()) {
             if (rooms.isEmpty()) return !roomsBySocket.isEmpty();
             for (String room : rooms) {
@@ -107,7 +108,7 @@ public final class InMemoryAdapter implements Adapter {
             return false;
         }
         Set<String> except = sockets(exceptRooms);
-        for (String socketId : rooms.isEmpty() ? roomsBySocket.keySet() : sockets(rooms)) {
+        for (String socketId : rooms.isEmpty() ? roomsBySocket.keySet() : sockets(rooms instanceof Set<String> set ? set : Set.copyOf(rooms))) {
             if (!except.contains(socketId)) return true;
         }
         return false;

@@ -20,15 +20,20 @@ import dev.rowcast.agent.route.PlainValues;
 import dev.rowcast.agent.route.Router;
 import dev.rowcast.bootstrap.Bridge;
 import dev.rowcast.bootstrap.Sink;
+import dev.rowcast.config.CollectionConfig;
+import dev.rowcast.config.RoomTemplate;
 import dev.rowcast.config.RowcastConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 
 /**
  * The running agent: the {@link Sink} behind the bridge. App threads only reach the capture
@@ -192,14 +197,14 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     private void route(Object item) {
         if (item instanceof CapturedRow row) {
             jdbc.publishedElsewhere(row);
-            deliver(router.route(row, System.currentTimeMillis()));
+            deliver(row, System.currentTimeMillis());
         } else if (item instanceof JdbcCommit commit) {
             long ts = commit.committedAt() > 0 ? commit.committedAt() : System.currentTimeMillis();
             try {
                 jdbc.rows(commit, committedRows);
                 for (CapturedRow row : committedRows) {
                     metrics.routedCaptured.increment();
-                    deliver(router.route(row, ts));
+                    deliver(row, ts);
                 }
             } finally {
                 // a failed row must not come back with the next commit's
@@ -210,6 +215,39 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
         } else if (item instanceof Delivery delivery) {
             deliver(delivery);
         }
+    }
+
+    private void deliver(CapturedRow row, long ts) {
+        Delivery delivery = router.route(row, ts);
+        if (!delivery.deliverable() && serving) {
+            AgentLog.warnOnce("no room for " + row.rule().slug(), noRoom(row), null);
+        }
+        deliver(delivery);
+    }
+
+    /** Why a row of a collection with {@code broadcast: false} went nowhere, and what would send it. */
+    private static String noRoom(CapturedRow row) {
+        CollectionConfig rule = row.rule();
+        if (rule.rooms().isEmpty()) {
+            return "collection " + rule.slug() + " names no room (room: or rooms:) and has broadcast: false, so its rows are dropped and"
+                    + " counted in EventsDropped. Give it a room template, or set broadcast: true to send its rows to every client.";
+        }
+        Set<String> missing = new LinkedHashSet<>();
+        for (RoomTemplate room : rule.rooms()) {
+            for (String path : room.properties()) {
+                String column = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
+                if (row.data().get(column) == null) {
+                    missing.add(column);
+                }
+            }
+        }
+        String templates = rule.rooms().stream().map(RoomTemplate::source).collect(Collectors.joining(", "));
+        return "a row of collection " + rule.slug() + " (" + row.origin() + ", " + row.operation().wireName() + ") resolved none of its rooms ("
+                + templates + ")" + (missing.isEmpty() ? "" : ": it has no value for " + String.join(", ", missing))
+                + "; with broadcast: false it was dropped and counted in EventsDropped. "
+                + (missing.contains("id") && "jdbc".equals(row.origin())
+                        ? "A JDBC insert has an id only once the app reads its generated keys. " : "")
+                + "Set broadcast: true to send such rows to every client.";
     }
 
     private void deliver(Delivery delivery) {

@@ -129,5 +129,10 @@ class GeneratedKeysIT {
                 .isEqualTo("{\"id\":" + keys.get("batch 1") + ",\"chat\":4,\"author\":\"ann\",\"content\":\"batch 1\"}");
         // the rows without a key are dropped visibly, by the counter, and the app ran on
         assertThat(output).contains("captured=" + expected.size() + " emitted=" + keyed.size() + " dropped=" + UNKEYED.size());
+        // and said once, with why and what would send them
+        assertThat(output.split("resolved none of its rooms", -1)).as(output).hasSize(2);
+        assertThat(output).contains("a row of collection messages (jdbc, create) resolved none of its rooms (message:{id}): it has no value"
+                + " for id; with broadcast: false it was dropped and counted in EventsDropped. A JDBC insert has an id only once the app"
+                + " reads its generated keys. Set broadcast: true to send such rows to every client.");
     }
 }

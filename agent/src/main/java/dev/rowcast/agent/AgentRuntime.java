@@ -21,6 +21,7 @@ import dev.rowcast.agent.route.Router;
 import dev.rowcast.bootstrap.Bridge;
 import dev.rowcast.bootstrap.Sink;
 import dev.rowcast.config.CollectionConfig;
+import dev.rowcast.config.Operation;
 import dev.rowcast.config.RoomTemplate;
 import dev.rowcast.config.RowcastConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,6 +29,8 @@ import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -62,6 +65,8 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     private volatile boolean serving;
     private volatile boolean stopped;
     private final LongAdder beforeServing = new LongAdder();
+    /** The collections whose row without a room was said in the log; the pipeline thread's own. */
+    private final Set<CollectionConfig> saidNoRoom = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private AgentRuntime(RowcastConfig config, ServerOutlet server, InstrumentGate gate) {
         this.config = config;
@@ -150,7 +155,7 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
             long early = beforeServing.sum();
             if (early > 0) {
                 AgentLog.info(early + " event(s) committed before the Socket.IO server listened reached no client"
-                        + " (counted in eventsDropped)");
+                        + " (counted in EventsDropped)");
             }
             AgentControl.register(this);
             phases.end("JMX registered");
@@ -219,10 +224,11 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
 
     private void deliver(CapturedRow row, long ts) {
         Delivery delivery = router.route(row, ts);
-        if (!delivery.deliverable() && serving) {
-            AgentLog.warnOnce("no room for " + row.rule().slug(), noRoom(row), null);
-        }
         deliver(delivery);
+        // said once per collection; the set spares every later such row the message's making
+        if (!delivery.deliverable() && serving && saidNoRoom.add(row.rule())) {
+            AgentLog.warn(noRoom(row));
+        }
     }
 
     /** Why a row of a collection with {@code broadcast: false} went nowhere, and what would send it. */
@@ -244,8 +250,8 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
         String templates = rule.rooms().stream().map(RoomTemplate::source).collect(Collectors.joining(", "));
         return "a row of collection " + rule.slug() + " (" + row.origin() + ", " + row.operation().wireName() + ") resolved none of its rooms ("
                 + templates + ")" + (missing.isEmpty() ? "" : ": it has no value for " + String.join(", ", missing))
-                + "; with broadcast: false it was dropped and counted in EventsDropped. "
-                + (missing.contains("id") && "jdbc".equals(row.origin())
+                + "; with broadcast: false it was dropped and counted in EventsDropped, as any later such row of it is. "
+                + (row.id() == null && row.operation() == Operation.CREATE && "jdbc".equals(row.origin())
                         ? "A JDBC insert has an id only once the app reads its generated keys. " : "")
                 + "Set broadcast: true to send such rows to every client.";
     }
@@ -258,7 +264,7 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
             beforeServing.increment();
             metrics.routedDropped.increment();
         } else if (delivery.deliverable()) {
-            metrics.routedEmitted.increment();
+            metrics.emitted.increment();
         } else {
             // no room resolved and broadcast is off: the plugin would have leaked it to everyone
             metrics.routedDropped.increment();
@@ -424,7 +430,7 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
 
     @Override
     public long getEventsEmitted() {
-        return metrics.emitted();
+        return metrics.emitted.get();
     }
 
     @Override

@@ -234,6 +234,8 @@ class ConnectionStateRecoveryTest {
         assertThat(io.to("room1").except("room1").hasAudience()).isFalse();
         assertThat(io.to("room1").hasAudience()).isTrue();
         assertThat(io.to().hasAudience()).as("everyone").isTrue();
+        assertThat(io.hasAudience(List.of())).as("everyone, asked with the rooms alone").isTrue();
+        assertThat(io.hasAudience(List.of("room2", "room1"))).isTrue();
         io.to("room2").emit("not for anyone here");
         assertThat(recovery.retainedPackets()).isZero();
         io.to("room1").emit("heard");
@@ -245,6 +247,8 @@ class ConnectionStateRecoveryTest {
         assertThat(io.to("room1").except("room1").hasAudience()).isFalse();
         assertThat(io.hasAudience(List.of("room1"))).as("asked with the rooms alone").isTrue();
         assertThat(io.hasAudience(List.of("room2"))).isFalse();
+        assertThat(io.hasAudience(List.of("room2", "room1", "room1"))).as("any of them").isTrue();
+        assertThat(io.hasAudience(List.of())).as("everyone, one of them away").isTrue();
         io.to("room1").emit("kept for its return");
         io.to("room2").emit("still nobody's");
         assertThat(recovery.retainedPackets()).isEqualTo(2);

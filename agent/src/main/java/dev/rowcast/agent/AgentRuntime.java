@@ -240,8 +240,7 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
         }
         Set<String> missing = new LinkedHashSet<>();
         for (RoomTemplate room : rule.rooms()) {
-            for (String path : room.properties()) {
-                String column = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
+            for (String column : room.columns()) {
                 if (row.data().get(column) == null) {
                     missing.add(column);
                 }

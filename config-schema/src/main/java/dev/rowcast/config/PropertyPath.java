@@ -52,6 +52,11 @@ final class PropertyPath {
         return text;
     }
 
+    /** The first property the path reads, the row's own: {@code user} of {@code user.id}. */
+    String head() {
+        return head;
+    }
+
     /** The value at this path, or null when any step is missing or null. */
     Object read(Map<String, ?> row) {
         Object value = row.get(head);

@@ -164,6 +164,17 @@ public final class RoomTemplate {
         return List.copyOf(names);
     }
 
+    /** The row's own properties (a table's columns) this template reads, each once: [author] for {author.org}-{author}. */
+    public List<String> columns() {
+        List<String> names = new ArrayList<>(paths.length);
+        for (PropertyPath path : paths) {
+            if (!names.contains(path.head())) {
+                names.add(path.head());
+            }
+        }
+        return List.copyOf(names);
+    }
+
     /** The template as written. */
     public String source() {
         return source;

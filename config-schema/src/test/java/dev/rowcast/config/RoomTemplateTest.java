@@ -109,6 +109,13 @@ class RoomTemplateTest {
     }
 
     @Test
+    void columnsAreTheRowsOwnPropertiesEachOnce() {
+        RoomTemplate template = RoomTemplate.compile("team:{author.org}:{author}:{chat}");
+        assertThat(template.properties()).containsExactly("author.org", "author", "chat");
+        assertThat(template.columns()).containsExactly("author", "chat");
+    }
+
+    @Test
     void templateWithoutPartsIsAFixedRoom() {
         assertThat(RoomTemplate.compile("lobby").evaluate(Map.of())).isEqualTo("lobby");
     }

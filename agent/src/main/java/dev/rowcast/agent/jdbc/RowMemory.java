@@ -182,8 +182,7 @@ final class RowMemory {
     private static String[] roomColumns(CollectionConfig rule) {
         List<String> columns = new ArrayList<>();
         for (RoomTemplate room : rule.rooms()) {
-            for (String path : room.properties()) {
-                String column = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
+            for (String column : room.columns()) {
                 if (!columns.contains(column)) {
                     columns.add(column);
                 }

@@ -46,8 +46,7 @@ public record CollectionConfig(
      */
     public List<String> roomsFor(Map<String, ?> row) {
         if (rooms.size() == 1) {
-            String room = rooms.get(0).evaluate(row);
-            return room == null ? List.of() : List.of(room);
+            return rooms.get(0).roomList(row);
         }
         List<String> names = new ArrayList<>(rooms.size());
         for (RoomTemplate template : rooms) {

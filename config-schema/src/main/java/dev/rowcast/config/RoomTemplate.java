@@ -32,8 +32,8 @@ public final class RoomTemplate {
 
     private static final int SEEN_SLOTS = 512;
 
-    /** A value and its room. */
-    private record Seen(Object value, String room) {}
+    /** A value, its room, and that room as a list of one (what a collection with this template alone routes to). */
+    private record Seen(Object value, String room, List<String> alone) {}
 
     private RoomTemplate(String source, String[] literals, PropertyPath[] paths) {
         this.source = source;
@@ -73,7 +73,12 @@ public final class RoomTemplate {
             return source;
         }
         if (seen != null) {
-            return evaluateOne(paths[0].read(row));
+            Object value = paths[0].read(row);
+            if (cacheable(value)) {
+                Seen hit = seenOrMade(value);
+                return hit == null ? null : hit.room;
+            }
+            return join(RoomValues.format(value));
         }
         String[] values = new String[paths.length];
         for (int i = 0; i < paths.length; i++) {
@@ -97,21 +102,40 @@ public final class RoomTemplate {
         return room.toString();
     }
 
-    private String evaluateOne(Object value) {
-        if (!cacheable(value)) {
-            return join(RoomValues.format(value));
+    /**
+     * {@link #evaluate} as a list: the one room, or none. A value seen recently gives the list it gave
+     * before, so routing a row to a room seen before makes nothing.
+     */
+    public List<String> roomList(Map<String, ?> row) {
+        String room;
+        if (seen == null) {
+            room = evaluate(row);
+        } else {
+            Object value = paths[0].read(row);
+            if (cacheable(value)) {
+                Seen hit = seenOrMade(value);
+                return hit == null ? List.of() : hit.alone;
+            }
+            room = join(RoomValues.format(value));
         }
+        return room == null ? List.of() : List.of(room);
+    }
+
+    /** The cached room of a cacheable value, made and cached on a miss; null when the value gives no room. */
+    private Seen seenOrMade(Object value) {
         int slot = (value.hashCode() * 0x9E3779B9 >>> 16) & (SEEN_SLOTS - 1);
         Seen hit = seen[slot];
         // equal values of one of these classes always format alike (an Integer never equals a Long)
         if (hit != null && hit.value.equals(value)) {
-            return hit.room;
+            return hit;
         }
         String room = join(RoomValues.format(value));
-        if (room != null) {
-            seen[slot] = new Seen(value, room);
+        if (room == null) {
+            return null;
         }
-        return room;
+        Seen made = new Seen(value, room, List.of(room));
+        seen[slot] = made;
+        return made;
     }
 
     /** Immutable values whose equality means the same text. */

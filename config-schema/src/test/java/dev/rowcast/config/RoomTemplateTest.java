@@ -51,11 +51,25 @@ class RoomTemplateTest {
                 };
                 String expected = user % 4 == 3 ? "user:" + new UUID(0, user) : "user:" + user;
                 assertThat(template.evaluate(Map.of("user", value))).isEqualTo(expected);
+                assertThat(template.roomList(Map.of("user", value))).containsExactly(expected);
             }
         }
         assertThat(template.evaluate(Map.of("user", ""))).isNull();
         assertThat(template.evaluate(Map.of("user", 7.0))).isEqualTo("user:7");
         assertThat(template.evaluate(Map.of("user", 7))).isEqualTo("user:7");
+    }
+
+    @Test
+    void aRoomListHoldsTheOneRoomOrNoneWhateverTheTemplatesShape() {
+        RoomTemplate user = RoomTemplate.compile("user:{user}");
+        assertThat(user.roomList(Map.of("user", 7L))).containsExactly("user:7");
+        assertThat(user.roomList(Map.of("user", 7L))).containsExactly("user:7");
+        assertThat(user.roomList(Map.of("user", 7.0))).containsExactly("user:7");
+        assertThat(user.roomList(Map.of("user", ""))).isEmpty();
+        assertThat(user.roomList(Map.of("other", 7L))).isEmpty();
+        assertThat(RoomTemplate.compile("org:{org}:user:{user}").roomList(Map.of("org", "acme", "user", 3))).containsExactly("org:acme:user:3");
+        assertThat(RoomTemplate.compile("org:{org}:user:{user}").roomList(Map.of("org", "acme"))).isEmpty();
+        assertThat(RoomTemplate.compile("lobby").roomList(Map.of())).containsExactly("lobby");
     }
 
     @Test

@@ -8,24 +8,36 @@ import java.util.function.Supplier;
  * Its payload, the single event argument made only of JSON-like JDK values, is made on first use:
  * an event for rooms nobody is in is never built. Used on one thread (the pipeline's).
  */
-public final class Delivery {
+public class Delivery {
     private final String event;
     private final List<String> rooms;
     private final boolean broadcast;
     private Supplier<?> source;
+    private boolean made;
     private Object payload;
 
     public Delivery(String event, List<String> rooms, boolean broadcast, Object payload) {
-        this(event, rooms, broadcast, (Supplier<?>) null);
+        this(event, rooms, broadcast);
         this.payload = payload;
+        this.made = true;
     }
 
     /** A delivery whose payload {@code source} makes when an outlet first asks for it. */
     public Delivery(String event, List<String> rooms, boolean broadcast, Supplier<?> source) {
+        this(event, rooms, broadcast);
+        this.source = source;
+    }
+
+    /** A delivery whose payload {@link #makePayload} makes when an outlet first asks for it. */
+    protected Delivery(String event, List<String> rooms, boolean broadcast) {
         this.event = event;
         this.rooms = rooms;
         this.broadcast = broadcast;
-        this.source = source;
+    }
+
+    /** The payload, made once: by the source given, or by a subclass that holds what it is made of. */
+    protected Object makePayload() {
+        return source.get();
     }
 
     public String event() {
@@ -40,9 +52,10 @@ public final class Delivery {
         return broadcast;
     }
 
-    public Object payload() {
-        if (source != null) {
-            payload = source.get();
+    public final Object payload() {
+        if (!made) {
+            payload = makePayload();
+            made = true;
             source = null;
         }
         return payload;

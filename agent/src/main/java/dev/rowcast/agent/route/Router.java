@@ -5,12 +5,19 @@ import dev.rowcast.config.CollectionConfig;
 import dev.rowcast.config.FieldFilter;
 import dev.rowcast.config.Operation;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A captured row → the event {@code realtime:{slug}} (SPEC §4) for the rooms its rules compute. */
+/**
+ * A captured row → the event {@code realtime:{slug}} (SPEC §4) for the rooms its rules compute.
+ * Used on one thread (the pipeline's).
+ */
 public final class Router {
+
+    /** Each collection's event name, made once: the pipeline routes hundreds of thousands of rows a second. */
+    private final Map<CollectionConfig, String> eventNames = new IdentityHashMap<>();
 
     /**
      * The rooms now; the envelope only when an outlet asks for it, so a row for rooms nobody is in
@@ -22,7 +29,25 @@ public final class Router {
         CollectionConfig rule = row.rule();
         // rooms read the whole row; the fields filter only shapes what clients see
         List<String> rooms = rule.roomsFor(row.data());
-        return new Delivery(rule.eventName(), rooms, rooms.isEmpty() && rule.broadcast(), () -> envelope(rule, row, ts));
+        return new RowDelivery(eventNames.computeIfAbsent(rule, CollectionConfig::eventName), rooms,
+                rooms.isEmpty() && rule.broadcast(), row, ts);
+    }
+
+    /** A row's event, its envelope made from the row itself: no object beside it holds what the envelope needs. */
+    private static final class RowDelivery extends Delivery {
+        private final CapturedRow row;
+        private final long ts;
+
+        RowDelivery(String event, List<String> rooms, boolean broadcast, CapturedRow row, long ts) {
+            super(event, rooms, broadcast);
+            this.row = row;
+            this.ts = ts;
+        }
+
+        @Override
+        protected Object makePayload() {
+            return envelope(row.rule(), row, ts);
+        }
     }
 
     private static Map<String, Object> envelope(CollectionConfig rule, CapturedRow row, long ts) {

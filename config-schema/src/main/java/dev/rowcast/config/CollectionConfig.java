@@ -42,7 +42,8 @@ public record CollectionConfig(
 
     /**
      * The rooms of this row: each template that resolves, in order, without repeats. Empty: the row
-     * has no room, and goes nowhere unless {@link #broadcast()}.
+     * has no room, and goes nowhere unless {@link #broadcast()}. Read it, never change it: a
+     * one-template collection hands the same list to every row of that room.
      */
     public List<String> roomsFor(Map<String, ?> row) {
         if (rooms.size() == 1) {

@@ -44,7 +44,7 @@ public final class RoomTemplate {
             length += literal.length();
         }
         this.literalLength = length;
-        // one part is joined by evaluateOne; building a concatenation for it would spin classes at start for nothing
+        // one part is joined by join(); building a concatenation for it would spin classes at start for nothing
         this.concat = paths.length < 2 ? null : concatenation(literals, paths.length);
         this.seen = paths.length == 1 ? new Seen[SEEN_SLOTS] : null;
     }
@@ -103,8 +103,8 @@ public final class RoomTemplate {
     }
 
     /**
-     * {@link #evaluate} as a list: the one room, or none. A value seen recently gives the list it gave
-     * before, so routing a row to a room seen before makes nothing.
+     * {@link #evaluate} as a list, unmodifiable and perhaps shared: the one room, or none. A value seen
+     * recently gives the list it gave before, so routing a row to a room seen before makes nothing.
      */
     public List<String> roomList(Map<String, ?> row) {
         String room;

@@ -1,6 +1,7 @@
 package dev.rowcast.agent.route;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -25,18 +26,18 @@ public class Delivery {
     /** A delivery whose payload {@code source} makes when an outlet first asks for it. */
     public Delivery(String event, List<String> rooms, boolean broadcast, Supplier<?> source) {
         this(event, rooms, broadcast);
-        this.source = source;
+        this.source = Objects.requireNonNull(source, "source");
     }
 
-    /** A delivery whose payload {@link #makePayload} makes when an outlet first asks for it. */
-    protected Delivery(String event, List<String> rooms, boolean broadcast) {
+    /** A delivery whose payload {@link #makePayload} makes when an outlet first asks for it (the router's rows). */
+    Delivery(String event, List<String> rooms, boolean broadcast) {
         this.event = event;
         this.rooms = rooms;
         this.broadcast = broadcast;
     }
 
     /** The payload, made once: by the source given, or by a subclass that holds what it is made of. */
-    protected Object makePayload() {
+    Object makePayload() {
         return source.get();
     }
 

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RouterTest {
@@ -41,6 +42,43 @@ class RouterTest {
         assertThat(d.rooms()).containsExactly("user:9");
         assertThat(JsonText.of(d.payload())).isEqualTo("{\"operation\":\"update\",\"collection\":\"notifications\","
                 + "\"data\":{\"id\":5,\"user\":9,\"at\":\"2024-01-02T03:04:05\"},\"id\":5,\"changes\":[\"user\"],\"ts\":42}");
+    }
+
+    @Test
+    void oneRouterNamesEachCollectionsEventsAfterItsOwnSlugRowAfterRow() throws Exception {
+        Map<String, CollectionConfig> rules = ConfigLoader.load("rowcast.yml", """
+                collections:
+                  posts:
+                    table: posts
+                    room: "user:{user}"
+                  messages:
+                    table: messages
+                    room: "user:{user}"
+                """, Map.of()).collections();
+        Router router = new Router();
+        for (int pass = 0; pass < 2; pass++) {
+            for (String slug : List.of("posts", "messages")) {
+                Delivery d = router.route(new CapturedRow(rules.get(slug), Operation.CREATE, 5L, row(), List.of(), "jdbc"), 42L);
+                assertThat(d.event()).isEqualTo("realtime:" + slug);
+                assertThat(d.rooms()).containsExactly("user:9");
+                assertThat(JsonText.of(d.payload())).startsWith("{\"operation\":\"create\",\"collection\":\"" + slug + "\"");
+            }
+        }
+    }
+
+    /** An event for rooms nobody is in is never built: the payload is made on the first ask, and once. */
+    @Test
+    void aPayloadIsMadeOnlyWhenAskedForAndThenOnce() throws Exception {
+        AtomicInteger made = new AtomicInteger();
+        Delivery emit = new Delivery("hello", List.of("user:7"), false, () -> Map.of("n", made.incrementAndGet()));
+        assertThat(made).hasValue(0);
+        assertThat(emit.payload()).isEqualTo(Map.of("n", 1));
+        assertThat(emit.payload()).isEqualTo(Map.of("n", 1));
+        assertThat(made).hasValue(1);
+
+        CollectionConfig rule = rule("collections:\n  n:\n    entity: N\n    room: \"user:{user}\"\n");
+        Delivery row = new Router().route(new CapturedRow(rule, Operation.CREATE, 5L, row(), List.of(), "jdbc"), 42L);
+        assertThat(row.payload()).isSameAs(row.payload());
     }
 
     /** The same moment reads the same in a browser whatever the JVM's zone: a Timestamp as a Date, in UTC. */

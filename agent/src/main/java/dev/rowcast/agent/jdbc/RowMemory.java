@@ -6,7 +6,7 @@ import dev.rowcast.config.RoomTemplate;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +34,11 @@ final class RowMemory {
     static final int DEFAULT_CAPACITY = 10_000;
 
     private final int capacity;
-    private final Map<CollectionConfig, Store> stores = new HashMap<>();
+    /**
+     * By identity: the config's collections are built once, and a record's hash reads every field
+     * (its sets and lists included) on every row.
+     */
+    private final Map<CollectionConfig, Store> stores = new IdentityHashMap<>();
     /** Set from any thread when capture stops; the pipeline then forgets everything before its next use. */
     private volatile boolean stale;
 

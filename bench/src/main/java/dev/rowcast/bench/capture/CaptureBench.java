@@ -530,6 +530,10 @@ public final class CaptureBench {
                 String[] collector = app.await("COLLECTOR", budget);
                 System.out.printf("[capture-bench]   %s %s, collections a second, on/off: %s; their time, %% of the windows', on/off: %s%n",
                         p[1], p[2], collector[3], collector[4]);
+                String[] waited = app.await("WAITED", budget);
+                System.out.printf("[capture-bench]   %s %s, the app thread's wait for a core, %% of the windows', on/off: %s;"
+                        + " switched out while runnable, a second, on/off: %s; its CPU in the kernel, %% of the windows', on/off: %s%n",
+                        p[1], p[2], waited[3], waited[4], waited.length > 5 ? waited[5] : "(not read)");
                 if (JIT_LOG) {
                     String[] w = app.await("WINDOWS", budget);
                     windows.put(w[1] + " " + w[2], Arrays.stream(w, 3, w.length).map(JitWindows.Window::parse).toList());

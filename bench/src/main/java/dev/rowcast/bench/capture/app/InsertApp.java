@@ -233,6 +233,9 @@ public final class InsertApp {
      * per row by the app's threads, the agent's pipeline and the rest; see {@link #allocated}), {@code COLLECTOR
      * <database> <workload> <collections a second on/off> <their time, % of the windows', on/off>} (a collector
      * that copies what capture keeps alive pauses the app longer: its time is not in the app thread's CPU),
+     * {@code WAITED <database> <workload> <wait for a core, % of the windows', on/off> <switched out while
+     * runnable, a second, on/off> <CPU in the kernel, % of the windows', on/off>} (the first inserting
+     * thread's; see {@link #schedule}),
      * with {@code -Dinsert.windowTimes=true} {@code WINDOWS <database> <workload>
      * <on|off:start ms:end ms:rows of each window>} (uptime), and {@code TOGGLE <database>
      * <workload> <rows on> <nanos on> <app thread cpu on> <rows off> <nanos off> <app thread cpu off>
@@ -248,6 +251,9 @@ public final class InsertApp {
         long[] agent = new long[2];
         long[] collections = new long[2];
         long[] collectorMillis = new long[2];
+        long[] waitedNanos = new long[2];
+        long[] preempted = new long[2];
+        long[] systemTicks = new long[2];
         List<Map<String, Long>> allocatedBytes = List.of(new HashMap<>(), new HashMap<>());
         List<Map<String, Long>> threadsUsed = List.of(new HashMap<>(), new HashMap<>());
         StringBuilder pairs = new StringBuilder();
@@ -273,9 +279,14 @@ public final class InsertApp {
                 long[] host0 = HostStat.read();
                 long[] collector0 = collector();
                 Map<String, Long> allocated0 = allocated();
+                long[] sched0 = schedule();
                 long uptime0 = RUNTIME.getUptime();
                 long[] done = run(workload, windowNanos);
                 long uptime1 = RUNTIME.getUptime();
+                long[] sched1 = schedule();
+                waitedNanos[side] += sched1[0] - sched0[0];
+                preempted[side] += sched1[1] - sched0[1];
+                systemTicks[side] += sched1[2] - sched0[2];
                 Map<String, Long> allocated1 = allocated();
                 long[] collector1 = collector();
                 long[] host1 = HostStat.read();
@@ -313,6 +324,10 @@ public final class InsertApp {
         System.out.printf(Locale.ROOT, "COLLECTOR %s %s %.2f/%.2f %.2f/%.2f%n", database, workload,
                 collections[0] * 1e9 / elapsed[0], collections[1] * 1e9 / elapsed[1],
                 collectorMillis[0] * 1e8 / elapsed[0], collectorMillis[1] * 1e8 / elapsed[1]);
+        System.out.printf(Locale.ROOT, "WAITED %s %s %.2f/%.2f %.0f/%.0f %.2f/%.2f%n", database, workload,
+                waitedNanos[0] * 100.0 / elapsed[0], waitedNanos[1] * 100.0 / elapsed[1],
+                preempted[0] * 1e9 / elapsed[0], preempted[1] * 1e9 / elapsed[1],
+                systemTicks[0] * 1e9 / elapsed[0], systemTicks[1] * 1e9 / elapsed[1]);
         if (WINDOW_TIMES) {
             System.out.printf("WINDOWS %s %s%s%n", database, workload, windows);
         }
@@ -481,6 +496,29 @@ public final class InsertApp {
                 .map(who -> String.format(Locale.ROOT, "%s=%.0f/%.0f", who, bytes.get(0).getOrDefault(who, 0L) / (double) Math.max(1, rows[0]),
                         bytes.get(1).getOrDefault(who, 0L) / (double) Math.max(1, rows[1])))
                 .collect(Collectors.joining(","));
+    }
+
+    /**
+     * This thread's time so far waiting, runnable, for a core (nanoseconds, the scheduler's
+     * {@code schedstat}), the times it was switched out while runnable, and its CPU in the kernel
+     * (clock ticks of 10 ms); zeros off Linux. Whether the agent's threads take the inserting
+     * thread's core, and whether its extra CPU a row is the kernel's (page faults) or its own code's.
+     */
+    private static long[] schedule() {
+        try {
+            String[] stat = Files.readString(Path.of("/proc/thread-self/schedstat")).trim().split(" ");
+            long preempted = 0;
+            for (String line : Files.readAllLines(Path.of("/proc/thread-self/status"))) {
+                if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                    preempted = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            String own = Files.readString(Path.of("/proc/thread-self/stat"));
+            long system = Long.parseLong(own.substring(own.lastIndexOf(')') + 2).split(" ")[12]);
+            return new long[] {Long.parseLong(stat[1]), preempted, system};
+        } catch (IOException | RuntimeException notLinux) {
+            return new long[3];
+        }
     }
 
     /** CPU time of each of this JVM's threads (Java's and the JVM's own), in clock ticks, keyed "name tid"; empty off Linux. */

@@ -73,12 +73,8 @@ public final class RoomTemplate {
             return source;
         }
         if (seen != null) {
-            Object value = paths[0].read(row);
-            if (cacheable(value)) {
-                Seen hit = seenOrMade(value);
-                return hit == null ? null : hit.room;
-            }
-            return join(RoomValues.format(value));
+            List<String> room = roomList(row);
+            return room.isEmpty() ? null : room.get(0);
         }
         String[] values = new String[paths.length];
         for (int i = 0; i < paths.length; i++) {
@@ -116,7 +112,7 @@ public final class RoomTemplate {
                 Seen hit = seenOrMade(value);
                 return hit == null ? List.of() : hit.alone;
             }
-            room = join(RoomValues.format(value));
+            room = join(RoomValues.format(value)); // a value no cache keeps (a decimal, a date): made each time
         }
         return room == null ? List.of() : List.of(room);
     }

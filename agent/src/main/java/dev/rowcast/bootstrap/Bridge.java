@@ -33,7 +33,10 @@ public final class Bridge {
      *       it made did, comparing the count of reported prepares with the count at its entry.</li>
      *   <li>An execute call's write is not recorded when a call nested in it recorded the same
      *       write (the same SQL and parameters) just before. Other statements run inside it, by a
-     *       driver (MySQL's rewritten batches) or by a trigger on the app's thread, do not hide it.</li>
+     *       driver (MySQL's rewritten batches) or by a trigger on the app's thread, do not hide it.
+     *       A write is kept for that comparison only while a call is open around it: this object
+     *       lives long, and storing a new write into an old object takes G1's slow write barrier (a
+     *       {@code StoreLoad} fence) on every row.</li>
      * </ul>
      */
     private static final class Calls extends PerThread.Owned {
@@ -43,7 +46,9 @@ public final class Bridge {
         int prepares;
         /** Writes recorded by execute calls on this thread, so far. */
         int records;
-        /** The last of them (a write, or a batch's writes): compared with an outer call's. */
+        /** Execute calls entered and not yet left: more than 0 while a recording call has one around it. */
+        int executing;
+        /** The last write (or batch of writes) recorded inside a call that had one around it: compared with the outer call's. */
         Object lastRecord;
     }
 
@@ -96,9 +101,19 @@ public final class Bridge {
         return true;
     }
 
-    /** Entering an execute call: the mark its exit hands on, for {@link #nestedRecord}. */
+    /** Entering an execute call: the mark its exit hands on, for {@link #nestedRecord}. Its exit calls {@link #executeExit}. */
     public static int executeEnter() {
-        return CALLS.get().records;
+        Calls calls = CALLS.get();
+        calls.executing++;
+        return calls.records;
+    }
+
+    /** Leaving an execute call, before what its exit records: a call still open around it then keeps the record. */
+    public static void executeExit() {
+        Calls calls = CALLS.get();
+        if (calls.executing > 0) {
+            calls.executing--;
+        }
     }
 
     /** The last write recorded by a call nested in the one entered at {@code mark}; null when none was. */
@@ -120,11 +135,13 @@ public final class Bridge {
         return executeEnter();
     }
 
-    /** An execute call recorded this write (or batch of writes) on this thread. */
+    /** An execute call recorded this write (or batch of writes) on this thread; kept while a call is open around it. */
     public static void recorded(Object record) {
         Calls calls = CALLS.get();
         calls.records++;
-        calls.lastRecord = record;
+        if (calls.executing > 0) {
+            calls.lastRecord = record;
+        }
     }
 
     /** The sink may see a factory twice (a racing install): it is idempotent. */
@@ -199,8 +216,9 @@ public final class Bridge {
         }
     }
 
-    /** @param mark what {@link #executeEnter} gave the call's entry */
+    /** Leaving an execute call ({@link #executeExit} first). @param mark what {@link #executeEnter} gave the call's entry */
     public static void executed(Object statement, String sqlOrNull, boolean batch, Object result, Throwable thrown, int mark) {
+        executeExit();
         Sink s = sink;
         if (s != null) {
             try {

@@ -81,6 +81,7 @@ public final class KeyBridge {
     /** Leaving execute(sql, keys) on statement, entered at mark; the statement's keyed call inside its own does not report. */
     public static void executedWithKeys(Object outer, Object statement, String sql, Object keysArgument,
                                         Object result, Throwable thrown, int mark) {
+        Bridge.executeExit();
         KEYED_EXECUTE.set(outer);
         Listener l = listener;
         if (l != null && outer != statement) {
@@ -104,6 +105,7 @@ public final class KeyBridge {
     }
 
     public static void queried(Object statement, String sqlOrNull, Object resultSet, Throwable thrown, int mark) {
+        Bridge.executeExit();
         Listener l = listener;
         if (l != null) {
             try {

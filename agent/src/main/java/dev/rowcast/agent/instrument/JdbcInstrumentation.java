@@ -229,6 +229,8 @@ public final class JdbcInstrumentation {
                                 @Advice.Thrown Throwable thrown) {
             if (!KeyBridge.insideKeyedExecute(statement)) {
                 Bridge.executed(statement, sql, false, result, thrown, mark);
+            } else {
+                Bridge.executeExit();
             }
         }
     }

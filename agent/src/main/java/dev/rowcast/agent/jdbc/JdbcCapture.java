@@ -206,7 +206,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
             executedBatch(state, result, thrown, mark);
             return;
         }
-        if (thrown == null && nestedTwin(state, mark)) {
+        Object nested = Bridge.nestedRecord(mark);
+        if (thrown == null && nestedTwin(state, nested)) {
             // the driver's own call inside this one (MySQL's executeUpdate() -> executeLargeUpdate()) recorded this execution
             return;
         }
@@ -224,7 +225,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (count != 0) {
             KeyRows keys = state.keysRequested ? new KeyRows(count) : null;
             state.lastKeys = keys;
-            record(state.connection, new PendingWrite(state.sql, state.snapshot(), count, keys), mark);
+            record(state.connection, new PendingWrite(state.sql, state.snapshot(), count, keys), nested);
         }
     }
 
@@ -251,7 +252,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         long count = count(statement, result);
         if (count != 0) {
-            record(connectionOf(statement), new PendingWrite(sql, new Object[0], count), mark);
+            record(connectionOf(statement), new PendingWrite(sql, new Object[0], count), Bridge.nestedRecord(mark));
         }
     }
 
@@ -461,7 +462,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (count != 0) {
             KeyRows rows = new KeyRows(count);
             state.lastKeys = rows;
-            record(state.connection, new PendingWrite(sql, new Object[0], count, rows), mark);
+            record(state.connection, new PendingWrite(sql, new Object[0], count, rows), Bridge.nestedRecord(mark));
         }
     }
 
@@ -534,7 +535,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (resultSetOrNull != null) {
             watched.watch(resultSetOrNull, keys);
         }
-        record(state.connection, new PendingWrite(sql, params, -1, keys), mark);
+        record(state.connection, new PendingWrite(sql, params, -1, keys), Bridge.nestedRecord(mark));
     }
 
     /**
@@ -700,9 +701,11 @@ public final class JdbcCapture implements KeyBridge.Listener {
      * One execution's write: buffered until the commit, or under autocommit handed on now (the
      * common case, without a list). Not when a call nested in this one (the driver's, under a
      * pool's) just recorded the same write. A write of Hibernate's flush is marked so.
+     *
+     * @param nested what a call nested in this one recorded ({@link Bridge#nestedRecord}), or null
      */
-    private void record(Object connection, PendingWrite write, int mark) {
-        if (sameWrites(Bridge.nestedRecord(mark), write)) {
+    private void record(Object connection, PendingWrite write, Object nested) {
+        if (sameWrites(nested, write)) {
             return;
         }
         ConnectionState cs = recording(connection);
@@ -722,7 +725,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
     }
 
-    /** A batch's writes, in batch order; see {@link #record(Object, PendingWrite, int)}. */
+    /** A batch's writes, in batch order; see {@link #record(Object, PendingWrite, Object)}. */
     private void record(Object connection, List<PendingWrite> writes, int mark) {
         if (sameWrites(Bridge.nestedRecord(mark), writes)) {
             return;
@@ -747,8 +750,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     /** Whether a call nested in this one recorded the execution the statement's parameters now describe. */
-    private static boolean nestedTwin(StatementState state, int mark) {
-        return Bridge.nestedRecord(mark) instanceof PendingWrite nested && Objects.equals(nested.sql(), state.sql)
+    private static boolean nestedTwin(StatementState state, Object nestedRecord) {
+        return nestedRecord instanceof PendingWrite nested && Objects.equals(nested.sql(), state.sql)
                 && state.holds(nested.params());
     }
 

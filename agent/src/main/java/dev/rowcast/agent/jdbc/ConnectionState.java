@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The uncommitted writes of one physical connection, with a mark per open savepoint so that
  * {@code rollback(savepoint)} drops only what came after it. Only the connection's own thread
- * touches it (JDBC connections are not shared across threads mid-transaction), under its lock.
+ * touches it (JDBC connections are not shared across threads mid-transaction), under its lock; the
+ * checks that every commit makes read without it.
  */
 final class ConnectionState {
 
@@ -89,21 +90,42 @@ final class ConnectionState {
         return buffer;
     }
 
-    /** The transaction's write and nothing else when it has exactly one (then drained), else null. */
-    synchronized PendingWrite drainOnly() {
-        PendingWrite out = only;
-        if (out != null) {
-            only = null;
-            keyed = false;
-            if (!marks.isEmpty()) {
-                marks.clear();
-                named = null;
-            }
+    /**
+     * The transaction's write and nothing else when it has exactly one (then drained), else null.
+     * Looked at without the lock first, as {@link #drain} does.
+     */
+    PendingWrite drainOnly() {
+        if (only == null) {
+            return null;
         }
-        return out;
+        synchronized (this) {
+            PendingWrite out = only;
+            if (out != null) {
+                only = null;
+                keyed = false;
+                if (!marks.isEmpty()) {
+                    marks.clear();
+                    named = null;
+                }
+            }
+            return out;
+        }
     }
 
-    synchronized List<PendingWrite> drain() {
+    /**
+     * The transaction's writes, handed out; the connection starts clean. A transaction that holds
+     * nothing (Hibernate's, whose rows come through its listener, or one of reads) is told by
+     * reading the fields without the lock: the connection's own thread wrote them (see the class),
+     * and a lock is two atomic instructions on the app's thread at every commit.
+     */
+    List<PendingWrite> drain() {
+        if (only == null && buffer == null && !keyed && marks.isEmpty()) {
+            return List.of();
+        }
+        return drainLocked();
+    }
+
+    private synchronized List<PendingWrite> drainLocked() {
         if (!marks.isEmpty()) {
             marks.clear(); // not when empty: IdentityHashMap.clear() fills its whole table
             named = null;
@@ -136,11 +158,19 @@ final class ConnectionState {
         }
     }
 
-    /** Whether the transaction now ending was aborted; the next one starts clean. */
-    synchronized boolean takeAborted() {
-        boolean was = aborted;
-        aborted = false;
-        return was;
+    /**
+     * Whether the transaction now ending was aborted; the next one starts clean. Read without the
+     * lock first: this runs on every commit, and a lock is two atomic instructions on the app's thread.
+     */
+    boolean takeAborted() {
+        if (!aborted) {
+            return false;
+        }
+        synchronized (this) {
+            boolean was = aborted;
+            aborted = false;
+            return was;
+        }
     }
 
     synchronized void mark(Object savepoint) {

@@ -124,6 +124,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
         // Hibernate's flush runs no transaction control of its own
         TransactionSql control = relevant || flush ? null : TransactionSql.of(sql);
         if (!relevant && control == null || isWrapper(connection, Connection.class)) {
+            // its setters and its close then skip the map (Hibernate's own statements, one or more per row)
+            rememberNoState(statement);
             return;
         }
         putState(statement, new StatementState(connection, control == null ? sql : null, control));
@@ -1229,6 +1231,14 @@ public final class JdbcCapture implements KeyBridge.Listener {
         r.statementState = state;
         r.statementEpoch = now;
         return state;
+    }
+
+    /** A statement just prepared that gets no state: this thread's next lookups of it hit, as after a miss in {@link #state}. */
+    private void rememberNoState(Object statement) {
+        Recent r = recent.get();
+        r.statement = statement;
+        r.statementState = null;
+        r.statementEpoch = epoch;
     }
 
     private void putState(Object statement, StatementState state) {

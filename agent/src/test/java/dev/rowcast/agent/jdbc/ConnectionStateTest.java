@@ -40,6 +40,28 @@ class ConnectionStateTest {
     }
 
     @Test
+    void aTransactionThatOnlySetASavepointStillEndsIt() {
+        ConnectionState state = new ConnectionState();
+        Object savepoint = new Object();
+        state.mark(savepoint);
+        // the commit of a transaction with a savepoint and no write: the savepoint ends with it
+        assertThat(state.drainOnly()).isNull();
+        assertThat(state.drain()).isEmpty();
+        state.add(write("a"));
+        state.rollbackTo(savepoint);
+        assertThat(state.drain()).extracting(PendingWrite::sql).containsExactly("a");
+    }
+
+    @Test
+    void anAbortIsTakenOnce() {
+        ConnectionState state = new ConnectionState();
+        assertThat(state.takeAborted()).isFalse();
+        state.abort();
+        assertThat(state.takeAborted()).isTrue();
+        assertThat(state.takeAborted()).isFalse();
+    }
+
+    @Test
     void aDrainedListIsNotChangedByTheNextTransaction() {
         ConnectionState state = new ConnectionState();
         state.add(write("a"));

@@ -148,8 +148,9 @@ class OfficialClientInteropTest {
         node("namespace", null);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             ServerStats after = io.stats();
-            // in: CONNECT, "message", DISCONNECT; out: CONNECT reply, "auth", "message-back"
-            assertThat(after.packetsIn() - before.packetsIn()).isGreaterThanOrEqualTo(3);
+            // in: CONNECT and "message" (the client exits right after its DISCONNECT, which may
+            // never be written); out: CONNECT reply, "auth", "message-back", all seen by the client
+            assertThat(after.packetsIn() - before.packetsIn()).isGreaterThanOrEqualTo(2);
             assertThat(after.packetsOut() - before.packetsOut()).isGreaterThanOrEqualTo(3);
             assertThat(after.bytesIn()).isGreaterThan(before.bytesIn());
             assertThat(after.bytesOut()).isGreaterThan(before.bytesOut());

@@ -16,9 +16,15 @@ import java.util.Map;
  */
 final class ConnectionState {
 
-    Boolean autoCommit;
+    private static final byte UNKNOWN = 0, OFF = 1, ON = 2;
     /**
-     * A BEGIN written in SQL opened a transaction: {@link #autoCommit} says false until the COMMIT
+     * The connection's autocommit mode as last set or asked of the driver. A byte, not a Boolean:
+     * {@code setAutoCommit} runs once or twice per transaction, and a reference stored into this
+     * long-lived object takes the collector's slow write barrier on the app's thread.
+     */
+    private byte autoCommit;
+    /**
+     * A BEGIN written in SQL opened a transaction: the autocommit mode says off until the COMMIT
      * or ROLLBACK that ends it, in SQL or through JDBC. Then the driver is asked again: H2's BEGIN
      * turns its autocommit off and the transaction's end turns it on, whatever it was before;
      * PostgreSQL's driver keeps its mode throughout.
@@ -289,5 +295,24 @@ final class ConnectionState {
 
     synchronized boolean isEmpty() {
         return only == null && (buffer == null || buffer.isEmpty());
+    }
+
+    /** Whether the autocommit mode is known (set through JDBC or SQL, or asked of the driver). */
+    boolean autoCommitKnown() {
+        return autoCommit != UNKNOWN;
+    }
+
+    /** Whether autocommit is known to be on. */
+    boolean autoCommitOn() {
+        return autoCommit == ON;
+    }
+
+    void autoCommit(boolean on) {
+        autoCommit = on ? ON : OFF;
+    }
+
+    /** The driver is to be asked again at the next write. */
+    void forgetAutoCommit() {
+        autoCommit = UNKNOWN;
     }
 }

@@ -311,7 +311,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 cs.beginTurnedAutoCommitOff = !driverAutoCommit(connection, true);
                 // so the driver is asked once the transaction ends: H2 turns autocommit back on then,
                 // whatever it was; asked now, after the BEGIN ran, it would say false
-                cs.autoCommit = Boolean.FALSE;
+                cs.autoCommit(false);
                 cs.sqlTransaction = true;
             }
             case COMMIT, ROLLBACK, PREPARE -> {
@@ -337,7 +337,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 endSqlTransaction(cs);
                 if (open && control.chain() && thrown == null) {
                     // AND CHAIN: the next transaction has begun
-                    cs.autoCommit = Boolean.FALSE;
+                    cs.autoCommit(false);
                     cs.sqlTransaction = true;
                 }
             }
@@ -415,7 +415,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
     private static void endSqlTransaction(ConnectionState cs) {
         if (cs.sqlTransaction) {
             cs.sqlTransaction = false;
-            cs.autoCommit = null;
+            cs.forgetAutoCommit();
         }
     }
 
@@ -718,7 +718,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (Bridge.insideHibernate()) {
             write = write.inHibernate();
         }
-        if (!cs.autoCommit) {
+        if (!cs.autoCommitOn()) {
             cs.add(write);
         } else if (write.keys() != null) {
             park(cs, List.of(write));
@@ -740,7 +740,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (Bridge.insideHibernate()) {
             writes = writes.stream().map(PendingWrite::inHibernate).toList();
         }
-        if (!cs.autoCommit) {
+        if (!cs.autoCommitOn()) {
             for (PendingWrite write : writes) {
                 cs.add(write);
             }
@@ -801,10 +801,10 @@ public final class JdbcCapture implements KeyBridge.Listener {
 
     /** The connection's autocommit mode, asked of the driver the first time. */
     private static boolean autoCommit(ConnectionState cs, Object connection) {
-        if (cs.autoCommit == null) {
-            cs.autoCommit = driverAutoCommit(connection, false);
+        if (!cs.autoCommitKnown()) {
+            cs.autoCommit(driverAutoCommit(connection, false));
         }
-        return cs.autoCommit;
+        return cs.autoCommitOn();
     }
 
     /** Autocommitted writes that return keys wait for the app to read them (the keys of a batch are shared by its writes). */
@@ -850,7 +850,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         ConnectionState cs = connectionState(connection);
-        if (cs != null && !Boolean.TRUE.equals(cs.autoCommit) && transactionFailed(connection)) {
+        if (cs != null && !cs.autoCommitOn() && transactionFailed(connection)) {
             cs.abort();
         }
     }
@@ -1036,15 +1036,15 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 // false: the transaction a BEGIN in SQL opened goes on as the JDBC one, and its end still
                 // asks the driver (H2 turns autocommit back on then); true leaves it open where the
                 // driver stayed in autocommit throughout (PostgreSQL's, MySQL's START TRANSACTION)
-                cs.autoCommit = Boolean.FALSE;
+                cs.autoCommit(false);
                 return;
             }
             // where BEGIN turned the driver's autocommit off, turning it on commits
             cs.sqlTransaction = false;
         }
-        Boolean before = cs.autoCommit;
-        cs.autoCommit = autoCommit;
-        if (autoCommit && !Boolean.TRUE.equals(before)) {
+        boolean wasOn = cs.autoCommitOn();
+        cs.autoCommit(autoCommit);
+        if (autoCommit && !wasOn) {
             // JDBC: switching autocommit on commits the transaction in progress
             boolean aborted = cs.takeAborted();
             List<PendingWrite> writes = cs.drain();
@@ -1064,7 +1064,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
     public void entityWritten(Object connection, CapturedRow row) {
         PendingWrite write = PendingWrite.of(row);
         ConnectionState cs = connection == null ? null : recording(unwrapped(connection));
-        if (cs == null || cs.autoCommit) {
+        if (cs == null || cs.autoCommitOn()) {
             pipeline.offer(write);
         } else {
             cs.add(write);

@@ -99,4 +99,19 @@ class ConnectionStateTest {
         state.rollbackTo(savepoint);
         assertThat(state.drain()).extracting(PendingWrite::sql).containsExactly("e");
     }
+
+    @Test
+    void theAutocommitModeIsUnknownUntilSetAndAfterItIsForgotten() {
+        ConnectionState state = new ConnectionState();
+        assertThat(state.autoCommitKnown()).isFalse();
+        assertThat(state.autoCommitOn()).isFalse();
+        state.autoCommit(true);
+        assertThat(state.autoCommitKnown()).isTrue();
+        assertThat(state.autoCommitOn()).isTrue();
+        state.autoCommit(false);
+        assertThat(state.autoCommitKnown()).isTrue();
+        assertThat(state.autoCommitOn()).isFalse();
+        state.forgetAutoCommit();
+        assertThat(state.autoCommitKnown()).isFalse();
+    }
 }

@@ -61,6 +61,13 @@ public final class JdbcCapture implements KeyBridge.Listener {
     private final Map<Object, StatementState> statements = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Object, ConnectionState> connections = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Class<?>, Boolean> wrapperClasses = new ConcurrentHashMap<>();
+    /**
+     * The connection and statement classes last found not to be wrappers: asked at every
+     * setAutoCommit, prepare and execute, where reading a field is cheaper than the map's lookup.
+     * Plain fields (a stale read only falls back to the map), stored only when the class changes.
+     */
+    private Class<?> plainConnection;
+    private Class<?> plainStatement;
     /** The rows of transactions prepared for two-phase commit (PREPARE TRANSACTION 'id'), by id, until they end. */
     private final Map<String, List<PendingWrite>> prepared = new ConcurrentHashMap<>();
     private static final int MAX_PREPARED = 1_024;
@@ -1276,7 +1283,12 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     private boolean isWrapper(Object object, Class<?> type) {
-        Boolean known = wrapperClasses.get(object.getClass());
+        Class<?> cls = object.getClass();
+        boolean connection = type == Connection.class;
+        if (cls == (connection ? plainConnection : plainStatement)) {
+            return false;
+        }
+        Boolean known = wrapperClasses.get(cls);
         if (known == null) {
             // a pool proxy wraps a driver object that the agent sees itself (OTel's test)
             try {
@@ -1284,7 +1296,14 @@ public final class JdbcCapture implements KeyBridge.Listener {
             } catch (Throwable t) {
                 known = Boolean.FALSE;
             }
-            wrapperClasses.put(object.getClass(), known);
+            wrapperClasses.put(cls, known);
+        }
+        if (!known) {
+            if (connection) {
+                plainConnection = cls;
+            } else if (type == Statement.class) {
+                plainStatement = cls;
+            }
         }
         return known;
     }

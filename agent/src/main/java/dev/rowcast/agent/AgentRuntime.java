@@ -201,6 +201,7 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
      */
     private void route(Object item) {
         if (item instanceof CapturedRow row) {
+            metrics.routedCaptured.increment();
             jdbc.publishedElsewhere(row);
             deliver(row, System.currentTimeMillis());
         } else if (item instanceof JdbcCommit commit) {
@@ -327,8 +328,8 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     }
 
     @Override
-    public void statementClosed(Object statement) {
-        jdbc.statementClosed(statement);
+    public void statementClosed(Object statement, Class<?> declaring) {
+        jdbc.statementClosed(statement, declaring);
     }
 
     @Override

@@ -71,14 +71,20 @@ public final class Bridge {
         return sink != null;
     }
 
-    public static void hibernateEnter() {
-        CALLS.get().hibernateDepth++;
+    /**
+     * Entering Hibernate's work: the thread's calls, which the exit hands back to {@link #hibernateExit}.
+     * The exit then skips the lookup, after a flush that has pushed the thread's lines out of the cache.
+     */
+    public static Object hibernateEnter() {
+        Calls calls = CALLS.get();
+        calls.hibernateDepth++;
+        return calls;
     }
 
-    public static void hibernateExit() {
-        Calls calls = CALLS.get();
-        if (calls.hibernateDepth > 0) {
-            calls.hibernateDepth--;
+    /** @param calls what {@link #hibernateEnter} returned; null when the entry failed and marked nothing */
+    public static void hibernateExit(Object calls) {
+        if (calls instanceof Calls c && c.hibernateDepth > 0) {
+            c.hibernateDepth--;
         }
     }
 
@@ -229,11 +235,11 @@ public final class Bridge {
         }
     }
 
-    public static void statementClosed(Object statement) {
+    public static void statementClosed(Object statement, Class<?> declaring) {
         Sink s = sink;
         if (s != null) {
             try {
-                s.statementClosed(statement);
+                s.statementClosed(statement, declaring);
             } catch (Throwable ignored) {
                 // see sessionFactoryBuilt
             }

@@ -28,7 +28,8 @@ public interface Sink {
      */
     void executed(Object statement, String sqlOrNull, boolean batch, Object result, Throwable thrown, int mark);
 
-    void statementClosed(Object statement);
+    /** @param declaring the class whose close() the hook is in: a subclass's close may call it through super */
+    void statementClosed(Object statement, Class<?> declaring);
 
     void committed(Object connection, Throwable thrown);
 

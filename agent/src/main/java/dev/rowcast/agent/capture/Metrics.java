@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
  * The counters JMX shows. The pipeline thread counts every row it routes: an adder's
  * compare-and-swap for each would be an atomic instruction a row for the rows captured, and one
  * more for the rows emitted, on the thread that keeps up with the app's. So what it counts is kept
- * apart, in stores of one writer; captured and dropped rows are also counted on the app's threads,
- * in adders, and JMX reads the sum.
+ * apart, in stores of one writer. The app's threads count only what never reaches the pipeline
+ * (a full queue's rows, a listener's faults), in adders, and JMX reads the sum.
  */
 public final class Metrics {
 

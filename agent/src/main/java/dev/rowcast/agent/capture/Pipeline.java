@@ -109,10 +109,11 @@ public final class Pipeline {
 
     /** Called on the app's thread: O(1), never blocks, never throws. */
     public void offer(Object item) {
-        if (item instanceof CapturedRow) {
-            metrics.captured.increment();
-        }
         if (!queue.offer(item)) {
+            // a row that gets in is counted where it is routed, off the app's thread
+            if (item instanceof CapturedRow) {
+                metrics.captured.increment();
+            }
             metrics.dropped.increment();
             AgentLog.warnOnce("queue-full", "capture queue full (" + CAPACITY + " rows): the pipeline cannot keep up, rows are dropped", null);
             return;

@@ -161,7 +161,7 @@ final class EntityCapture implements EntityEvents {
         }
         Entity entity = entity(persister);
         CollectionConfig rule = entity.rule;
-        if (rule == null || !rule.wants(operation)) {
+        if (!entity.wants(operation)) {
             return null;
         }
         int count = state == null ? 0 : Math.min(entity.names.length, state.length);
@@ -190,6 +190,8 @@ final class EntityCapture implements EntityEvents {
         final ColumnConverter idConverter;
         /** The identifier keys, then the property names: every row's keys; null when a property repeats an identifier key. */
         final String[] keys;
+        /** The rule's operations, a bit by ordinal: asked on every row, where the rule's set costs a hash and a probe. */
+        private final int operations;
         /** The keys of the last row that left some values out (collections): the next such row mostly leaves out the same. */
         private volatile String[] lastPartialKeys;
 
@@ -202,10 +204,22 @@ final class EntityCapture implements EntityEvents {
             this.properties = properties;
             this.id = id;
             this.idConverter = idConverter;
+            int wanted = 0;
+            for (Operation operation : Operation.values()) {
+                if (rule != null && rule.wants(operation)) {
+                    wanted |= 1 << operation.ordinal();
+                }
+            }
+            this.operations = wanted;
             String[] all = new String[idKeys.length + names.length];
             System.arraycopy(idKeys, 0, all, 0, idKeys.length);
             System.arraycopy(names, 0, all, idKeys.length, names.length);
             this.keys = Arrays.asList(names).stream().anyMatch(Arrays.asList(idKeys)::contains) ? null : all;
+        }
+
+        /** Whether the entity has a rule that publishes this operation. */
+        boolean wants(Operation operation) {
+            return (operations & 1 << operation.ordinal()) != 0;
         }
 
         /**

@@ -15,7 +15,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Hibernate 5.x–7.x: the ActionQueue methods that run the flush's SQL mark the thread, so the JDBC
- * layer does not report a second time the rows Hibernate reports (see HibernateTables).
+ * layer does not report a second time the rows Hibernate reports (see HibernateTables); only when
+ * the JDBC layer is hooked (a rule names a table).
  * (SessionFactoryImpl is hooked by {@link SessionFactoryHook}.)
  * An identity insert runs at persist time, through {@code executeInserts()} and {@code execute(action)}
  * (5.6 to 7.4); hooking those rather than {@code addResolvedEntityInsertAction} leaves a persist that
@@ -34,21 +35,31 @@ public final class HibernateInstrumentation {
 
     private HibernateInstrumentation() {}
 
-    public static AgentBuilder apply(AgentBuilder builder) {
+    /**
+     * @param jdbc whether the JDBC hooks are in: the marks are for them alone, and without them the
+     *             flush and a StatelessSession's writes run unmarked
+     */
+    public static AgentBuilder apply(AgentBuilder builder, boolean jdbc) {
         ClassLoader agent = HibernateInstrumentation.class.getClassLoader();
         String self = HibernateInstrumentation.class.getName();
         ElementMatcher.Junction<TypeDescription> reportsItsWrites = named(STATELESS_SESSION)
                 .and(declaresMethod(named("firePostInsert"))).and(declaresMethod(named("firePostUpdate")))
                 .and(declaresMethod(named("firePostUpsert"))).and(declaresMethod(named("firePostDelete")));
+        AgentBuilder.Transformer.ForAdvice stateless = new AgentBuilder.Transformer.ForAdvice().include(agent);
+        if (jdbc) {
+            builder = builder
+                    .type(named("org.hibernate.engine.spi.ActionQueue"))
+                    .transform(new AgentBuilder.Transformer.ForAdvice().include(agent)
+                            // not the private executeActions(list): only these two call it, in 5.6 to 7.4
+                            .advice(named("executeActions").and(takesArguments(0)).or(namedOneOf("executeInserts", "execute")),
+                                    self + "$HibernateSqlAdvice"));
+            // the (String, Object) forms, which the others and the *Multiple forms call
+            stateless = stateless.advice(namedOneOf("insert", "update", "upsert", "delete")
+                    .and(takesArguments(String.class, Object.class)), self + "$HibernateSqlAdvice");
+        }
         return builder
-                .type(named("org.hibernate.engine.spi.ActionQueue"))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(agent)
-                        .advice(namedOneOf("executeActions", "executeInserts", "execute"), self + "$HibernateSqlAdvice"))
                 .type(reportsItsWrites)
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(agent)
-                        // the (String, Object) forms, which the others and the *Multiple forms call
-                        .advice(namedOneOf("insert", "update", "upsert", "delete").and(takesArguments(String.class, Object.class)),
-                                self + "$HibernateSqlAdvice")
+                .transform(stateless
                         // (entity, id, state, persister): not 7.x's firePostUpdate of a collection, four arguments too in 7.2
                         .advice(namedOneOf("firePostInsert", "firePostUpdate", "firePostUpsert").and(takesArguments(4))
                                         .and(takesArgument(2, Object[].class)).and(takesArgument(3, named(PERSISTER))),
@@ -64,13 +75,13 @@ public final class HibernateInstrumentation {
         private HibernateSqlAdvice() {}
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter() {
-            Bridge.hibernateEnter();
+        public static Object enter() {
+            return Bridge.hibernateEnter();
         }
 
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit() {
-            Bridge.hibernateExit();
+        public static void exit(@Advice.Enter Object calls) {
+            Bridge.hibernateExit(calls);
         }
     }
 

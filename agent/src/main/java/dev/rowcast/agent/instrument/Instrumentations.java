@@ -70,7 +70,7 @@ public final class Instrumentations {
                         .or(nameStartsWith("sun."))
                         .or(nameStartsWith("com.sun."))
                         .or(isSynthetic()));
-        builder = HibernateInstrumentation.apply(builder);
+        builder = HibernateInstrumentation.apply(builder, jdbc);
         if (jdbc) {
             builder = JdbcInstrumentation.apply(builder);
         }

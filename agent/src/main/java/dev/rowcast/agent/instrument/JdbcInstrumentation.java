@@ -426,12 +426,13 @@ public final class JdbcInstrumentation {
         }
     }
 
+    /** Each close() of the hierarchy: H2's prepared statement's calls its plain statement's through super. */
     public static final class StatementCloseAdvice {
         private StatementCloseAdvice() {}
 
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.This Object statement) {
-            Bridge.statementClosed(statement);
+        public static void exit(@Advice.This Object statement, @Advice.Origin Class<?> declaring) {
+            Bridge.statementClosed(statement, declaring);
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.rowcast.bootstrap.Bridge;
 import dev.rowcast.bootstrap.KeyBridge;
 import dev.rowcast.bootstrap.PerThread;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.BatchUpdateException;
@@ -104,7 +105,40 @@ public final class JdbcCapture implements KeyBridge.Listener {
         int connectionEpoch = -1;
         Object connection;
         ConnectionState connectionState;
+        /**
+         * A statement whose close() has done the agent's work inside an override's close(), which
+         * called it through super: the hooks of the overrides around it, up to the close() the
+         * statement's class runs, find it here and stop; the last of them forgets it.
+         */
+        Object closedInside;
+        /** The last class looked up in {@link #CLOSER}, and its answer: a ClassValue's lookup costs some cache misses. */
+        Class<?> closerOf;
+        Class<?> closer;
     }
+
+    /**
+     * The class whose close() an instance of a class runs: the nearest to declare one. An instance
+     * of a subclass that overrides the close() a hook is in runs that hook only through super.
+     * Object when it cannot be told (a declared method's types that fail to load), which a hook never names.
+     */
+    private static final ClassValue<Class<?>> CLOSER = new ClassValue<>() {
+        @Override
+        protected Class<?> computeValue(Class<?> type) {
+            try {
+                for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                    for (Method m : c.getDeclaredMethods()) {
+                        if (m.getName().equals("close") && m.getParameterCount() == 0 && !m.isBridge()
+                                && !Modifier.isAbstract(m.getModifiers()) && !Modifier.isStatic(m.getModifiers())) {
+                            return c;
+                        }
+                    }
+                }
+            } catch (Throwable t) {
+                // not told: every hook does its own work
+            }
+            return Object.class;
+        }
+    };
 
     public JdbcCapture(RowcastConfig config, Pipeline pipeline, Metrics metrics, BooleanSupplier enabled,
                        HibernateTables hibernateTables) {
@@ -821,8 +855,33 @@ public final class JdbcCapture implements KeyBridge.Listener {
         cs.park(writes, System.currentTimeMillis());
     }
 
-    public void statementClosed(Object statement) {
+    /**
+     * A statement's close(), from the hook in {@code declaring}'s. When it runs inside a subclass's
+     * close() (H2's prepared statement calls its plain statement's through super), this does the
+     * work and the subclass's hook, next, only finds it done: the same close would otherwise pay a
+     * second lookup of the shared map. The statement is kept from the thread only until then.
+     */
+    public void statementClosed(Object statement, Class<?> declaring) {
         Recent r = recent.get();
+        Class<?> type = statement.getClass();
+        Class<?> closer = declaring;
+        if (type != declaring) {
+            if (r.closerOf != type) {
+                r.closer = CLOSER.get(type);
+                r.closerOf = type;
+            }
+            closer = r.closer;
+        }
+        boolean outermost = closer == declaring || closer == Object.class;
+        if (r.closedInside == statement) {
+            if (outermost) {
+                r.closedInside = null;
+            }
+            return;
+        }
+        if (!outermost) {
+            r.closedInside = statement;
+        }
         if (r.statement == statement && r.statementEpoch == epoch && r.statementState == null) {
             // known to be of no interest (Hibernate's own statements): nothing to remove
             r.statement = null;

@@ -18,9 +18,22 @@ final class SqlFilter {
     private static final int MAX_CACHED = 4_096;
 
     private final List<String> tables = new ArrayList<>();
-    private final Map<String, Boolean> cache = new ConcurrentHashMap<>();
+    private final Answers plain = new Answers();
     /** The answers for Hibernate's flush, which leaves out the tables Hibernate reports. */
-    private final Map<String, Boolean> flushCache = new ConcurrentHashMap<>();
+    private final Answers flush = new Answers();
+
+    /** An SQL string and its answer. */
+    private record Answer(String sql, boolean relevant) {}
+
+    /**
+     * The answers, by SQL. The last one asked is also kept in a field and matched by identity: an
+     * app or Hibernate prepares the same String again and again, and the map's lookup compares its
+     * whole text. A plain field: an Answer's fields are final, and a stale read only costs the map.
+     */
+    private static final class Answers {
+        final Map<String, Answer> bySql = new ConcurrentHashMap<>();
+        Answer last;
+    }
 
     SqlFilter(RowcastConfig config) {
         for (CollectionConfig rule : config.collections().values()) {
@@ -30,7 +43,7 @@ final class SqlFilter {
     }
 
     boolean relevant(String sql) {
-        return answer(cache, sql, null);
+        return answer(plain, sql, null);
     }
 
     /**
@@ -40,23 +53,28 @@ final class SqlFilter {
      * pipeline's dropping the write.
      */
     boolean relevantToFlush(String sql, HibernateTables reported) {
-        return answer(flushCache, sql, reported);
+        return answer(flush, sql, reported);
     }
 
     /** The cached answer for this SQL, worked out on its first sight. */
-    private boolean answer(Map<String, Boolean> answers, String sql, HibernateTables reported) {
+    private boolean answer(Answers answers, String sql, HibernateTables reported) {
         if (sql == null || tables.isEmpty()) {
             return false;
         }
-        Boolean known = answers.get(sql);
-        if (known == null) {
-            known = check(sql, reported);
-            if (answers.size() >= MAX_CACHED) {
-                answers.clear();
-            }
-            answers.put(sql, known);
+        Answer last = answers.last;
+        if (last != null && last.sql == sql) {
+            return last.relevant;
         }
-        return known;
+        Answer known = answers.bySql.get(sql);
+        if (known == null) {
+            known = new Answer(sql, check(sql, reported));
+            if (answers.bySql.size() >= MAX_CACHED) {
+                answers.bySql.clear();
+            }
+            answers.bySql.put(sql, known);
+        }
+        answers.last = known;
+        return known.relevant;
     }
 
     /** @param reported the tables Hibernate reports, which do not count; null: every table counts */

@@ -9,6 +9,7 @@ import dev.rowcast.agent.capture.Pipeline;
 import dev.rowcast.bootstrap.Bridge;
 import dev.rowcast.bootstrap.KeyBridge;
 import dev.rowcast.config.ConfigLoader;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -147,11 +148,40 @@ class GeneratedKeysCaptureTest {
         Connection connection = fake(Connection.class, true, new ArrayList<>());
         PreparedStatement ps = insert(connection, true);
         executeUpdate(ps, 3, "never read");
-        capture.statementClosed(ps);
+        capture.statementClosed(ps, ps.getClass());
 
         CapturedRow row = awaitRow();
         assertThat(row.id()).isNull();
         assertThat(row.data()).doesNotContainKey("id");
+    }
+
+    /**
+     * H2's prepared statement's close() calls its plain statement's through super, and both are
+     * hooked: the inner hook does the work, the override's finds it done, and the closed statement
+     * is not kept reachable from the thread once both have run.
+     */
+    @Test
+    void aCloseRunThroughAnOverridesSuperIsDoneOnceAndKeepsNothing() {
+        Connection connection = fake(Connection.class, true, new ArrayList<>());
+        PreparedStatement ps = insert(connection, true);
+        executeUpdate(ps, 3, "closed inside");
+        // Proxy declares no close(); the proxy class's own does the override's part here
+        capture.statementClosed(ps, Proxy.class);
+        assertThat(awaitRow().data()).containsEntry("content", "closed inside");
+        capture.statementClosed(ps, ps.getClass());
+
+        PreparedStatement next = insert(connection, true);
+        executeUpdate(next, 4, "closed alone");
+        capture.statementClosed(next, next.getClass());
+        await().atMost(Duration.ofSeconds(5)).until(() -> routed.size() == 2);
+        assertThat(routed).extracting(r -> ((CapturedRow) r).data().get("content")).containsExactly("closed inside", "closed alone");
+
+        WeakReference<PreparedStatement> closed = new WeakReference<>(ps);
+        ps = null;
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            System.gc();
+            return closed.get() == null;
+        });
     }
 
     @Test

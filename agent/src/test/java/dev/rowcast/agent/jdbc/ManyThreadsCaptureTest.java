@@ -56,10 +56,10 @@ class ManyThreadsCaptureTest {
                             // other threads' new statements move the shortcuts' epoch meanwhile
                             Object other = fake(PreparedStatement.class);
                             capture.statementPrepared(connection, other, INSERT);
-                            capture.statementClosed(other);
+                            capture.statementClosed(other, other.getClass());
                         }
                     }
-                    capture.statementClosed(statement);
+                    capture.statementClosed(statement, statement.getClass());
                     capture.connectionClosed(connection);
                 } catch (Throwable e) {
                     synchronized (failures) {

@@ -859,7 +859,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
      * A statement's close(), from the hook in {@code declaring}'s. When it runs inside a subclass's
      * close() (H2's prepared statement calls its plain statement's through super), this does the
      * work and the subclass's hook, next, only finds it done: the same close would otherwise pay a
-     * second lookup of the shared map. The statement is kept from the thread only until then.
+     * second lookup of the shared map. The thread holds the statement only until then.
      */
     public void statementClosed(Object statement, Class<?> declaring) {
         Recent r = recent.get();

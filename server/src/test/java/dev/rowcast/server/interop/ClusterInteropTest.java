@@ -314,7 +314,12 @@ class ClusterInteropTest {
         }
     }
 
-    /** A refusal is sent to its socket alone: it ends with the socket's last offset and is not added to the shared stream. */
+    /**
+     * A refusal is sent to its socket alone: it ends with the socket's last offset and is not added
+     * to the shared stream. The socket takes an event's offset as its last once the event is sent,
+     * so a refusal the client asks for at once may still repeat the one before ("0-0" here, where it
+     * started), never a later one; and once one carries the event's, none goes back.
+     */
     @Test
     void refusedEmitsStayOffTheStreamAndRepeatTheLastOffset() throws Exception {
         String prefix = prefix();
@@ -327,8 +332,14 @@ class ClusterInteropTest {
         JsonNode result = seen.get(30, TimeUnit.SECONDS);
 
         assertThat(streamLength(prefix)).as("entries in the stream").isEqualTo(1);
-        assertThat(result.get("errorOffsets")).hasSize(50)
-                .allSatisfy(offset -> assertThat(offset.asText()).isEqualTo(result.get("offset").asText()));
+        String offset = result.get("offset").asText();
+        List<String> errorOffsets = new ArrayList<>();
+        result.get("errorOffsets").forEach(o -> errorOffsets.add(o.asText()));
+        assertThat(errorOffsets).hasSize(50).allSatisfy(o -> assertThat(o).isIn("0-0", offset));
+        int first = errorOffsets.indexOf(offset);
+        if (first >= 0) {
+            assertThat(errorOffsets.subList(first, errorOffsets.size())).as("offsets after the event's").containsOnly(offset);
+        }
     }
 
     /** A node keeps each connected socket's session in Redis with all its rooms: a join or leave of many rooms stores it once. */

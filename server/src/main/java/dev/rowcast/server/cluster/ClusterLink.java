@@ -50,7 +50,12 @@ public interface ClusterLink extends AutoCloseable {
     /** Sends a broadcast to every node (this one too); recoverable ones get the stream id as last argument. */
     void publish(String namespace, ArrayNode eventAndArgs, Set<String> rooms, Set<String> except, boolean recoverable);
 
-    void saveSession(String namespace, StoredSession session, long ttlMillis);
+    /**
+     * Stores a session for {@code ttlMillis}. The namespace's stored sessions stay within {@code maxSessions}
+     * and {@code maxRoomChars} characters of rooms (each room counting {@code ServerOptions.ROOM_OVERHEAD_CHARS}
+     * more), those that expire first dropped first.
+     */
+    void saveSession(String namespace, StoredSession session, long ttlMillis, int maxSessions, long maxRoomChars);
 
     void forgetSession(String namespace, String pid);
 

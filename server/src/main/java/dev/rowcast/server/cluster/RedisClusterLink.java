@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rowcast.server.ServerOptions;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
@@ -80,6 +81,54 @@ final class RedisClusterLink implements ClusterLink {
               if n <= 0 then redis.call('HDEL', KEYS[2], ARGV[2]) return 1 end
             end
             return 0""";
+    /*
+     * The stored sessions of a namespace are bounded as a lone node bounds its own: in count and in
+     * the characters of their rooms, the one saved longest ago dropped first. An index (a sorted set
+     * of pids by the time of their save) and each session's room characters (a hash, their sum
+     * beside it) go with the session keys; a save first drops what was saved before its own time to
+     * live, which has expired (a connected socket's session is saved again well within it). KEYS:
+     * the session, the index, the characters, their sum. ARGV of SAVE_SESSION: the session, its time
+     * to live, now, its pid, its room characters, the most sessions, the most characters, the
+     * session keys' prefix.
+     */
+    private static final String DROP_SESSION = """
+            local function drop(pid)
+              redis.call('DEL', ARGV[8] .. pid)
+              redis.call('ZREM', KEYS[2], pid)
+              local chars = redis.call('HGET', KEYS[3], pid)
+              if chars then
+                redis.call('HDEL', KEYS[3], pid)
+                redis.call('DECRBY', KEYS[4], chars)
+              end
+            end
+            """;
+    private static final String SAVE_SESSION = DROP_SESSION + """
+            local now = tonumber(ARGV[3])
+            local ttl = tonumber(ARGV[2])
+            for _, pid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - ttl, 'LIMIT', 0, 1000)) do drop(pid) end
+            local before = redis.call('HGET', KEYS[3], ARGV[4])
+            if before then redis.call('DECRBY', KEYS[4], before) end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+            redis.call('ZADD', KEYS[2], now, ARGV[4])
+            redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
+            local chars = redis.call('INCRBY', KEYS[4], ARGV[5])
+            local count = redis.call('ZCARD', KEYS[2])
+            while count > tonumber(ARGV[6]) or chars > tonumber(ARGV[7]) do
+              local oldest = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
+              if not oldest or oldest == ARGV[4] then break end
+              drop(oldest)
+              count = count - 1
+              chars = tonumber(redis.call('GET', KEYS[4]) or '0')
+            end
+            for i = 2, 4 do
+              if redis.call('PTTL', KEYS[i]) < ttl then redis.call('PEXPIRE', KEYS[i], ttl) end
+            end
+            return count""";
+    /** Takes a session out (null when none): KEYS as for SAVE_SESSION, ARGV[1] its pid, ARGV[8] the session keys' prefix. */
+    private static final String TAKE_SESSION = DROP_SESSION + """
+            local stored = redis.call('GET', KEYS[1])
+            drop(ARGV[1])
+            return stored""";
     /** Removes a dead node's users; returns "room\\0user" of each user it was the last node of. */
     private static final String REAP = """
             local out = {}
@@ -247,20 +296,39 @@ final class RedisClusterLink implements ClusterLink {
     // ---- recovery ----
 
     @Override
-    public void saveSession(String namespace, StoredSession session, long ttlMillis) {
+    public void saveSession(String namespace, StoredSession session, long ttlMillis, int maxSessions, long maxRoomChars) {
         StatefulRedisConnection<String, String> connection = commands;
         if (connection == null || down.get() || !running) return;
         ObjectNode node = json.createObjectNode().put("sid", session.sid()).put("pid", session.pid());
         ArrayNode rooms = node.putArray("rooms");
-        session.rooms().forEach(rooms::add);
+        long chars = 0;
+        for (String room : session.rooms()) {
+            rooms.add(room);
+            chars += room.length() + ServerOptions.ROOM_OVERHEAD_CHARS;
+        }
         node.set("data", SessionData.encode(json, session.data()));
-        connection.async().set(sessionKey(namespace, session.pid()), node.toString(), SetArgs.Builder.px(ttlMillis));
+        connection.async().<Long>eval(SAVE_SESSION, ScriptOutputType.INTEGER, sessionKeys(namespace, session.pid()), node.toString(),
+                Long.toString(ttlMillis), Long.toString(System.currentTimeMillis()), session.pid(), Long.toString(chars),
+                Integer.toString(maxSessions), Long.toString(maxRoomChars), sessionKey(namespace, ""));
     }
 
     @Override
     public void forgetSession(String namespace, String pid) {
         StatefulRedisConnection<String, String> connection = commands;
-        if (connection != null && !down.get() && running) connection.async().del(sessionKey(namespace, pid));
+        if (connection != null && !down.get() && running) {
+            connection.async().<String>eval(TAKE_SESSION, ScriptOutputType.VALUE, sessionKeys(namespace, pid), takeArgs(namespace, pid));
+        }
+    }
+
+    /** KEYS of the session scripts: the session, then its namespace's index, room characters and their sum. */
+    private String[] sessionKeys(String namespace, String pid) {
+        String sessions = prefix + ":sessions:" + namespace;
+        return new String[] {sessionKey(namespace, pid), sessions, sessions + ":chars", sessions + ":charsum"};
+    }
+
+    /** ARGV of TAKE_SESSION: its pid where SAVE_SESSION has the session, the prefix where SAVE_SESSION has it. */
+    private String[] takeArgs(String namespace, String pid) {
+        return new String[] {pid, "", "", "", "", "", "", sessionKey(namespace, "")};
     }
 
     @Override
@@ -294,7 +362,8 @@ final class RedisClusterLink implements ClusterLink {
                 continue;
             }
             Restored restored = null;
-            String stored = connection.sync().getdel(sessionKey(request.namespace(), request.pid()));
+            String stored = connection.sync().eval(TAKE_SESSION, ScriptOutputType.VALUE,
+                    sessionKeys(request.namespace(), request.pid()), takeArgs(request.namespace(), request.pid()));
             if (stored != null) {
                 StoredSession session = parseSession(stored);
                 List<StreamMessage<String, String>> range = connection.sync().xrange(stream, Range.create(request.offset(), seen));

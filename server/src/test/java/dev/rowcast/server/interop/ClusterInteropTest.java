@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rowcast.server.ServerOptions;
 import dev.rowcast.server.auth.AuthOptions;
 import dev.rowcast.server.cluster.ClusterLink;
 import dev.rowcast.server.cluster.ClusterOptions;
@@ -12,6 +11,9 @@ import dev.rowcast.server.realtime.RealtimeOptions;
 import dev.rowcast.server.realtime.RealtimeServer;
 import dev.rowcast.server.realtime.Tokens;
 import dev.rowcast.server.testing.FailOnNettyLeak;
+import dev.rowcast.server.ServerOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -212,6 +214,57 @@ class ClusterInteropTest {
 
     private static ClusterLink link(String prefix, String id, Duration nodeTimeout, ClusterLink.Receiver receiver) {
         return ClusterLink.open(ClusterOptions.builder(redis.uri()).keyPrefix(prefix).nodeId(id).nodeTimeout(nodeTimeout).build(), receiver);
+    }
+
+    /**
+     * Sessions kept in Redis are bounded as a lone node's are: a flood of clients that leave cannot
+     * grow Redis without end. Over the count or the rooms' characters, the session saved longest ago
+     * goes first, and a session taken back out no longer counts.
+     */
+    @Test
+    void storedSessionsStayWithinTheCountAndRoomBoundsOldestFirst() throws Exception {
+        String prefix = prefix();
+        long oneRoom = 1 + ServerOptions.ROOM_OVERHEAD_CHARS;
+        try (ClusterLink link = link(prefix, "a", Duration.ofSeconds(20), (namespace, event, rooms, except, offset) -> { });
+             RedisClient client = RedisClient.create(redis.uri());
+             StatefulRedisConnection<String, String> redisCommands = client.connect()) {
+            await().atMost(Duration.ofSeconds(10)).until(link::connected);
+            for (int i = 1; i <= 5; i++) {
+                link.saveSession("/", stored("p" + i, Set.of("a")), 60_000, 3, 1_000_000);
+            }
+            awaitStored(link, "p5");
+            assertThat(storedPids(link, "p1", "p2", "p3", "p4", "p5")).containsExactly("p3", "p4", "p5");
+            assertThat(redisCommands.sync().keys(prefix + ":session:*")).hasSize(3);
+
+            // two rooms' worth more than the bound: the two oldest go
+            link.saveSession("/", stored("p6", Set.of("a", "b")), 60_000, 100, 3 * oneRoom);
+            awaitStored(link, "p6");
+            assertThat(storedPids(link, "p3", "p4", "p5", "p6")).containsExactly("p5", "p6");
+
+            // a session forgotten frees its place: the next one fits beside the others
+            link.forgetSession("/", "p5");
+            link.saveSession("/", stored("p7", Set.of("c")), 60_000, 100, 3 * oneRoom);
+            awaitStored(link, "p7");
+            assertThat(storedPids(link, "p5", "p6", "p7")).containsExactly("p6", "p7");
+            assertThat(redisCommands.sync().keys(prefix + ":session:*")).hasSize(2);
+        }
+    }
+
+    private static ClusterLink.StoredSession stored(String pid, Set<String> rooms) {
+        return new ClusterLink.StoredSession("sid-" + pid, pid, rooms, Map.of());
+    }
+
+    private static void awaitStored(ClusterLink link, String pid) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> link.session("/", pid).toCompletableFuture().get() != null);
+    }
+
+    /** Of {@code pids}, those stored now, in their order. */
+    private static List<String> storedPids(ClusterLink link, String... pids) throws Exception {
+        List<String> stored = new ArrayList<>();
+        for (String pid : pids) {
+            if (link.session("/", pid).toCompletableFuture().get(5, TimeUnit.SECONDS) != null) stored.add(pid);
+        }
+        return stored;
     }
 
     @Test

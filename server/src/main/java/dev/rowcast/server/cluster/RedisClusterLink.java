@@ -326,7 +326,7 @@ final class RedisClusterLink implements ClusterLink {
         return new String[] {sessionKey(namespace, pid), sessions, sessions + ":chars", sessions + ":charsum"};
     }
 
-    /** ARGV of TAKE_SESSION: its pid where SAVE_SESSION has the session, the prefix where SAVE_SESSION has it. */
+    /** ARGV of TAKE_SESSION: the pid first, and the session keys' prefix eighth, where the drop() both scripts share reads it. */
     private String[] takeArgs(String namespace, String pid) {
         return new String[] {pid, "", "", "", "", "", "", sessionKey(namespace, "")};
     }

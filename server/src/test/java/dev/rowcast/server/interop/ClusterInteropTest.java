@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rowcast.server.ServerOptions;
 import dev.rowcast.server.auth.AuthOptions;
 import dev.rowcast.server.cluster.ClusterLink;
 import dev.rowcast.server.cluster.ClusterOptions;
@@ -11,7 +12,6 @@ import dev.rowcast.server.realtime.RealtimeOptions;
 import dev.rowcast.server.realtime.RealtimeServer;
 import dev.rowcast.server.realtime.Tokens;
 import dev.rowcast.server.testing.FailOnNettyLeak;
-import dev.rowcast.server.ServerOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;

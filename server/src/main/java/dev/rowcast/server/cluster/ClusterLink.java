@@ -53,7 +53,7 @@ public interface ClusterLink extends AutoCloseable {
     /**
      * Stores a session for {@code ttlMillis}. The namespace's stored sessions stay within {@code maxSessions}
      * and {@code maxRoomChars} characters of rooms (each room counting {@code ServerOptions.ROOM_OVERHEAD_CHARS}
-     * more), those that expire first dropped first.
+     * more), the one saved longest ago dropped first.
      */
     void saveSession(String namespace, StoredSession session, long ttlMillis, int maxSessions, long maxRoomChars);
 

@@ -99,7 +99,7 @@ final class Recovery {
     /** Stores a connected socket's session (cluster only), alive a sweep period past the window so a crash keeps it. */
     void touch(Socket socket) {
         cluster.saveSession(namespace, new dev.rowcast.server.cluster.ClusterLink.StoredSession(socket.id(), socket.pid(),
-                Set.copyOf(socket.rooms()), socket.dataSnapshot()), maxDisconnectionMillis + refreshMillis, maxSessions, maxRoomChars);
+                Set.copyOf(socket.rooms()), socket.dataSnapshot()), maxDisconnectionMillis + refreshMillis);
     }
 
     /** The socket left for good (cluster only). */
@@ -211,7 +211,7 @@ final class Recovery {
 
     void persist(Socket socket, Set<String> rooms) {
         if (cluster != null) {
-            cluster.saveSession(namespace, new dev.rowcast.server.cluster.ClusterLink.StoredSession(socket.id(), socket.pid(),
+            cluster.keepSession(namespace, new dev.rowcast.server.cluster.ClusterLink.StoredSession(socket.id(), socket.pid(),
                     Set.copyOf(rooms), socket.dataSnapshot()), maxDisconnectionMillis, maxSessions, maxRoomChars);
             return;
         }

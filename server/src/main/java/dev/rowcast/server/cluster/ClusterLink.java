@@ -50,12 +50,16 @@ public interface ClusterLink extends AutoCloseable {
     /** Sends a broadcast to every node (this one too); recoverable ones get the stream id as last argument. */
     void publish(String namespace, ArrayNode eventAndArgs, Set<String> rooms, Set<String> except, boolean recoverable);
 
+    /** Stores a connected socket's session for {@code ttlMillis}, so that it outlives this node. */
+    void saveSession(String namespace, StoredSession session, long ttlMillis);
+
     /**
-     * Stores a session for {@code ttlMillis}. The namespace's stored sessions stay within {@code maxSessions}
-     * and {@code maxRoomChars} characters of rooms (each room counting {@code ServerOptions.ROOM_OVERHEAD_CHARS}
-     * more), the one saved longest ago dropped first.
+     * Keeps the session of a socket that went away for {@code ttlMillis}. The namespace's kept sessions stay
+     * within {@code maxSessions} and {@code maxRoomChars} characters of rooms (each room counting
+     * {@code ServerOptions.ROOM_OVERHEAD_CHARS} more), the one kept longest dropped first; a session whose
+     * rooms alone exceed that is not kept.
      */
-    void saveSession(String namespace, StoredSession session, long ttlMillis, int maxSessions, long maxRoomChars);
+    void keepSession(String namespace, StoredSession session, long ttlMillis, int maxSessions, long maxRoomChars);
 
     void forgetSession(String namespace, String pid);
 

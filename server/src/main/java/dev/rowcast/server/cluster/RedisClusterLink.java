@@ -82,14 +82,16 @@ final class RedisClusterLink implements ClusterLink {
             end
             return 0""";
     /*
-     * The stored sessions of a namespace are bounded as a lone node bounds its own: in count and in
-     * the characters of their rooms, the one saved longest ago dropped first. An index (a sorted set
-     * of pids by the time of their save) and each session's room characters (a hash, their sum
-     * beside it) go with the session keys; a save first drops what was saved before its own time to
-     * live, which has expired (a connected socket's session is saved again well within it). KEYS:
-     * the session, the index, the characters, their sum. ARGV of SAVE_SESSION: the session, its time
-     * to live, now, its pid, its room characters, the most sessions, the most characters, the
-     * session keys' prefix.
+     * The sessions kept for clients that went away are bounded as a lone node bounds them: in count
+     * and in the characters of their rooms, the one kept longest dropped first. Connected clients'
+     * sessions (kept so that a client of a node that dies can come back on another) are stored
+     * beside them and not counted, as a lone node does not count its connected sockets. Each
+     * namespace has an index (a sorted set of pids by a sequence the saves take), each kept
+     * session's room characters (a hash) and a hash of their sum and the sequence; all kept for the
+     * same time to live, so the oldest in the index expires first and a save drops those that have.
+     * No node's clock is read. KEYS: the session, the index, the characters, the sum and sequence.
+     * ARGV of KEEP_SESSION: the session, its time to live, (unused), its pid, its room characters,
+     * the most sessions, the most characters, the session keys' prefix.
      */
     private static final String DROP_SESSION = """
             local function drop(pid)
@@ -98,33 +100,37 @@ final class RedisClusterLink implements ClusterLink {
               local chars = redis.call('HGET', KEYS[3], pid)
               if chars then
                 redis.call('HDEL', KEYS[3], pid)
-                redis.call('DECRBY', KEYS[4], chars)
+                redis.call('HINCRBY', KEYS[4], 'chars', -tonumber(chars))
               end
             end
             """;
-    private static final String SAVE_SESSION = DROP_SESSION + """
-            local now = tonumber(ARGV[3])
+    private static final String KEEP_SESSION = DROP_SESSION + """
+            if redis.call('EXISTS', KEYS[2]) == 0 then redis.call('DEL', KEYS[3], KEYS[4]) end
+            for _ = 1, 1000 do
+              local oldest = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
+              if not oldest or redis.call('EXISTS', ARGV[8] .. oldest) == 1 then break end
+              drop(oldest)
+            end
+            drop(ARGV[4])
+            if tonumber(ARGV[5]) > tonumber(ARGV[7]) then return 0 end
             local ttl = tonumber(ARGV[2])
-            for _, pid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - ttl, 'LIMIT', 0, 1000)) do drop(pid) end
-            local before = redis.call('HGET', KEYS[3], ARGV[4])
-            if before then redis.call('DECRBY', KEYS[4], before) end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
-            redis.call('ZADD', KEYS[2], now, ARGV[4])
+            redis.call('ZADD', KEYS[2], redis.call('HINCRBY', KEYS[4], 'seq', 1), ARGV[4])
             redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
-            local chars = redis.call('INCRBY', KEYS[4], ARGV[5])
+            local chars = redis.call('HINCRBY', KEYS[4], 'chars', ARGV[5])
             local count = redis.call('ZCARD', KEYS[2])
             while count > tonumber(ARGV[6]) or chars > tonumber(ARGV[7]) do
               local oldest = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
               if not oldest or oldest == ARGV[4] then break end
               drop(oldest)
               count = count - 1
-              chars = tonumber(redis.call('GET', KEYS[4]) or '0')
+              chars = tonumber(redis.call('HGET', KEYS[4], 'chars') or '0')
             end
             for i = 2, 4 do
               if redis.call('PTTL', KEYS[i]) < ttl then redis.call('PEXPIRE', KEYS[i], ttl) end
             end
             return count""";
-    /** Takes a session out (null when none): KEYS as for SAVE_SESSION, ARGV[1] its pid, ARGV[8] the session keys' prefix. */
+    /** Takes a session out (null when none), kept or not: KEYS as for KEEP_SESSION, ARGV[1] its pid, ARGV[8] the session keys' prefix. */
     private static final String TAKE_SESSION = DROP_SESSION + """
             local stored = redis.call('GET', KEYS[1])
             drop(ARGV[1])
@@ -296,20 +302,29 @@ final class RedisClusterLink implements ClusterLink {
     // ---- recovery ----
 
     @Override
-    public void saveSession(String namespace, StoredSession session, long ttlMillis, int maxSessions, long maxRoomChars) {
+    public void saveSession(String namespace, StoredSession session, long ttlMillis) {
         StatefulRedisConnection<String, String> connection = commands;
         if (connection == null || down.get() || !running) return;
+        connection.async().set(sessionKey(namespace, session.pid()), sessionJson(session), SetArgs.Builder.px(ttlMillis));
+    }
+
+    @Override
+    public void keepSession(String namespace, StoredSession session, long ttlMillis, int maxSessions, long maxRoomChars) {
+        StatefulRedisConnection<String, String> connection = commands;
+        if (connection == null || down.get() || !running) return;
+        long chars = 0;
+        for (String room : session.rooms()) chars += room.length() + ServerOptions.ROOM_OVERHEAD_CHARS;
+        connection.async().<Long>eval(KEEP_SESSION, ScriptOutputType.INTEGER, sessionKeys(namespace, session.pid()),
+                sessionJson(session), Long.toString(ttlMillis), "", session.pid(), Long.toString(chars),
+                Integer.toString(maxSessions), Long.toString(maxRoomChars), sessionKey(namespace, ""));
+    }
+
+    private String sessionJson(StoredSession session) {
         ObjectNode node = json.createObjectNode().put("sid", session.sid()).put("pid", session.pid());
         ArrayNode rooms = node.putArray("rooms");
-        long chars = 0;
-        for (String room : session.rooms()) {
-            rooms.add(room);
-            chars += room.length() + ServerOptions.ROOM_OVERHEAD_CHARS;
-        }
+        session.rooms().forEach(rooms::add);
         node.set("data", SessionData.encode(json, session.data()));
-        connection.async().<Long>eval(SAVE_SESSION, ScriptOutputType.INTEGER, sessionKeys(namespace, session.pid()), node.toString(),
-                Long.toString(ttlMillis), Long.toString(System.currentTimeMillis()), session.pid(), Long.toString(chars),
-                Integer.toString(maxSessions), Long.toString(maxRoomChars), sessionKey(namespace, ""));
+        return node.toString();
     }
 
     @Override
@@ -320,10 +335,10 @@ final class RedisClusterLink implements ClusterLink {
         }
     }
 
-    /** KEYS of the session scripts: the session, then its namespace's index, room characters and their sum. */
+    /** KEYS of the session scripts: the session, then its namespace's index, room characters, and their sum and sequence. */
     private String[] sessionKeys(String namespace, String pid) {
         String sessions = prefix + ":sessions:" + namespace;
-        return new String[] {sessionKey(namespace, pid), sessions, sessions + ":chars", sessions + ":charsum"};
+        return new String[] {sessionKey(namespace, pid), sessions, sessions + ":chars", sessions + ":meta"};
     }
 
     /** ARGV of TAKE_SESSION: the pid first, and the session keys' prefix eighth, where the drop() both scripts share reads it. */

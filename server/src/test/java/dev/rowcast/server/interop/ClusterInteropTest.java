@@ -217,36 +217,48 @@ class ClusterInteropTest {
     }
 
     /**
-     * Sessions kept in Redis are bounded as a lone node's are: a flood of clients that leave cannot
-     * grow Redis without end. Over the count or the rooms' characters, the session saved longest ago
-     * goes first, and a session taken back out no longer counts.
+     * The sessions a cluster keeps in Redis for clients that went away are bounded as a lone node's
+     * are: clients that leave in a flood cannot grow Redis without end. Over the count or the rooms'
+     * characters the session kept longest goes first; a session taken back out frees its place; the
+     * sessions of connected clients, stored in case their node dies, do not count.
      */
     @Test
-    void storedSessionsStayWithinTheCountAndRoomBoundsOldestFirst() throws Exception {
+    void keptSessionsStayWithinTheCountAndRoomBoundsLongestKeptFirst() throws Exception {
         String prefix = prefix();
         long oneRoom = 1 + ServerOptions.ROOM_OVERHEAD_CHARS;
         try (ClusterLink link = link(prefix, "a", Duration.ofSeconds(20), (namespace, event, rooms, except, offset) -> { });
              RedisClient client = RedisClient.create(redis.uri());
              StatefulRedisConnection<String, String> redisCommands = client.connect()) {
             await().atMost(Duration.ofSeconds(10)).until(link::connected);
-            for (int i = 1; i <= 5; i++) {
-                link.saveSession("/", stored("p" + i, Set.of("a")), 60_000, 3, 1_000_000);
+            for (int i = 1; i <= 4; i++) {
+                link.saveSession("/", stored("connected" + i, Set.of("a")), 60_000);
             }
-            awaitStored(link, "p5");
-            assertThat(storedPids(link, "p1", "p2", "p3", "p4", "p5")).containsExactly("p3", "p4", "p5");
-            assertThat(redisCommands.sync().keys(prefix + ":session:*")).hasSize(3);
+            // kept in this order, names against it: the order of keeping decides, not the pid
+            for (String pid : List.of("p5", "p4", "p3", "p2", "p1")) {
+                link.keepSession("/", stored(pid, Set.of("a")), 60_000, 3, 1_000_000);
+            }
+            awaitStored(link, "p1");
+            assertThat(storedPids(link, "p5", "p4", "p3", "p2", "p1")).containsExactly("p3", "p2", "p1");
+            assertThat(storedPids(link, "connected1", "connected2", "connected3", "connected4")).hasSize(4);
+            assertThat(redisCommands.sync().keys(prefix + ":session:*")).hasSize(7);
 
-            // two rooms' worth more than the bound: the two oldest go
-            link.saveSession("/", stored("p6", Set.of("a", "b")), 60_000, 100, 3 * oneRoom);
+            // two rooms' worth more than the bound: the two kept longest go
+            link.keepSession("/", stored("p6", Set.of("a", "b")), 60_000, 100, 3 * oneRoom);
             awaitStored(link, "p6");
-            assertThat(storedPids(link, "p3", "p4", "p5", "p6")).containsExactly("p5", "p6");
+            assertThat(storedPids(link, "p3", "p2", "p1", "p6")).containsExactly("p1", "p6");
 
-            // a session forgotten frees its place: the next one fits beside the others
-            link.forgetSession("/", "p5");
-            link.saveSession("/", stored("p7", Set.of("c")), 60_000, 100, 3 * oneRoom);
+            // a session taken out frees its place: the next one fits beside the others
+            link.forgetSession("/", "p1");
+            link.keepSession("/", stored("p7", Set.of("c")), 60_000, 100, 3 * oneRoom);
             awaitStored(link, "p7");
-            assertThat(storedPids(link, "p5", "p6", "p7")).containsExactly("p6", "p7");
-            assertThat(redisCommands.sync().keys(prefix + ":session:*")).hasSize(2);
+            assertThat(storedPids(link, "p1", "p6", "p7")).containsExactly("p6", "p7");
+
+            // one whose rooms alone exceed the bound is not kept, and pushes nobody out
+            link.keepSession("/", stored("p8", Set.of("a", "b", "c", "d")), 60_000, 100, 3 * oneRoom);
+            link.keepSession("/", stored("p9", Set.of()), 60_000, 100, 3 * oneRoom);
+            awaitStored(link, "p9");
+            assertThat(storedPids(link, "p6", "p7", "p8", "p9")).containsExactly("p6", "p7", "p9");
+            assertThat(redisCommands.sync().keys(prefix + ":session:*")).hasSize(7);
         }
     }
 

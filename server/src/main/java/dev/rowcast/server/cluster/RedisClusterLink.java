@@ -86,16 +86,16 @@ final class RedisClusterLink implements ClusterLink {
      * and in the characters of their rooms, the one kept longest dropped first. Connected clients'
      * sessions (kept so that a client of a node that dies can come back on another) are stored
      * beside them and not counted, as a lone node does not count its connected sockets. Each
-     * namespace has an index (a sorted set of pids by a sequence the saves take), each kept
+     * namespace has an index (a sorted set of pids by a sequence each keep takes), each kept
      * session's room characters (a hash) and a hash of their sum and the sequence; all kept for the
-     * same time to live, so the oldest in the index expires first and a save drops those that have.
+     * same time to live, so the oldest in the index expires first and a keep drops those that have.
      * No node's clock is read. KEYS: the session, the index, the characters, the sum and sequence.
-     * ARGV of KEEP_SESSION: the session, its time to live, (unused), its pid, its room characters,
-     * the most sessions, the most characters, the session keys' prefix.
+     * ARGV of both scripts: the session keys' prefix, the pid; then, of KEEP_SESSION, the session,
+     * its time to live, its room characters, the most sessions, the most characters.
      */
     private static final String DROP_SESSION = """
             local function drop(pid)
-              redis.call('DEL', ARGV[8] .. pid)
+              redis.call('DEL', ARGV[1] .. pid)
               redis.call('ZREM', KEYS[2], pid)
               local chars = redis.call('HGET', KEYS[3], pid)
               if chars then
@@ -108,20 +108,20 @@ final class RedisClusterLink implements ClusterLink {
             if redis.call('EXISTS', KEYS[2]) == 0 then redis.call('DEL', KEYS[3], KEYS[4]) end
             for _ = 1, 1000 do
               local oldest = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
-              if not oldest or redis.call('EXISTS', ARGV[8] .. oldest) == 1 then break end
+              if not oldest or redis.call('EXISTS', ARGV[1] .. oldest) == 1 then break end
               drop(oldest)
             end
-            drop(ARGV[4])
+            drop(ARGV[2])
             if tonumber(ARGV[5]) > tonumber(ARGV[7]) then return 0 end
-            local ttl = tonumber(ARGV[2])
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
-            redis.call('ZADD', KEYS[2], redis.call('HINCRBY', KEYS[4], 'seq', 1), ARGV[4])
-            redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
+            local ttl = tonumber(ARGV[4])
+            redis.call('SET', KEYS[1], ARGV[3], 'PX', ttl)
+            redis.call('ZADD', KEYS[2], redis.call('HINCRBY', KEYS[4], 'seq', 1), ARGV[2])
+            redis.call('HSET', KEYS[3], ARGV[2], ARGV[5])
             local chars = redis.call('HINCRBY', KEYS[4], 'chars', ARGV[5])
             local count = redis.call('ZCARD', KEYS[2])
             while count > tonumber(ARGV[6]) or chars > tonumber(ARGV[7]) do
               local oldest = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
-              if not oldest or oldest == ARGV[4] then break end
+              if not oldest or oldest == ARGV[2] then break end
               drop(oldest)
               count = count - 1
               chars = tonumber(redis.call('HGET', KEYS[4], 'chars') or '0')
@@ -130,10 +130,10 @@ final class RedisClusterLink implements ClusterLink {
               if redis.call('PTTL', KEYS[i]) < ttl then redis.call('PEXPIRE', KEYS[i], ttl) end
             end
             return count""";
-    /** Takes a session out (null when none), kept or not: KEYS as for KEEP_SESSION, ARGV[1] its pid, ARGV[8] the session keys' prefix. */
+    /** Takes a session out (null when none), kept or not: KEYS and ARGV as for KEEP_SESSION, the first two ARGV only. */
     private static final String TAKE_SESSION = DROP_SESSION + """
             local stored = redis.call('GET', KEYS[1])
-            drop(ARGV[1])
+            drop(ARGV[2])
             return stored""";
     /** Removes a dead node's users; returns "room\\0user" of each user it was the last node of. */
     private static final String REAP = """
@@ -315,8 +315,8 @@ final class RedisClusterLink implements ClusterLink {
         long chars = 0;
         for (String room : session.rooms()) chars += room.length() + ServerOptions.ROOM_OVERHEAD_CHARS;
         connection.async().<Long>eval(KEEP_SESSION, ScriptOutputType.INTEGER, sessionKeys(namespace, session.pid()),
-                sessionJson(session), Long.toString(ttlMillis), "", session.pid(), Long.toString(chars),
-                Integer.toString(maxSessions), Long.toString(maxRoomChars), sessionKey(namespace, ""));
+                sessionKey(namespace, ""), session.pid(), sessionJson(session), Long.toString(ttlMillis), Long.toString(chars),
+                Integer.toString(maxSessions), Long.toString(maxRoomChars));
     }
 
     private String sessionJson(StoredSession session) {
@@ -331,7 +331,7 @@ final class RedisClusterLink implements ClusterLink {
     public void forgetSession(String namespace, String pid) {
         StatefulRedisConnection<String, String> connection = commands;
         if (connection != null && !down.get() && running) {
-            connection.async().<String>eval(TAKE_SESSION, ScriptOutputType.VALUE, sessionKeys(namespace, pid), takeArgs(namespace, pid));
+            connection.async().<String>eval(TAKE_SESSION, ScriptOutputType.VALUE, sessionKeys(namespace, pid), sessionKey(namespace, ""), pid);
         }
     }
 
@@ -339,11 +339,6 @@ final class RedisClusterLink implements ClusterLink {
     private String[] sessionKeys(String namespace, String pid) {
         String sessions = prefix + ":sessions:" + namespace;
         return new String[] {sessionKey(namespace, pid), sessions, sessions + ":chars", sessions + ":meta"};
-    }
-
-    /** ARGV of TAKE_SESSION: the pid first, and the session keys' prefix eighth, where the drop() both scripts share reads it. */
-    private String[] takeArgs(String namespace, String pid) {
-        return new String[] {pid, "", "", "", "", "", "", sessionKey(namespace, "")};
     }
 
     @Override
@@ -378,7 +373,7 @@ final class RedisClusterLink implements ClusterLink {
             }
             Restored restored = null;
             String stored = connection.sync().eval(TAKE_SESSION, ScriptOutputType.VALUE,
-                    sessionKeys(request.namespace(), request.pid()), takeArgs(request.namespace(), request.pid()));
+                    sessionKeys(request.namespace(), request.pid()), sessionKey(request.namespace(), ""), request.pid());
             if (stored != null) {
                 StoredSession session = parseSession(stored);
                 List<StreamMessage<String, String>> range = connection.sync().xrange(stream, Range.create(request.offset(), seen));

@@ -238,9 +238,7 @@ final class Recovery {
     }
 
     private static long roomChars(Session session) {
-        long chars = 0;
-        for (String room : session.rooms()) chars += room.length() + ServerOptions.ROOM_OVERHEAD_CHARS;
-        return chars;
+        return ServerOptions.roomChars(session.rooms());
     }
 
     /** How many sessions are kept now. */

@@ -14,6 +14,13 @@ public final class ServerOptions {
     /** What a kept room costs beyond its name, in characters, for {@link #recoveryMaxRoomChars()}. */
     public static final int ROOM_OVERHEAD_CHARS = 32;
 
+    /** What a kept session's rooms count against {@link #recoveryMaxRoomChars()}. */
+    public static long roomChars(Iterable<String> rooms) {
+        long chars = 0;
+        for (String room : rooms) chars += room.length() + ROOM_OVERHEAD_CHARS;
+        return chars;
+    }
+
     private final String path;
     private final EngineOptions engine;
     private final Duration connectTimeout;

@@ -312,10 +312,9 @@ final class RedisClusterLink implements ClusterLink {
     public void keepSession(String namespace, StoredSession session, long ttlMillis, int maxSessions, long maxRoomChars) {
         StatefulRedisConnection<String, String> connection = commands;
         if (connection == null || down.get() || !running) return;
-        long chars = 0;
-        for (String room : session.rooms()) chars += room.length() + ServerOptions.ROOM_OVERHEAD_CHARS;
         connection.async().<Long>eval(KEEP_SESSION, ScriptOutputType.INTEGER, sessionKeys(namespace, session.pid()),
-                sessionKey(namespace, ""), session.pid(), sessionJson(session), Long.toString(ttlMillis), Long.toString(chars),
+                sessionKey(namespace, ""), session.pid(), sessionJson(session), Long.toString(ttlMillis),
+                Long.toString(ServerOptions.roomChars(session.rooms())),
                 Integer.toString(maxSessions), Long.toString(maxRoomChars));
     }
 

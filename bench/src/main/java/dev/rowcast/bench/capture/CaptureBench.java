@@ -373,17 +373,23 @@ public final class CaptureBench {
         }
         System.out.printf("%n## Capture on against off in one JVM (%d rounds of %d pairs; ratio = rows/s on / rows/s off)%n%n", ROUNDS, TOGGLE_PAIRS);
         System.out.println("Rounds: each JVM's ratio over all its windows; pairs: the median of every pair's ratio, with a 90% bootstrap");
-        System.out.println("interval of that median (" + RESAMPLES + " resamples); CPU: medians over rounds, the pipeline's share of the process's in brackets.");
+        System.out.println("interval of that median (" + RESAMPLES + " resamples of whole JVMs: one JVM's pairs share its JIT's luck, so resampling");
+        System.out.println("pairs alone would claim more certainty than the JVMs give; with one JVM, its pairs); JVMs: the geometric mean of");
+        System.out.println("each JVM's pairs, averaged over the JVMs, with its standard error; CPU: medians over rounds, the pipeline's share of");
+        System.out.println("the process's in brackets.");
         System.out.println();
-        System.out.println("| database | workload | ratio, median of rounds | rounds | ratio, median of pairs (90% interval) | app thread CPU us/row, off -> on"
-                + " | process CPU us/row, off -> on (pipeline) |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        System.out.println("| database | workload | ratio, median of rounds | rounds | ratio, median of pairs (90% interval) | JVMs' geometric mean (SE)"
+                + " | app thread CPU us/row, off -> on | process CPU us/row, off -> on (pipeline) |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
         for (var entry : results.entrySet()) {
             double[] ratios = entry.getValue().stream().mapToDouble(r -> r[0]).toArray();
             double[] pairs = PAIR_RATIOS.get(entry.getKey()).stream().mapToDouble(Double::doubleValue).toArray();
-            double[] interval = medianInterval(pairs);
-            System.out.printf("| %s | %.3f | %s | %.3f (%.3f to %.3f) | %.2f -> %.2f | %.2f -> %.2f (%.2f) |%n", entry.getKey().replace(" ", " | "),
-                    median(ratios), list(ratios), median(pairs), interval[0], interval[1], median(column(entry.getValue(), 1)),
+            List<double[]> jvms = JVM_PAIR_RATIOS.get(entry.getKey());
+            double[] interval = jvms.size() > 1 ? jvmMedianInterval(jvms) : medianInterval(pairs);
+            double[] byJvm = meanOfJvms(jvms);
+            System.out.printf("| %s | %.3f | %s | %.3f (%.3f to %.3f) | %.3f (%s) | %.2f -> %.2f | %.2f -> %.2f (%.2f) |%n",
+                    entry.getKey().replace(" ", " | "), median(ratios), list(ratios), median(pairs), interval[0], interval[1], byJvm[0],
+                    jvms.size() > 1 ? String.format("%.3f", byJvm[1]) : "one JVM", median(column(entry.getValue(), 1)),
                     median(column(entry.getValue(), 2)), median(column(entry.getValue(), 3)), median(column(entry.getValue(), 4)),
                     median(column(entry.getValue(), 5)));
         }
@@ -421,6 +427,8 @@ public final class CaptureBench {
 
     /** Every toggle pair's ratio, by "db workload", over all rounds. */
     private static final Map<String, List<Double>> PAIR_RATIOS = new LinkedHashMap<>();
+    /** The same pairs, by "db workload", one array per round (JVM). */
+    private static final Map<String, List<double[]>> JVM_PAIR_RATIOS = new LinkedHashMap<>();
     /** The ratios of the pairs whose two windows both had the host take less than {@link #CALM_STEAL} of the machine's CPU time. */
     private static final Map<String, List<Double>> CALM_PAIR_RATIOS = new LinkedHashMap<>();
     private static final double CALM_STEAL = 0.02;
@@ -453,6 +461,38 @@ public final class CaptureBench {
         return new double[] {medians[RESAMPLES / 20], medians[RESAMPLES - 1 - RESAMPLES / 20]};
     }
 
+    /**
+     * A 90% bootstrap interval of the median of all pairs, resampling whole JVMs: each resample
+     * draws as many JVMs as there were, with replacement, and pools their pairs.
+     */
+    private static double[] jvmMedianInterval(List<double[]> jvms) {
+        Random random = new Random(1);
+        double[] medians = new double[RESAMPLES];
+        for (int i = 0; i < RESAMPLES; i++) {
+            List<double[]> drawn = new ArrayList<>(jvms.size());
+            for (int k = 0; k < jvms.size(); k++) {
+                drawn.add(jvms.get(random.nextInt(jvms.size())));
+            }
+            medians[i] = median(drawn.stream().flatMapToDouble(Arrays::stream).toArray());
+        }
+        Arrays.sort(medians);
+        return new double[] {medians[RESAMPLES / 20], medians[RESAMPLES - 1 - RESAMPLES / 20]};
+    }
+
+    /**
+     * The geometric mean of each JVM's pairs, averaged (in logs) over the JVMs, and its standard
+     * error from the JVMs' spread (NaN with one JVM): the JVM, not the pair, is the unit that varies.
+     */
+    private static double[] meanOfJvms(List<double[]> jvms) {
+        double[] logs = new double[jvms.size()];
+        for (int k = 0; k < logs.length; k++) {
+            logs[k] = Arrays.stream(jvms.get(k)).map(Math::log).average().orElse(Double.NaN);
+        }
+        double mean = Arrays.stream(logs).average().orElse(Double.NaN);
+        double spread = Math.sqrt(Arrays.stream(logs).map(x -> (x - mean) * (x - mean)).sum() / (logs.length - 1));
+        return new double[] {Math.exp(mean), Math.exp(mean) * spread / Math.sqrt(logs.length)};
+    }
+
     private static double[] column(List<double[]> rows, int k) {
         return rows.stream().mapToDouble(r -> r[k]).toArray();
     }
@@ -477,9 +517,12 @@ public final class CaptureBench {
             for (int k = 0; k < measurements; k++) {
                 String[] p = app.await("PAIRS", budget);
                 List<Double> pairRatios = PAIR_RATIOS.computeIfAbsent(p[1] + " " + p[2], w -> new ArrayList<>());
+                double[] thisJvm = new double[p.length - 3];
                 for (int i = 3; i < p.length; i++) {
-                    pairRatios.add(Double.parseDouble(p[i]));
+                    thisJvm[i - 3] = Double.parseDouble(p[i]);
+                    pairRatios.add(thisJvm[i - 3]);
                 }
+                JVM_PAIR_RATIOS.computeIfAbsent(p[1] + " " + p[2], w -> new ArrayList<>()).add(thisJvm);
                 System.out.printf("[capture-bench]   %s %s, pairs: %s%n", p[1], p[2], String.join(" ", Arrays.copyOfRange(p, 3, p.length)));
                 String[] st = app.await("STEAL", budget);
                 List<Double> calm = CALM_PAIR_RATIOS.computeIfAbsent(p[1] + " " + p[2], w -> new ArrayList<>());

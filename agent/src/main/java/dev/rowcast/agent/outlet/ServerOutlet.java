@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public final class ServerOutlet implements Outlet {
 
-    /** Netty names no thread group; its threads join their creator's, so all the server's land here. */
+    /** The server's threads join their creator's group, so a thread dump shows them all under this name. */
     static final ThreadGroup THREADS = new ThreadGroup("rowcast");
 
     private final ServerConfig config;
@@ -107,7 +107,6 @@ public final class ServerOutlet implements Outlet {
         server = started[0];
         AgentLog.info("Socket.IO server listening on " + config.host() + ":" + port[0] + config.path()
                 + (options.auth().required() ? " (token required)" : options.auth().hasKey() ? " (token verified when sent)" : ""));
-        AppExitWatch.start(this);
         return true;
     }
 

@@ -60,31 +60,38 @@ class SocketIoClientIT {
         }
     }
 
-    @Test
-    void committedRowReachesTheClientAndARoomRowDoesNotLeak() throws Exception {
+    /** The serving app with the agent and {@code collections}, and one client connected to it (no token, no rooms). */
+    private record Served(Process app, List<String> appOut, List<String> clientOut, Writer stdin) {}
+
+    private Served serveWithAClient(String workDir, String collections) throws Exception {
         String classpath = TestApps.compile("serve", System.getProperty("rowcast.h2Jar"), "h2", UnaryOperator.identity());
         int port = freePort();
-        Path dir = TestApps.workDir("socket-io-client");
-        Path config = Files.writeString(dir.resolve("rowcast.yml"), """
-                server: { host: 127.0.0.1, port: %d }
-                collections:
-                  messages: { table: messages, room: "chat:{chat}" }
-                  notices: { table: notices, broadcast: true }
-                """.formatted(port));
+        Path dir = TestApps.workDir(workDir);
+        Path config = Files.writeString(dir.resolve("rowcast.yml"), "server: { host: 127.0.0.1, port: " + port + " }\n" + collections);
         List<String> appOut = new CopyOnWriteArrayList<>();
         Process app = start(List.of(Path.of(ChildJvm.javaHome(), "bin", "java").toString(),
                 "-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=config=" + config,
                 "-cp", classpath, "app.ServeApp"), dir, appOut);
         await().atMost(Duration.ofSeconds(60)).until(() -> appOut.stream().anyMatch(l -> l.contains("Socket.IO server listening"))
                 && appOut.contains("ready"));
-
         List<String> clientOut = new CopyOnWriteArrayList<>();
         Path node = Path.of(System.getProperty("rowcast.nodeDir", "src/test/node"));
         start(List.of("node", node.resolve("receive.mjs").toAbsolutePath().toString(), "http://127.0.0.1:" + port, "30000"),
                 node, clientOut);
         await().atMost(Duration.ofSeconds(30)).until(() -> clientOut.stream().anyMatch(l -> l.startsWith("{\"connected\"")));
+        return new Served(app, appOut, clientOut, new java.io.OutputStreamWriter(app.getOutputStream(), StandardCharsets.UTF_8));
+    }
 
-        Writer stdin = new java.io.OutputStreamWriter(app.getOutputStream(), StandardCharsets.UTF_8);
+    @Test
+    void committedRowReachesTheClientAndARoomRowDoesNotLeak() throws Exception {
+        Served served = serveWithAClient("socket-io-client", """
+                collections:
+                  messages: { table: messages, room: "chat:{chat}" }
+                  notices: { table: notices, broadcast: true }
+                """);
+        Process app = served.app();
+        List<String> clientOut = served.clientOut();
+        Writer stdin = served.stdin();
         stdin.write("write\n");
         stdin.flush();
         await().atMost(Duration.ofSeconds(30)).until(() -> clientOut.stream().anyMatch(l -> l.contains("realtime:notices")));
@@ -98,6 +105,23 @@ class SocketIoClientIT {
         stdin.flush();
         assertThat(app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(app.exitValue()).isZero();
+    }
+
+    @Test
+    void aRowCommittedAsTheAppEndsStillReachesTheClientAndTheAppExits() throws Exception {
+        Served served = serveWithAClient("socket-io-client-exit", """
+                collections:
+                  notices: { table: notices, broadcast: true }
+                """);
+        Process app = served.app();
+        Writer stdin = served.stdin();
+
+        // main() returns right after the commit: the agent's threads must neither keep the JVM alive nor lose the row
+        stdin.write("write\nexit\n");
+        stdin.flush();
+        assertThat(app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as(String.join("\n", served.appOut())).isTrue();
+        assertThat(app.exitValue()).isZero();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(served.clientOut()).anyMatch(l -> l.contains("realtime:notices")));
     }
 
     private static final String SECRET = "an-it-secret-that-is-long-enough-for-hs256";

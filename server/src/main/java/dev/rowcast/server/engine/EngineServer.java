@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -35,6 +36,9 @@ import java.util.concurrent.TimeUnit;
  * ...
  * server.stop();
  * }</pre>
+ *
+ * <p>Its threads are daemons, so a host whose own threads have all ended exits: stop the server
+ * before that (a shutdown hook does) for its clients to be told and its last writes to go out.
  */
 public final class EngineServer {
 
@@ -78,8 +82,10 @@ public final class EngineServer {
      */
     public synchronized int start(java.nio.channels.ServerSocketChannel bound) {
         if (serverChannel != null) throw new IllegalStateException("engine server already started on port " + port);
-        bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workerGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), NioIoHandler.newFactory());
+        // daemons: an embedded server never keeps its host JVM alive; whoever embeds it stops it (the agent at the JVM's exit)
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rowcast-accept", true), NioIoHandler.newFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("rowcast-io", true),
+                NioIoHandler.newFactory());
         channels = new DefaultChannelGroup("rowcast-engine", GlobalEventExecutor.INSTANCE);
         ByteCountingHandler byteCounter = new ByteCountingHandler(stats);
         EngineRequestRouter router = new EngineRequestRouter(Map.copyOf(endpoints), options, stats);

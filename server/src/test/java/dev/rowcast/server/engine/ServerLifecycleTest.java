@@ -56,6 +56,23 @@ class ServerLifecycleTest {
     }
 
     @Test
+    void theServersThreadsAreDaemonsSoItNeverKeepsItsHostJvmAlive() {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try (TestEngine engine = new TestEngine(TestEngine.quietHeartbeat())) {
+            WsTestClient ws = WsTestClient.connect(engine.wsUri("EIO=4&transport=websocket"));
+            TestEngine.openPacket(ws.nextText());
+            engine.openPolling();
+
+            java.util.List<Thread> started = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> !before.contains(t) && t.getName().startsWith("rowcast-")).toList();
+            // the acceptor and the I/O threads that serve the two clients
+            assertThat(started).extracting(Thread::getName).anyMatch(name -> name.startsWith("rowcast-accept"))
+                    .anyMatch(name -> name.startsWith("rowcast-io"));
+            assertThat(started).allMatch(Thread::isDaemon, "a daemon");
+        }
+    }
+
+    @Test
     void aClientThatConnectedToAPortBoundBeforeTheServerStartedIsServedOnceItStarts() throws Exception {
         java.nio.channels.ServerSocketChannel bound = java.nio.channels.ServerSocketChannel.open();
         bound.bind(new java.net.InetSocketAddress("127.0.0.1", 0), EngineServer.BACKLOG);

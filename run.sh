@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts the sample CMS with the Rowcast agent attached: page and REST API on :8080, realtime on :3001.
+# Starts the sample CMS with the Rowcast agent attached: page and REST API on :8080, realtime on :3001
+# (PORT and ROWCAST_PORT change them).
 # Builds whatever is missing first. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -8,6 +9,12 @@ APP_JAR=sample-app/target/rowcast-sample-app.jar
 AGENT_JAR=agent/target/rowcast-agent.jar
 CONFIG=sample-app/rowcast.yml
 PORT="${PORT:-8080}"
+# the realtime port: sample-app/rowcast.yml reads it as ${ROWCAST_PORT:-3001}
+export ROWCAST_PORT="${ROWCAST_PORT:-3001}"
+PAGE="http://localhost:${PORT}"
+if [[ "$ROWCAST_PORT" != 3001 ]]; then
+  PAGE="${PAGE}/?realtime=ws://localhost:${ROWCAST_PORT}"   # the page assumes 3001 otherwise
+fi
 
 if [[ ! -f "$APP_JAR" || ! -f "$AGENT_JAR" ]]; then
   echo "[run] building (first run only): mvn -B -q -DskipTests install"
@@ -41,9 +48,9 @@ for _ in $(seq 1 120); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
     cat <<INFO
 
-  Sample CMS    http://localhost:${PORT}
+  Sample CMS    ${PAGE}
   REST API      http://localhost:${PORT}/api/posts   (Authorization: JWT <token>)
-  Realtime      ws://localhost:3001                 (Socket.IO; the login token goes in the auth payload)
+  Realtime      ws://localhost:${ROWCAST_PORT}                 (Socket.IO; the login token goes in the auth payload)
   Demo logins   alice@example.com / alice    bob@example.com / bob
                 (open two browser windows, one per user)
 

@@ -79,6 +79,10 @@ class ExamplesLoadTest {
 
         assertThat(config.collections()).containsKeys("notifications", "posts", "messages");
         assertThat(config.collections().get("messages").roomsFor(Map.of("chat", 3L))).containsExactly("chat:3");
+        // run.sh's ROWCAST_PORT moves the realtime port
+        assertThat(config.server().port()).isEqualTo(3001);
+        assertThat(ConfigLoader.load("sample-app/rowcast.yml", Files.readString(sample), Map.of("ROWCAST_PORT", "4001")).server().port())
+                .isEqualTo(4001);
     }
 
     @Test

@@ -166,12 +166,11 @@ public final class Cli {
         if (id < 0) {
             return usage(err, "'" + pid + "' is not a process id");
         }
-        String agentArgs = null;
+        Path config = null;
         if (configArg != null) {
             if (!configArg.startsWith("config=") || configArg.length() == "config=".length()) {
                 return usage(err, "expected config=<file>, got '" + configArg + "'");
             }
-            Path config;
             try {
                 // the running JVM resolves a relative path against its own directory, not this one
                 config = Path.of(configArg.substring("config=".length())).toAbsolutePath().normalize();
@@ -179,15 +178,46 @@ public final class Cli {
                 return usage(err, "'" + configArg + "' does not name a file (" + e.getMessage() + ")");
             }
             if (config.toString().contains(",")) {
-                // the agent's argument is key=value pairs split at commas
-                return usage(err, config + " has a comma in its path, which the agent's argument cannot carry; move or link the file");
+                return usage(err, commaInPath(config));
             }
-            if (checkFirst && check(config.toString(), out, err) != 0) {
-                err.println("rowcast: not attached. The check used this shell's environment variables; if the app has"
-                        + " variables this shell lacks, attach with --no-check");
+            if (checkFirst && checkBeforeAttaching(config, out, err) != 0) {
                 return 1;
             }
-            agentArgs = "config=" + config;
+        }
+        java.util.Properties target;
+        try {
+            target = Attach.systemProperties(String.valueOf(id), err);
+        } catch (NoClassDefFoundError e) {
+            err.println("rowcast: this java has no attach API (module jdk.attach): run the command with a JDK's java");
+            return 1;
+        }
+        if (target == null) {
+            return 1;
+        }
+        String running = target.getProperty(RowcastAgent.RUNNING_PROPERTY);
+        if (running != null) {
+            err.println("rowcast: Rowcast already runs in process " + id + " (with " + running + "); a JVM takes the agent once:"
+                    + " restart the app to change its config, or switch capture off and on with disable/enable " + id);
+            return 1;
+        }
+        if (config == null) {
+            // what the app's JVM would find on its own, checked here so that a miss is said now, not only in the app's log
+            Optional<Path> found = wouldFind(id, target);
+            if (found != null && found.isEmpty()) {
+                err.println("rowcast: process " + id + " would find no rowcast.yml: its working directory "
+                        + target.getProperty("user.dir") + " has none, and it sets neither -Drowcast.config nor ROWCAST_CONFIG."
+                        + " Name the file: attach " + id + " config=<file>");
+                return 1;
+            }
+            if (found != null) {
+                config = found.get().toAbsolutePath().normalize();
+                if (checkFirst && checkBeforeAttaching(config, out, err) != 0) {
+                    return 1;
+                }
+            }
+        }
+        if (config != null && config.toString().contains(",")) {
+            return usage(err, commaInPath(config));
         }
         Path jar;
         try {
@@ -196,12 +226,46 @@ public final class Cli {
             err.println("rowcast: cannot tell where rowcast-agent.jar is (" + e + ")");
             return 1;
         }
-        try {
-            return Attach.load(String.valueOf(id), jar, agentArgs, out, err);
-        } catch (NoClassDefFoundError e) {
-            err.println("rowcast: this java has no attach API (module jdk.attach): run the command with a JDK's java");
-            return 1;
+        return Attach.load(String.valueOf(id), jar, config == null ? null : "config=" + config, out, err);
+    }
+
+    /** The agent's argument is key=value pairs split at commas. */
+    private static String commaInPath(Path config) {
+        return config + " has a comma in its path, which the agent's argument cannot carry; move or link the file";
+    }
+
+    /** The check of {@code config} that attach runs first; a bad file is said, with why it is checked here. */
+    private static int checkBeforeAttaching(Path config, PrintStream out, PrintStream err) {
+        if (check(config.toString(), out, err) == 0) {
+            return 0;
         }
+        err.println("rowcast: not attached. The check used this shell's environment variables; if the app has"
+                + " variables this shell lacks, attach with --no-check");
+        return 1;
+    }
+
+    /**
+     * The config file the JVM of {@code pid} would find on its own (its system properties, its
+     * environment, its working directory), or null when its environment cannot be read here.
+     */
+    private static Optional<Path> wouldFind(long pid, java.util.Properties target) {
+        java.util.Map<String, String> environment = new java.util.HashMap<>();
+        try {
+            byte[] raw = java.nio.file.Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "environ"));
+            for (String entry : new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
+                int eq = entry.indexOf('=');
+                if (eq > 0) {
+                    environment.put(entry.substring(0, eq), entry.substring(eq + 1));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null; // not Linux, or not this user's process: the agent itself will say what it finds
+        }
+        String dir = target.getProperty("user.dir");
+        if (dir == null) {
+            return null;
+        }
+        return new ConfigLocator(target::getProperty, environment::get, Path.of(dir)).locate(null);
     }
 
     /** The process id in {@code text} (ASCII digits, 1 to 2^31 - 1), or -1. */
@@ -225,6 +289,26 @@ public final class Cli {
                 err.println("rowcast: cannot attach to process " + pid + " (" + e.getMessage()
                         + "); it must be a running JVM of this user, started without -XX:+DisableAttachMechanism");
                 return null;
+            }
+        }
+
+        /** The system properties of the JVM of {@code pid}; null, said on {@code err}, when it cannot be attached. */
+        static java.util.Properties systemProperties(String pid, PrintStream err) {
+            VirtualMachine vm = attach(pid, err);
+            if (vm == null) {
+                return null;
+            }
+            try {
+                return vm.getSystemProperties();
+            } catch (IOException | RuntimeException e) {
+                err.println("rowcast: cannot read the system properties of process " + pid + " (" + e.getMessage() + ")");
+                return null;
+            } finally {
+                try {
+                    vm.detach();
+                } catch (IOException ignored) {
+                    // read or not either way
+                }
             }
         }
 

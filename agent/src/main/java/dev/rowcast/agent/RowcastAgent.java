@@ -36,13 +36,27 @@ public final class RowcastAgent {
 
     private static boolean started;
 
+    /**
+     * Set in the app's JVM to the config file while the agent runs there (cleared when it goes
+     * inert): the attach command reads it, so that a second attach is refused, not silently ignored.
+     */
+    public static final String RUNNING_PROPERTY = "rowcast.agent.config";
+
+    /** Set while premain runs: a failFast verdict then ends the JVM before the app's main(). */
+    private static volatile boolean beforeMain;
+
     /** Set when the JVM exits: JUL is being reset then, so a start's verdict goes to stderr itself. */
     private static volatile boolean exiting;
 
     private RowcastAgent() {}
 
     public static void premain(String args, Instrumentation inst) {
-        start(args, inst, true);
+        beforeMain = true;
+        try {
+            start(args, inst, true);
+        } finally {
+            beforeMain = false;
+        }
     }
 
     public static void agentmain(String args, Instrumentation inst) {
@@ -58,7 +72,9 @@ public final class RowcastAgent {
         long startNanos = System.nanoTime();
         Path location;
         try {
-            Optional<Path> found = ConfigLocator.ofThisProcess().locate(AgentArgs.parse(rawArgs).get("config"));
+            AgentArgs args = AgentArgs.parse(rawArgs);
+            args.unknown().ifPresent(AgentLog::warn);
+            Optional<Path> found = ConfigLocator.ofThisProcess().locate(args.get("config"));
             if (found.isEmpty()) {
                 AgentLog.info("no rowcast.yml found (looked at " + ConfigLocator.SEARCHED + "); Rowcast stays inert");
                 return;
@@ -81,8 +97,9 @@ public final class RowcastAgent {
             return;
         }
         started = true;
+        System.setProperty(RUNNING_PROPERTY, location.toString());
         if (failFast) {
-            start.run(); // the verdict before main(): a fault here throws, and the JVM stops
+            start.run(); // the verdict before main(): a fault here ends the JVM with exit code 1
         } else {
             start.inBackground();
         }
@@ -90,6 +107,7 @@ public final class RowcastAgent {
 
     private static synchronized void stoppedStarting() {
         started = false;
+        System.clearProperty(RUNNING_PROPERTY);
     }
 
     /**
@@ -347,8 +365,14 @@ public final class RowcastAgent {
 
     private static void fail(String message, Throwable cause, boolean failFast) {
         if (failFast) {
-            AgentLog.error(message.replace("the app runs on", "-Drowcast.failFast=true stops the app"));
-            // a premain that throws makes the JVM exit before main() runs
+            AgentLog.error(message.replace("Rowcast stays inert and the app runs on", "-Drowcast.failFast=true stops the app"));
+            if (beforeMain) {
+                // the problem is said above, once: a premain that threw would make the JVM abort
+                // with a native crash report, the message repeated in its stack trace
+                System.err.flush();
+                Runtime.getRuntime().halt(1);
+            }
+            // attached to a running app, which runs on: the attach command reports the failure
             throw new IllegalStateException("[rowcast] " + cause.getMessage(), cause);
         }
         if (exiting) {

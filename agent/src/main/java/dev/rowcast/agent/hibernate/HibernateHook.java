@@ -15,8 +15,11 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -70,6 +73,10 @@ public final class HibernateHook {
     }
 
     private final Map<Object, Boolean> seen = Collections.synchronizedMap(new WeakHashMap<>());
+    /** The collections whose entity a factory was found not to map: each is said once. */
+    private final Set<String> unmappedSaid = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The collections whose entity some factory hooked so far maps: a later factory without it is no news. */
+    private final Set<String> mappedAnywhere = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /**
      * Each hooked factory's capture, for the rows its StatelessSessions write. Held weakly: the
      * capture reaches the factory (through the persisters it read), and the factory's listener holds
@@ -211,15 +218,42 @@ public final class HibernateHook {
             tablesUnknown(t);
             return;
         }
+        Set<String> mapped = new HashSet<>();
+        List<String> entityNames = new ArrayList<>();
         for (Object persister : persisters) {
             try {
-                if (api.rule(config, persister).isPresent()) {
+                entityNames.add((String) api.persisterEntityName.invoke(persister));
+                Optional<CollectionConfig> rule = api.rule(config, persister);
+                if (rule.isPresent()) {
+                    mapped.add(rule.get().slug());
                     for (Object table : tables(api, persister)) {
                         tables.add(String.valueOf(table));
                     }
                 }
             } catch (Throwable t) {
                 tablesUnknown(t);
+            }
+        }
+        sayUnmapped(sessionFactory, mapped, entityNames);
+    }
+
+    /**
+     * A warning for each {@code entity:} collection whose entity this factory does not map, nor any
+     * hooked before it, once per collection: a misspelt name would otherwise leave the collection
+     * silent. An app with several factories may hear it of one hooked before the factory that maps
+     * the entity; the line names the factory and what it maps.
+     */
+    private void sayUnmapped(Object sessionFactory, Set<String> mapped, List<String> entityNames) {
+        mappedAnywhere.addAll(mapped);
+        List<String> known = entityNames.stream().map(name -> name.substring(name.lastIndexOf('.') + 1)).sorted().toList();
+        for (CollectionConfig collection : config.collections().values()) {
+            if (collection.entity().isPresent() && !mapped.contains(collection.slug()) && !mappedAnywhere.contains(collection.slug())
+                    && unmappedSaid.add(collection.slug())) {
+                AgentLog.warn("collection " + collection.slug() + " names the entity '"
+                        + collection.entity().get() + "', which the SessionFactory " + sessionFactory.getClass().getSimpleName()
+                        + " does not map" + (known.isEmpty() ? "" : " (its entities: " + String.join(", ", known.size() > 20
+                                ? known.subList(0, 20) : known) + (known.size() > 20 ? ", ..." : "") + ")")
+                        + "; the collection gets no rows from it. Check the name in rowcast.yml (simple or qualified)");
             }
         }
     }

@@ -65,11 +65,24 @@ class AgentStartupIT {
     }
 
     @Test
+    void aMisspelledAgentArgumentIsSaidAndTheAppRunsOn() throws Exception {
+        Path config = Files.writeString(dir.resolve("misspelled-argument.yml"), "server: { host: 127.0.0.1, port: 0 }\n");
+        ChildJvm.Result result = run("conifg=" + config);
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.output()).contains("hello from the app")
+                .contains("[rowcast] unknown agent argument 'conifg=" + config + "', ignored: the agent takes config=<path> alone"
+                        + " (-javaagent:rowcast-agent.jar=config=" + config + ")");
+    }
+
+    @Test
     void failFastStopsTheAppOnAConfigError() throws Exception {
         Path config = Files.writeString(dir.resolve("bad-fail-fast.yml"), "collections: [1, 2]\n");
         ChildJvm.Result result = run("config=" + config, "-Drowcast.failFast=true");
-        assertThat(result.exitCode()).isNotZero();
-        assertThat(result.output()).doesNotContain("hello from the app").contains("[rowcast] config error");
+        // exit code 1 and the problem said once: no JVM abort report, no stack trace repeating it
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+        assertThat(result.output()).doesNotContain("hello from the app").contains("[rowcast] config error")
+                .doesNotContain("FATAL ERROR").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(result.output().split("collections", -1)).as(result.output()).hasSize(2);
     }
 
     @Test
@@ -101,8 +114,9 @@ class AgentStartupIT {
         Path config = Files.writeString(dir.resolve("missing-key-fail-fast.yml"),
                 "auth: { token: { publicKey: " + dir.resolve("no-such-key.pem") + " } }\n");
         ChildJvm.Result result = run("config=" + config, "-Drowcast.failFast=true");
-        assertThat(result.exitCode()).isNotZero();
-        assertThat(result.output()).doesNotContain("hello from the app").contains("auth.token.publicKey: cannot read the PEM file");
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+        assertThat(result.output()).doesNotContain("hello from the app").contains("auth.token.publicKey: cannot read the PEM file")
+                .doesNotContain("FATAL ERROR");
     }
 
     @Test

@@ -41,12 +41,25 @@ class AttachIT {
                 collections:
                   notices: { table: notices, broadcast: true }
                 """, (pid, config) -> {
+                    // without config= the app's JVM would look in its own directory, which has no rowcast.yml: said here, not attached
+                    CommandLineIT.Run unnamed = CommandLineIT.agentJar(config.getParent(), "attach", String.valueOf(pid));
+                    assertThat(unnamed.exitCode()).as(unnamed.output()).isEqualTo(1);
+                    assertThat(unnamed.output()).startsWith("rowcast: process " + pid + " would find no rowcast.yml")
+                            .contains("attach " + pid + " config=<file>").doesNotContain("Rowcast loaded");
+
                     CommandLineIT.Run run = CommandLineIT.agentJar(config.getParent(), "attach", String.valueOf(pid),
                             "config=" + config.getFileName());
                     assertThat(run.exitCode()).as(run.output()).isZero();
                     // the command checks the file first, as check would, then attaches
                     assertThat(run.output()).startsWith(config + " is valid: 1 collection(s) (notices)")
                             .contains("Rowcast loaded into process " + pid + " with config=" + config);
+
+                    // a JVM takes the agent once: a second attach is refused, not ignored in the app's log
+                    CommandLineIT.Run again = CommandLineIT.agentJar(config.getParent(), "attach", String.valueOf(pid),
+                            "config=" + config.getFileName());
+                    assertThat(again.exitCode()).as(again.output()).isEqualTo(1);
+                    assertThat(again.output()).contains("rowcast: Rowcast already runs in process " + pid + " (with " + config + ")")
+                            .doesNotContain("Rowcast loaded");
                 });
         // only the write after the attach: ids start at 1, so the second write is id 2
         assertThat(lines).hasSize(1);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -264,6 +265,23 @@ class HibernateCaptureIT {
         assertThat(run.result().exitCode()).as(run.result().output()).isZero();
         assertThat(run.result().output()).contains("note proxy loaded by its delete: false");
         assertThat(run.items()).noneMatch(l -> l.operation().equals("delete")).hasSize(4);
+    }
+
+    @Test
+    void aMisspeltEntityIsNamedWithTheEntitiesTheFactoryMapsAndTheOthersAreNot() throws Exception {
+        assertThat(run("6.6").result().output()).doesNotContain("does not map");
+
+        Run run = run("6.6", CONFIG + """
+                  typo:
+                    entity: Itme
+                    broadcast: true
+                """, List.of());
+        assertThat(run.result().exitCode()).as(run.result().output()).isZero();
+        assertThat(run.result().output()).contains("[rowcast] collection typo names the entity 'Itme', which the SessionFactory"
+                + " SessionFactoryImpl does not map (its entities: ").contains(", Item, ")
+                .contains("; the collection gets no rows from it. Check the name in rowcast.yml (simple or qualified)");
+        assertThat(run.result().output().split("does not map", -1)).as(run.result().output()).hasSize(2);
+        assertThat(run.items()).isNotEmpty();
     }
 
     @ParameterizedTest(name = "Hibernate {0}")

@@ -10,32 +10,53 @@ public final class AgentLog {
     private static final System.Logger LOG = System.getLogger("dev.rowcast");
     private static final Set<String> ONCE = ConcurrentHashMap.newKeySet();
 
+    /**
+     * Set when the JVM exits. JUL's own shutdown hook resets its handlers meanwhile, so what the
+     * agent says while it delivers its last rows (a warning of the pipeline's) goes to stderr itself.
+     */
+    private static volatile boolean exiting;
+
     private AgentLog() {}
 
+    /** The JVM is exiting: from now on the log writes to stderr itself. */
+    static void exiting() {
+        exiting = true;
+    }
+
     public static void info(String message) {
-        LOG.log(Level.INFO, "[rowcast] " + message);
+        log(Level.INFO, message, null);
     }
 
     public static void warn(String message) {
-        LOG.log(Level.WARNING, "[rowcast] " + message);
+        log(Level.WARNING, message, null);
     }
 
     public static void warn(String message, Throwable cause) {
-        LOG.log(Level.WARNING, "[rowcast] " + message, cause);
+        log(Level.WARNING, message, cause);
     }
 
     public static void error(String message) {
-        LOG.log(Level.ERROR, "[rowcast] " + message);
+        log(Level.ERROR, message, null);
     }
 
     public static void debug(String message) {
-        LOG.log(Level.DEBUG, "[rowcast] " + message);
+        if (!exiting) {
+            LOG.log(Level.DEBUG, "[rowcast] " + message);
+        }
     }
 
     /** Logs a fault once per kind, so a failure on every row cannot flood the app's log. */
     public static void warnOnce(String kind, String message, Throwable cause) {
         if (ONCE.add(kind)) {
-            LOG.log(Level.WARNING, "[rowcast] " + message + " (further '" + kind + "' faults are counted, not logged)", cause);
+            log(Level.WARNING, message + " (further '" + kind + "' faults are counted, not logged)", cause);
+        }
+    }
+
+    private static void log(Level level, String message, Throwable cause) {
+        if (exiting) {
+            System.err.println("[rowcast] " + message + (cause == null ? "" : " (" + cause + ")"));
+        } else {
+            LOG.log(level, "[rowcast] " + message, cause);
         }
     }
 }

@@ -51,6 +51,8 @@ public final class RealtimeSettings {
                 .pingTimeout(config.pingTimeout())
                 .maxPayload((int) Math.min(Integer.MAX_VALUE, config.maxPayload()))
                 .cors(cors)
+                // the app decides when its JVM ends; the agent's exit hook stops the server then
+                .daemonThreads(true)
                 .build();
         return ServerOptions.builder()
                 .path(config.path())

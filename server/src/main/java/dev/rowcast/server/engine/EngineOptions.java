@@ -30,6 +30,7 @@ public final class EngineOptions {
     private final long maxQueuedBytes;
     private final Predicate<Handshake> allowRequest;
     private final int ioThreads;
+    private final boolean daemonThreads;
 
     private EngineOptions(Builder b) {
         this.host = b.host;
@@ -45,6 +46,7 @@ public final class EngineOptions {
         this.maxQueuedBytes = b.maxQueuedBytes;
         this.allowRequest = b.allowRequest;
         this.ioThreads = b.ioThreads;
+        this.daemonThreads = b.daemonThreads;
     }
 
     public static Builder builder() {
@@ -70,6 +72,7 @@ public final class EngineOptions {
         b.maxQueuedBytes = maxQueuedBytes;
         b.allowRequest = allowRequest;
         b.ioThreads = ioThreads;
+        b.daemonThreads = daemonThreads;
         return b;
     }
 
@@ -113,6 +116,9 @@ public final class EngineOptions {
     /** Netty I/O threads; 0 means Netty's default (twice the cores). */
     public int ioThreads() { return ioThreads; }
 
+    /** Whether the acceptor and I/O threads are daemons (a server embedded in another's JVM). */
+    public boolean daemonThreads() { return daemonThreads; }
+
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port = 0;
@@ -129,6 +135,7 @@ public final class EngineOptions {
         private long maxQueuedBytes = 4L * 1024 * 1024;
         private Predicate<Handshake> allowRequest = handshake -> true;
         private int ioThreads = 0;
+        private boolean daemonThreads;
 
         private Builder() {
         }
@@ -165,6 +172,16 @@ public final class EngineOptions {
         }
         /** Runs on an I/O thread for every handshake: it must not block. */
         public Builder allowRequest(Predicate<Handshake> allowRequest) { this.allowRequest = Objects.requireNonNull(allowRequest, "allowRequest"); return this; }
+        /**
+         * Daemon acceptor and I/O threads: the server then never keeps its JVM alive, and whoever
+         * embeds it stops it before the JVM exits (a shutdown hook) for clients to be told. Off by
+         * default: a {@code main} that starts a server and returns leaves it serving.
+         */
+        public Builder daemonThreads(boolean daemon) {
+            this.daemonThreads = daemon;
+            return this;
+        }
+
         public Builder ioThreads(int threads) {
             if (threads < 0) throw new IllegalArgumentException("engine ioThreads must be >= 0, got " + threads);
             this.ioThreads = threads;

@@ -37,8 +37,9 @@ import java.util.concurrent.TimeUnit;
  * server.stop();
  * }</pre>
  *
- * <p>Its threads are daemons, so a host whose own threads have all ended exits: stop the server
- * before that (a shutdown hook does) for its clients to be told and its last writes to go out.
+ * <p>With {@link EngineOptions.Builder#daemonThreads} its threads are daemons, so a host whose own
+ * threads have all ended exits: stop the server before that (a shutdown hook does) for its clients
+ * to be told and its last writes to go out.
  */
 public final class EngineServer {
 
@@ -82,9 +83,9 @@ public final class EngineServer {
      */
     public synchronized int start(java.nio.channels.ServerSocketChannel bound) {
         if (serverChannel != null) throw new IllegalStateException("engine server already started on port " + port);
-        // daemons: an embedded server never keeps its host JVM alive; whoever embeds it stops it (the agent at the JVM's exit)
-        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rowcast-accept", true), NioIoHandler.newFactory());
-        workerGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("rowcast-io", true),
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rowcast-accept", options.daemonThreads()),
+                NioIoHandler.newFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("rowcast-io", options.daemonThreads()),
                 NioIoHandler.newFactory());
         channels = new DefaultChannelGroup("rowcast-engine", GlobalEventExecutor.INSTANCE);
         ByteCountingHandler byteCounter = new ByteCountingHandler(stats);

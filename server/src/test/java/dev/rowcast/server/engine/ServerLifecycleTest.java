@@ -56,9 +56,9 @@ class ServerLifecycleTest {
     }
 
     @Test
-    void theServersThreadsAreDaemonsSoItNeverKeepsItsHostJvmAlive() {
+    void withDaemonThreadsTheServerNeverKeepsItsHostJvmAlive() {
         java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
-        try (TestEngine engine = new TestEngine(TestEngine.quietHeartbeat())) {
+        try (TestEngine engine = new TestEngine(TestEngine.quietHeartbeat().daemonThreads(true))) {
             WsTestClient ws = WsTestClient.connect(engine.wsUri("EIO=4&transport=websocket"));
             TestEngine.openPacket(ws.nextText());
             engine.openPolling();
@@ -69,6 +69,16 @@ class ServerLifecycleTest {
             assertThat(started).extracting(Thread::getName).anyMatch(name -> name.startsWith("rowcast-accept"))
                     .anyMatch(name -> name.startsWith("rowcast-io"));
             assertThat(started).allMatch(Thread::isDaemon, "a daemon");
+        }
+    }
+
+    @Test
+    void byDefaultTheServerKeepsServingAfterTheMainThatStartedItReturns() {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try (TestEngine engine = new TestEngine(TestEngine.quietHeartbeat())) {
+            engine.openPolling();
+            assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t) && t.getName().startsWith("rowcast-")))
+                    .isNotEmpty().noneMatch(Thread::isDaemon);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.rowcast.agent;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +20,7 @@ public record AgentArgs(Map<String, String> values) {
                 }
             }
         }
-        return new AgentArgs(Map.copyOf(values));
+        return new AgentArgs(Collections.unmodifiableMap(values)); // in the order written: the warning names them so
     }
 
     public String get(String key) {

@@ -227,7 +227,8 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
         Delivery delivery = router.route(row, ts);
         deliver(delivery);
         // said once per collection; the set spares every later such row the message's making
-        if (!delivery.deliverable() && serving && saidNoRoom.add(row.rule())) {
+        // (a collection without rooms was said at the start, with the config's other warnings)
+        if (!delivery.deliverable() && serving && !row.rule().rooms().isEmpty() && saidNoRoom.add(row.rule())) {
             AgentLog.warn(noRoom(row));
         }
     }
@@ -235,10 +236,6 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     /** Why a row of a collection with {@code broadcast: false} went nowhere, and what would send it. */
     private static String noRoom(CapturedRow row) {
         CollectionConfig rule = row.rule();
-        if (rule.rooms().isEmpty()) {
-            return "collection " + rule.slug() + " names no room (room: or rooms:) and has broadcast: false, so its rows are dropped and"
-                    + " counted in EventsDropped. Give it a room template, or set broadcast: true to send its rows to every client.";
-        }
         Set<String> missing = new LinkedHashSet<>();
         for (RoomTemplate room : rule.rooms()) {
             for (String column : room.columns()) {
@@ -253,7 +250,10 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
                 + "; with broadcast: false it was dropped and counted in EventsDropped, as any later such row of it is. "
                 + (row.id() == null && row.operation() == Operation.CREATE && "jdbc".equals(row.origin())
                         ? "A JDBC insert has an id only once the app reads its generated keys. " : "")
-                + "Set broadcast: true to send such rows to every client.";
+                + (row.operation() != Operation.CREATE && "jdbc".equals(row.origin()) && !missing.isEmpty()
+                        ? "A JDBC update or delete carries the columns its SQL names, and those Rowcast remembers of the rows it saw"
+                                + " written (not one written before it started, or by another process). " : "")
+                + "Only if every client may see such rows, broadcast: true sends them to all.";
     }
 
     private void deliver(Delivery delivery) {

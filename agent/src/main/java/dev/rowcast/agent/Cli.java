@@ -158,6 +158,9 @@ public final class Cli {
                 + (config.collections().isEmpty() ? "" : " (" + String.join(", ", config.collections().keySet()) + ")")
                 + "; Socket.IO on " + server.host() + ":" + server.port() + server.path()
                 + (options.auth().required() ? ", token required" : options.auth().hasKey() ? ", token verified when sent" : ""));
+        for (String warning : RowcastAgent.warnings(config)) {
+            out.println(location + ": warning: " + warning);
+        }
         return 0;
     }
 
@@ -200,24 +203,12 @@ public final class Cli {
                     + " restart the app to change its config, or switch capture off and on with disable/enable " + id);
             return 1;
         }
-        if (config == null) {
-            // what the app's JVM would find on its own, checked here so that a miss is said now, not only in the app's log
-            Optional<Path> found = wouldFind(id, target);
-            if (found != null && found.isEmpty()) {
-                err.println("rowcast: process " + id + " would find no rowcast.yml: its working directory "
-                        + target.getProperty("user.dir") + " has none, and it sets neither -Drowcast.config nor ROWCAST_CONFIG."
-                        + " Name the file: attach " + id + " config=<file>");
-                return 1;
-            }
-            if (found != null) {
-                config = found.get().toAbsolutePath().normalize();
-                if (checkFirst && checkBeforeAttaching(config, out, err) != 0) {
-                    return 1;
-                }
-            }
-        }
-        if (config != null && config.toString().contains(",")) {
-            return usage(err, commaInPath(config));
+        if (config == null && checkFirst && wouldFindNothing(id, target)) {
+            // the app's JVM looks for the file itself; a sure miss is said now, not only in the app's log
+            err.println("rowcast: process " + id + " would find no rowcast.yml: its working directory "
+                    + target.getProperty("user.dir") + " has none, and it sets neither -Drowcast.config nor ROWCAST_CONFIG."
+                    + " Name the file: attach " + id + " config=<file>");
+            return 1;
         }
         Path jar;
         try {
@@ -245,27 +236,28 @@ public final class Cli {
     }
 
     /**
-     * The config file the JVM of {@code pid} would find on its own (its system properties, its
-     * environment, its working directory), or null when its environment cannot be read here.
+     * Whether the JVM of {@code pid} surely finds no config file: it sets neither
+     * {@code -Drowcast.config} nor {@code ROWCAST_CONFIG}, and its working directory, seen through
+     * /proc (so the answer holds in another container too), has no rowcast.yml. False whenever that
+     * cannot be read here (not Linux, not this user's process): the agent then says what it finds.
      */
-    private static Optional<Path> wouldFind(long pid, java.util.Properties target) {
-        java.util.Map<String, String> environment = new java.util.HashMap<>();
+    private static boolean wouldFindNothing(long pid, java.util.Properties target) {
+        if (target.getProperty("rowcast.config") != null) {
+            return false;
+        }
+        Path proc = Path.of("/proc", String.valueOf(pid));
         try {
-            byte[] raw = java.nio.file.Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "environ"));
+            byte[] raw = java.nio.file.Files.readAllBytes(proc.resolve("environ"));
             for (String entry : new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
-                int eq = entry.indexOf('=');
-                if (eq > 0) {
-                    environment.put(entry.substring(0, eq), entry.substring(eq + 1));
+                if (entry.startsWith("ROWCAST_CONFIG=")) {
+                    return false;
                 }
             }
+            Path cwd = proc.resolve("cwd");
+            return java.nio.file.Files.isDirectory(cwd) && !java.nio.file.Files.exists(cwd.resolve("rowcast.yml"));
         } catch (IOException | RuntimeException e) {
-            return null; // not Linux, or not this user's process: the agent itself will say what it finds
+            return false;
         }
-        String dir = target.getProperty("user.dir");
-        if (dir == null) {
-            return null;
-        }
-        return new ConfigLocator(target::getProperty, environment::get, Path.of(dir)).locate(null);
     }
 
     /** The process id in {@code text} (ASCII digits, 1 to 2^31 - 1), or -1. */
@@ -352,7 +344,9 @@ public final class Cli {
                 return 1;
             }
             String address;
+            String running;
             try {
+                running = vm.getSystemProperties().getProperty(RowcastAgent.RUNNING_PROPERTY);
                 address = vm.startLocalManagementAgent();
             } catch (IOException | RuntimeException e) {
                 err.println("rowcast: attached to process " + pid + ", but it could not start its local JMX agent (" + e.getMessage()
@@ -369,8 +363,10 @@ public final class Cli {
                 MBeanServerConnection jmx = connector.getMBeanServerConnection();
                 ObjectName agent = new ObjectName(MBEAN);
                 if (!jmx.isRegistered(agent)) {
-                    err.println("rowcast: process " + pid + " has no " + MBEAN + ": Rowcast is not running there,"
-                            + " or is still waiting for the app's start to settle (10 s at most); try again then");
+                    err.println("rowcast: process " + pid + " has no " + MBEAN + (running != null
+                            ? ": Rowcast (with " + running + ") is still waiting for the app's start to settle (10 s at most); try again then"
+                            : ": Rowcast is not running there. It was not attached, found no rowcast.yml, stopped at a bad one, or its"
+                                    + " file says enabled: false: the app's log says which"));
                     return 1;
                 }
                 return command.equals("status") ? status(jmx, agent, pid, out) : switchTo(command.equals("enable"), jmx, agent, pid, out, err);

@@ -12,6 +12,8 @@ import dev.rowcast.server.realtime.RealtimeOptions;
 import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -45,7 +47,7 @@ public final class RowcastAgent {
     /** Set while premain runs: a failFast verdict then ends the JVM before the app's main(). */
     private static volatile boolean beforeMain;
 
-    /** Set when the JVM exits: JUL is being reset then, so a start's verdict goes to stderr itself. */
+    /** Set when the JVM exits: the start stops where it is (its log then goes to stderr, see {@link AgentLog}). */
     private static volatile boolean exiting;
 
     private RowcastAgent() {}
@@ -189,7 +191,7 @@ public final class RowcastAgent {
                 capturing = true;
                 report("capturing " + judged.config().collections().size() + " collection(s) from " + location
                         + " in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms" + (premain ? "" : " (attached to a running JVM)"));
-                openRooms(judged.config()).ifPresent(AgentLog::warn);
+                warnings(judged.config()).forEach(AgentLog::warn);
                 created.serveWhenAppSettles(premain && !deferred, inst, phases);
             } catch (Throwable t) {
                 inert();
@@ -215,7 +217,7 @@ public final class RowcastAgent {
                 RowcastConfig config = ConfigLoader.load(location);
                 phases.end("config read and checked");
                 if (!config.enabled()) {
-                    gate.close();
+                    inert(); // nor does it count as running: an attach may start it with another file
                     info(location + ": enabled: false; nothing is captured or served");
                     return null;
                 }
@@ -266,6 +268,7 @@ public final class RowcastAgent {
         /** The verdict on the config is logged even when the app ends first; then the server stops. */
         private void atExit() {
             exiting = true;
+            AgentLog.exiting();
             judgeOnce(new StartPhases(startNanos)); // waits for a check under way on the start thread
             RowcastConfig config = accepted;
             if (config != null && !capturing) {
@@ -365,21 +368,39 @@ public final class RowcastAgent {
 
     private static void fail(String message, Throwable cause, boolean failFast) {
         if (failFast) {
-            AgentLog.error(message.replace("Rowcast stays inert and the app runs on", "-Drowcast.failFast=true stops the app"));
+            String stopping = message.replace("Rowcast stays inert and the app runs on", "-Drowcast.failFast=true stops the app");
             if (beforeMain) {
-                // the problem is said above, once: a premain that threw would make the JVM abort
-                // with a native crash report, the message repeated in its stack trace
+                // said once, on stderr itself (a logging backend that buffers would lose it at the halt); a
+                // premain that threw would make the JVM abort with a crash report, the message repeated in its trace
+                System.err.println("[rowcast] " + stopping);
                 System.err.flush();
                 Runtime.getRuntime().halt(1);
             }
+            AgentLog.error(stopping);
             // attached to a running app, which runs on: the attach command reports the failure
             throw new IllegalStateException("[rowcast] " + cause.getMessage(), cause);
         }
-        if (exiting) {
-            System.err.println("[rowcast] " + message);
-        } else {
-            AgentLog.error(message);
+        AgentLog.error(message);
+    }
+
+    /**
+     * What a valid config still gets wrong, said at the start and by {@code check}: rows that go to
+     * rooms anyone may join ({@link #openRooms}), and collections whose rows can reach nobody.
+     */
+    static List<String> warnings(RowcastConfig config) {
+        List<String> warnings = new ArrayList<>();
+        openRooms(config).ifPresent(warnings::add);
+        for (var collection : config.collections().values()) {
+            if (collection.events().isEmpty()) {
+                warnings.add("collection " + collection.slug() + " publishes no event (events: []), so it captures nothing;"
+                        + " list the ones it should, e.g. events: [create, update, delete]");
+            } else if (collection.rooms().isEmpty() && !collection.broadcast()) {
+                warnings.add("collection " + collection.slug() + " names no room (room: or rooms:) and has broadcast: false,"
+                        + " so every row it captures is dropped and counted in EventsDropped; give it a room template,"
+                        + " or set broadcast: true to send its rows to every client");
+            }
         }
+        return warnings;
     }
 
     /**
@@ -403,11 +424,7 @@ public final class RowcastAgent {
     }
 
     private static void info(String message) {
-        if (exiting) {
-            System.err.println("[rowcast] " + message);
-        } else {
-            AgentLog.info(message);
-        }
+        AgentLog.info(message);
     }
 
     /** A setting the schema accepts but the server cannot use (e.g. an HS256 secret shorter than 256 bits). */

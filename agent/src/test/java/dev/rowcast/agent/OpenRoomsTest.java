@@ -6,7 +6,7 @@ import dev.rowcast.config.ConfigLoader;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The start says so when rows go to rooms built from them and any client may join any room. */
+/** The start (and check) says so when rows go to rooms built from them and any client may join any room, or reach nobody. */
 class OpenRoomsTest {
 
     @Test
@@ -24,5 +24,20 @@ class OpenRoomsTest {
                 collections:
                   posts: { entity: Post, room: everyone }
                 """, Map.of()))).isEmpty();
+    }
+
+    @Test
+    void collectionsWhoseRowsReachNobodyAreWarnedOfAndTheOthersAreNot() throws Exception {
+        assertThat(RowcastAgent.warnings(ConfigLoader.load("rowcast.yml", """
+                collections:
+                  orders: { table: orders }
+                  audit: { table: audit, events: [] }
+                  posts: { entity: Post, broadcast: true }
+                  notes: { table: notes, room: everyone }
+                """, Map.of()))).containsExactly(
+                "collection orders names no room (room: or rooms:) and has broadcast: false, so every row it captures is dropped and"
+                        + " counted in EventsDropped; give it a room template, or set broadcast: true to send its rows to every client",
+                "collection audit publishes no event (events: []), so it captures nothing; list the ones it should,"
+                        + " e.g. events: [create, update, delete]");
     }
 }

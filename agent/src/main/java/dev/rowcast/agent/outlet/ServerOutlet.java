@@ -99,7 +99,7 @@ public final class ServerOutlet implements Outlet {
             BindException taken = bindFailure(t);
             AgentLog.error("cannot serve Socket.IO on " + config.host() + ":" + config.port() + " ("
                     + (taken != null ? taken.getMessage() : innermost(t)) + "); events are not delivered, the app runs on. "
-                    + (taken != null && taken.getMessage().contains("in use") ? "Free the port and switch Rowcast on again (java -jar rowcast-agent.jar enable <pid>),"
+                    + (taken != null && taken.getMessage().contains("in use") ? "Free the port and switch Rowcast on again (java -jar rowcast-agent.jar enable " + ProcessHandle.current().pid() + "),"
                             + " or set server.port in rowcast.yml to a free one and restart the app."
                             : "Check server.host and server.port in rowcast.yml."));
             return false;

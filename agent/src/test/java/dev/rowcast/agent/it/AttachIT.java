@@ -41,11 +41,13 @@ class AttachIT {
                 collections:
                   notices: { table: notices, broadcast: true }
                 """, (pid, config) -> {
-                    // without config= the app's JVM would look in its own directory, which has no rowcast.yml: said here, not attached
-                    CommandLineIT.Run unnamed = CommandLineIT.agentJar(config.getParent(), "attach", String.valueOf(pid));
-                    assertThat(unnamed.exitCode()).as(unnamed.output()).isEqualTo(1);
-                    assertThat(unnamed.output()).startsWith("rowcast: process " + pid + " would find no rowcast.yml")
-                            .contains("attach " + pid + " config=<file>").doesNotContain("Rowcast loaded");
+                    if (Files.isReadable(Path.of("/proc/self/environ"))) { // how the command sees what the app's JVM would find
+                        // without config= the app's JVM would look in its own directory, which has no rowcast.yml: said here, not attached
+                        CommandLineIT.Run unnamed = CommandLineIT.agentJar(config.getParent(), "attach", String.valueOf(pid));
+                        assertThat(unnamed.exitCode()).as(unnamed.output()).isEqualTo(1);
+                        assertThat(unnamed.output()).startsWith("rowcast: process " + pid + " would find no rowcast.yml")
+                                .contains("attach " + pid + " config=<file>").doesNotContain("Rowcast loaded");
+                    }
 
                     CommandLineIT.Run run = CommandLineIT.agentJar(config.getParent(), "attach", String.valueOf(pid),
                             "config=" + config.getFileName());

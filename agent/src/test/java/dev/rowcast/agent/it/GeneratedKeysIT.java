@@ -133,6 +133,6 @@ class GeneratedKeysIT {
         assertThat(output.split("resolved none of its rooms", -1)).as(output).hasSize(2);
         assertThat(output).contains("a row of collection messages (jdbc, create) resolved none of its rooms (message:{id}): it has no value"
                 + " for id; with broadcast: false it was dropped and counted in EventsDropped, as any later such row of it is. A JDBC insert has an id only once the app"
-                + " reads its generated keys. Set broadcast: true to send such rows to every client.");
+                + " reads its generated keys. Only if every client may see such rows, broadcast: true sends them to all.");
     }
 }

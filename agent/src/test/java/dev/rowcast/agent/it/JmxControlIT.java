@@ -240,7 +240,8 @@ class JmxControlIT {
         String pid = String.valueOf(ProcessHandle.current().pid());
         CommandLineIT.Run run = CommandLineIT.agentJar(TestApps.workDir("jmx-command"), "status", pid);
         assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
-        assertThat(run.output()).contains("process " + pid + " has no dev.rowcast:type=Agent: Rowcast is not running there");
+        assertThat(run.output()).contains("process " + pid + " has no dev.rowcast:type=Agent: Rowcast is not running there."
+                + " It was not attached, found no rowcast.yml, stopped at a bad one, or its file says enabled: false: the app's log says which");
 
         CommandLineIT.Run usage = CommandLineIT.agentJar(TestApps.workDir("jmx-command"), "disable");
         assertThat(usage.exitCode()).isEqualTo(2);
@@ -268,7 +269,7 @@ class JmxControlIT {
                 served.awaitLine(Duration.ofSeconds(60), l -> l.contains("[rowcast] cannot serve Socket.IO"));
                 String line = served.lines().stream().filter(l -> l.contains("[rowcast] cannot serve Socket.IO")).findFirst().orElseThrow();
                 assertThat(line).contains("cannot serve Socket.IO on 127.0.0.1:" + port + " (Address already in use)")
-                        .contains("the app runs on").contains("rowcast-agent.jar enable <pid>").contains("server.port")
+                        .contains("the app runs on").contains("rowcast-agent.jar enable " + served.pid() + ")").contains("server.port")
                         .doesNotContain("cannot listen");
                 served.send("write");
                 served.awaitLine(Duration.ofSeconds(30), "written"::equals);

@@ -33,8 +33,9 @@ export async function startSampleWithAgent({ outDir }) {
   const config = join(outDir, 'rowcast.yml');
   const yaml = readFileSync(join(sampleDir, 'rowcast.yml'), 'utf8');
   // Loopback only, on a free port, so a test never clashes with a running demo.
-  const moved = yaml.replace(/^([ \t]*)port:[ \t]*3001[ \t]*$/m, `$1host: 127.0.0.1\n$1port: ${realtimePort}`);
-  if (moved === yaml) throw new Error('sample-app/rowcast.yml no longer has "port: 3001" under server');
+  // the file's port line is `port: ${ROWCAST_PORT:-3001}` (run.sh's ROWCAST_PORT), with a comment after it
+  const moved = yaml.replace(/^([ \t]*)port:[ \t]*\$\{ROWCAST_PORT:-3001\}.*$/m, `$1host: 127.0.0.1\n$1port: ${realtimePort}`);
+  if (moved === yaml) throw new Error('sample-app/rowcast.yml no longer has "port: ${ROWCAST_PORT:-3001}" under server');
   writeFileSync(config, moved);
 
   let log = '';

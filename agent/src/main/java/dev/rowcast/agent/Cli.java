@@ -242,19 +242,19 @@ public final class Cli {
      * cannot be read here (not Linux, not this user's process): the agent then says what it finds.
      */
     private static boolean wouldFindNothing(long pid, java.util.Properties target) {
-        if (target.getProperty("rowcast.config") != null) {
-            return false;
-        }
         Path proc = Path.of("/proc", String.valueOf(pid));
+        java.util.Map<String, String> environment = new java.util.HashMap<>();
         try {
             byte[] raw = java.nio.file.Files.readAllBytes(proc.resolve("environ"));
             for (String entry : new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
-                if (entry.startsWith("ROWCAST_CONFIG=")) {
-                    return false;
+                int eq = entry.indexOf('=');
+                if (eq > 0) {
+                    environment.put(entry.substring(0, eq), entry.substring(eq + 1));
                 }
             }
             Path cwd = proc.resolve("cwd");
-            return java.nio.file.Files.isDirectory(cwd) && !java.nio.file.Files.exists(cwd.resolve("rowcast.yml"));
+            return java.nio.file.Files.isDirectory(cwd)
+                    && new ConfigLocator(target::getProperty, environment::get, cwd).locate(null).isEmpty();
         } catch (IOException | RuntimeException e) {
             return false;
         }

@@ -181,7 +181,8 @@ public final class Cli {
                 return usage(err, "'" + configArg + "' does not name a file (" + e.getMessage() + ")");
             }
             if (config.toString().contains(",")) {
-                return usage(err, commaInPath(config));
+                // the agent's argument is key=value pairs split at commas
+                return usage(err, config + " has a comma in its path, which the agent's argument cannot carry; move or link the file");
             }
             if (checkFirst && checkBeforeAttaching(config, out, err) != 0) {
                 return 1;
@@ -218,11 +219,6 @@ public final class Cli {
             return 1;
         }
         return Attach.load(String.valueOf(id), jar, config == null ? null : "config=" + config, out, err);
-    }
-
-    /** The agent's argument is key=value pairs split at commas. */
-    private static String commaInPath(Path config) {
-        return config + " has a comma in its path, which the agent's argument cannot carry; move or link the file";
     }
 
     /** The check of {@code config} that attach runs first; a bad file is said, with why it is checked here. */

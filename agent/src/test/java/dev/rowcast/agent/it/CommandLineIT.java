@@ -80,6 +80,15 @@ class CommandLineIT {
                 .contains(bad + ":4:").contains("'explode' is not one of create, update, delete");
     }
 
+    /** The validator's own wording, from its message bundle, which moved with it under dev/rowcast/shaded. */
+    @Test
+    void checkNamesAMissingRequiredKey() throws Exception {
+        Path config = Files.writeString(dir.resolve("cluster.yml"), "cluster: { keyPrefix: shop }\n");
+        Run run = agentJar(dir, "check", config.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.output()).contains(config + ":1:10: cluster: required property 'redis' not found");
+    }
+
     @Test
     void checkRefusesAShortSecretWithoutPrintingIt() throws Exception {
         Path config = Files.writeString(dir.resolve("short.yml"), "auth: { required: true, token: { secret: too-short } }\n");

@@ -150,7 +150,7 @@ public final class Cli {
         try {
             options = RealtimeSettings.from(config);
         } catch (IllegalArgumentException e) {
-            err.println(location + ": " + e.getMessage());
+            err.println(ConfigLoader.locate(location, e.getMessage()));
             return 1;
         }
         ServerConfig server = config.server();

@@ -225,7 +225,7 @@ public final class RowcastAgent {
                 try {
                     realtime = RealtimeSettings.from(config);
                 } catch (IllegalArgumentException e) {
-                    throw new UnusableSetting(location + ": " + e.getMessage(), e);
+                    throw new UnusableSetting(ConfigLoader.locate(location, e.getMessage()), e);
                 }
                 phases.end("server settings");
                 accepted = config;

@@ -8,6 +8,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads rowcast.yml: YAML with positions, {@code ${NAME}} from the environment, the JSON Schema,
@@ -60,6 +62,35 @@ public final class ConfigLoader {
         }
         return config;
     }
+
+    /**
+     * A problem that a step after loading found in the file (a key file that does not parse), at the
+     * value of the key its message begins with ({@code auth.token.publicKey ...}), in the form of
+     * {@link ConfigProblem}: {@code file:line:column: message}. The file alone when the message names
+     * no key, or the file can no longer be read.
+     */
+    public static String locate(Path file, String message) {
+        String name = file.toString();
+        Matcher key = LEADING_KEY.matcher(message);
+        if (key.lookingAt()) {
+            try {
+                SourceTree tree = SourceTree.read(Files.readString(file), System.getenv(), new Problems(name));
+                if (tree != null) {
+                    KeyPath path = KeyPath.ROOT;
+                    for (String segment : key.group().split("\\.")) {
+                        path = path.key(segment);
+                    }
+                    SourceTree.Spot spot = tree.spot(path);
+                    return new ConfigProblem(name, spot.line(), spot.column(), message).toString();
+                }
+            } catch (IOException | RuntimeException unreadable) {
+                // said without a position
+            }
+        }
+        return new ConfigProblem(name, 0, 0, message).toString();
+    }
+
+    private static final Pattern LEADING_KEY = Pattern.compile("[a-z][A-Za-z]*(\\.[a-z][A-Za-z]*)+");
 
     /** The JSON Schema of rowcast.yml, as shipped in this jar. */
     public static InputStream schema() {

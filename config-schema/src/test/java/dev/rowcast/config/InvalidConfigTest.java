@@ -70,4 +70,17 @@ class InvalidConfigTest {
             return files.filter(f -> f.toString().endsWith(".yml")).sorted().toList();
         }
     }
+
+    /** A problem found after loading (a key file that does not parse) is said at its key's value, as the loader's own are. */
+    @Test
+    void aLaterProblemIsLocatedAtTheKeyItsMessageNames(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("rowcast.yml"), "auth:\n  required: true\n  token:\n    publicKey: key.pem\n");
+        assertThat(ConfigLoader.locate(file, "auth.token.publicKey holds no PEM block"))
+                .isEqualTo(file + ":4:16: auth.token.publicKey holds no PEM block");
+        // a key the file lacks: its nearest ancestor
+        assertThat(ConfigLoader.locate(file, "auth.token.jwks: not reachable")).isEqualTo(file + ":4:5: auth.token.jwks: not reachable");
+        assertThat(ConfigLoader.locate(file, "no key named here")).isEqualTo(file + ": no key named here");
+        assertThat(ConfigLoader.locate(dir.resolve("gone.yml"), "auth.token.publicKey holds no PEM block"))
+                .isEqualTo(dir.resolve("gone.yml") + ": auth.token.publicKey holds no PEM block");
+    }
 }

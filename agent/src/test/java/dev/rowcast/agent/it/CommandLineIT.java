@@ -90,6 +90,15 @@ class CommandLineIT {
     }
 
     @Test
+    void checkPointsAtAKeyFileThatHoldsNoKey() throws Exception {
+        Files.writeString(dir.resolve("not-a-key.pem"), "not a key\n");
+        Path config = Files.writeString(dir.resolve("pem.yml"), "auth:\n  required: true\n  token:\n    publicKey: not-a-key.pem\n");
+        Run run = agentJar(dir, "check", config.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.output()).startsWith(config + ":4:16: auth.token.publicKey holds no PEM block");
+    }
+
+    @Test
     void checkRefusesAShortSecretWithoutPrintingIt() throws Exception {
         Path config = Files.writeString(dir.resolve("short.yml"), "auth: { required: true, token: { secret: too-short } }\n");
         Run run = agentJar(dir, "check", config.toString());

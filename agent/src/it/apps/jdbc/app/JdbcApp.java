@@ -1,5 +1,6 @@
 package app;
 
+import java.io.ByteArrayInputStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -132,7 +133,26 @@ public final class JdbcApp {
                 insert(ps, 67, 3, "autocommitted after a prepared ROLLBACK");
             }
         }
+        arrays(url, user);
         System.out.println("done");
+    }
+
+    /** Array columns bound with createArrayOf and with a Java array, beside a streamed one the agent does not read. */
+    private static void arrays(String url, String user) throws SQLException {
+        boolean postgres = url.startsWith("jdbc:postgresql:");
+        try (Connection c = DriverManager.getConnection(url, user, "");
+             Statement s = c.createStatement()) {
+            s.execute(postgres
+                    ? "CREATE TABLE tagged (id INT PRIMARY KEY, tags TEXT[], scores INT[], photo BYTEA)"
+                    : "CREATE TABLE tagged (id INT PRIMARY KEY, tags VARCHAR ARRAY, scores INT ARRAY, photo VARBINARY)");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO tagged (id, tags, scores, photo) VALUES (?, ?, ?, ?)")) {
+                ps.setInt(1, 1);
+                ps.setArray(2, c.createArrayOf(postgres ? "text" : "VARCHAR", new String[] {"red", "green"}));
+                ps.setObject(3, new Integer[] {3, 5});
+                ps.setBinaryStream(4, new ByteArrayInputStream(new byte[] {1, 2, 3}));
+                ps.executeUpdate();
+            }
+        }
     }
 
     private static void failToInsert(PreparedStatement ps, int takenId) {

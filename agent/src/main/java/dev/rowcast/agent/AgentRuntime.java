@@ -303,6 +303,11 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     }
 
     @Override
+    public void arrayCreated(Object array, Object[] elements) {
+        jdbc.arrayCreated(array, elements);
+    }
+
+    @Override
     public void parametersCleared(Object statement) {
         jdbc.parametersCleared(statement);
     }

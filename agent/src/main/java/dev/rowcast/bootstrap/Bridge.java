@@ -189,6 +189,17 @@ public final class Bridge {
         }
     }
 
+    public static void arrayCreated(Object array, Object[] elements) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.arrayCreated(array, elements);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
     public static void parametersCleared(Object statement) {
         Sink s = sink;
         if (s != null) {

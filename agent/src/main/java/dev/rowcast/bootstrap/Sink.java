@@ -14,6 +14,9 @@ public interface Sink {
 
     void parametersCleared(Object statement);
 
+    /** Connection.createArrayOf(typeName, elements) returned {@code array}. */
+    void arrayCreated(Object array, Object[] elements);
+
     void batchAdded(Object statement, String sqlOrNull);
 
     void batchCleared(Object statement);

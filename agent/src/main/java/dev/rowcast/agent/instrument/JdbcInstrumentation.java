@@ -44,6 +44,8 @@ public final class JdbcInstrumentation {
                                         .and(not(prepareWithKeys)),
                                 self + "$PrepareAdvice")
                         .advice(concrete.and(prepareWithKeys), self + "$PrepareWithKeysAdvice")
+                        .advice(concrete.and(named("createArrayOf")).and(takesArguments(String.class, Object[].class)),
+                                self + "$CreateArrayAdvice")
                         .advice(concrete.and(named("commit")).and(takesArguments(0)), self + "$CommitAdvice")
                         .advice(concrete.and(named("rollback")).and(takesArguments(0)), self + "$RollbackAdvice")
                         .advice(concrete.and(named("rollback")).and(takesArguments(1)), self + "$RollbackToSavepointAdvice")
@@ -412,6 +414,16 @@ public final class JdbcInstrumentation {
         @Advice.OnMethodExit(suppress = Throwable.class)
         public static void exit(@Advice.This Object statement, @Advice.Argument(0) int index) {
             Bridge.parameterSet(statement, index, null);
+        }
+    }
+
+    /** The elements of an array the app will bind with setArray: see JdbcCapture's Recent. */
+    public static final class CreateArrayAdvice {
+        private CreateArrayAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.Argument(1) Object[] elements, @Advice.Return Object array) {
+            Bridge.arrayCreated(array, elements);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.rowcast.config.RowcastConfig;
 import dev.rowcast.bootstrap.Bridge;
 import dev.rowcast.bootstrap.KeyBridge;
 import dev.rowcast.bootstrap.PerThread;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.math.BigDecimal;
@@ -114,7 +115,41 @@ public final class JdbcCapture implements KeyBridge.Listener {
         /** The last class looked up in {@link #CLOSER}, and its answer: a ClassValue's lookup costs some cache misses. */
         Class<?> closerOf;
         Class<?> closer;
+        /**
+         * The java.sql.Arrays this thread made last with createArrayOf, held weakly, and each one's
+         * elements as copied then; made at the thread's first such call. A driver's Array is read back
+         * by a call of its own (which may ask the database), so a setArray finds its value here.
+         */
+        WeakReference<?>[] arrays;
+        Object[] arrayCopies;
+        int nextArray;
+
+        void arrayCreated(Object array, Object copy) {
+            if (arrays == null) {
+                arrays = new WeakReference<?>[CREATED_ARRAYS];
+                arrayCopies = new Object[CREATED_ARRAYS];
+            }
+            int last = (nextArray + CREATED_ARRAYS - 1) % CREATED_ARRAYS;
+            if (arrays[last] != null && arrays[last].get() == array) {
+                return; // a pool's createArrayOf and then its driver's, which made the array
+            }
+            arrays[nextArray] = new WeakReference<>(array);
+            arrayCopies[nextArray] = copy;
+            nextArray = (nextArray + 1) % CREATED_ARRAYS;
+        }
+
+        Object createdArray(Object array) {
+            for (int i = 0; arrays != null && i < CREATED_ARRAYS; i++) {
+                if (arrays[i] != null && arrays[i].get() == array) {
+                    return arrayCopies[i];
+                }
+            }
+            return null;
+        }
     }
+
+    /** How many arrays a thread's {@link Recent} keeps: an app makes a row's arrays, then binds them. */
+    private static final int CREATED_ARRAYS = 8;
 
     /**
      * The class whose close() an instance of a class runs: the nearest to declare one. An instance
@@ -175,7 +210,23 @@ public final class JdbcCapture implements KeyBridge.Listener {
     public void parameterSet(Object statement, int index, Object value) {
         StatementState state = state(statement);
         if (state != null) {
-            state.set(index, copy(value));
+            Object copy = copy(value);
+            if (copy instanceof JdbcRows.Unreadable && value instanceof java.sql.Array) {
+                Object created = recent.get().createdArray(value);
+                copy = created != null ? created : copy;
+            }
+            state.set(index, copy);
+        }
+    }
+
+    /** Connection.createArrayOf returned: its elements, copied now, are the value of a setArray that binds it. */
+    public void arrayCreated(Object array, Object[] elements) {
+        if (array != null && enabled.getAsBoolean()) {
+            Object copy = copy(elements);
+            if (copy instanceof JdbcRows.Unreadable) {
+                copy = new JdbcRows.Unreadable(array.getClass().getName() + " of " + elements.getClass().getComponentType().getName());
+            }
+            recent.get().arrayCreated(array, copy);
         }
     }
 
@@ -660,7 +711,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             for (int i = 0; i < watch.columns.length; i++) {
                 Object value = resultSet.getObject(watch.columns[i]);
                 Object copied = copy(value);
-                if (copied != JdbcRows.UNREADABLE) {
+                if (!(copied instanceof JdbcRows.Unreadable)) {
                     row.put(watch.labels[i], copied);
                 }
             }
@@ -1414,8 +1465,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     /**
-     * Parameters are copied as plain values; streams, LOBs and driver objects are not read, and
-     * are {@link JdbcRows#UNREADABLE}: their column is left out of the event, never sent as null.
+     * Parameters are copied as plain values, and an array (setObject with a Java array) as a list
+     * of them; streams, LOBs and driver objects are not read, and are {@link JdbcRows.Unreadable}:
+     * their column is left out of the event, never sent as null.
      */
     static Object copy(Object value) {
         if (value == null || value instanceof String || value instanceof Boolean || value instanceof Character
@@ -1431,6 +1483,38 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (value instanceof byte[] bytes) {
             return bytes.clone();
         }
-        return value instanceof TemporalAccessor ? value : JdbcRows.UNREADABLE;
+        if (value instanceof TemporalAccessor) {
+            return value;
+        }
+        if (value.getClass().isArray()) {
+            Object list = copyArray(value, new int[] {MAX_ARRAY_VALUES});
+            if (list != null) {
+                return list;
+            }
+        }
+        return new JdbcRows.Unreadable(value.getClass().getName());
+    }
+
+    /** The most values an array parameter is copied with, on the app's thread; a larger one is left out. */
+    static final int MAX_ARRAY_VALUES = 10_000;
+
+    /** A Java array (Object[], int[], nested) of plain values as a list; null when any value is not plain, or too many. */
+    private static List<Object> copyArray(Object array, int[] budget) {
+        int length = java.lang.reflect.Array.getLength(array);
+        budget[0] -= length;
+        if (budget[0] < 0) {
+            return null;
+        }
+        List<Object> copy = new ArrayList<>(length);
+        for (int i = 0; i < length; i++) {
+            Object item = java.lang.reflect.Array.get(array, i);
+            Object plain = item != null && item.getClass().isArray() && !(item instanceof byte[])
+                    ? copyArray(item, budget) : copy(item);
+            if (plain == null && item != null || plain instanceof JdbcRows.Unreadable) {
+                return null;
+            }
+            copy.add(plain);
+        }
+        return Collections.unmodifiableList(copy);
     }
 }

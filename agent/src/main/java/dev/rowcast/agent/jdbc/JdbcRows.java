@@ -1,14 +1,17 @@
 package dev.rowcast.agent.jdbc;
 
+import dev.rowcast.agent.AgentLog;
 import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.agent.capture.RowMap;
 import dev.rowcast.config.CollectionConfig;
 import dev.rowcast.config.Operation;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds the rows of one JDBC write from its parsed shape and parameters. An UPDATE or DELETE
@@ -21,15 +24,14 @@ import java.util.Map;
 final class JdbcRows {
 
     /**
-     * A parameter the agent does not copy (a stream, a LOB, a driver's own object): its column is
-     * left out of the row, as the value is unknown, rather than sent as null over the real one.
+     * A parameter the agent does not copy (a stream, a LOB, a driver's own object), by its class:
+     * its column is left out of the row, as the value is unknown, rather than sent as null over the
+     * real one, and the log says so once per collection and column.
      */
-    static final Object UNREADABLE = new Object() {
-        @Override
-        public String toString() {
-            return "UNREADABLE";
-        }
-    };
+    record Unreadable(String type) {}
+
+    /** The columns said in the log to be left out, as collection and column. */
+    private final Set<String> leftOutSaid = new HashSet<>();
 
     /** As many plans as the parser keeps shapes: an app of ever-new SQL makes the parser drop its maps, and these with them. */
     private static final int MAX_PLANS = SqlParser.MAX_CACHED;
@@ -67,18 +69,18 @@ final class JdbcRows {
                 keys.skip(1);
             }
             if (rule != null && rule.wants(Operation.UPDATE)) {
-                Map<String, Object> inserted = resolve(shape.rows().get(0), write.params());
+                Map<String, Object> inserted = resolve(rule, shape.rows().get(0), write.params());
                 Map<String, Object> data = new LinkedHashMap<>();
                 if (inserted.containsKey("id")) {
                     data.put("id", inserted.get("id"));
                 }
-                data.putAll(resolve(shape.updates(), write.params()));
+                data.putAll(resolve(rule, shape.updates(), write.params()));
                 Object id = data.get("id");
                 // the row it met may be another than this id's (another unique key): nothing is taken from memory
                 memory.forget(rule, id);
                 out.add(new CapturedRow(rule, Operation.UPDATE, id, data, plan(shape.updates()).columnNames, "jdbc"));
             } else if (rule != null) {
-                memory.forget(rule, resolve(shape.rows().get(0), write.params()).get("id"));
+                memory.forget(rule, resolve(null, shape.rows().get(0), write.params()).get("id"));
             }
             return;
         }
@@ -89,7 +91,7 @@ final class JdbcRows {
             }
             if (rule != null && operation != Operation.CREATE) {
                 // a change the collection does not publish: its remembered row no longer holds
-                memory.forget(rule, resolve(shape.key(), write.params()).get("id"));
+                memory.forget(rule, resolve(null, shape.key(), write.params()).get("id"));
             }
             return;
         }
@@ -97,7 +99,7 @@ final class JdbcRows {
             case CREATE -> {
                 for (Map<String, Object> row : shape.rows()) {
                     Map<String, Object> key = keys == null ? null : keys.next();
-                    Map<String, Object> data = withKey(resolve(row, write.params()), key);
+                    Map<String, Object> data = withKey(resolve(rule, row, write.params()), key);
                     // the id column, else the only generated key; never another column the statement sets
                     Object id = data.containsKey("id") ? data.get("id") : key != null && key.size() == 1 ? key.values().iterator().next() : null;
                     if (SqlShape.UPSERT.equals(shape.operation()) || write.updateCount() >= 0 && write.updateCount() < shape.rows().size()) {
@@ -111,8 +113,8 @@ final class JdbcRows {
                 }
             }
             case UPDATE -> {
-                Map<String, Object> key = resolve(shape.key(), write.params());
-                Map<String, Object> set = resolve(shape.rows().get(0), write.params());
+                Map<String, Object> key = resolve(rule, shape.key(), write.params());
+                Map<String, Object> set = resolve(rule, shape.rows().get(0), write.params());
                 Map<String, Object> data = new LinkedHashMap<>(key);
                 data.putAll(set);
                 // the memory's rows are known by their id column only: a WHERE on another column (one row or
@@ -121,7 +123,7 @@ final class JdbcRows {
                         plan(shape.rows().get(0)).columnNames, "jdbc"));
             }
             default -> {
-                Map<String, Object> key = resolve(shape.key(), write.params());
+                Map<String, Object> key = resolve(rule, shape.key(), write.params());
                 out.add(new CapturedRow(rule, Operation.DELETE, idOf(key, write), memory.deleted(rule, key.get("id"), key), List.of(),
                         "jdbc"));
             }
@@ -129,30 +131,41 @@ final class JdbcRows {
     }
 
     /** The columns with a value: each parameter the statement binds, each literal it names. */
-    private Map<String, Object> resolve(Map<String, Object> columns, Object[] params) {
+    /** @param rule the collection whose published row this is, for the log's line on a column left out; null for none */
+    private Map<String, Object> resolve(CollectionConfig rule, Map<String, Object> columns, Object[] params) {
         Plan plan = plan(columns);
         if (plan.lastParam > params.length) {
-            return resolveSlowly(columns, params); // fewer parameters than the SQL names: only those set
+            return resolveSlowly(rule, columns, params); // fewer parameters than the SQL names: only those set
         }
         Object[] values = new Object[plan.columns.length];
         boolean unreadable = false;
         for (int i = 0; i < values.length; i++) {
             int param = plan.params[i];
             values[i] = param > 0 ? params[param - 1] : plan.literals[i];
-            unreadable |= values[i] == UNREADABLE;
+            unreadable |= values[i] instanceof Unreadable;
         }
-        return unreadable ? readable(plan.columns, values) : new RowMap(plan.columns, values);
+        return unreadable ? readable(rule, plan.columns, values) : new RowMap(plan.columns, values);
     }
 
     /** The columns whose value is known. */
-    private static Map<String, Object> readable(String[] columns, Object[] values) {
+    private Map<String, Object> readable(CollectionConfig rule, String[] columns, Object[] values) {
         Map<String, Object> data = new LinkedHashMap<>();
         for (int i = 0; i < columns.length; i++) {
-            if (values[i] != UNREADABLE) {
+            if (values[i] instanceof Unreadable unreadable) {
+                leftOut(rule, columns[i], unreadable);
+            } else {
                 data.put(columns[i], values[i]);
             }
         }
         return data;
+    }
+
+    private void leftOut(CollectionConfig rule, String column, Unreadable value) {
+        if (rule != null && rule.fields().allows(column) && leftOutSaid.add(rule.slug() + "\0" + column)) {
+            AgentLog.warn("collection " + rule.slug() + ": column " + column + " is left out of its rows' data: the app binds it"
+                    + " as " + value.type() + ", which Rowcast does not read (it copies text, numbers, booleans, dates, times,"
+                    + " UUIDs, bytes, and arrays of these); fields: { exclude: [" + column + "] } keeps it out without this line");
+        }
     }
 
     private Plan plan(Map<String, Object> columns) {
@@ -167,13 +180,16 @@ final class JdbcRows {
         return plan;
     }
 
-    private static Map<String, Object> resolveSlowly(Map<String, Object> columns, Object[] params) {
+    private Map<String, Object> resolveSlowly(CollectionConfig rule, Map<String, Object> columns, Object[] params) {
         Map<String, Object> data = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : columns.entrySet()) {
             Object value = e.getValue();
             if (value instanceof SqlShape.Param p) {
-                if (p.index() <= params.length && params[p.index() - 1] != UNREADABLE) {
-                    data.put(e.getKey(), params[p.index() - 1]);
+                Object param = p.index() <= params.length ? params[p.index() - 1] : null;
+                if (param instanceof Unreadable unreadable) {
+                    leftOut(rule, e.getKey(), unreadable);
+                } else if (p.index() <= params.length) {
+                    data.put(e.getKey(), param);
                 }
             } else if (value != SqlShape.UNKNOWN) {
                 data.put(e.getKey(), value);

@@ -195,25 +195,30 @@ final class RowMemory {
         return columns.toArray(String[]::new);
     }
 
-    /** Longer text than this, and bytes, are not kept: a delete's row goes without them. */
+    /** Longer text than this, arrays of more values than this, and bytes, are not kept: a delete's row goes without them. */
     static final int MAX_KEPT_CHARS = 1_000;
 
-    /** The row without its bytes and long text, which would make ten thousand rows a heap's worth. */
+    /** The row without its bytes, long text and long arrays, which would make ten thousand rows a heap's worth. */
     private static Map<String, Object> small(Map<String, Object> row) {
         boolean large = false;
         for (Object value : row.values()) {
-            large |= value instanceof byte[] || value instanceof CharSequence text && text.length() > MAX_KEPT_CHARS;
+            large |= large(value);
         }
         if (!large) {
             return row;
         }
         Map<String, Object> kept = new LinkedHashMap<>();
         row.forEach((column, value) -> {
-            if (!(value instanceof byte[]) && !(value instanceof CharSequence text && text.length() > MAX_KEPT_CHARS)) {
+            if (!large(value)) {
                 kept.put(column, value);
             }
         });
         return kept;
+    }
+
+    private static boolean large(Object value) {
+        return value instanceof byte[] || value instanceof CharSequence text && text.length() > MAX_KEPT_CHARS
+                || value instanceof List<?> list && list.size() > MAX_KEPT_CHARS;
     }
 
     /** A room column's value the row does not have (null is a value: a room then does not resolve). */

@@ -10,6 +10,7 @@ import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -47,5 +48,44 @@ class UnreadableParametersTest {
         assertThat(rows.get(0).data()).containsOnlyKeys("id", "chat").containsEntry("chat", 3);
         assertThat(rows.get(1).data()).containsOnlyKeys("id", "chat");
         assertThat(rows.get(1).changes()).containsExactly("content", "chat");
+    }
+
+    @Test
+    void anArrayIsAListOfItsValuesWhenTheAgentSawItMadeOrWasGivenItWhole() {
+        boolean[] autoCommit = {true};
+        Connection connection = CaptureFixture.fake(Connection.class, null, autoCommit);
+        PreparedStatement insert = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
+        java.sql.Array made = CaptureFixture.fake(java.sql.Array.class, null, autoCommit);
+        java.sql.Array unseen = CaptureFixture.fake(java.sql.Array.class, null, autoCommit);
+        String[] elements = {"red", null};
+        fixture.capture.arrayCreated(made, elements);
+        elements[0] = "changed after createArrayOf"; // the driver had copied them
+        fixture.capture.statementPrepared(connection, insert, "INSERT INTO messages (id, chat, tags, grid, seen, mixed) VALUES (?, ?, ?, ?, ?, ?)");
+        fixture.capture.parameterSet(insert, 1, 7);
+        fixture.capture.parameterSet(insert, 2, new int[] {3, 4});
+        fixture.capture.parameterSet(insert, 3, made);
+        fixture.capture.parameterSet(insert, 4, new long[][] {{1, 2}, {3}});
+        fixture.capture.parameterSet(insert, 5, unseen);
+        fixture.capture.parameterSet(insert, 6, new Object[] {1, new StringReader("not read")});
+        fixture.capture.executed(insert, null, false, 1, null, Bridge.executeEnter());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.routed.size() == 1);
+        assertThat(fixture.routed.peek().data()).containsOnlyKeys("id", "chat", "tags", "grid")
+                .containsEntry("chat", List.of(3, 4))
+                .containsEntry("tags", Arrays.asList("red", null))
+                .containsEntry("grid", List.of(List.of(1L, 2L), List.of(3L)));
+    }
+
+    @Test
+    void anArrayOfMoreThanTenThousandValuesIsLeftOut() throws Exception {
+        PreparedStatement insert = CaptureFixture.autoCommitted(PreparedStatement.class);
+        fixture.capture.statementPrepared(insert.getConnection(), insert, "INSERT INTO messages (id, chat, tags) VALUES (?, ?, ?)");
+        fixture.capture.parameterSet(insert, 1, 7);
+        fixture.capture.parameterSet(insert, 2, 3);
+        fixture.capture.parameterSet(insert, 3, new int[JdbcCapture.MAX_ARRAY_VALUES + 1]);
+        fixture.capture.executed(insert, null, false, 1, null, Bridge.executeEnter());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.routed.size() == 1);
+        assertThat(fixture.routed.peek().data()).containsOnlyKeys("id", "chat");
     }
 }

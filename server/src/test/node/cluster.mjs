@@ -138,6 +138,17 @@ const scenarios = {
     done({ joined, left });
   },
 
+  // Joins "feed" on the node of the url and collects the events "n" until the server closes the connection.
+  async untilClosed() {
+    const socket = client(base);
+    const received = [];
+    socket.on("n", (n) => received.push(n));
+    socket.on("disconnect", (reason) => done({ received, reason }));
+    await once(socket, "connect");
+    await ack(socket, "join", "feed");
+    socket.emit("test:ready");
+  },
+
   // Joins "feed" on the node of the url and collects N events "n" (the Redis outage test).
   async listen() {
     const total = Number(env.N);

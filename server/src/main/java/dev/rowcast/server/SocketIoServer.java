@@ -26,6 +26,9 @@ import java.util.function.Consumer;
  */
 public final class SocketIoServer {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final System.Logger LOG = System.getLogger("dev.rowcast.server");
+    /** How long a stop waits for the broker to hand back this node's last broadcasts to its own clients. */
+    private static final long CLUSTER_STOP_WAIT_MILLIS = 1_000;
 
     private final ServerOptions options;
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
@@ -137,6 +140,10 @@ public final class SocketIoServer {
 
     /** Closes every session (sockets see "server shutting down") and releases the port and threads. */
     public synchronized void stop() {
+        if (cluster != null && engineServer != null && !cluster.awaitOwnBroadcasts(CLUSTER_STOP_WAIT_MILLIS)) {
+            LOG.log(System.Logger.Level.INFO, "[rowcast] cluster: stopping before Redis handed back every broadcast of this"
+                    + " node within " + CLUSTER_STOP_WAIT_MILLIS + " ms; this node's clients may miss the last of them");
+        }
         if (engineServer != null) {
             engineServer.stop();
             engineServer = null;

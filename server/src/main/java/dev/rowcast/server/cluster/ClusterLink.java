@@ -97,6 +97,15 @@ public interface ClusterLink extends AutoCloseable {
     /** True while the broker answers. */
     boolean connected();
 
+    /**
+     * Waits until this node's own sockets have been given every broadcast it published, which reach
+     * them back through the broker, or the time is up. A node that closed its sockets first would
+     * have published its last broadcasts to the other nodes' clients only.
+     *
+     * @return false when the time ran out, or the broker cannot hand them back; true at once for a closed link
+     */
+    boolean awaitOwnBroadcasts(long timeoutMillis);
+
     /** Leaves the cluster cleanly: this node's presence goes, its threads and connections close. */
     @Override
     void close();

@@ -41,7 +41,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -171,6 +173,9 @@ final class RedisClusterLink implements ClusterLink {
     private volatile StatefulRedisConnection<String, String> reading;
     /** The id of the last stream entry this node delivered; only the reader thread writes it. */
     private volatile String lastId;
+    /** XADDs sent and not answered yet, and the id of the last one Redis took (its answers come in order). */
+    private final AtomicInteger publishing = new AtomicInteger();
+    private volatile String lastPublished;
 
     private record RestoreRequest(String namespace, String pid, String offset, Predicate<String> keep, RestoreCallback admit,
             long since) {
@@ -228,10 +233,28 @@ final class RedisClusterLink implements ClusterLink {
         fields.put("x", toJson(except));
         fields.put("d", eventAndArgs.toString());
         if (recoverable) fields.put("c", "1");
+        publishing.incrementAndGet();
         connection.async().xadd(stream, new XAddArgs().maxlen(options.streamMaxLength()).approximateTrimming(), fields)
                 .whenComplete((id, error) -> {
                     if (error != null) deliverUnpublished(namespace, eventAndArgs, rooms, except, error);
+                    else lastPublished = id;
+                    publishing.decrementAndGet();
                 });
+    }
+
+    @Override
+    public boolean awaitOwnBroadcasts(long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (running) {
+            // in this order: an answer sets lastPublished before it leaves the count
+            boolean answered = publishing.get() == 0;
+            String published = lastPublished;
+            String delivered = lastId;
+            if (answered && (published == null || delivered != null && StreamIds.compare(delivered, published) >= 0)) return true;
+            if (answered && (down.get() || !reader.isAlive()) || System.nanoTime() - deadline >= 0) return false;
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+        return true; // closed or aborted: nothing more reaches this node's sockets
     }
 
     /** Redis did not take the broadcast: this node's sockets still get it, the others cannot. */

@@ -311,6 +311,30 @@ class ClusterInteropTest {
         }
     }
 
+    /**
+     * A node's own clients get its broadcasts back through Redis: one that stops right after
+     * broadcasting (an app exits as its last rows commit) still hands them the last ones first.
+     */
+    @Test
+    void aStoppingNodeGivesItsOwnClientsItsLastBroadcastsFirst() throws Exception {
+        RealtimeServer a = node("a", prefix());
+        connected(a);
+        CountDownLatch ready = readyOn(a);
+        CompletableFuture<JsonNode> seen = client("untilClosed", url(a), Map.of());
+        ready(ready);
+        int total = 50;
+        for (int n = 0; n < total; n++) {
+            a.to("feed").emit("n", n);
+        }
+        a.stop();
+
+        JsonNode result = seen.get(30, TimeUnit.SECONDS);
+        List<Integer> received = new ArrayList<>();
+        result.get("received").forEach(n -> received.add(n.asInt()));
+        assertThat(received).containsExactlyElementsOf(IntStream.range(0, total).boxed().toList());
+        assertThat(result.get("reason").asText()).isEqualTo("transport close"); // as a stopping reference server gives
+    }
+
     /** As on a lone node (RecoveryTokenInteropTest): the session in Redis is taken only for a CONNECT whose token passes. */
     @Test
     void aClientComingBackToTheClusterShowsAValidTokenFirst() throws Exception {

@@ -66,8 +66,8 @@ public final class ConfigLoader {
     /**
      * A problem that a step after loading found in the file (a key file that does not parse), at the
      * value of the key its message begins with ({@code auth.token.publicKey ...}), in the form of
-     * {@link ConfigProblem}: {@code file:line:column: message}. The file alone when the message names
-     * no key, or the file can no longer be read.
+     * {@link ConfigProblem}: {@code file:line:column: message}, or at its nearest parent in the file.
+     * The file alone when the message begins with no key of the file, or the file can no longer be read.
      */
     public static String locate(Path file, String message) {
         String name = file.toString();
@@ -75,9 +75,10 @@ public final class ConfigLoader {
         if (key.lookingAt()) {
             try {
                 SourceTree tree = SourceTree.read(Files.readString(file), System.getenv(), new Problems(name));
-                if (tree != null) {
+                String[] segments = key.group().split("\\.");
+                if (tree != null && tree.has(KeyPath.ROOT.key(segments[0]))) {
                     KeyPath path = KeyPath.ROOT;
-                    for (String segment : key.group().split("\\.")) {
+                    for (String segment : segments) {
                         path = path.key(segment);
                     }
                     SourceTree.Spot spot = tree.spot(path);

@@ -102,6 +102,11 @@ final class SourceTree {
         return json;
     }
 
+    /** Whether the file has a value at this path. */
+    boolean has(KeyPath path) {
+        return spots.containsKey(path.pointer());
+    }
+
     /** The position of the value at this path, or of its nearest ancestor that has one. */
     Spot spot(KeyPath path) {
         KeyPath at = path;

@@ -80,6 +80,7 @@ class InvalidConfigTest {
         // a key the file lacks: its nearest ancestor
         assertThat(ConfigLoader.locate(file, "auth.token.jwks: not reachable")).isEqualTo(file + ":4:5: auth.token.jwks: not reachable");
         assertThat(ConfigLoader.locate(file, "no key named here")).isEqualTo(file + ": no key named here");
+        assertThat(ConfigLoader.locate(file, "rowcast.yml is not a key")).isEqualTo(file + ": rowcast.yml is not a key");
         assertThat(ConfigLoader.locate(dir.resolve("gone.yml"), "auth.token.publicKey holds no PEM block"))
                 .isEqualTo(dir.resolve("gone.yml") + ": auth.token.publicKey holds no PEM block");
     }

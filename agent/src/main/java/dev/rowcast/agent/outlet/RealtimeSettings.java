@@ -65,18 +65,23 @@ public final class RealtimeSettings {
 
     /** Plain values only: Lettuce is loaded when the server starts, and only with a cluster. */
     static ClusterOptions cluster(ClusterConfig cluster, ServerConfig server) {
-        try {
-            return ClusterOptions.builder(cluster.redis())
-                    .keyPrefix(cluster.keyPrefix())
-                    .streamMaxLength(server.recovery().maxEvents())
-                    // a node is dead once it missed what a client would: the users of its sockets then leave presence
-                    .nodeTimeout(server.pingTimeout().compareTo(java.time.Duration.ofMillis(300)) < 0
-                            ? java.time.Duration.ofMillis(300) : server.pingTimeout())
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("rowcast.yml cluster.redis " + cluster.redisForLog() + ": " + e.getMessage(), e);
+        int maxEvents = server.recovery().maxEvents();
+        if (maxEvents < MIN_STREAM_LENGTH) {
+            throw new IllegalArgumentException("server.recovery.maxEvents is the length of the cluster's Redis stream, and must be at least "
+                    + MIN_STREAM_LENGTH + " with cluster:, got " + maxEvents);
         }
+        // ClusterOptions's own checks name the key of rowcast.yml they fail on
+        return ClusterOptions.builder(cluster.redis())
+                .keyPrefix(cluster.keyPrefix())
+                .streamMaxLength(maxEvents)
+                // a node is dead once it missed what a client would: the users of its sockets then leave presence
+                .nodeTimeout(server.pingTimeout().compareTo(java.time.Duration.ofMillis(300)) < 0
+                        ? java.time.Duration.ofMillis(300) : server.pingTimeout())
+                .build();
     }
+
+    /** ClusterOptions's least stream length. */
+    private static final int MIN_STREAM_LENGTH = 100;
 
     static AuthOptions auth(AuthConfig config) {
         AuthConfig.Token token = config.token();

@@ -103,7 +103,7 @@ class AgentStartupIT {
         ChildJvm.Result result = run("config=" + config);
         assertThat(result.exitCode()).isZero();
         assertThat(result.output()).contains("hello from the app")
-                .contains("[rowcast] " + config + ": auth.token.publicKey: cannot read the PEM file")
+                .contains("[rowcast] " + config + ":2:45: auth.token.publicKey: cannot read the PEM file")
                 .contains("Rowcast stays inert and the app runs on")
                 .doesNotContain("Socket.IO server listening");
         assertThat(rowcastLines(result.output())).isEqualTo(1);

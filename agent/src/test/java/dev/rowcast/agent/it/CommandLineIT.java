@@ -99,6 +99,18 @@ class CommandLineIT {
     }
 
     @Test
+    void checkSaysWhichKeyTooShortAClusterStreamComesFrom() throws Exception {
+        Path config = Files.writeString(dir.resolve("stream.yml"), """
+                server: { recovery: { maxEvents: 50 } }
+                cluster: { redis: "redis://localhost:6379" }
+                """);
+        Run run = agentJar(dir, "check", config.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.output()).startsWith(config + ":1:34: server.recovery.maxEvents is the length of the cluster's Redis"
+                + " stream, and must be at least 100 with cluster:, got 50");
+    }
+
+    @Test
     void checkRefusesAShortSecretWithoutPrintingIt() throws Exception {
         Path config = Files.writeString(dir.resolve("short.yml"), "auth: { required: true, token: { secret: too-short } }\n");
         Run run = agentJar(dir, "check", config.toString());

@@ -78,14 +78,14 @@ public final class ClusterOptions {
         private Builder(String redisUri) {
             Objects.requireNonNull(redisUri, "redisUri");
             if (!redisUri.startsWith("redis://") && !redisUri.startsWith("rediss://")) {
-                throw new IllegalArgumentException("cluster.redis '" + redisUri
-                        + "' must be a redis:// or rediss:// URI, e.g. redis://localhost:6379");
+                // not the URI itself, which may hold a password
+                throw new IllegalArgumentException("cluster.redis must be a redis:// or rediss:// URI, e.g. redis://localhost:6379");
             }
             this.redisUri = redisUri;
         }
 
         public Builder keyPrefix(String prefix) {
-            if (prefix == null || prefix.isBlank()) throw new IllegalArgumentException("cluster keyPrefix must not be blank, e.g. rowcast");
+            if (prefix == null || prefix.isBlank()) throw new IllegalArgumentException("cluster.keyPrefix must not be blank, e.g. rowcast");
             this.keyPrefix = prefix;
             return this;
         }

@@ -10,11 +10,11 @@ import dev.rowcast.config.RowcastConfig;
 import dev.rowcast.bootstrap.Bridge;
 import dev.rowcast.bootstrap.KeyBridge;
 import dev.rowcast.bootstrap.PerThread;
-import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.sql.Array;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -115,41 +115,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
         /** The last class looked up in {@link #CLOSER}, and its answer: a ClassValue's lookup costs some cache misses. */
         Class<?> closerOf;
         Class<?> closer;
-        /**
-         * The java.sql.Arrays this thread made last with createArrayOf, held weakly, and each one's
-         * elements as copied then; made at the thread's first such call. A driver's Array is read back
-         * by a call of its own (which may ask the database), so a setArray finds its value here.
-         */
-        WeakReference<?>[] arrays;
-        Object[] arrayCopies;
-        int nextArray;
-
-        void arrayCreated(Object array, Object copy) {
-            if (arrays == null) {
-                arrays = new WeakReference<?>[CREATED_ARRAYS];
-                arrayCopies = new Object[CREATED_ARRAYS];
-            }
-            int last = (nextArray + CREATED_ARRAYS - 1) % CREATED_ARRAYS;
-            if (arrays[last] != null && arrays[last].get() == array) {
-                return; // a pool's createArrayOf and then its driver's, which made the array
-            }
-            arrays[nextArray] = new WeakReference<>(array);
-            arrayCopies[nextArray] = copy;
-            nextArray = (nextArray + 1) % CREATED_ARRAYS;
-        }
-
-        Object createdArray(Object array) {
-            for (int i = 0; arrays != null && i < CREATED_ARRAYS; i++) {
-                if (arrays[i] != null && arrays[i].get() == array) {
-                    return arrayCopies[i];
-                }
-            }
-            return null;
-        }
+        /** The arrays this thread made with createArrayOf: see {@link ArrayParams.Made}. Made at its first such call. */
+        ArrayParams.Made madeArrays;
     }
-
-    /** How many arrays a thread's {@link Recent} keeps: an app makes a row's arrays, then binds them. */
-    private static final int CREATED_ARRAYS = 8;
 
     /**
      * The class whose close() an instance of a class runs: the nearest to declare one. An instance
@@ -211,22 +179,29 @@ public final class JdbcCapture implements KeyBridge.Listener {
         StatementState state = state(statement);
         if (state != null) {
             Object copy = copy(value);
-            if (copy instanceof JdbcRows.Unreadable && value instanceof java.sql.Array) {
-                Object created = recent.get().createdArray(value);
-                copy = created != null ? created : copy;
+            if (copy instanceof JdbcRows.Unreadable && value instanceof Array) {
+                copy = madeArray(value);
             }
             state.set(index, copy);
         }
     }
 
-    /** Connection.createArrayOf returned: its elements, copied now, are the value of a setArray that binds it. */
+    /** A setArray's value: the elements this thread made the Array of, copied now. */
+    private Object madeArray(Object array) {
+        ArrayParams.Made made = recent.get().madeArrays;
+        Object[] elements = made == null ? null : made.elementsOf(array);
+        return elements != null ? ArrayParams.copy(elements)
+                : new JdbcRows.Unreadable(array.getClass().getName() + ", an array this thread did not make with createArrayOf lately");
+    }
+
+    /** Connection.createArrayOf returned this array of these elements. */
     public void arrayCreated(Object array, Object[] elements) {
-        if (array != null && enabled.getAsBoolean()) {
-            Object copy = copy(elements);
-            if (copy instanceof JdbcRows.Unreadable) {
-                copy = new JdbcRows.Unreadable(array.getClass().getName() + " of " + elements.getClass().getComponentType().getName());
+        if (array != null && elements != null) {
+            Recent r = recent.get();
+            if (r.madeArrays == null) {
+                r.madeArrays = new ArrayParams.Made();
             }
-            recent.get().arrayCreated(array, copy);
+            r.madeArrays.add(array, elements);
         }
     }
 
@@ -1487,34 +1462,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return value;
         }
         if (value.getClass().isArray()) {
-            Object list = copyArray(value, new int[] {MAX_ARRAY_VALUES});
-            if (list != null) {
-                return list;
-            }
+            return ArrayParams.copy(value);
         }
         return new JdbcRows.Unreadable(value.getClass().getName());
-    }
-
-    /** The most values an array parameter is copied with, on the app's thread; a larger one is left out. */
-    static final int MAX_ARRAY_VALUES = 10_000;
-
-    /** A Java array (Object[], int[], nested) of plain values as a list; null when any value is not plain, or too many. */
-    private static List<Object> copyArray(Object array, int[] budget) {
-        int length = java.lang.reflect.Array.getLength(array);
-        budget[0] -= length;
-        if (budget[0] < 0) {
-            return null;
-        }
-        List<Object> copy = new ArrayList<>(length);
-        for (int i = 0; i < length; i++) {
-            Object item = java.lang.reflect.Array.get(array, i);
-            Object plain = item != null && item.getClass().isArray() && !(item instanceof byte[])
-                    ? copyArray(item, budget) : copy(item);
-            if (plain == null && item != null || plain instanceof JdbcRows.Unreadable) {
-                return null;
-            }
-            copy.add(plain);
-        }
-        return Collections.unmodifiableList(copy);
     }
 }

@@ -130,8 +130,11 @@ final class JdbcRows {
         }
     }
 
-    /** The columns with a value: each parameter the statement binds, each literal it names. */
-    /** @param rule the collection whose published row this is, for the log's line on a column left out; null for none */
+    /**
+     * The columns with a value: each parameter the statement binds, each literal it names.
+     *
+     * @param rule the collection whose published row this is, for the log's line on a column left out; null for none
+     */
     private Map<String, Object> resolve(CollectionConfig rule, Map<String, Object> columns, Object[] params) {
         Plan plan = plan(columns);
         if (plan.lastParam > params.length) {
@@ -163,8 +166,9 @@ final class JdbcRows {
     private void leftOut(CollectionConfig rule, String column, Unreadable value) {
         if (rule != null && rule.fields().allows(column) && leftOutSaid.add(rule.slug() + "\0" + column)) {
             AgentLog.warn("collection " + rule.slug() + ": column " + column + " is left out of its rows' data: the app binds it"
-                    + " as " + value.type() + ", which Rowcast does not read (it copies text, numbers, booleans, dates, times,"
-                    + " UUIDs, bytes, and arrays of these); fields: { exclude: [" + column + "] } keeps it out without this line");
+                    + " as " + value.type() + ", which Rowcast does not copy into events (it copies text, numbers, booleans,"
+                    + " dates, times, UUIDs, bytes, and arrays of up to " + ArrayParams.MAX_VALUES + " of these); fields: { exclude: ["
+                    + column + "] } keeps it out without this line");
         }
     }
 

@@ -195,7 +195,10 @@ final class RowMemory {
         return columns.toArray(String[]::new);
     }
 
-    /** Longer text than this, arrays of more values than this, and bytes, are not kept: a delete's row goes without them. */
+    /**
+     * Longer text than this, arrays of more values than this, and bytes (an array holding any of
+     * these too) are not kept: a delete's row goes without them.
+     */
     static final int MAX_KEPT_CHARS = 1_000;
 
     /** The row without its bytes, long text and long arrays, which would make ten thousand rows a heap's worth. */
@@ -217,8 +220,18 @@ final class RowMemory {
     }
 
     private static boolean large(Object value) {
-        return value instanceof byte[] || value instanceof CharSequence text && text.length() > MAX_KEPT_CHARS
-                || value instanceof List<?> list && list.size() > MAX_KEPT_CHARS;
+        if (value instanceof List<?> list) {
+            if (list.size() > MAX_KEPT_CHARS) {
+                return true;
+            }
+            for (Object item : list) {
+                if (large(item)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return value instanceof byte[] || value instanceof CharSequence text && text.length() > MAX_KEPT_CHARS;
     }
 
     /** A room column's value the row does not have (null is a value: a room then does not resolve). */

@@ -43,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -175,7 +176,7 @@ final class RedisClusterLink implements ClusterLink {
     private volatile String lastId;
     /** XADDs sent and not answered yet, and the id of the last one Redis took (its answers come in order). */
     private final AtomicInteger publishing = new AtomicInteger();
-    private volatile String lastPublished;
+    private final AtomicReference<String> lastPublished = new AtomicReference<>();
 
     private record RestoreRequest(String namespace, String pid, String offset, Predicate<String> keep, RestoreCallback admit,
             long since) {
@@ -236,9 +237,13 @@ final class RedisClusterLink implements ClusterLink {
         publishing.incrementAndGet();
         connection.async().xadd(stream, new XAddArgs().maxlen(options.streamMaxLength()).approximateTrimming(), fields)
                 .whenComplete((id, error) -> {
-                    if (error != null) deliverUnpublished(namespace, eventAndArgs, rooms, except, error);
-                    else lastPublished = id;
-                    publishing.decrementAndGet();
+                    try {
+                        if (error != null) deliverUnpublished(namespace, eventAndArgs, rooms, except, error);
+                        // the latest: a reply that came before this callback was attached runs it on the publishing thread
+                        else lastPublished.accumulateAndGet(id, (a, b) -> a == null || StreamIds.compare(b, a) > 0 ? b : a);
+                    } finally {
+                        publishing.decrementAndGet();
+                    }
                 });
     }
 
@@ -248,7 +253,7 @@ final class RedisClusterLink implements ClusterLink {
         while (running) {
             // in this order: an answer sets lastPublished before it leaves the count
             boolean answered = publishing.get() == 0;
-            String published = lastPublished;
+            String published = lastPublished.get();
             String delivered = lastId;
             if (answered && (published == null || delivered != null && StreamIds.compare(delivered, published) >= 0)) return true;
             if (answered && (down.get() || !reader.isAlive()) || System.nanoTime() - deadline >= 0) return false;

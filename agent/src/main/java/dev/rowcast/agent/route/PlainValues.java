@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
@@ -41,7 +42,7 @@ public final class PlainValues {
             return out;
         }
         if (value instanceof Object[] array) {
-            return of(List.of(array));
+            return of(Arrays.asList(array)); // nulls and all
         }
         if (value instanceof byte[] bytes) {
             return Base64.getEncoder().encodeToString(bytes);

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,5 +131,11 @@ class RouterTest {
         Delivery d = new Router().route(new CapturedRow(rule, Operation.UPDATE, 5L, row(), List.of("user", "at", "secret"), "hibernate"), 42L);
         assertThat(JsonText.of(d.payload())).isEqualTo("{\"operation\":\"update\",\"collection\":\"users\","
                 + "\"data\":{\"id\":5,\"at\":\"2024-01-02T03:04:05\"},\"id\":5,\"changes\":[\"at\"],\"ts\":42}");
+    }
+
+    /** An app's emit payload may hold an array with nulls in it: it is a JSON array with nulls, not a dropped event. */
+    @Test
+    void anArrayWithNullsIsAListWithNulls() {
+        assertThat(PlainValues.of(Map.of("seats", new Object[] {"a1", null}))).isEqualTo(Map.of("seats", Arrays.asList("a1", null)));
     }
 }

@@ -152,6 +152,20 @@ public final class JdbcApp {
                 ps.setBinaryStream(4, new ByteArrayInputStream(new byte[] {1, 2, 3}));
                 ps.executeUpdate();
             }
+            if (postgres) {
+                // jsonb as plain JDBC binds it: the driver's PGobject (loaded by name, as the app also runs on H2)
+                s.execute("ALTER TABLE tagged ADD COLUMN meta JSONB");
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO tagged (id, meta) VALUES (?, ?)")) {
+                    Object meta = Class.forName("org.postgresql.util.PGobject").getConstructor().newInstance();
+                    meta.getClass().getMethod("setType", String.class).invoke(meta, "jsonb");
+                    meta.getClass().getMethod("setValue", String.class).invoke(meta, "{\"owner\": 7, \"tags\": [\"x\"]}");
+                    ps.setInt(1, 2);
+                    ps.setObject(2, meta);
+                    ps.executeUpdate();
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
         }
     }
 

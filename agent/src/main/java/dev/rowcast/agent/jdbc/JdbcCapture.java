@@ -1440,9 +1440,10 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     /**
-     * Parameters are copied as plain values, and an array (setObject with a Java array) as a list
-     * of them; streams, LOBs and driver objects are not read, and are {@link JdbcRows.Unreadable}:
-     * their column is left out of the event, never sent as null.
+     * Parameters are copied as plain values, an array (setObject with a Java array) as a list of
+     * them, and a driver's text value (PostgreSQL's PGobject: json, jsonb, enums) as its text; streams,
+     * LOBs and other driver objects are not read, and are {@link JdbcRows.Unreadable}: their column is
+     * left out of the event, never sent as null.
      */
     static Object copy(Object value) {
         if (value == null || value instanceof String || value instanceof Boolean || value instanceof Character
@@ -1464,6 +1465,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (value.getClass().isArray()) {
             return ArrayParams.copy(value);
         }
-        return new JdbcRows.Unreadable(value.getClass().getName());
+        Object text = DriverValues.copy(value);
+        return text != DriverValues.UNKNOWN ? text : new JdbcRows.Unreadable(value.getClass().getName());
     }
 }

@@ -145,6 +145,9 @@ final class JdbcRows {
         for (int i = 0; i < values.length; i++) {
             int param = plan.params[i];
             values[i] = param > 0 ? params[param - 1] : plan.literals[i];
+            if (values[i] instanceof DriverValues.JsonDocument json) {
+                values[i] = json.parsed();
+            }
             unreadable |= values[i] instanceof Unreadable;
         }
         return unreadable ? readable(rule, plan.columns, values) : new RowMap(plan.columns, values);
@@ -190,6 +193,9 @@ final class JdbcRows {
             Object value = e.getValue();
             if (value instanceof SqlShape.Param p) {
                 Object param = p.index() <= params.length ? params[p.index() - 1] : null;
+                if (param instanceof DriverValues.JsonDocument json) {
+                    param = json.parsed();
+                }
                 if (param instanceof Unreadable unreadable) {
                     leftOut(rule, e.getKey(), unreadable);
                 } else if (p.index() <= params.length) {

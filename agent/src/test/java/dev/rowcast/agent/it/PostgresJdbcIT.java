@@ -55,6 +55,10 @@ class PostgresJdbcIT {
             assertThat(result.output()).contains("failed as expected: ERROR: duplicate key");
             // the driver's own java.sql.Array is never asked for its elements: they were copied as createArrayOf made it
             assertThat(JdbcCaptureIT.arrayRow(lines)).isEqualTo("{\"id\":1,\"tags\":[\"red\",\"green\"],\"scores\":[3,5]}");
+            // jsonb bound as the driver's PGobject: the document itself
+            assertThat(lines.stream().filter(l -> l.payload().get("collection").asText().equals("tagged"))
+                    .map(l -> l.payload().get("data").toString()))
+                    .contains("{\"id\":2,\"meta\":{\"owner\":7,\"tags\":[\"x\"]}}");
         }
     }
 }

@@ -12,8 +12,10 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import org.postgresql.util.PGobject;
 
 /**
  * A parameter the agent does not read (a stream, a LOB) leaves its column out of the event: sent
@@ -83,5 +85,34 @@ class UnreadableParametersTest {
         assertThat(ArrayParams.copy(new String[] {"x".repeat(ArrayParams.MAX_CHARS), "y"})).isEqualTo(ArrayParams.TOO_LARGE);
         assertThat(ArrayParams.copy(new Object[] {1, new StringReader("")}))
                 .isEqualTo(new JdbcRows.Unreadable("an array holding java.io.StringReader"));
+    }
+
+    /** PostgreSQL's PGobject, the way plain JDBC binds json, jsonb and enums: its text, and a JSON document as its structure. */
+    @Test
+    void aPostgresObjectIsItsTextAndJsonIsADocument() throws Exception {
+        PreparedStatement insert = CaptureFixture.autoCommitted(PreparedStatement.class);
+        fixture.capture.statementPrepared(insert.getConnection(), insert,
+                "INSERT INTO messages (id, chat, meta, mood, broken, missing) VALUES (?, ?, ?, ?, ?, ?)");
+        fixture.capture.parameterSet(insert, 1, 7);
+        fixture.capture.parameterSet(insert, 2, 3);
+        fixture.capture.parameterSet(insert, 3, pgObject("jsonb", "{\"tags\": [\"a\", \"b\"], \"n\": 2}"));
+        fixture.capture.parameterSet(insert, 4, pgObject("mood", "happy"));
+        fixture.capture.parameterSet(insert, 5, pgObject("json", "{not json"));
+        fixture.capture.parameterSet(insert, 6, pgObject("jsonb", null));
+        fixture.capture.executed(insert, null, false, 1, null, Bridge.executeEnter());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.routed.size() == 1);
+        assertThat(fixture.routed.peek().data())
+                .containsEntry("meta", Map.of("tags", List.of("a", "b"), "n", 2))
+                .containsEntry("mood", "happy")
+                .containsEntry("broken", "{not json")
+                .containsEntry("missing", null);
+    }
+
+    private static PGobject pgObject(String type, String value) throws Exception {
+        PGobject object = new PGobject();
+        object.setType(type);
+        object.setValue(value);
+        return object;
     }
 }

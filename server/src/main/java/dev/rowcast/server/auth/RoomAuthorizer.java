@@ -60,6 +60,23 @@ public final class RoomAuthorizer {
         return false;
     }
 
+    /**
+     * For a room refused: a pattern that starts as the room does but reads a claim this token has no
+     * usable value for, as {@code {"user:{userId}", "userId"}}; null when no pattern does.
+     */
+    public String[] missingClaim(String room, Map<String, Object> claims) {
+        if (patterns == null || room == null) {
+            return null;
+        }
+        for (Pattern pattern : patterns) {
+            String claim = pattern.missingClaim(room, claims);
+            if (claim != null) {
+                return new String[] {pattern.source, claim};
+            }
+        }
+        return null;
+    }
+
     /** True when no pattern restricts rooms. */
     public boolean allowsAll() {
         return patterns == null;
@@ -93,8 +110,10 @@ public final class RoomAuthorizer {
         private final String[] claims;
         private final String[][] claimPaths; // the dotted claims split once, for nested lookups
         private final boolean wildcard;
+        private final String source;
 
-        private Pattern(String[] literals, String[] claims, boolean wildcard) {
+        private Pattern(String source, String[] literals, String[] claims, boolean wildcard) {
+            this.source = source;
             this.literals = literals;
             this.claims = claims;
             this.claimPaths = new String[claims.length][];
@@ -141,7 +160,7 @@ public final class RoomAuthorizer {
                 }
             }
             literals.add(literal.toString());
-            return new Pattern(literals.toArray(new String[0]), claims.toArray(new String[0]), wildcard);
+            return new Pattern(pattern, literals.toArray(new String[0]), claims.toArray(new String[0]), wildcard);
         }
 
         private static IllegalArgumentException bad(String pattern, String problem) {
@@ -167,6 +186,19 @@ public final class RoomAuthorizer {
             }
             at += tail.length();
             return wildcard ? room.length() > at : room.length() == at;
+        }
+
+        /** The first claim this pattern reads that the token has no usable value for, if the room starts as the pattern does. */
+        String missingClaim(String room, Map<String, Object> tokenClaims) {
+            if (claims.length == 0 || !room.startsWith(literals[0])) {
+                return null;
+            }
+            for (int i = 0; i < claims.length; i++) {
+                if (claimText(tokenClaims == null ? null : lookup(tokenClaims, claims[i], claimPaths[i])) == null) {
+                    return claims[i];
+                }
+            }
+            return null;
         }
 
         /** A claim by its name, or through nested objects by a dotted path ({@code org.id}). */

@@ -4,9 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rowcast.server.Namespace;
 import dev.rowcast.server.Socket;
 import dev.rowcast.server.auth.RoomAuthorizer;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Which rooms a socket may join, emit into and list: {@code auth.rooms}, and never another socket's own room. */
 final class RoomPolicy {
+    private static final System.Logger LOG = System.getLogger("dev.rowcast.server");
+    /** The patterns and claims said in the log: once each, however often clients try. */
+    private static final Set<String> SAID_MISSING = ConcurrentHashMap.newKeySet();
     /** Room names are keys; a longer one is a mistake or an attack on the room index. */
     static final int MAX_ROOM_CHARS = 512;
     /** Rooms one connection may be in (its own included), so that join cannot grow the index without bound. */
@@ -36,8 +42,24 @@ final class RoomPolicy {
         if (!room.equals(socket.id()) && namespace.socket(room) != null) {
             return "room '" + room + "' is another connection's own room";
         }
-        if (!authorizer.allows(room, SocketData.claims(socket))) {
-            return "room '" + room + "' is not allowed for this connection (auth.rooms)";
+        Map<String, Object> claims = SocketData.claims(socket);
+        if (!authorizer.allows(room, claims)) {
+            String[] missing = authorizer.missingClaim(room, claims);
+            if (missing == null) {
+                return "room '" + room + "' is not allowed for this connection (auth.rooms)";
+            }
+            if (claims == null) {
+                return "room '" + room + "' is not allowed for this connection (auth.rooms): it has no token, and '"
+                        + missing[0] + "' reads its '" + missing[1] + "' claim";
+            }
+            // patterns and claims come from the config, so this set stays small
+            if (SAID_MISSING.add(missing[0] + '\0' + missing[1])) {
+                LOG.log(System.Logger.Level.WARNING, "[rowcast] auth.rooms: '" + missing[0] + "' reads the token claim '" + missing[1]
+                        + "', which a connection's token has no usable value for (it has " + String.join(", ", claims.keySet())
+                        + "); a claim is a non-empty string or a whole number");
+            }
+            return "room '" + room + "' is not allowed for this connection (auth.rooms): its token has no usable '"
+                    + missing[1] + "' claim for '" + missing[0] + "'";
         }
         return null;
     }

@@ -290,6 +290,22 @@ class RealtimeServerTest {
         }
     }
 
+    /** auth.rooms reads a claim the tokens do not carry: the refusal says which, and the log once, with the claims they have. */
+    @Test
+    void aRoomRefusedForWantOfAClaimSaysWhichClaim() throws Exception {
+        start(withAuth(AuthOptions.builder().rooms(List.of("user:{userId}", "chat:*"))));
+        try (RawClient withToken = RawClient.connectWithToken(port, Tokens.valid("1"));
+             RawClient without = RawClient.connect(port)) {
+            assertThat(withToken.call("421[\"join\",\"user:1\"]")).isEqualTo("431[{\"ok\":false,\"error\":\"room 'user:1' is not"
+                    + " allowed for this connection (auth.rooms): its token has no usable 'userId' claim for 'user:{userId}'\"}]");
+            assertThat(without.call("421[\"join\",\"user:1\"]")).isEqualTo("431[{\"ok\":false,\"error\":\"room 'user:1' is not"
+                    + " allowed for this connection (auth.rooms): it has no token, and 'user:{userId}' reads its 'userId' claim\"}]");
+            // a room no pattern reads a claim for: refused as before
+            assertThat(withToken.call("422[\"join\",\"other:1\"]")).isEqualTo(
+                    "432[{\"ok\":false,\"error\":\"room 'other:1' is not allowed for this connection (auth.rooms)\"}]");
+        }
+    }
+
     @Test
     void oneUserCanNeitherReadNorWriteAnotherUsersRoom() throws Exception {
         start(withAuth(AuthOptions.builder().required(true).rooms(List.of("user:{sub}", "chat:*"))));

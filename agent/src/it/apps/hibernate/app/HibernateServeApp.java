@@ -79,6 +79,7 @@ public final class HibernateServeApp {
                         case "add", "doomed" -> s.persist(new Item(words[2], 1, s.find(Owner.class,
                                 words[1].equals("bob") ? bob.id : alice.id)));
                         case "rename" -> byName(s, words[1]).name = words[2];
+                        case "hide" -> byName(s, words[1]).secret = words[2];
                         case "remove" -> s.remove(byName(s, words[1]));
                         default -> throw new IllegalArgumentException("unknown command: " + line);
                     }

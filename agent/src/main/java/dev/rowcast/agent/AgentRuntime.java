@@ -21,6 +21,7 @@ import dev.rowcast.agent.route.Router;
 import dev.rowcast.bootstrap.Bridge;
 import dev.rowcast.bootstrap.Sink;
 import dev.rowcast.config.CollectionConfig;
+import dev.rowcast.config.FieldFilter;
 import dev.rowcast.config.Operation;
 import dev.rowcast.config.RoomTemplate;
 import dev.rowcast.config.RowcastConfig;
@@ -224,6 +225,10 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     }
 
     private void deliver(CapturedRow row, long ts) {
+        if (onlyHiddenChanged(row)) {
+            // to its clients nothing changed, and an event would tell them that a field kept from them did
+            return;
+        }
         Delivery delivery = router.route(row, ts);
         deliver(delivery);
         // said once per collection; the set spares every later such row the message's making
@@ -231,6 +236,20 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
         if (!delivery.deliverable() && serving && !row.rule().rooms().isEmpty() && saidNoRoom.add(row.rule())) {
             AgentLog.warn(noRoom(row));
         }
+    }
+
+    /** An update whose every changed field {@code fields:} keeps out of the event. */
+    private static boolean onlyHiddenChanged(CapturedRow row) {
+        FieldFilter fields = row.rule().fields();
+        if (row.operation() != Operation.UPDATE || fields.mode() == FieldFilter.Mode.ALL || row.changes().isEmpty()) {
+            return false;
+        }
+        for (String changed : row.changes()) {
+            if (fields.allows(changed)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Why a row of a collection with {@code broadcast: false} went nowhere, and what would send it. */

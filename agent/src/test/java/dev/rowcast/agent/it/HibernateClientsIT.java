@@ -81,6 +81,8 @@ class HibernateClientsIT {
                 // a rolled-back row would arrive before the rename that follows it
                 app.send("doomed alice never");
                 app.send("rename a1 a2");
+                // only the field that fields: keeps out changes: nothing is sent
+                app.send("hide a2 other-secret");
                 app.send("remove a2");
                 app.send("stateless-add bob sb");
                 app.send("stateless-add alice s1");

@@ -12,13 +12,16 @@ import dev.rowcast.config.RowcastConfig;
 import dev.rowcast.config.ServerConfig;
 import dev.rowcast.server.realtime.RealtimeOptions;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import javax.management.Attribute;
 import javax.management.MBeanException;
 import javax.management.MBeanServerConnection;
@@ -44,10 +47,11 @@ public final class Cli {
                                                    agent would find from here (-Drowcast.config, ROWCAST_CONFIG,
                                                    ./rowcast.yml)
               attach <pid> [config=<rowcast.yml>]  start Rowcast in a running JVM of this user (run it with a JDK's
-                   [--no-check]                    java). The config is checked here first, with this shell's
-                                                   environment variables; --no-check skips that, for an app
-                                                   whose variables this shell lacks. The agent's log lines
-                                                   appear in that JVM's output
+                   [--no-check]                    java). The config is checked here first, with the app's
+                                                   environment variables (this shell's where the app's cannot be
+                                                   read); --no-check skips that. Then it waits for the agent's
+                                                   verdict on the file. The agent's log lines appear in that
+                                                   JVM's output
               status <pid>                         the agent's MBean in a running JVM: capture on or off, the
                                                    server listening or not, clients, rooms, events captured,
                                                    emitted and dropped, cluster broadcasts kept local
@@ -135,9 +139,14 @@ public final class Cli {
     }
 
     private static int check(Path location, PrintStream out, PrintStream err) {
+        return check(location, System.getenv(), out, err);
+    }
+
+    /** @param environment where {@code ${NAME}} is looked up: this shell's, or the app's when attaching */
+    private static int check(Path location, Map<String, String> environment, PrintStream out, PrintStream err) {
         RowcastConfig config;
         try {
-            config = ConfigLoader.load(location);
+            config = ConfigLoader.load(location, environment);
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return 1;
@@ -184,7 +193,7 @@ public final class Cli {
                 // the agent's argument is key=value pairs split at commas
                 return usage(err, config + " has a comma in its path, which the agent's argument cannot carry; move or link the file");
             }
-            if (checkFirst && checkBeforeAttaching(config, out, err) != 0) {
+            if (checkFirst && checkBeforeAttaching(config, environment(id), out, err) != 0) {
                 return 1;
             }
         }
@@ -218,17 +227,66 @@ public final class Cli {
             err.println("rowcast: cannot tell where rowcast-agent.jar is (" + e + ")");
             return 1;
         }
-        return Attach.load(String.valueOf(id), jar, config == null ? null : "config=" + config, out, err);
+        if (Attach.load(String.valueOf(id), jar, config == null ? null : "config=" + config, out, err) != 0) {
+            return 1;
+        }
+        return awaitVerdict(String.valueOf(id), out, err);
+    }
+
+    /** How long attach waits for the agent's verdict on its config: it reads the file at once, on its own thread. */
+    private static final long VERDICT_WAIT_MILLIS = 5_000;
+
+    /** Whether the agent just loaded accepted its config, as it says in a system property of its JVM. */
+    private static int awaitVerdict(String pid, PrintStream out, PrintStream err) {
+        long deadline = System.nanoTime() + VERDICT_WAIT_MILLIS * 1_000_000;
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        while (true) {
+            java.util.Properties target = Attach.systemProperties(pid, quiet);
+            String state = target == null ? null : target.getProperty(RowcastAgent.STATE_PROPERTY, "");
+            if (RowcastAgent.ACCEPTED.equals(state)) {
+                out.println("Rowcast in process " + pid + " accepted its config; it captures and serves once the app's start"
+                        + " has settled (10 s at most), and status " + pid + " then shows it");
+                return 0;
+            }
+            if (state != null && state.startsWith(RowcastAgent.INERT)) {
+                err.println("rowcast: Rowcast in process " + pid + " stays inert: " + state.substring(RowcastAgent.INERT.length()));
+                return 1;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                out.println("Rowcast in process " + pid + " is still reading its config; status " + pid + " tells when it runs,"
+                        + " and that process's log says if it does not");
+                return 0;
+            }
+            LockSupport.parkNanos(100_000_000);
+        }
     }
 
     /** The check of {@code config} that attach runs first; a bad file is said, with why it is checked here. */
-    private static int checkBeforeAttaching(Path config, PrintStream out, PrintStream err) {
-        if (check(config.toString(), out, err) == 0) {
+    private static int checkBeforeAttaching(Path config, Map<String, String> appEnvironment, PrintStream out, PrintStream err) {
+        if (check(config, appEnvironment != null ? appEnvironment : System.getenv(), out, err) == 0) {
             return 0;
         }
-        err.println("rowcast: not attached. The check used this shell's environment variables; if the app has"
-                + " variables this shell lacks, attach with --no-check");
+        err.println("rowcast: not attached. " + (appEnvironment != null
+                ? "The check used the app's own environment variables; --no-check leaves the file to the agent in the app"
+                : "The check used this shell's environment variables; if the app has variables this shell lacks, attach with --no-check"));
         return 1;
+    }
+
+    /** The environment of process {@code pid}, read through /proc; null where that cannot be read (not Linux, another user's). */
+    private static Map<String, String> environment(long pid) {
+        try {
+            byte[] raw = java.nio.file.Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "environ"));
+            Map<String, String> environment = new java.util.HashMap<>();
+            for (String entry : new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
+                int eq = entry.indexOf('=');
+                if (eq > 0) {
+                    environment.put(entry.substring(0, eq), entry.substring(eq + 1));
+                }
+            }
+            return environment;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**
@@ -238,20 +296,15 @@ public final class Cli {
      * cannot be read here (not Linux, not this user's process): the agent then says what it finds.
      */
     private static boolean wouldFindNothing(long pid, java.util.Properties target) {
-        Path proc = Path.of("/proc", String.valueOf(pid));
-        java.util.Map<String, String> environment = new java.util.HashMap<>();
+        Map<String, String> environment = environment(pid);
+        if (environment == null) {
+            return false;
+        }
         try {
-            byte[] raw = java.nio.file.Files.readAllBytes(proc.resolve("environ"));
-            for (String entry : new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
-                int eq = entry.indexOf('=');
-                if (eq > 0) {
-                    environment.put(entry.substring(0, eq), entry.substring(eq + 1));
-                }
-            }
-            Path cwd = proc.resolve("cwd");
+            Path cwd = Path.of("/proc", String.valueOf(pid), "cwd");
             return java.nio.file.Files.isDirectory(cwd)
                     && new ConfigLocator(target::getProperty, environment::get, cwd).locate(null).isEmpty();
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return false;
         }
     }

@@ -43,6 +43,14 @@ public final class RowcastAgent {
      * inert): the attach command reads it, so that a second attach is refused, not silently ignored.
      */
     public static final String RUNNING_PROPERTY = "rowcast.agent.config";
+    /**
+     * Where the agent's start stands in this JVM, for {@code attach} to tell its user: {@code judging}
+     * the config, {@code accepted} it, or {@code inert: } and why.
+     */
+    public static final String STATE_PROPERTY = "rowcast.agent.state";
+    static final String JUDGING = "judging";
+    static final String ACCEPTED = "accepted";
+    static final String INERT = "inert: ";
 
     /** Set while premain runs: a failFast verdict then ends the JVM before the app's main(). */
     private static volatile boolean beforeMain;
@@ -99,6 +107,7 @@ public final class RowcastAgent {
             return;
         }
         started = true;
+        System.setProperty(STATE_PROPERTY, JUDGING);
         System.setProperty(RUNNING_PROPERTY, location.toString());
         if (failFast) {
             start.run(); // the verdict before main(): a fault here ends the JVM with exit code 1
@@ -194,7 +203,7 @@ public final class RowcastAgent {
                 warnings(judged.config()).forEach(AgentLog::warn);
                 created.serveWhenAppSettles(premain && !deferred, inst, phases);
             } catch (Throwable t) {
-                inert();
+                inert("could not start (" + t + ")");
                 fail("could not start (" + t + "); Rowcast stays inert and the app runs on", t, failFast);
             }
         }
@@ -219,6 +228,7 @@ public final class RowcastAgent {
                 if (!config.enabled()) {
                     inert(); // nor does it count as running: an attach may start it with another file
                     info(location + ": enabled: false; nothing is captured or served");
+                    System.setProperty(STATE_PROPERTY, INERT + location + " says enabled: false");
                     return null;
                 }
                 RealtimeOptions realtime;
@@ -229,19 +239,26 @@ public final class RowcastAgent {
                 }
                 phases.end("server settings");
                 accepted = config;
+                System.setProperty(STATE_PROPERTY, ACCEPTED);
                 return new Judged(config, realtime);
             } catch (UnusableSetting e) {
                 // a short secret, an unreadable key: serving without the auth the file asks for is worse than not serving
-                inert();
+                inert(e.getMessage());
                 fail(e.getMessage() + "; Rowcast stays inert and the app runs on", e, failFast);
             } catch (ConfigException e) {
-                inert();
+                inert("config error:\n" + e.getMessage());
                 fail("config error, Rowcast stays inert and the app runs on:\n" + e.getMessage(), e, failFast);
             } catch (Throwable t) {
-                inert();
+                inert("could not start (" + t + ")");
                 fail("could not start (" + t + "); Rowcast stays inert and the app runs on", t, failFast);
             }
             return null;
+        }
+
+        /** {@link #inert()}, with why, for attach to say. */
+        private void inert(String why) {
+            inert();
+            System.setProperty(STATE_PROPERTY, INERT + why);
         }
 
         private void inert() {

@@ -21,6 +21,11 @@ public final class ConfigLoader {
 
     /** Loads a file, with the process's environment; problems name the file as given. */
     public static RowcastConfig load(Path file) throws ConfigException {
+        return load(file, System.getenv());
+    }
+
+    /** Loads a file, {@code ${NAME}} looked up in {@code env}; problems name the file as given. */
+    public static RowcastConfig load(Path file, Map<String, String> env) throws ConfigException {
         String name = file.toString();
         String yaml;
         try {
@@ -33,7 +38,7 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigProblem(name, 0, 0, "cannot be read: " + e)));
         }
-        return load(name, yaml, System.getenv());
+        return load(name, yaml, env);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.rowcast.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.tools.attach.VirtualMachine;
 import java.io.BufferedReader;
@@ -54,7 +55,8 @@ class AttachIT {
                     assertThat(run.exitCode()).as(run.output()).isZero();
                     // the command checks the file first, as check would, then attaches
                     assertThat(run.output()).startsWith(config + " is valid: 1 collection(s) (notices)")
-                            .contains("Rowcast loaded into process " + pid + " with config=" + config);
+                            .contains("Rowcast loaded into process " + pid + " with config=" + config)
+                            .contains("Rowcast in process " + pid + " accepted its config");
 
                     // a JVM takes the agent once: a second attach is refused, not ignored in the app's log
                     CommandLineIT.Run again = CommandLineIT.agentJar(config.getParent(), "attach", String.valueOf(pid),
@@ -66,6 +68,47 @@ class AttachIT {
         // only the write after the attach: ids start at 1, so the second write is id 2
         assertThat(lines).hasSize(1);
         assertThat(lines.get(0).payload().get("id").asInt()).isEqualTo(2);
+    }
+
+    /**
+     * The file reads a variable the app has and this shell lacks: the check before attaching reads the app's
+     * environment (through /proc). An agent that stays inert in the app is said by the command, which fails.
+     */
+    @Test
+    void attachChecksWithTheAppsEnvironmentAndSaysWhenTheAgentStaysInert() throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/proc/self/environ")), "the app's environment is read through /proc");
+        String classpath = TestApps.compile("serve", System.getProperty("rowcast.h2Jar"), "h2", UnaryOperator.identity());
+        Path dir = TestApps.workDir("attach-environment");
+        Path config = Files.writeString(dir.resolve("rowcast.yml"), """
+                server: { host: 127.0.0.1, port: 0 }
+                auth: { required: true, token: { secret: "${ATTACH_IT_SECRET}" } }
+                collections:
+                  notices: { table: notices, broadcast: true }
+                """);
+        for (boolean appHasIt : new boolean[] {true, false}) {
+            ProcessBuilder builder = new ProcessBuilder(Path.of(ChildJvm.javaHome(), "bin", "java").toString(), "-cp", classpath, "app.ServeApp")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("app-" + appHasIt + ".log").toFile());
+            builder.environment().remove("ATTACH_IT_SECRET");
+            if (appHasIt) {
+                builder.environment().put("ATTACH_IT_SECRET", "0123456789abcdef0123456789abcdef");
+            }
+            app = builder.start();
+            Path log = dir.resolve("app-" + appHasIt + ".log");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("ready"));
+            String pid = String.valueOf(app.pid());
+            CommandLineIT.Run run = appHasIt
+                    ? CommandLineIT.agentJar(dir, "attach", pid, "config=" + config)
+                    : CommandLineIT.agentJar(dir, "attach", pid, "config=" + config, "--no-check");
+            if (appHasIt) {
+                assertThat(run.exitCode()).as(run.output()).isZero();
+                assertThat(run.output()).contains("Rowcast in process " + pid + " accepted its config");
+            } else {
+                assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+                assertThat(run.output()).contains("rowcast: Rowcast in process " + pid + " stays inert: config error")
+                        .contains("ATTACH_IT_SECRET");
+            }
+            app.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
     }
 
     /** The factory was built before the agent came: it is found in Hibernate's registry. */

@@ -4,12 +4,12 @@ import java.util.Collection;
 import java.util.Locale;
 
 /** "Did you mean" for a misspelt key or value: the closest valid word, if it is close enough. */
-final class Suggestions {
+public final class Suggestions {
 
     private Suggestions() {}
 
     /** The closest candidate, or null when none is plausibly what was meant. */
-    static String closest(String typed, Collection<String> candidates) {
+    public static String closest(String typed, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         String folded = fold(typed);

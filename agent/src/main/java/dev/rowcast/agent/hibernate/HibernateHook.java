@@ -6,8 +6,11 @@ import dev.rowcast.agent.capture.Metrics;
 import dev.rowcast.agent.capture.Pipeline;
 import dev.rowcast.agent.jdbc.HibernateTables;
 import dev.rowcast.config.CollectionConfig;
+import dev.rowcast.config.FieldFilter;
 import dev.rowcast.config.Operation;
+import dev.rowcast.config.RoomTemplate;
 import dev.rowcast.config.RowcastConfig;
+import dev.rowcast.config.Suggestions;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
@@ -77,6 +80,8 @@ public final class HibernateHook {
     private final Set<String> unmappedSaid = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The collections whose entity some factory hooked so far maps: a later factory without it is no news. */
     private final Set<String> mappedAnywhere = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The collections whose room templates and fields were checked against their entity's properties. */
+    private final Set<String> namesChecked = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /**
      * Each hooked factory's capture, for the rows its StatelessSessions write. Held weakly: the
      * capture reaches the factory (through the persisters it read), and the factory's listener holds
@@ -226,6 +231,7 @@ public final class HibernateHook {
                 Optional<CollectionConfig> rule = api.rule(config, persister);
                 if (rule.isPresent()) {
                     mapped.add(rule.get().slug());
+                    sayUnknownNames(api, persister, rule.get());
                     for (Object table : tables(api, persister)) {
                         tables.add(String.valueOf(table));
                     }
@@ -256,6 +262,51 @@ public final class HibernateHook {
                         + "; the collection gets no rows from it. Check the name in rowcast.yml (simple or qualified)");
             }
         }
+    }
+
+    /**
+     * A warning for each name a collection's room templates or {@code fields:} read that its entity
+     * has no property of, once per collection: a misspelt name would otherwise leave every row
+     * without its room, or a field silently out of (or in) the event. Not for a collection that also
+     * names a table, whose JDBC rows carry column names.
+     */
+    private void sayUnknownNames(HibernateApi api, Object persister, CollectionConfig rule) throws ReflectiveOperationException {
+        if (rule.table().isPresent() || !namesChecked.add(rule.slug())) {
+            return;
+        }
+        List<String> keys = new ArrayList<>(List.of((String[]) api.persisterPropertyNames.invoke(persister)));
+        String idName = (String) api.persisterIdentifierPropertyName.invoke(persister);
+        Component id = Component.ofType(api, api.persisterIdentifierType.invoke(persister));
+        keys.addAll(id != null && idName == null ? List.of(id.names) : List.of(idName != null ? idName : "id"));
+        String entity = (String) api.persisterEntityName.invoke(persister);
+        String described = "the entity " + entity.substring(entity.lastIndexOf('.') + 1) + " has no property ";
+        for (RoomTemplate room : rule.rooms()) {
+            for (String name : room.columns()) {
+                if (!keys.contains(name)) {
+                    AgentLog.warn("collection " + rule.slug() + ": the room " + room.source() + " reads '" + name + "', but " + described
+                            + name + suggestion(name, keys) + "; its rows will resolve no room from it");
+                }
+            }
+        }
+        Set<String> folded = new HashSet<>();
+        keys.forEach(key -> folded.add(fold(key)));
+        for (String name : rule.fields().names()) {
+            if (!folded.contains(fold(name))) {
+                AgentLog.warn("collection " + rule.slug() + ": fields names '" + name + "', but " + described + name
+                        + suggestion(name, keys) + "; it " + (rule.fields().mode() == FieldFilter.Mode.INCLUDE
+                        ? "adds nothing to the events" : "keeps nothing out of the events"));
+            }
+        }
+    }
+
+    private static String suggestion(String name, List<String> keys) {
+        String closest = Suggestions.closest(name, keys);
+        return closest != null ? " (did you mean '" + closest + "'?)" : " (its properties: " + String.join(", ", keys) + ")";
+    }
+
+    /** A name as fields: compares it: whatever its case and underscores. */
+    private static String fold(String name) {
+        return name.replace("_", "").toLowerCase(java.util.Locale.ROOT);
     }
 
     private void tablesUnknown(Throwable t) {

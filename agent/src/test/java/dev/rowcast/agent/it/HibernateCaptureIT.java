@@ -289,6 +289,21 @@ class HibernateCaptureIT {
     void unconfiguredEntityIsNotReported(String version) throws Exception {
         Run run = run(version);
         assertThat(run.lines()).noneMatch(l -> l.raw().contains("not configured"));
+        // every room template and field name of the rules is a property: embedded ids, @IdClass fields, nested paths
+        assertThat(run.result().output()).doesNotContain("has no property");
+    }
+
+    @Test
+    void aRoomTemplateOrFieldThatNamesNoPropertyIsSaidWithTheClosestOne() throws Exception {
+        Run run = run("6.6", CONFIG.replace("room: \"owner:{owner}\"", "room: \"owner:{ownr}\"")
+                .replace("exclude: [secret]", "exclude: [secrte]"), List.of());
+        assertThat(run.result().exitCode()).as(run.result().output()).isZero();
+        assertThat(run.result().output())
+                .contains("[rowcast] collection items: the room owner:{ownr} reads 'ownr', but the entity Item has no property ownr"
+                        + " (did you mean 'owner'?); its rows will resolve no room from it")
+                .contains("[rowcast] collection items: fields names 'secrte', but the entity Item has no property secrte"
+                        + " (did you mean 'secret'?); it keeps nothing out of the events");
+        assertThat(run.result().output().split("has no property", -1)).as(run.result().output()).hasSize(3);
     }
 
 }

@@ -32,7 +32,7 @@ public final class ConfigLoader {
             yaml = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(List.of(new ConfigProblem(name, 0, 0,
-                    "no such file: create it, or point -Drowcast.config (or ROWCAST_CONFIG) at the right one")));
+                    "no such file: create it, or name the right one (the agent's config=, -Drowcast.config or ROWCAST_CONFIG)")));
         } catch (CharacterCodingException e) {
             throw new ConfigException(List.of(new ConfigProblem(name, 0, 0, "is not UTF-8 text: save it as UTF-8")));
         } catch (IOException e) {

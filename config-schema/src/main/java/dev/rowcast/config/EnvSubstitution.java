@@ -19,7 +19,13 @@ final class EnvSubstitution {
         return value.indexOf('$') >= 0;
     }
 
+    /** As {@link #apply(String, Map, boolean, Faults)} for a value that is no secret. */
     static String apply(String value, Map<String, String> env, Faults faults) {
+        return apply(value, env, false, faults);
+    }
+
+    /** @param secret whether the value is a secret, which a missing variable's message never suggests writing into the file */
+    static String apply(String value, Map<String, String> env, boolean secret, Faults faults) {
         StringBuilder out = new StringBuilder(value.length());
         int i = 0;
         while (i < value.length()) {
@@ -52,8 +58,9 @@ final class EnvSubstitution {
                 } else if (separator >= 0) {
                     out.append(body, separator + 2, body.length());
                 } else {
-                    faults.fault(i, "environment variable " + name + " is not set: set it, or give a default as in ${"
-                            + name + ":-value}");
+                    faults.fault(i, "environment variable " + name + " is not set: " + (secret
+                            ? "set it in the environment the app starts in (a secret has no place in the file)"
+                            : "set it, or give a default as in ${" + name + ":-value}"));
                 }
             }
             i = close + 1;

@@ -217,11 +217,17 @@ final class SourceTree {
             object.put(key, convert(entry.getValueNode(), path.key(key), spot, depth + 1));
         }
 
+        /** The keys whose values are secrets: the token secret, and the Redis URI, which may hold a password. */
+        private static boolean isSecret(KeyPath path) {
+            String pointer = path.pointer();
+            return pointer.equals("/auth/token/secret") || pointer.equals("/cluster/redis");
+        }
+
         private ConfigNode scalar(ScalarNode node, KeyPath path, Spot spot) {
             String value = node.getValue();
             Tag tag = node.getTag();
             if (EnvSubstitution.mayContain(value)) {
-                String substituted = EnvSubstitution.apply(value, env, new EnvSubstitution.Faults() {
+                String substituted = EnvSubstitution.apply(value, env, isSecret(path), new EnvSubstitution.Faults() {
                     @Override
                     public void fault(int offset, String message) {
                         problems.add(spot.line(), columnOf(node, offset, spot), path.display() + ": " + message);

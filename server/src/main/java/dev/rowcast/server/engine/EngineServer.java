@@ -120,7 +120,7 @@ public final class EngineServer {
                     + " (" + (e.getMessage() != null ? e.getMessage() : e.toString()) + "); free the port or choose another one", e);
         }
         port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        LOG.log(System.Logger.Level.INFO, "[rowcast] engine server listening on " + options.host() + ":" + port
+        LOG.log(System.Logger.Level.DEBUG, "[rowcast] engine server listening on " + options.host() + ":" + port
                 + " at " + endpoints.keySet());
         return port;
     }

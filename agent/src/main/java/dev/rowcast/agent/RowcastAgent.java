@@ -96,14 +96,14 @@ public final class RowcastAgent {
                 System.setProperty(BYTE_BUDDY_SAFE, "true");
             }
         } catch (Throwable t) {
-            fail("could not start (" + t + "); Rowcast stays inert and the app runs on", t, failFast);
+            fail(couldNotStart(t) + "; Rowcast stays inert and the app runs on", t, failFast);
             return;
         }
         Start start;
         try {
             start = new Start(location, inst, premain, startNanos, failFast);
         } catch (Throwable t) {
-            fail("could not start (" + t + "); Rowcast stays inert and the app runs on", t, failFast);
+            fail(couldNotStart(t) + "; Rowcast stays inert and the app runs on", t, failFast);
             return;
         }
         started = true;
@@ -203,8 +203,8 @@ public final class RowcastAgent {
                 warnings(judged.config()).forEach(AgentLog::warn);
                 created.serveWhenAppSettles(premain && !deferred, inst, phases);
             } catch (Throwable t) {
-                inert("could not start (" + t + ")");
-                fail("could not start (" + t + "); Rowcast stays inert and the app runs on", t, failFast);
+                inert(couldNotStart(t));
+                fail(couldNotStart(t) + "; Rowcast stays inert and the app runs on", t, failFast);
             }
         }
 
@@ -249,8 +249,8 @@ public final class RowcastAgent {
                 inert("config error:\n" + e.getMessage());
                 fail("config error, Rowcast stays inert and the app runs on:\n" + e.getMessage(), e, failFast);
             } catch (Throwable t) {
-                inert("could not start (" + t + ")");
-                fail("could not start (" + t + "); Rowcast stays inert and the app runs on", t, failFast);
+                inert(couldNotStart(t));
+                fail(couldNotStart(t) + "; Rowcast stays inert and the app runs on", t, failFast);
             }
             return null;
         }
@@ -381,6 +381,26 @@ public final class RowcastAgent {
         private static long cpuNanos() {
             return PRINT ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : -1;
         }
+    }
+
+    /**
+     * A start that failed, and why. One of the agent's own classes not found means the jar was
+     * replaced since the JVM started (a rebuild, a deployment): the JVM reads it as it goes.
+     */
+    static String couldNotStart(Throwable t) {
+        return "could not start (" + t + ")" + jarChanged(t);
+    }
+
+    private static String jarChanged(Throwable t) {
+        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
+            if (cause instanceof NoClassDefFoundError || cause instanceof ClassNotFoundException) {
+                String message = String.valueOf(cause.getMessage());
+                if (message.startsWith("dev/rowcast/") || message.startsWith("dev.rowcast.")) {
+                    return ": the agent jar was probably replaced after this JVM started; restart the app";
+                }
+            }
+        }
+        return "";
     }
 
     private static void fail(String message, Throwable cause, boolean failFast) {

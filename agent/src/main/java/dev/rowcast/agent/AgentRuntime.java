@@ -227,6 +227,7 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     private void deliver(CapturedRow row, long ts) {
         if (onlyHiddenChanged(row)) {
             // to its clients nothing changed, and an event would tell them that a field kept from them did
+            metrics.routedDropped.increment();
             return;
         }
         Delivery delivery = router.route(row, ts);
@@ -238,8 +239,11 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
         }
     }
 
-    /** An update whose every changed field {@code fields:} keeps out of the event. */
-    private static boolean onlyHiddenChanged(CapturedRow row) {
+    /**
+     * An update whose every changed field {@code fields:} keeps out of the event, and no room reads:
+     * a hidden field that a room reads moves the row into another room, which must hear of it.
+     */
+    static boolean onlyHiddenChanged(CapturedRow row) {
         FieldFilter fields = row.rule().fields();
         if (row.operation() != Operation.UPDATE || fields.mode() == FieldFilter.Mode.ALL || row.changes().isEmpty()) {
             return false;
@@ -247,6 +251,11 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
         for (String changed : row.changes()) {
             if (fields.allows(changed)) {
                 return false;
+            }
+            for (RoomTemplate room : row.rule().rooms()) {
+                if (room.columns().contains(changed)) {
+                    return false;
+                }
             }
         }
         return true;

@@ -188,15 +188,26 @@ public final class RoomAuthorizer {
             return wildcard ? room.length() > at : room.length() == at;
         }
 
-        /** The first claim this pattern reads that the token has no usable value for, if the room starts as the pattern does. */
+        /**
+         * The claim this pattern would have matched the room with but for the token's want of it:
+         * walked as {@link #matches} walks, up to the first claim the token has no usable value for.
+         * Null when the room parts from the pattern before that (another room, another user's).
+         */
         String missingClaim(String room, Map<String, Object> tokenClaims) {
-            if (claims.length == 0 || !room.startsWith(literals[0])) {
-                return null;
-            }
+            int at = 0;
             for (int i = 0; i < claims.length; i++) {
-                if (claimText(tokenClaims == null ? null : lookup(tokenClaims, claims[i], claimPaths[i])) == null) {
+                if (!room.startsWith(literals[i], at)) {
+                    return null;
+                }
+                at += literals[i].length();
+                String value = claimText(tokenClaims == null ? null : lookup(tokenClaims, claims[i], claimPaths[i]));
+                if (value == null) {
                     return claims[i];
                 }
+                if (!room.startsWith(value, at)) {
+                    return null;
+                }
+                at += value.length();
             }
             return null;
         }

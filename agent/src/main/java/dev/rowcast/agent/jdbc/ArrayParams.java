@@ -41,12 +41,15 @@ final class ArrayParams {
             if (item != null && item.getClass().isArray() && !(item instanceof byte[])) {
                 plain = copy(item, budget);
             } else {
+                plain = JdbcCapture.copy(item);
+                if (plain instanceof DriverValues.JsonDocument json) {
+                    plain = json.text(); // a json[] element stays its text: documents are parsed at the top level only
+                }
                 budget[0]--;
-                budget[1] -= item instanceof byte[] bytes ? bytes.length : item instanceof String text ? text.length() : 0;
+                budget[1] -= plain instanceof byte[] bytes ? bytes.length : plain instanceof String text ? text.length() : 0;
                 if (budget[0] < 0 || budget[1] < 0) {
                     return TOO_LARGE;
                 }
-                plain = JdbcCapture.copy(item);
             }
             if (plain == TOO_LARGE) {
                 return TOO_LARGE;

@@ -1,7 +1,11 @@
 package dev.rowcast.agent.jdbc;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.lang.reflect.Method;
 
 /**
@@ -14,8 +18,19 @@ final class DriverValues {
     /** What {@link #copy} returns for a value of a class it does not know. */
     static final Object UNKNOWN = new Object();
 
+    /** Documents longer than this stay text, as a long text column does: parsing them would hold the pipeline's thread. */
+    static final int MAX_PARSED_CHARS = ArrayParams.MAX_CHARS;
+    private static final int MAX_DEPTH = 32;
+
     private static final String PG_OBJECT = "org.postgresql.util.PGobject";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * As deep as a Hibernate JSON column is copied; numbers with a fraction as BigDecimal, so that
+     * a jsonb value reaches clients as the database holds it.
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
 
     /** A class's getType() and getValue() when it is a PGobject; null otherwise. */
     private static final ClassValue<Method[]> TEXT_GETTERS = new ClassValue<>() {
@@ -60,8 +75,11 @@ final class DriverValues {
     /** JSON text bound as a parameter: parsed into maps and lists on the pipeline thread, when its row is built. */
     record JsonDocument(String text) {
 
-        /** The document as maps, lists and plain values; the text itself when it is not JSON. */
+        /** The document as maps, lists and plain values; the text itself when it is not JSON, too long or too deep. */
         Object parsed() {
+            if (text.length() > MAX_PARSED_CHARS) {
+                return text;
+            }
             try {
                 return JSON.readValue(text, Object.class);
             } catch (JsonProcessingException | RuntimeException e) {

@@ -109,6 +109,14 @@ class UnreadableParametersTest {
                 .containsEntry("missing", null);
     }
 
+    @Test
+    void aJsonDocumentKeepsItsDecimalsAndIsTextWhenTooDeepOrInsideAnArray() throws Exception {
+        String deep = "[".repeat(40) + "]".repeat(40);
+        assertThat(new DriverValues.JsonDocument("{\"price\": 1.10}").parsed()).isEqualTo(Map.of("price", new java.math.BigDecimal("1.10")));
+        assertThat(new DriverValues.JsonDocument(deep).parsed()).isEqualTo(deep);
+        assertThat(ArrayParams.copy(new Object[] {pgObject("jsonb", "{\"a\": 1}")})).isEqualTo(List.of("{\"a\": 1}"));
+    }
+
     private static PGobject pgObject(String type, String value) throws Exception {
         PGobject object = new PGobject();
         object.setType(type);

@@ -80,6 +80,8 @@ public final class RowcastAgent {
         }
         boolean failFast = Boolean.getBoolean("rowcast.failFast");
         long startNanos = System.nanoTime();
+        // first: a state an earlier start left must not answer for this one
+        System.setProperty(STATE_PROPERTY, JUDGING);
         Path location;
         try {
             AgentArgs args = AgentArgs.parse(rawArgs);
@@ -87,6 +89,7 @@ public final class RowcastAgent {
             Optional<Path> found = ConfigLocator.ofThisProcess().locate(args.get("config"));
             if (found.isEmpty()) {
                 AgentLog.info("no rowcast.yml found (looked at " + ConfigLocator.SEARCHED + "); Rowcast stays inert");
+                System.setProperty(STATE_PROPERTY, INERT + "no rowcast.yml found (looked at " + ConfigLocator.SEARCHED + ")");
                 return;
             }
             location = found.get();
@@ -96,6 +99,7 @@ public final class RowcastAgent {
                 System.setProperty(BYTE_BUDDY_SAFE, "true");
             }
         } catch (Throwable t) {
+            System.setProperty(STATE_PROPERTY, INERT + couldNotStart(t));
             fail(couldNotStart(t) + "; Rowcast stays inert and the app runs on", t, failFast);
             return;
         }
@@ -103,11 +107,11 @@ public final class RowcastAgent {
         try {
             start = new Start(location, inst, premain, startNanos, failFast);
         } catch (Throwable t) {
+            System.setProperty(STATE_PROPERTY, INERT + couldNotStart(t));
             fail(couldNotStart(t) + "; Rowcast stays inert and the app runs on", t, failFast);
             return;
         }
         started = true;
-        System.setProperty(STATE_PROPERTY, JUDGING);
         System.setProperty(RUNNING_PROPERTY, location.toString());
         if (failFast) {
             start.run(); // the verdict before main(): a fault here ends the JVM with exit code 1
@@ -395,7 +399,9 @@ public final class RowcastAgent {
         for (Throwable cause = t; cause != null; cause = cause.getCause()) {
             if (cause instanceof NoClassDefFoundError || cause instanceof ClassNotFoundException) {
                 String message = String.valueOf(cause.getMessage());
-                if (message.startsWith("dev/rowcast/") || message.startsWith("dev.rowcast.")) {
+                // not the bridge's classes, which a failed injection onto the boot class path leaves unfound too
+                if ((message.startsWith("dev/rowcast/") || message.startsWith("dev.rowcast."))
+                        && !message.startsWith("dev/rowcast/bootstrap/") && !message.startsWith("dev.rowcast.bootstrap.")) {
                     return ": the agent jar was probably replaced after this JVM started; restart the app";
                 }
             }

@@ -225,13 +225,15 @@ public final class HibernateHook {
         }
         Set<String> mapped = new HashSet<>();
         List<String> entityNames = new ArrayList<>();
+        // each entity collection's row keys, over every entity it takes (a superclass's collection takes its subclasses')
+        Map<CollectionConfig, Set<String>> keys = new java.util.LinkedHashMap<>();
         for (Object persister : persisters) {
             try {
                 entityNames.add((String) api.persisterEntityName.invoke(persister));
                 Optional<CollectionConfig> rule = api.rule(config, persister);
                 if (rule.isPresent()) {
                     mapped.add(rule.get().slug());
-                    sayUnknownNames(api, persister, rule.get());
+                    keysOf(api, persister, rule.get(), keys);
                     for (Object table : tables(api, persister)) {
                         tables.add(String.valueOf(table));
                     }
@@ -241,6 +243,7 @@ public final class HibernateHook {
             }
         }
         sayUnmapped(sessionFactory, mapped, entityNames);
+        sayUnknownNames(keys);
     }
 
     /**
@@ -265,38 +268,55 @@ public final class HibernateHook {
     }
 
     /**
-     * A warning for each name a collection's room templates or {@code fields:} read that its entity
-     * has no property of, once per collection: a misspelt name would otherwise leave every row
-     * without its room, or a field silently out of (or in) the event. Not for a collection that also
-     * names a table, whose JDBC rows carry column names.
+     * The keys of this persister's rows (its properties and identifier keys) added to its
+     * collection's; nothing for a collection that also names a table, whose JDBC rows carry column
+     * names. A persister that cannot be read leaves its collection unchecked.
      */
-    private void sayUnknownNames(HibernateApi api, Object persister, CollectionConfig rule) throws ReflectiveOperationException {
-        if (rule.table().isPresent() || !namesChecked.add(rule.slug())) {
+    private static void keysOf(HibernateApi api, Object persister, CollectionConfig rule, Map<CollectionConfig, Set<String>> keys) {
+        if (rule.table().isPresent() || keys.containsKey(rule) && keys.get(rule) == null) {
             return;
         }
-        List<String> keys = new ArrayList<>(List.of((String[]) api.persisterPropertyNames.invoke(persister)));
-        String idName = (String) api.persisterIdentifierPropertyName.invoke(persister);
-        Component id = Component.ofType(api, api.persisterIdentifierType.invoke(persister));
-        keys.addAll(id != null && idName == null ? List.of(id.names) : List.of(idName != null ? idName : "id"));
-        String entity = (String) api.persisterEntityName.invoke(persister);
-        String described = "the entity " + entity.substring(entity.lastIndexOf('.') + 1) + " has no property ";
-        for (RoomTemplate room : rule.rooms()) {
-            for (String name : room.columns()) {
-                if (!keys.contains(name)) {
-                    AgentLog.warn("collection " + rule.slug() + ": the room " + room.source() + " reads '" + name + "', but " + described
-                            + name + suggestion(name, keys) + "; its rows will resolve no room from it");
+        try {
+            Set<String> names = new java.util.LinkedHashSet<>(List.of((String[]) api.persisterPropertyNames.invoke(persister)));
+            String idName = (String) api.persisterIdentifierPropertyName.invoke(persister);
+            Component id = Component.ofType(api, api.persisterIdentifierType.invoke(persister));
+            names.addAll(id != null && idName == null ? List.of(id.names) : List.of(idName != null ? idName : "id"));
+            keys.computeIfAbsent(rule, r -> new java.util.LinkedHashSet<>()).addAll(names);
+        } catch (Throwable t) {
+            keys.put(rule, null);
+        }
+    }
+
+    /**
+     * A warning for each name a collection's room templates or {@code fields:} read that none of its
+     * entities has a property of, once per collection: a misspelt name would otherwise leave every
+     * row without its room, or a field silently out of (or in) the event.
+     */
+    private void sayUnknownNames(Map<CollectionConfig, Set<String>> keys) {
+        keys.forEach((rule, names) -> {
+            if (names == null || !namesChecked.add(rule.slug())) {
+                return;
+            }
+            List<String> known = List.copyOf(names);
+            for (RoomTemplate room : rule.rooms()) {
+                for (String name : room.columns()) {
+                    if (!names.contains(name)) {
+                        AgentLog.warn("collection " + rule.slug() + ": the room " + room.source() + " reads '" + name
+                                + "', which no entity of the collection has" + suggestion(name, known)
+                                + "; its rows will resolve no room from it");
+                    }
                 }
             }
-        }
-        Set<String> folded = new HashSet<>();
-        keys.forEach(key -> folded.add(fold(key)));
-        for (String name : rule.fields().names()) {
-            if (!folded.contains(fold(name))) {
-                AgentLog.warn("collection " + rule.slug() + ": fields names '" + name + "', but " + described + name
-                        + suggestion(name, keys) + "; it " + (rule.fields().mode() == FieldFilter.Mode.INCLUDE
-                        ? "adds nothing to the events" : "keeps nothing out of the events"));
+            Set<String> folded = new HashSet<>();
+            names.forEach(key -> folded.add(fold(key)));
+            for (String name : rule.fields().names()) {
+                if (!folded.contains(fold(name))) {
+                    AgentLog.warn("collection " + rule.slug() + ": fields names '" + name + "', which no entity of the collection has"
+                            + suggestion(name, known) + "; it " + (rule.fields().mode() == FieldFilter.Mode.INCLUDE
+                            ? "adds nothing to the events" : "keeps nothing out of the events"));
+                }
             }
-        }
+        });
     }
 
     private static String suggestion(String name, List<String> keys) {

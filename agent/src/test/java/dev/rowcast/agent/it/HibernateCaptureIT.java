@@ -41,6 +41,7 @@ class HibernateCaptureIT {
                 room: "order:{line.orderId}"
               animals:
                 entity: Animal
+                room: "breed:{breed}"
                 broadcast: true
             """;
 
@@ -216,6 +217,8 @@ class HibernateCaptureIT {
                 .singleElement().satisfies(l -> {
                     assertThat(l.operation()).isEqualTo("create");
                     assertThat(l.payload().get("data").toString()).isEqualTo("{\"id\":1,\"name\":\"Rex\",\"breed\":\"collie\"}");
+                    // a subclass's property: no warning that the superclass lacks it (see unconfiguredEntityIsNotReported)
+                    assertThat(l.rooms()).containsExactly("breed:collie");
                 });
     }
 
@@ -290,7 +293,7 @@ class HibernateCaptureIT {
         Run run = run(version);
         assertThat(run.lines()).noneMatch(l -> l.raw().contains("not configured"));
         // every room template and field name of the rules is a property: embedded ids, @IdClass fields, nested paths
-        assertThat(run.result().output()).doesNotContain("has no property");
+        assertThat(run.result().output()).doesNotContain("which no entity of the collection has");
     }
 
     @Test
@@ -299,11 +302,11 @@ class HibernateCaptureIT {
                 .replace("exclude: [secret]", "exclude: [secrte]"), List.of());
         assertThat(run.result().exitCode()).as(run.result().output()).isZero();
         assertThat(run.result().output())
-                .contains("[rowcast] collection items: the room owner:{ownr} reads 'ownr', but the entity Item has no property ownr"
+                .contains("[rowcast] collection items: the room owner:{ownr} reads 'ownr', which no entity of the collection has"
                         + " (did you mean 'owner'?); its rows will resolve no room from it")
-                .contains("[rowcast] collection items: fields names 'secrte', but the entity Item has no property secrte"
+                .contains("[rowcast] collection items: fields names 'secrte', which no entity of the collection has"
                         + " (did you mean 'secret'?); it keeps nothing out of the events");
-        assertThat(run.result().output().split("has no property", -1)).as(run.result().output()).hasSize(3);
+        assertThat(run.result().output().split("which no entity of the collection has", -1)).as(run.result().output()).hasSize(3);
     }
 
 }

@@ -19,7 +19,10 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -226,7 +229,7 @@ public final class HibernateHook {
         Set<String> mapped = new HashSet<>();
         List<String> entityNames = new ArrayList<>();
         // each entity collection's row keys, over every entity it takes (a superclass's collection takes its subclasses')
-        Map<CollectionConfig, Set<String>> keys = new java.util.LinkedHashMap<>();
+        Map<CollectionConfig, Set<String>> keys = new LinkedHashMap<>();
         for (Object persister : persisters) {
             try {
                 entityNames.add((String) api.persisterEntityName.invoke(persister));
@@ -277,11 +280,11 @@ public final class HibernateHook {
             return;
         }
         try {
-            Set<String> names = new java.util.LinkedHashSet<>(List.of((String[]) api.persisterPropertyNames.invoke(persister)));
+            Set<String> names = new LinkedHashSet<>(List.of((String[]) api.persisterPropertyNames.invoke(persister)));
             String idName = (String) api.persisterIdentifierPropertyName.invoke(persister);
             Component id = Component.ofType(api, api.persisterIdentifierType.invoke(persister));
             names.addAll(id != null && idName == null ? List.of(id.names) : List.of(idName != null ? idName : "id"));
-            keys.computeIfAbsent(rule, r -> new java.util.LinkedHashSet<>()).addAll(names);
+            keys.computeIfAbsent(rule, r -> new LinkedHashSet<>()).addAll(names);
         } catch (Throwable t) {
             keys.put(rule, null);
         }
@@ -321,12 +324,13 @@ public final class HibernateHook {
 
     private static String suggestion(String name, List<String> keys) {
         String closest = Suggestions.closest(name, keys);
-        return closest != null ? " (did you mean '" + closest + "'?)" : " (its properties: " + String.join(", ", keys) + ")";
+        return closest != null ? " (did you mean '" + closest + "'?)"
+                : " (its properties: " + String.join(", ", keys.size() > 20 ? keys.subList(0, 20) : keys) + (keys.size() > 20 ? ", ...)" : ")");
     }
 
     /** A name as fields: compares it: whatever its case and underscores. */
     private static String fold(String name) {
-        return name.replace("_", "").toLowerCase(java.util.Locale.ROOT);
+        return name.replace("_", "").toLowerCase(Locale.ROOT);
     }
 
     private void tablesUnknown(Throwable t) {

@@ -49,9 +49,9 @@ public final class Cli {
               attach <pid> [config=<rowcast.yml>]  start Rowcast in a running JVM of this user (run it with a JDK's
                    [--no-check]                    java). The config is checked here first, with the app's
                                                    environment variables (this shell's where the app's cannot be
-                                                   read); --no-check skips that. Then it waits for the agent's
-                                                   verdict on the file. The agent's log lines appear in that
-                                                   JVM's output
+                                                   read); --no-check skips that. Then it waits up to 15 s for
+                                                   the agent to capture, or says why it does not. The agent's
+                                                   log lines appear in that JVM's output
               status <pid>                         the agent's MBean in a running JVM: capture on or off, the
                                                    server listening or not, clients, rooms, events captured,
                                                    emitted and dropped, cluster broadcasts kept local
@@ -233,27 +233,34 @@ public final class Cli {
         return awaitVerdict(String.valueOf(id), out, err);
     }
 
-    /** How long attach waits for the agent's verdict on its config: it reads the file at once, on its own thread. */
-    private static final long VERDICT_WAIT_MILLIS = 5_000;
+    /**
+     * How long attach waits for the agent to capture: it reads the file at once, then waits for the
+     * app's start to settle (10 s at most).
+     */
+    private static final long VERDICT_WAIT_MILLIS = 15_000;
 
-    /** Whether the agent just loaded accepted its config, as it says in a system property of its JVM. */
+    /** Whether the agent just loaded captures, or why not, as it says in a system property of its JVM. */
     private static int awaitVerdict(String pid, PrintStream out, PrintStream err) {
         long deadline = System.nanoTime() + VERDICT_WAIT_MILLIS * 1_000_000;
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        boolean saidAccepted = false;
         while (true) {
             java.util.Properties target = Attach.systemProperties(pid, quiet);
             String state = target == null ? null : target.getProperty(RowcastAgent.STATE_PROPERTY, "");
-            if (RowcastAgent.ACCEPTED.equals(state)) {
-                out.println("Rowcast in process " + pid + " accepted its config; it captures and serves once the app's start"
-                        + " has settled (10 s at most), and status " + pid + " then shows it");
+            if (state != null && state.startsWith(RowcastAgent.CAPTURING)) {
+                out.println("Rowcast in process " + pid + " is " + state + "; status " + pid + " shows its counters");
                 return 0;
             }
             if (state != null && state.startsWith(RowcastAgent.INERT)) {
                 err.println("rowcast: Rowcast in process " + pid + " stays inert: " + state.substring(RowcastAgent.INERT.length()));
                 return 1;
             }
+            if (RowcastAgent.ACCEPTED.equals(state) && !saidAccepted) {
+                out.println("Rowcast in process " + pid + " accepted its config, and waits for the app to settle");
+                saidAccepted = true;
+            }
             if (System.nanoTime() - deadline >= 0) {
-                out.println("Rowcast in process " + pid + " is still reading its config; status " + pid + " tells when it runs,"
+                out.println("Rowcast in process " + pid + " has not begun capturing yet; status " + pid + " tells when it does,"
                         + " and that process's log says if it does not");
                 return 0;
             }

@@ -45,11 +45,13 @@ public final class RowcastAgent {
     public static final String RUNNING_PROPERTY = "rowcast.agent.config";
     /**
      * Where the agent's start stands in this JVM, for {@code attach} to tell its user: {@code judging}
-     * the config, {@code accepted} it, or {@code inert: } and why.
+     * the config, {@code accepted} it (and waits for the app's start to settle), {@code capturing}
+     * and how much, or {@code inert: } and why.
      */
     public static final String STATE_PROPERTY = "rowcast.agent.state";
     static final String JUDGING = "judging";
     static final String ACCEPTED = "accepted";
+    static final String CAPTURING = "capturing ";
     static final String INERT = "inert: ";
 
     /** Set while premain runs: a failFast verdict then ends the JVM before the app's main(). */
@@ -204,6 +206,7 @@ public final class RowcastAgent {
                 capturing = true;
                 report("capturing " + judged.config().collections().size() + " collection(s) from " + location
                         + " in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms" + (premain ? "" : " (attached to a running JVM)"));
+                System.setProperty(STATE_PROPERTY, CAPTURING + judged.config().collections().size() + " collection(s)");
                 warnings(judged.config()).forEach(AgentLog::warn);
                 created.serveWhenAppSettles(premain && !deferred, inst, phases);
             } catch (Throwable t) {

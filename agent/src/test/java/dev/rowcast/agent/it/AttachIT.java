@@ -56,7 +56,7 @@ class AttachIT {
                     // the command checks the file first, as check would, then attaches
                     assertThat(run.output()).startsWith(config + " is valid: 1 collection(s) (notices)")
                             .contains("Rowcast loaded into process " + pid + " with config=" + config)
-                            .contains("Rowcast in process " + pid + " accepted its config");
+                            .contains("Rowcast in process " + pid + " is capturing 1 collection(s)");
 
                     // a JVM takes the agent once: a second attach is refused, not ignored in the app's log
                     CommandLineIT.Run again = CommandLineIT.agentJar(config.getParent(), "attach", String.valueOf(pid),
@@ -101,7 +101,7 @@ class AttachIT {
                     : CommandLineIT.agentJar(dir, "attach", pid, "config=" + config, "--no-check");
             if (appHasIt) {
                 assertThat(run.exitCode()).as(run.output()).isZero();
-                assertThat(run.output()).contains("Rowcast in process " + pid + " accepted its config");
+                assertThat(run.output()).contains("Rowcast in process " + pid + " is capturing 1 collection(s)");
             } else {
                 assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
                 assertThat(run.output()).contains("rowcast: Rowcast in process " + pid + " stays inert: config error")

@@ -168,48 +168,48 @@ public final class RoomAuthorizer {
         }
 
         boolean matches(String room, Map<String, Object> tokenClaims) {
+            return walk(room, tokenClaims) == MATCHES;
+        }
+
+        /**
+         * The claim this pattern would have matched the room with but for the token's want of it;
+         * null when the room matches, or parts from the pattern before such a claim (another room,
+         * another user's).
+         */
+        String missingClaim(String room, Map<String, Object> tokenClaims) {
+            int walked = walk(room, tokenClaims);
+            return walked >= 0 ? claims[walked] : null;
+        }
+
+        private static final int MATCHES = -1;
+        private static final int PARTS = -2;
+
+        /**
+         * Walks the room along the pattern: {@link #MATCHES}, {@link #PARTS} when the room parts from
+         * it, or the index of the first claim the token has no usable value for.
+         */
+        private int walk(String room, Map<String, Object> tokenClaims) {
             int at = 0;
             for (int i = 0; i < claims.length; i++) {
                 if (!room.startsWith(literals[i], at)) {
-                    return false;
+                    return PARTS;
                 }
                 at += literals[i].length();
                 String value = claimText(tokenClaims == null ? null : lookup(tokenClaims, claims[i], claimPaths[i]));
-                if (value == null || !room.startsWith(value, at)) {
-                    return false;
+                if (value == null) {
+                    return i;
+                }
+                if (!room.startsWith(value, at)) {
+                    return PARTS;
                 }
                 at += value.length();
             }
             String tail = literals[claims.length];
             if (!room.startsWith(tail, at)) {
-                return false;
+                return PARTS;
             }
             at += tail.length();
-            return wildcard ? room.length() > at : room.length() == at;
-        }
-
-        /**
-         * The claim this pattern would have matched the room with but for the token's want of it:
-         * walked as {@link #matches} walks, up to the first claim the token has no usable value for.
-         * Null when the room parts from the pattern before that (another room, another user's).
-         */
-        String missingClaim(String room, Map<String, Object> tokenClaims) {
-            int at = 0;
-            for (int i = 0; i < claims.length; i++) {
-                if (!room.startsWith(literals[i], at)) {
-                    return null;
-                }
-                at += literals[i].length();
-                String value = claimText(tokenClaims == null ? null : lookup(tokenClaims, claims[i], claimPaths[i]));
-                if (value == null) {
-                    return claims[i];
-                }
-                if (!room.startsWith(value, at)) {
-                    return null;
-                }
-                at += value.length();
-            }
-            return null;
+            return (wildcard ? room.length() > at : room.length() == at) ? MATCHES : PARTS;
         }
 
         /** A claim by its name, or through nested objects by a dotted path ({@code org.id}). */

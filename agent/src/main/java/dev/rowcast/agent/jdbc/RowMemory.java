@@ -6,6 +6,7 @@ import dev.rowcast.config.RoomTemplate;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -196,13 +197,13 @@ final class RowMemory {
     }
 
     /**
-     * Longer text than this, arrays of more values than this, and bytes (an array holding any of
-     * these too) are not kept: a delete's row goes without them.
+     * Longer text than this, arrays and JSON documents of more values than this, and bytes (an array
+     * or document holding any of these too) are not kept: a delete's row goes without them.
      */
     static final int MAX_KEPT_CHARS = 1_000;
 
     /** The row without its bytes, long text and long arrays, which would make ten thousand rows a heap's worth. */
-    private static Map<String, Object> small(Map<String, Object> row) {
+    static Map<String, Object> small(Map<String, Object> row) {
         boolean large = false;
         for (Object value : row.values()) {
             large |= large(value);
@@ -220,11 +221,14 @@ final class RowMemory {
     }
 
     private static boolean large(Object value) {
-        if (value instanceof List<?> list) {
-            if (list.size() > MAX_KEPT_CHARS) {
+        if (value instanceof Map<?, ?> map) {
+            return map.size() > MAX_KEPT_CHARS || large(map.values());
+        }
+        if (value instanceof Collection<?> items) {
+            if (items.size() > MAX_KEPT_CHARS) {
                 return true;
             }
-            for (Object item : list) {
+            for (Object item : items) {
                 if (large(item)) {
                     return true;
                 }

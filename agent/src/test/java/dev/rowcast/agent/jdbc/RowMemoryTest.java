@@ -7,7 +7,9 @@ import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.bootstrap.Bridge;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
@@ -113,5 +115,18 @@ class RowMemoryTest {
 
     private void write(String sql, int rows) {
         fixture.capture.executed(statement, sql, false, rows, null, Bridge.executeEnter());
+    }
+
+    /** A delete's remembered row goes without bytes, long text, and arrays or JSON documents that are large or hold them. */
+    @Test
+    void theRememberedRowLeavesOutLargeValuesNestedOnesToo() {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", 1);
+        row.put("tags", List.of("a", "b"));
+        row.put("meta", Map.of("owner", 7, "tags", List.of("x")));
+        row.put("photos", List.of(new byte[] {1}));
+        row.put("doc", Map.of("body", "x".repeat(RowMemory.MAX_KEPT_CHARS + 1)));
+        row.put("many", java.util.stream.IntStream.range(0, RowMemory.MAX_KEPT_CHARS + 1).boxed().toList());
+        assertThat(RowMemory.small(row)).containsOnlyKeys("id", "tags", "meta");
     }
 }

@@ -42,8 +42,8 @@ public final class FieldFilter {
         }
     }
 
-    /** Lower case, without underscores. */
-    static String normalized(String name) {
+    /** A name as this filter compares it: lower case, without underscores. */
+    public static String normalized(String name) {
         return name.replace("_", "").toLowerCase(Locale.ROOT);
     }
 

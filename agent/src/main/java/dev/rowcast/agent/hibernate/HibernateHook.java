@@ -22,7 +22,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -311,9 +310,9 @@ public final class HibernateHook {
                 }
             }
             Set<String> folded = new HashSet<>();
-            names.forEach(key -> folded.add(fold(key)));
+            names.forEach(key -> folded.add(FieldFilter.normalized(key)));
             for (String name : rule.fields().names()) {
-                if (!folded.contains(fold(name))) {
+                if (!folded.contains(FieldFilter.normalized(name))) {
                     AgentLog.warn("collection " + rule.slug() + ": fields names '" + name + "', which no entity of the collection has"
                             + suggestion(name, known) + "; it " + (rule.fields().mode() == FieldFilter.Mode.INCLUDE
                             ? "adds nothing to the events" : "keeps nothing out of the events"));
@@ -326,11 +325,6 @@ public final class HibernateHook {
         String closest = Suggestions.closest(name, keys);
         return closest != null ? " (did you mean '" + closest + "'?)"
                 : " (its properties: " + String.join(", ", keys.size() > 20 ? keys.subList(0, 20) : keys) + (keys.size() > 20 ? ", ...)" : ")");
-    }
-
-    /** A name as fields: compares it: whatever its case and underscores. */
-    private static String fold(String name) {
-        return name.replace("_", "").toLowerCase(Locale.ROOT);
     }
 
     private void tablesUnknown(Throwable t) {

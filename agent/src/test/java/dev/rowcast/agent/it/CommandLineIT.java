@@ -84,18 +84,14 @@ class CommandLineIT {
     @Test
     void checkNamesAMissingRequiredKey() throws Exception {
         Path config = Files.writeString(dir.resolve("cluster.yml"), "cluster: { keyPrefix: shop }\n");
-        Run run = agentJar(dir, "check", config.toString());
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.output()).contains(config + ":1:10: cluster: required property 'redis' not found");
+        assertThat(failedCheck(config)).contains(config + ":1:10: cluster: required property 'redis' not found");
     }
 
     @Test
     void checkPointsAtAKeyFileThatHoldsNoKey() throws Exception {
         Files.writeString(dir.resolve("not-a-key.pem"), "not a key\n");
         Path config = Files.writeString(dir.resolve("pem.yml"), "auth:\n  required: true\n  token:\n    publicKey: not-a-key.pem\n");
-        Run run = agentJar(dir, "check", config.toString());
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.output()).startsWith(config + ":4:16: auth.token.publicKey holds no PEM block");
+        assertThat(failedCheck(config)).startsWith(config + ":4:16: auth.token.publicKey holds no PEM block");
     }
 
     @Test
@@ -104,10 +100,15 @@ class CommandLineIT {
                 server: { recovery: { maxEvents: 50 } }
                 cluster: { redis: "redis://localhost:6379" }
                 """);
-        Run run = agentJar(dir, "check", config.toString());
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.output()).startsWith(config + ":1:34: server.recovery.maxEvents is the length of the cluster's Redis"
+        assertThat(failedCheck(config)).startsWith(config + ":1:34: server.recovery.maxEvents is the length of the cluster's Redis"
                 + " stream, and must be at least 100 with cluster:, got 50");
+    }
+
+    /** The output of {@code check config}, which must fail with exit code 1. */
+    private static String failedCheck(Path config) throws Exception {
+        Run run = agentJar(dir, "check", config.toString());
+        assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+        return run.output();
     }
 
     @Test

@@ -174,7 +174,7 @@ final class RedisClusterLink implements ClusterLink {
     private volatile StatefulRedisConnection<String, String> reading;
     /** The id of the last stream entry this node delivered; only the reader thread writes it. */
     private volatile String lastId;
-    /** XADDs sent and not answered yet, and the id of the last one Redis took (its answers come in order). */
+    /** XADDs sent and not answered yet, and the latest id Redis gave one of them. */
     private final AtomicInteger publishing = new AtomicInteger();
     private final AtomicReference<String> lastPublished = new AtomicReference<>();
 

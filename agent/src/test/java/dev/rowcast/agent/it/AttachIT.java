@@ -143,6 +143,39 @@ class AttachIT {
         }
     }
 
+    /** A factory halfway through its constructor as the agent came is hooked once it is built. */
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void aFactoryBeingBuiltWhenTheAgentComesIsHookedOnceBuilt(String version) throws Exception {
+        String classpath = TestApps.compile("hibernate", TestApps.libraries("hibernate-" + version), version,
+                TestApps.persistenceImports(version));
+        Path dir = TestApps.workDir("attach");
+        Path config = Files.writeString(dir.resolve("rowcast.yml"), """
+                server: { host: 127.0.0.1, port: 0 }
+                collections:
+                  items: { entity: Item, room: "owner:{owner}" }
+                """);
+        Path captureLog = dir.resolve("capture.jsonl");
+        Running running = start(classpath, "app.SlowFactoryApp", captureLog);
+        await().atMost(Duration.ofSeconds(60)).until(() -> running.out().contains("building"));
+
+        attachWithTheApi(app.pid(), config);
+        await().atMost(Duration.ofSeconds(30)).until(() -> running.saw("(attached to a running JVM)"));
+        running.send("go");
+        await().atMost(Duration.ofSeconds(30)).until(() -> running.out().contains("ready"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> running.saw("Hibernate post-commit listeners added"));
+        running.send("write");
+        await().atMost(Duration.ofSeconds(30)).until(() -> running.out().contains("written"));
+        running.send("exit");
+        assertThat(app.waitFor(60, TimeUnit.SECONDS)).as(String.join("\n", running.out())).isTrue();
+
+        assertThat(CaptureLog.read(captureLog)).singleElement().satisfies(line -> {
+            assertThat(line.operation()).isEqualTo("create");
+            assertThat(line.payload().get("data").get("name").asText()).isEqualTo("item 1");
+            assertThat(line.rooms()).containsExactly("owner:1");
+        });
+    }
+
     /**
      * Starts {@code mainClass}, has it write once, attaches the agent with {@code collections},
      * has it write again and exit; returns what the agent captured.
@@ -152,6 +185,33 @@ class AttachIT {
         Path dir = TestApps.workDir("attach");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), "server: { host: 127.0.0.1, port: 0 }\n" + collections);
         Path captureLog = dir.resolve("capture.jsonl");
+        Running running = start(classpath, mainClass, captureLog);
+        await().atMost(Duration.ofSeconds(60)).until(() -> running.out().contains("ready"));
+        running.send("write");
+        await().atMost(Duration.ofSeconds(30)).until(() -> running.out().contains("written"));
+
+        attacher.attach(app.pid(), config);
+        await().atMost(Duration.ofSeconds(30)).until(() -> running.saw("(attached to a running JVM)"));
+        running.send("write");
+        running.send("exit");
+        assertThat(app.waitFor(60, TimeUnit.SECONDS)).as(String.join("\n", running.out())).isTrue();
+        return CaptureLog.read(captureLog);
+    }
+
+    /** The app's output lines so far, and its stdin. */
+    private record Running(List<String> out, Writer stdin) {
+        boolean saw(String text) {
+            return out.stream().anyMatch(line -> line.contains(text));
+        }
+
+        void send(String line) throws Exception {
+            stdin.write(line + "\n");
+            stdin.flush();
+        }
+    }
+
+    /** Starts {@code mainClass} as {@link #app}, without the agent, its capture log (once attached) at {@code captureLog}. */
+    private Running start(String classpath, String mainClass, Path captureLog) throws Exception {
         app = new ProcessBuilder(Path.of(ChildJvm.javaHome(), "bin", "java").toString(),
                 "-Drowcast.debug.captureLog=" + captureLog, "-cp", classpath, mainClass)
                 .redirectErrorStream(true).start();
@@ -167,18 +227,6 @@ class AttachIT {
         });
         reader.setDaemon(true);
         reader.start();
-        Writer stdin = new OutputStreamWriter(app.getOutputStream(), StandardCharsets.UTF_8);
-        await().atMost(Duration.ofSeconds(60)).until(() -> out.contains("ready"));
-        stdin.write("write\n");
-        stdin.flush();
-        await().atMost(Duration.ofSeconds(30)).until(() -> out.contains("written"));
-
-        attacher.attach(app.pid(), config);
-        await().atMost(Duration.ofSeconds(30)).until(() -> out.stream().anyMatch(l -> l.contains("(attached to a running JVM)")));
-        stdin.write("write\n");
-        stdin.write("exit\n");
-        stdin.flush();
-        assertThat(app.waitFor(60, TimeUnit.SECONDS)).as(String.join("\n", out)).isTrue();
-        return CaptureLog.read(captureLog);
+        return new Running(out, new OutputStreamWriter(app.getOutputStream(), StandardCharsets.UTF_8));
     }
 }

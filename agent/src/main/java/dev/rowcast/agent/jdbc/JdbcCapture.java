@@ -1439,8 +1439,12 @@ public final class JdbcCapture implements KeyBridge.Listener {
         return result instanceof long[] longs ? longs : null;
     }
 
+    /** The most bytes a {@code setBytes} value is copied with; a larger one is left out of the row's data. */
+    static final int MAX_BYTES = 1_000_000;
+    private static final JdbcRows.Unreadable LARGE_BYTES = new JdbcRows.Unreadable("bytes, more than " + MAX_BYTES + " of them");
+
     /**
-     * Parameters are copied as plain values, an array (setObject with a Java array) as a list of
+     * Parameters are copied as plain values (bytes up to {@link #MAX_BYTES}), an array (setObject with a Java array) as a list of
      * them, and a driver's text value (PostgreSQL's PGobject: json, jsonb, enums) as its text; streams,
      * LOBs and other driver objects are not read, and are {@link JdbcRows.Unreadable}: their column is
      * left out of the event, never sent as null.
@@ -1457,7 +1461,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return date.clone();
         }
         if (value instanceof byte[] bytes) {
-            return bytes.clone();
+            // the copy lives as long as the statement's parameters, on the app's heap: a large one is left out
+            return bytes.length <= MAX_BYTES ? bytes.clone() : LARGE_BYTES;
         }
         if (value instanceof TemporalAccessor) {
             return value;

@@ -53,6 +53,27 @@ class UnreadableParametersTest {
     }
 
     @Test
+    void bytesAreCopiedUpToAMillionAndLargerOnesAreLeftOutRatherThanKeptOnTheAppsHeap() {
+        boolean[] autoCommit = {true};
+        Connection connection = CaptureFixture.fake(Connection.class, null, autoCommit);
+        PreparedStatement insert = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
+        fixture.capture.statementPrepared(connection, insert, "INSERT INTO messages (id, chat, photo, scan) VALUES (?, ?, ?, ?)");
+        byte[] photo = new byte[JdbcCapture.MAX_BYTES];
+        photo[0] = 1;
+        fixture.capture.parameterSet(insert, 1, 7);
+        fixture.capture.parameterSet(insert, 2, 3);
+        fixture.capture.parameterSet(insert, 3, photo);
+        fixture.capture.parameterSet(insert, 4, new byte[JdbcCapture.MAX_BYTES + 1]);
+        photo[0] = 2; // the app reuses its buffer: the row keeps what was bound
+        fixture.capture.executed(insert, null, false, 1, null, Bridge.executeEnter());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.routed.size() == 1);
+        Map<String, Object> data = fixture.routed.peek().data();
+        assertThat(data).containsOnlyKeys("id", "chat", "photo");
+        assertThat(((byte[]) data.get("photo"))[0]).isEqualTo((byte) 1);
+    }
+
+    @Test
     void anArrayIsAListOfItsValuesWhenTheAgentSawItMadeOrWasGivenItWhole() {
         boolean[] autoCommit = {true};
         Connection connection = CaptureFixture.fake(Connection.class, null, autoCommit);

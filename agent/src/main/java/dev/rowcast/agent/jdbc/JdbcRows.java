@@ -117,10 +117,21 @@ final class JdbcRows {
                 Map<String, Object> set = resolve(rule, shape.rows().get(0), write.params());
                 Map<String, Object> data = new LinkedHashMap<>(key);
                 data.putAll(set);
+                List<String> changes = plan(shape.rows().get(0)).columnNames;
+                // a column set to what the statement does not show (n = n + 1, LOWER(?), a stream) is left
+                // out: WHERE n = ? and the memory hold its value from before the write
+                List<String> unknown = null;
+                for (String column : changes) {
+                    if (!set.containsKey(column)) {
+                        data.remove(column);
+                        unknown = unknown == null ? new ArrayList<>() : unknown;
+                        unknown.add(column);
+                    }
+                }
                 // the memory's rows are known by their id column only: a WHERE on another column (one row or
                 // several) may have changed any of them, so it empties the collection's memory
-                out.add(new CapturedRow(rule, Operation.UPDATE, idOf(key, write), memory.updated(rule, key.get("id"), data),
-                        plan(shape.rows().get(0)).columnNames, "jdbc"));
+                out.add(new CapturedRow(rule, Operation.UPDATE, idOf(key, write),
+                        memory.updated(rule, key.get("id"), data, unknown == null ? List.of() : unknown), changes, "jdbc"));
             }
             default -> {
                 Map<String, Object> key = resolve(rule, shape.key(), write.params());

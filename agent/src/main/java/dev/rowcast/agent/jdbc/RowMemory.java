@@ -68,8 +68,17 @@ final class RowMemory {
      * An update's row with the room columns it lacks taken from the remembered row, which takes the
      * update's columns in turn. A write of several rows ({@code id} null) forgets the collection's rows.
      */
-    @SuppressWarnings("unchecked")
     Map<String, Object> updated(CollectionConfig rule, Object id, Map<String, Object> data) {
+        return updated(rule, id, data, List.of());
+    }
+
+    /**
+     * As {@link #updated(CollectionConfig, Object, Map)}, for an update that also set {@code unknown}
+     * columns to values it does not show ({@code SET n = n + 1}): the remembered row lets go of those,
+     * and they are not taken from it.
+     */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> updated(CollectionConfig rule, Object id, Map<String, Object> data, Collection<String> unknown) {
         Store store = known(rule, id);
         if (store == null) {
             return data;
@@ -82,10 +91,16 @@ final class RowMemory {
         if (store.whole) {
             Map<String, Object> now = new LinkedHashMap<>((Map<String, Object>) remembered[0]);
             now.putAll(data);
+            now.keySet().removeAll(unknown);
             store.rows.put(id, new Object[] {small(now)});
             rooms = store.roomValues(now, null);
         } else {
             rooms = store.roomValues(data, remembered);
+            for (int i = 0; i < rooms.length; i++) {
+                if (unknown.contains(store.roomColumns[i])) {
+                    rooms[i] = ABSENT;
+                }
+            }
             store.rows.put(id, rooms);
         }
         Map<String, Object> filled = null;

@@ -52,6 +52,46 @@ class UnreadableParametersTest {
         assertThat(rows.get(1).changes()).containsExactly("content", "chat");
     }
 
+    /** n = n + 1 and LOWER(?) set values the statement does not show: neither WHERE n = ? nor the remembered row stands in. */
+    @Test
+    void aColumnSetByAnExpressionIsLeftOutOfDataAndOfTheRememberedRow() {
+        boolean[] autoCommit = {true};
+        Connection connection = CaptureFixture.fake(Connection.class, null, autoCommit);
+        PreparedStatement insert = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
+        fixture.capture.statementPrepared(connection, insert, "INSERT INTO messages (id, chat, content, n) VALUES (?, ?, ?, ?)");
+        fixture.capture.parameterSet(insert, 1, 7);
+        fixture.capture.parameterSet(insert, 2, "a");
+        fixture.capture.parameterSet(insert, 3, "hi");
+        fixture.capture.parameterSet(insert, 4, 0);
+        fixture.capture.executed(insert, null, false, 1, null, Bridge.executeEnter());
+        PreparedStatement bump = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
+        fixture.capture.statementPrepared(connection, bump, "UPDATE messages SET n = n + 1, content = ? WHERE id = ? AND n = ?");
+        fixture.capture.parameterSet(bump, 1, "v1");
+        fixture.capture.parameterSet(bump, 2, 7);
+        fixture.capture.parameterSet(bump, 3, 0);
+        fixture.capture.executed(bump, null, false, 1, null, Bridge.executeEnter());
+        PreparedStatement remove = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
+        fixture.capture.statementPrepared(connection, remove, "DELETE FROM messages WHERE id = ?");
+        fixture.capture.parameterSet(remove, 1, 7);
+        fixture.capture.executed(remove, null, false, 1, null, Bridge.executeEnter());
+        PreparedStatement move = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
+        fixture.capture.statementPrepared(connection, insert, "INSERT INTO messages (id, chat, content, n) VALUES (?, ?, ?, ?)");
+        fixture.capture.parameterSet(insert, 1, 8);
+        fixture.capture.executed(insert, null, false, 1, null, Bridge.executeEnter());
+        fixture.capture.statementPrepared(connection, move, "UPDATE messages SET chat = LOWER(?) WHERE id = ?");
+        fixture.capture.parameterSet(move, 1, "B");
+        fixture.capture.parameterSet(move, 2, 8);
+        fixture.capture.executed(move, null, false, 1, null, Bridge.executeEnter());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.routed.size() == 5);
+        List<CapturedRow> rows = List.copyOf(fixture.routed);
+        assertThat(rows.get(1).data()).containsOnlyKeys("id", "chat", "content").containsEntry("content", "v1");
+        assertThat(rows.get(1).changes()).containsExactly("n", "content");
+        assertThat(rows.get(2).data()).containsOnlyKeys("id", "chat", "content").containsEntry("content", "v1");
+        // the row moved to a chat the statement does not show: its old one is not its room
+        assertThat(rows.get(4).data()).containsOnlyKeys("id");
+    }
+
     @Test
     void bytesAreCopiedUpToAMillionAndLargerOnesAreLeftOutRatherThanKeptOnTheAppsHeap() {
         boolean[] autoCommit = {true};

@@ -108,6 +108,22 @@ public final class GeneratedKeysApp {
                     printKeys("rolled back returning", ps.executeQuery());
                     c.rollback();
                 }
+                // a RETURNING insert that met an existing row wrote nothing: its empty result says so
+                int taken;
+                try (Statement s = c.createStatement(); ResultSet min = s.executeQuery("SELECT MIN(id) FROM messages")) {
+                    min.next();
+                    taken = min.getInt(1);
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO messages (id, chat, author, content)"
+                        + " VALUES (?, 6, 'ed', 'conflicting returning') ON CONFLICT DO NOTHING RETURNING id")) {
+                    ps.setInt(1, taken);
+                    try (ResultSet none = ps.executeQuery()) {
+                        if (none.next()) {
+                            throw new IllegalStateException("the conflicting insert wrote a row");
+                        }
+                    }
+                    c.commit();
+                }
                 try (Statement s = c.createStatement()) {
                     printKeys("statement returning", s.executeQuery(
                             "INSERT INTO messages (chat, author, content) VALUES (6, 'ed', 'statement returning') RETURNING id"));

@@ -579,6 +579,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         if (!hasRow) {
+            watch.keys.ended(watch.rowsRead);
             keysDone(watch.keys);
             return;
         }
@@ -598,7 +599,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
 
     /** A write whose rows come back as a result set: recorded now, its rows attached as the app reads them. */
     private void recordReturning(StatementState state, String sql, Object[] params, Object resultSetOrNull, int mark) {
-        KeyRows keys = new KeyRows(-1);
+        KeyRows keys = new KeyRows(-1, true);
         state.lastKeys = keys;
         state.lastReturnsRows = true;
         if (resultSetOrNull != null) {
@@ -1240,6 +1241,10 @@ public final class JdbcCapture implements KeyBridge.Listener {
             }
             if (write.hibernate() && hibernateTables.reported(lastShape.table())) {
                 // Hibernate's flush wrote a row Hibernate reports itself
+                continue;
+            }
+            if (write.updateCount() < 0 && write.keys() != null && write.keys().wroteNone()) {
+                // UPDATE ... WHERE version = ? RETURNING, ON CONFLICT DO NOTHING RETURNING: it matched no row
                 continue;
             }
             if (SqlShape.UNREAD.equals(lastShape.operation())) {

@@ -15,13 +15,34 @@ final class KeyRows {
 
     /** Rows the execution wrote (the sum of its update counts), or -1 when the driver did not say. */
     final long expected;
+    /** The rows are those the statement wrote (its RETURNING clause), not generated keys, which a driver may leave out. */
+    private final boolean returning;
     private final List<Map<String, Object>> rows = new ArrayList<>();
     private boolean sealed;
+    /** How many rows the result set held, once the app read past its last before the seal; -1 until then. */
+    private long held = -1;
     /** The connection whose autocommitted writes wait for these keys, else null. */
     private ConnectionState parkedIn;
 
     KeyRows(long expected) {
+        this(expected, false);
+    }
+
+    KeyRows(long expected, boolean returning) {
         this.expected = expected;
+        this.returning = returning;
+    }
+
+    /** The app's next() said false after {@code rows} rows. */
+    synchronized void ended(long rows) {
+        if (!sealed) {
+            held = rows;
+        }
+    }
+
+    /** A RETURNING statement whose rows the app read to their end, and there were none: it wrote nothing. */
+    synchronized boolean wroteNone() {
+        return returning && held == 0;
     }
 
     synchronized void put(int index, Map<String, Object> row) {

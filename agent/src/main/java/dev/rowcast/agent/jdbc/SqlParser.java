@@ -20,7 +20,10 @@ import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
+import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.parser.CCJSqlParserConstants;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.parser.Token;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
@@ -72,7 +75,19 @@ final class SqlParser {
 
     static SqlShape parse(String sql) {
         try {
-            return read(CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(false).Statement());
+            CCJSqlParser parser = CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(false);
+            Statement statement = parser.Statement();
+            for (Token next = parser.getNextToken(); next.kind != CCJSqlParserConstants.EOF; next = parser.getNextToken()) {
+                if (!";".equals(next.image)) {
+                    // the driver runs them all, each with its own count; an event of the first alone would
+                    // hide the rest, and a ROLLBACK among them would make it one that never committed
+                    throw new IllegalArgumentException("cannot read SQL of several statements: " + abbreviate(sql)
+                            + " (Rowcast reads one statement per execute)");
+                }
+            }
+            return read(statement);
+        } catch (IllegalArgumentException e) {
+            throw e;
         } catch (Exception | Error e) {
             // the parser's errors, and any a statement of a form this class did not foresee meets
             throw new IllegalArgumentException("cannot parse SQL: " + abbreviate(sql) + " (" + e + ")", e);

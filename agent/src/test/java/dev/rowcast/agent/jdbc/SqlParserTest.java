@@ -11,6 +11,18 @@ import org.junit.jupiter.api.Test;
 
 class SqlParserTest {
 
+    /** The driver runs every statement of the string: the first alone would hide the rest, and a ROLLBACK among them. */
+    @Test
+    void sqlOfSeveralStatementsIsNotReadButOneWithATrailingSemicolonIs() {
+        assertThat(SqlParser.parse("INSERT INTO messages (id) VALUES (?);").operation()).isEqualTo("create");
+        assertThat(SqlParser.parse("INSERT INTO messages (id) VALUES (?) /* done */ ; ;").operation()).isEqualTo("create");
+        for (String several : List.of("INSERT INTO messages (id) VALUES (1); INSERT INTO messages (id) VALUES (2)",
+                "INSERT INTO messages (id) VALUES (6); ROLLBACK", "UPDATE messages SET chat = 1 WHERE id = 1;\nDELETE FROM messages WHERE id = 2")) {
+            assertThatThrownBy(() -> SqlParser.parse(several)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("several statements");
+        }
+    }
+
     @Test
     void insertMapsEachColumnToItsParameterOrLiteral() {
         SqlShape shape = SqlParser.parse("INSERT INTO \"Messages\" (id, Chat, content) VALUES (?, 7, 'it''s')");

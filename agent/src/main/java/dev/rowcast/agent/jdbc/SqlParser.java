@@ -3,6 +3,7 @@ package dev.rowcast.agent.jdbc;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import net.sf.jsqlparser.expression.BooleanValue;
@@ -262,11 +263,14 @@ final class SqlParser {
         if (name != null && name.length() > 1) {
             char first = name.charAt(0);
             if (first == '"' || first == '`' || first == '[') {
-                return name.substring(1, name.length() - 1);
+                String quoted = name.substring(1, name.length() - 1);
+                // "CHAT" is the unquoted chat to H2, Oracle and DB2, which fold names to capitals (jOOQ quotes
+                // every name so on H2); a name quoted in mixed case ("Posts") keeps its case
+                return quoted.equals(quoted.toUpperCase(Locale.ROOT)) ? quoted.toLowerCase(Locale.ROOT) : quoted;
             }
         }
         // unquoted identifiers are case-insensitive in SQL; rules and JSON use lower case
-        return name == null ? null : name.toLowerCase(java.util.Locale.ROOT);
+        return name == null ? null : name.toLowerCase(Locale.ROOT);
     }
 
     private static String abbreviate(String sql) {

@@ -11,6 +11,15 @@ import org.junit.jupiter.api.Test;
 
 class SqlParserTest {
 
+    /** jOOQ quotes every name, in capitals on H2, which folds unquoted names so: "CHAT" is chat. */
+    @Test
+    void aNameQuotedInCapitalsIsTheUnquotedNameAndOneInMixedCaseKeepsItsCase() {
+        SqlShape shape = SqlParser.parse("update \"PUBLIC\".\"MSGS\" set \"CONTENT\" = ?, \"userId\" = ? where \"PUBLIC\".\"MSGS\".\"ID\" = ?");
+        assertThat(shape.table()).isEqualTo("public.msgs");
+        assertThat(shape.rows().get(0)).containsOnlyKeys("content", "userId");
+        assertThat(shape.key()).containsOnlyKeys("id");
+    }
+
     /** The driver runs every statement of the string: the first alone would hide the rest, and a ROLLBACK among them. */
     @Test
     void sqlOfSeveralStatementsIsNotReadButOneWithATrailingSemicolonIs() {

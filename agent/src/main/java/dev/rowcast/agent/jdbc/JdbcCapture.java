@@ -1258,6 +1258,16 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 unseenRows(write);
                 continue;
             }
+            if (lastOperation == Operation.CREATE && lastRule != null && lastRule.wants(Operation.CREATE)
+                    && !SqlShape.UPSERT.equals(lastShape.operation()) && write.updateCount() >= 0
+                    && write.updateCount() < lastShape.rows().size()) {
+                // ON CONFLICT DO NOTHING, INSERT IGNORE: some rows were not written, and which is not known
+                if (keys != null) {
+                    keys.skip((int) write.updateCount());
+                }
+                fewerRows(write);
+                continue;
+            }
             try {
                 rowBuilder.build(lastRule, lastOperation, lastShape, write, keys, rows);
             } catch (RuntimeException e) {
@@ -1307,6 +1317,15 @@ public final class JdbcCapture implements KeyBridge.Listener {
         AgentLog.warnOnce("insert-unseen-" + lastShape.table(), "an INSERT into " + lastShape.table()
                 + " names no columns or takes its rows from a query, so its rows are not published; name the columns"
                 + " and bind their values (INSERT INTO " + lastShape.table() + " (a, b) VALUES (?, ?))", null);
+    }
+
+    /** An INSERT that wrote fewer of its rows than it lists: none is published, counted as dropped, said once per table. */
+    private void fewerRows(PendingWrite write) {
+        metrics.dropped.add(write.updateCount());
+        AgentLog.warnOnce("insert-fewer-" + lastShape.table(), "an INSERT into " + lastShape.table() + " listed "
+                + lastShape.rows().size() + " rows and wrote " + write.updateCount() + " (ON CONFLICT DO NOTHING, INSERT IGNORE):"
+                + " which ones is not known, so none of them is published (counted in EventsDropped); insert one row per"
+                + " statement, or a batch of them, to have each row's own count", null);
     }
 
     // ---- helpers ----

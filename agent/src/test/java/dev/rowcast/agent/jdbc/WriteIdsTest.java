@@ -55,6 +55,16 @@ class WriteIdsTest {
         assertThat(rows.get(2).id()).isEqualTo(3L);
     }
 
+    /** ON CONFLICT DO NOTHING that met a row: the count says how many were written, not which. */
+    @Test
+    void anInsertThatWroteFewerRowsThanItListsPublishesNoneOfThem() {
+        write("INSERT INTO messages (id, chat) VALUES (1, 3), (2, 3) ON CONFLICT DO NOTHING", 1);
+        write("INSERT INTO messages (id, chat) VALUES (4, 3), (5, 3) ON CONFLICT DO NOTHING", 2);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.routed.size() == 2);
+        assertThat(fixture.routed.stream().map(CapturedRow::id).toList()).containsExactly(4L, 5L);
+    }
+
     private void write(String sql, int rows) {
         fixture.capture.executed(statement, sql, false, rows, null, Bridge.executeEnter());
     }

@@ -435,6 +435,10 @@ public final class RowcastAgent {
      */
     static List<String> warnings(RowcastConfig config) {
         List<String> warnings = new ArrayList<>();
+        if (config.collections().isEmpty()) {
+            warnings.add("no collections: Rowcast captures no row; name an entity or a table under collections:"
+                    + " (the Socket.IO server still serves Rowcast.to(room).emit and relayed events)");
+        }
         openRooms(config).ifPresent(warnings::add);
         for (var collection : config.collections().values()) {
             if (collection.events().isEmpty()) {

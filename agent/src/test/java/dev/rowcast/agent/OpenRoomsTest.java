@@ -40,4 +40,10 @@ class OpenRoomsTest {
                 "collection audit publishes no event (events: []), so it captures nothing; list the ones it should,"
                         + " e.g. events: [create, update, delete]");
     }
+
+    @Test
+    void aConfigWithoutCollectionsIsWarnedOf() throws Exception {
+        assertThat(RowcastAgent.warnings(ConfigLoader.load("rowcast.yml", "", Map.of()))).singleElement().asString()
+                .startsWith("no collections: Rowcast captures no row");
+    }
 }

@@ -194,7 +194,7 @@ final class ModelBuilder {
         if (first != null) {
             KeyPath at = collection.key(key);
             problems.at(tree.spot(at), at, key + " '" + name + "' already feeds " + first.display() + " (line "
-                    + tree.spot(first).keyLine() + "): a " + key + " feeds one collection; use rooms: [...] there"
+                    + tree.spot(first).keyLine() + "): " + ("entity".equals(key) ? "an " : "a ") + key + " feeds one collection; use rooms: [...] there"
                     + " to send its rows to several rooms");
         }
     }

@@ -64,6 +64,7 @@ public final class TokenVerifier {
     private static final int JWKS_HTTP_TIMEOUT_MILLIS = 2_000;
     private static final int JWKS_MAX_BYTES = 256 * 1024;
     private static final long WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long REFUSAL_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private static final Set<JWSAlgorithm> RSA_FAMILY = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
             JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512);
@@ -83,6 +84,8 @@ public final class TokenVerifier {
     private final boolean mayBlock;
     private final AtomicLong lastWarning = new AtomicLong();
     private final AtomicLong suppressedWarnings = new AtomicLong();
+    private final AtomicLong lastRefusal = new AtomicLong();
+    private final AtomicLong suppressedRefusals = new AtomicLong();
 
     private TokenVerifier(AuthOptions options, Clock clock) {
         this.userClaim = options.userClaim();
@@ -163,8 +166,8 @@ public final class TokenVerifier {
         } catch (AuthException e) {
             if (e.getMessage().equals(AuthException.AUTHENTICATION_FAILED)) {
                 warnThrottled(e);
-            } else if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-                LOG.log(System.Logger.Level.DEBUG, "[rowcast] token refused: " + e.detail());
+            } else {
+                refusedThrottled(e);
             }
             throw e;
         }
@@ -233,6 +236,27 @@ public final class TokenVerifier {
     }
 
     /** One line per interval at most: an IdP outage must not turn every reconnect into a log line. */
+    /**
+     * A client's token refused (missing, malformed, signed with another key, expired): one line a
+     * minute at most, saying how many more there were, so that a wrong secret or key shows in the
+     * log without a client's retries filling it.
+     */
+    private void refusedThrottled(AuthException e) {
+        long now = System.nanoTime();
+        long last = lastRefusal.get();
+        if (last != 0 && now - last < REFUSAL_INTERVAL_NANOS) {
+            suppressedRefusals.incrementAndGet();
+            if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+                LOG.log(System.Logger.Level.DEBUG, "[rowcast] token refused: " + e.detail());
+            }
+        } else if (lastRefusal.compareAndSet(last, now == 0 ? 1 : now)) {
+            long suppressed = suppressedRefusals.getAndSet(0);
+            LOG.log(System.Logger.Level.INFO, "[rowcast] auth: a client's token was refused (" + e.detail() + "); it got '"
+                    + e.getMessage() + "'" + (suppressed > 0 ? " (" + suppressed + " more refused since the last such line)" : "")
+                    + "; at most one such line a minute");
+        }
+    }
+
     private void warnThrottled(AuthException e) {
         long now = System.nanoTime();
         long last = lastWarning.get();

@@ -28,6 +28,7 @@ import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import dev.rowcast.server.testing.LogCapture;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,6 +126,21 @@ class TokenVerifierTest {
         String auth = "{\"token\":\"" + TestKeys.hs256(claims().build()) + "\"}";
 
         assertThat(withSecret().verifyConnectAuth(JSON.readTree(auth)).userId()).isEqualTo("42");
+    }
+
+    /** A wrong secret shows in the log; a client retrying it does not fill the log. */
+    @Test
+    void refusedTokensAreOneLogLineAMinuteThatCountsTheRest() throws Exception {
+        String[] parts = TestKeys.hs256(claims().build()).split("\\.");
+        String forged = parts[0] + "." + Base64URL.encode(claims().subject("1").build().toString()) + "." + parts[2];
+        TokenVerifier verifier = withSecret();
+        try (LogCapture log = LogCapture.server()) {
+            for (int i = 0; i < 5; i++) {
+                assertRefused(() -> verifier.verify(forged), "Invalid token", "signature");
+            }
+            assertThat(log.lines()).singleElement().asString()
+                    .contains("a client's token was refused (signature").contains("it got 'Invalid token'");
+        }
     }
 
     @Test

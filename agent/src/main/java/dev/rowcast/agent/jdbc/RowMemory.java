@@ -88,11 +88,12 @@ final class RowMemory {
             return data;
         }
         Object[] rooms;
+        Object[] kept;
         if (store.whole) {
             Map<String, Object> now = new LinkedHashMap<>((Map<String, Object>) remembered[0]);
             now.putAll(data);
             now.keySet().removeAll(unknown);
-            store.rows.put(id, new Object[] {small(now)});
+            kept = new Object[] {small(now)};
             rooms = store.roomValues(now, null);
         } else {
             rooms = store.roomValues(data, remembered);
@@ -101,7 +102,15 @@ final class RowMemory {
                     rooms[i] = ABSENT;
                 }
             }
-            store.rows.put(id, rooms);
+            kept = rooms;
+        }
+        // SET id = ? moves the row to its new id; SET id = id + 100 to one not known
+        Object now = unknown.contains("id") ? null : data.containsKey("id") ? data.get("id") : id;
+        if (now == null || !key(now).equals(key(id))) {
+            store.rows.remove(id);
+        }
+        if (now != null) {
+            store.rows.put(now, kept);
         }
         Map<String, Object> filled = null;
         for (int i = 0; i < store.roomColumns.length; i++) {

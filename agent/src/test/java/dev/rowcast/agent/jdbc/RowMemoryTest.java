@@ -96,6 +96,22 @@ class RowMemoryTest {
         }
     }
 
+    /** SET id = 103 moves the remembered row to its new id; SET id = id + 100 to one not known. */
+    @Test
+    void anUpdateOfTheIdMovesTheRememberedRow() {
+        write("INSERT INTO messages (id, chat, content) VALUES (3, 9, 'a')", 1);
+        write("UPDATE messages SET id = 103 WHERE id = 3", 1);
+        write("UPDATE messages SET content = 'b' WHERE id = 103", 1);
+        write("UPDATE messages SET content = 'c' WHERE id = 3", 1);
+        write("UPDATE messages SET id = id + 100 WHERE id = 103", 1);
+        write("UPDATE messages SET content = 'd' WHERE id = 203", 1);
+
+        List<CapturedRow> rows = rows(6);
+        assertThat(rows.get(2).data()).containsEntry("chat", 9L);
+        assertThat(rows.get(3).data()).containsOnlyKeys("id", "content");
+        assertThat(rows.get(5).data()).containsOnlyKeys("id", "content");
+    }
+
     /** An id bound as an int and one bound as a long or written in the SQL are the same row's. */
     @Test
     void idsOfEveryWholeNumberTypeMeet() {

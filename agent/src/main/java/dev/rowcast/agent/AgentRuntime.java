@@ -36,9 +36,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
@@ -131,40 +129,11 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
             } catch (Throwable t) {
                 AgentLog.error("cannot install the JDBC hooks (" + t + "); Hibernate entity rows are still captured");
             }
-            // after the hook is in: a constructor that began without it is running now or is in the registry
-            List<Thread> building = RegisteredFactories.building();
             for (Object factory : RegisteredFactories.find(inst)) {
                 hibernate.sessionFactoryBuilt(factory);
             }
-            if (!building.isEmpty()) {
-                awaitFactoriesBuilt(inst, building);
-            }
             phases.end("session factories found");
         }
-    }
-
-    /**
-     * Looks in Hibernate's registry again as each of these threads leaves the SessionFactoryImpl
-     * constructor it was in when the hook went in (see {@link RegisteredFactories#building()}):
-     * every 20 ms for the first 5 s, then every second. A row the factory commits before it is
-     * found is not captured, as one committed before capture started.
-     */
-    private void awaitFactoriesBuilt(Instrumentation inst, List<Thread> building) {
-        Thread watch = new Thread(() -> {
-            List<Thread> left = new ArrayList<>(building);
-            long since = System.nanoTime();
-            while (!left.isEmpty() && !stopped) {
-                boolean brisk = System.nanoTime() - since < TimeUnit.SECONDS.toNanos(5);
-                LockSupport.parkNanos(brisk ? TimeUnit.MILLISECONDS.toNanos(20) : TimeUnit.SECONDS.toNanos(1));
-                if (left.removeIf(thread -> !RegisteredFactories.building(thread))) {
-                    for (Object factory : RegisteredFactories.find(inst)) {
-                        hibernate.sessionFactoryBuilt(factory);
-                    }
-                }
-            }
-        }, "rowcast-factory-watch");
-        watch.setDaemon(true);
-        watch.start();
     }
 
     /**

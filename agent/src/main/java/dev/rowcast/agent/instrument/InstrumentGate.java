@@ -56,9 +56,12 @@ public final class InstrumentGate implements ClassFileTransformer {
     /** Hooked by {@link SessionFactoryHook} (a few ASM classes), not Byte Buddy: the app waits for it. */
     static final String SESSION_FACTORY = "org/hibernate/internal/SessionFactoryImpl";
 
+    /** Hooked by {@link SessionFactoryHook#applyToRegistry}: a factory reports itself as it enters the registry too. */
+    static final String SESSION_FACTORY_REGISTRY = "org/hibernate/internal/SessionFactoryRegistry";
+
     /** Classes instrumented by name. */
     static final Set<String> NAMED = Set.of("org/hibernate/internal/SessionFactoryImpl", "org/hibernate/engine/spi/ActionQueue",
-            "org/hibernate/internal/StatelessSessionImpl");
+            "org/hibernate/internal/StatelessSessionImpl", SESSION_FACTORY_REGISTRY);
 
     /**
      * The JDBC types {@link JdbcInstrumentation} matches the subtypes of (with their JDK subtypes):
@@ -252,6 +255,9 @@ public final class InstrumentGate implements ClassFileTransformer {
         }
         if (SESSION_FACTORY.equals(className)) {
             return sessionFactoryHook ? SessionFactoryHook.apply(classfileBuffer) : null;
+        }
+        if (SESSION_FACTORY_REGISTRY.equals(className)) {
+            return sessionFactoryHook ? SessionFactoryHook.applyToRegistry(classfileBuffer) : null;
         }
         ClassFileTransformer target = delegate;
         boolean named = NAMED.contains(className);

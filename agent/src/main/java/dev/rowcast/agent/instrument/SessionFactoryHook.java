@@ -6,6 +6,7 @@ import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * Hibernate 5.x–7.x: every SessionFactoryImpl constructor reports the new factory to the bridge as
@@ -25,6 +26,54 @@ final class SessionFactoryHook {
     private static final String BRIDGE = "dev/rowcast/bootstrap/Bridge";
 
     private SessionFactoryHook() {}
+
+    /**
+     * SessionFactoryRegistry's {@code addSessionFactory(uuid, name, ..., factory, jndi)} reports the
+     * factory as it enters (5.6 calls it last in the constructor, 6.x and 7.x from an observer at the
+     * constructor's end). A constructor that began before SessionFactoryImpl was hooked runs without
+     * the hook to its end, but its call here is a new one: so a factory being built when capture
+     * starts (Spring Boot builds its own late in its start) is reported too. Null (unchanged) if the
+     * class cannot be read.
+     */
+    static byte[] applyToRegistry(byte[] classFile) {
+        try {
+            ClassReader reader = new ClassReader(classFile);
+            ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+            reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+                @Override
+                public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                    MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
+                    int slot = "addSessionFactory".equals(name) && (access & Opcodes.ACC_STATIC) == 0 ? factorySlot(descriptor) : -1;
+                    return slot < 0 ? method : new MethodVisitor(Opcodes.ASM9, method) {
+                        @Override
+                        public void visitCode() {
+                            super.visitCode();
+                            super.visitVarInsn(Opcodes.ALOAD, slot);
+                            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "sessionFactoryBuilt", "(Ljava/lang/Object;)V", false);
+                        }
+                    };
+                }
+            }, 0);
+            return writer.toByteArray();
+        } catch (RuntimeException e) {
+            AgentLog.warnOnce("session-factory-registry-hook", "cannot hook org.hibernate.internal.SessionFactoryRegistry (" + e
+                    + "); a session factory being built as capture starts is not captured", e);
+            return null;
+        }
+    }
+
+    /** The local slot of addSessionFactory's fourth parameter, the factory, in 5.6, 6.x and 7.x; -1 when the method is another. */
+    static int factorySlot(String descriptor) {
+        Type[] parameters = Type.getArgumentTypes(descriptor);
+        if (parameters.length != 5 || parameters[3].getSort() != Type.OBJECT) {
+            return -1;
+        }
+        int slot = 1;
+        for (int i = 0; i < 3; i++) {
+            slot += parameters[i].getSize();
+        }
+        return slot;
+    }
 
     /** The class file with the hook, or null (unchanged) if it cannot be read: then one warning. */
     static byte[] apply(byte[] classFile) {

@@ -79,6 +79,39 @@ class SessionFactoryHookTest {
     @Test
     void anUnreadableClassFileIsLeftAlone() {
         assertThat(SessionFactoryHook.apply(new byte[] {1, 2, 3})).isNull();
+        assertThat(SessionFactoryHook.applyToRegistry(new byte[] {1, 2, 3})).isNull();
+    }
+
+    /** Stands in for SessionFactoryRegistry: 7.x's addSessionFactory, and another method of the name. */
+    public static final class Registry {
+        final List<Object> added = new CopyOnWriteArrayList<>();
+
+        public void addSessionFactory(String uuid, String name, String jndiName, Object factory, Object jndi) {
+            added.add(factory);
+        }
+
+        public void addSessionFactory(String uuid) {
+            added.add(uuid);
+        }
+    }
+
+    @Test
+    void aFactoryEnteringTheRegistryReportsItselfThroughItsFourthParameter() throws Exception {
+        Bridge.install(sink());
+        Class<?> hooked = hooked(Registry.class, SessionFactoryHook::applyToRegistry);
+        Object registry = hooked.getConstructor().newInstance();
+        Object factory = new Object();
+
+        hooked.getMethod("addSessionFactory", String.class, String.class, String.class, Object.class, Object.class)
+                .invoke(registry, "uuid", "name", null, factory, null);
+        hooked.getMethod("addSessionFactory", String.class).invoke(registry, "uuid");
+
+        assertThat(built).containsExactly(factory);
+        // 5.6 and 6.6 (a boolean third) and 7.x (a String third): the factory is in slot 4
+        assertThat(SessionFactoryHook.factorySlot("(Ljava/lang/String;Ljava/lang/String;ZLorg/hibernate/SessionFactory;"
+                + "Lorg/hibernate/engine/jndi/spi/JndiService;)V")).isEqualTo(4);
+        assertThat(SessionFactoryHook.factorySlot("(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;"
+                + "Lorg/hibernate/engine/spi/SessionFactoryImplementor;Lorg/hibernate/engine/jndi/spi/JndiService;)V")).isEqualTo(4);
     }
 
     private Sink sink() {
@@ -92,17 +125,21 @@ class SessionFactoryHookTest {
 
     /** Factory as the hook rewrites it, defined in a loader of its own (Bridge resolves through the parent). */
     private static Class<?> hooked() throws Exception {
-        String resource = Factory.class.getName().replace('.', '/') + ".class";
+        return hooked(Factory.class, SessionFactoryHook::apply);
+    }
+
+    private static Class<?> hooked(Class<?> type, java.util.function.UnaryOperator<byte[]> hook) throws Exception {
+        String resource = type.getName().replace('.', '/') + ".class";
         byte[] original;
-        try (InputStream in = Factory.class.getClassLoader().getResourceAsStream(resource)) {
+        try (InputStream in = type.getClassLoader().getResourceAsStream(resource)) {
             original = in.readAllBytes();
         }
-        byte[] rewritten = SessionFactoryHook.apply(original);
+        byte[] rewritten = hook.apply(original);
         assertThat(rewritten).isNotNull();
         return new ClassLoader(SessionFactoryHookTest.class.getClassLoader()) {
             @Override
             protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-                if (name.equals(Factory.class.getName())) {
+                if (name.equals(type.getName())) {
                     synchronized (getClassLoadingLock(name)) {
                         Class<?> done = findLoadedClass(name);
                         return done != null ? done : defineClass(name, rewritten, 0, rewritten.length);
@@ -110,6 +147,6 @@ class SessionFactoryHookTest {
                 }
                 return super.loadClass(name, resolve);
             }
-        }.loadClass(Factory.class.getName());
+        }.loadClass(type.getName());
     }
 }

@@ -1229,6 +1229,10 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 try {
                     lastShape = parser.shape(write.sql());
                 } catch (IllegalArgumentException e) {
+                    if (e instanceof SqlParser.SeveralStatements several && several.tables != null
+                            && several.tables.stream().noneMatch(table -> rulesByTable.computeIfAbsent(table, this::ruleFor) != null)) {
+                        continue; // its writes are all of tables no collection reads
+                    }
                     metrics.dropped.increment();
                     AgentLog.warnOnce("sql-" + write.sql(), e.getMessage() + "; this statement's rows are not published", null);
                     // which table it wrote is not known: no remembered row can be trusted

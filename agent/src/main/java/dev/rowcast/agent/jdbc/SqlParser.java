@@ -32,6 +32,7 @@ import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.insert.ConflictActionType;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.merge.Merge;
+import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.update.Update;
 import net.sf.jsqlparser.statement.update.UpdateSet;
 import net.sf.jsqlparser.statement.upsert.Upsert;
@@ -78,20 +79,66 @@ final class SqlParser {
         try {
             CCJSqlParser parser = CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(false);
             Statement statement = parser.Statement();
-            for (Token next = parser.getNextToken(); next.kind != CCJSqlParserConstants.EOF; next = parser.getNextToken()) {
-                if (!";".equals(next.image)) {
-                    // the driver runs them all, each with its own count; an event of the first alone would
-                    // hide the rest, and a ROLLBACK among them would make it one that never committed
-                    throw new IllegalArgumentException("cannot read SQL of several statements: " + abbreviate(sql)
-                            + " (Rowcast reads one statement per execute)");
-                }
+            Token next = parser.getNextToken();
+            while (";".equals(next.image)) {
+                next = parser.getNextToken();
+            }
+            // '#' starts a MySQL comment, which the parser does not know
+            if (next.kind != CCJSqlParserConstants.EOF && !"#".equals(next.image)) {
+                severalStatements(sql);
             }
             return read(statement);
-        } catch (IllegalArgumentException e) {
+        } catch (SeveralStatements e) {
             throw e;
         } catch (Exception | Error e) {
             // the parser's errors, and any a statement of a form this class did not foresee meets
             throw new IllegalArgumentException("cannot parse SQL: " + abbreviate(sql) + " (" + e + ")", e);
+        }
+    }
+
+    /**
+     * SQL of several statements, which the driver runs one after another, each with its own count:
+     * fine when the others are queries (INSERT ...; SELECT LAST_INSERT_ID()). Otherwise an event of
+     * the first alone would hide the rest, and a ROLLBACK among them would make it one of a write
+     * that never committed: then it is not read, and the exception names the tables its statements
+     * write (null when they cannot be read), so that SQL writing none of a collection's costs nothing.
+     */
+    private static void severalStatements(String sql) {
+        List<Statement> all;
+        try {
+            all = CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(false).Statements();
+        } catch (Exception | Error e) {
+            throw new SeveralStatements(sql, null);
+        }
+        List<String> written = new ArrayList<>();
+        boolean onlyQueries = true;
+        for (int i = 1; i < all.size(); i++) {
+            onlyQueries &= all.get(i) instanceof Select;
+        }
+        if (onlyQueries) {
+            return;
+        }
+        for (Statement statement : all) {
+            SqlShape shape = read(statement);
+            if (shape.table() != null) {
+                written.add(shape.table());
+            } else if (!(statement instanceof Select)) {
+                // transaction control (COMMIT, ROLLBACK) or another statement: it may bear on every table
+                throw new SeveralStatements(sql, null);
+            }
+        }
+        throw new SeveralStatements(sql, written);
+    }
+
+    /** SQL of several statements that write (see {@link #severalStatements}); thrown by every later ask of it. */
+    static final class SeveralStatements extends IllegalArgumentException {
+        /** The tables its statements write; null when that is not known. */
+        final transient List<String> tables;
+
+        SeveralStatements(String sql, List<String> tables) {
+            super("cannot read SQL of several statements: " + abbreviate(sql) + " (Rowcast reads one statement per execute,"
+                    + " followed by queries at most)");
+            this.tables = tables == null ? null : List.copyOf(tables);
         }
     }
 

@@ -96,6 +96,20 @@ class RowMemoryTest {
         }
     }
 
+    /** SQL of several writes is not read, but one that writes none of a collection's tables costs the memory nothing. */
+    @Test
+    void severalWritesOfOtherTablesLeaveTheMemoryAndSeveralOfOnesOwnEmptyIt() {
+        write("INSERT INTO messages (id, chat, content) VALUES (7, 3, 'a')", 1);
+        write("UPDATE counters SET n = n + 1 WHERE name = 'messages'; UPDATE audit SET seen = 1 WHERE name = 'messages'", 1);
+        write("UPDATE messages SET content = 'b' WHERE id = 7", 1);
+        write("UPDATE messages SET content = 'c' WHERE id = 8; DELETE FROM audit WHERE id = 1", 1);
+        write("UPDATE messages SET content = 'd' WHERE id = 7", 1);
+
+        List<CapturedRow> rows = rows(3);
+        assertThat(rows.get(1).data()).containsEntry("chat", 3L);
+        assertThat(rows.get(2).data()).containsOnlyKeys("id", "content");
+    }
+
     /** SET id = 103 moves the remembered row to its new id; SET id = id + 100 to one not known. */
     @Test
     void anUpdateOfTheIdMovesTheRememberedRow() {

@@ -22,13 +22,18 @@ class SqlParserTest {
 
     /** The driver runs every statement of the string: the first alone would hide the rest, and a ROLLBACK among them. */
     @Test
-    void sqlOfSeveralStatementsIsNotReadButOneWithATrailingSemicolonIs() {
-        assertThat(SqlParser.parse("INSERT INTO messages (id) VALUES (?);").operation()).isEqualTo("create");
-        assertThat(SqlParser.parse("INSERT INTO messages (id) VALUES (?) /* done */ ; ;").operation()).isEqualTo("create");
-        for (String several : List.of("INSERT INTO messages (id) VALUES (1); INSERT INTO messages (id) VALUES (2)",
-                "INSERT INTO messages (id) VALUES (6); ROLLBACK", "UPDATE messages SET chat = 1 WHERE id = 1;\nDELETE FROM messages WHERE id = 2")) {
-            assertThatThrownBy(() -> SqlParser.parse(several)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("several statements");
+    void sqlOfSeveralWritesIsNotReadButAWriteFollowedByQueriesOrCommentsIs() {
+        for (String one : List.of("INSERT INTO messages (id) VALUES (?);", "INSERT INTO messages (id) VALUES (?) /* done */ ; ;",
+                "INSERT INTO messages (id) VALUES (?); SELECT LAST_INSERT_ID()", "INSERT INTO messages (id) VALUES (?);\n\tSELECT currval('s');",
+                "INSERT INTO messages (id) VALUES (?); # a MySQL comment")) {
+            assertThat(SqlParser.parse(one).operation()).as(one).isEqualTo("create");
+        }
+        assertThat(catchThrowable(() -> SqlParser.parse("INSERT INTO messages (id) VALUES (1); INSERT INTO audit (id) VALUES (2)")))
+                .isInstanceOfSatisfying(SqlParser.SeveralStatements.class, e -> assertThat(e.tables).containsExactly("messages", "audit"))
+                .hasMessageContaining("several statements");
+        for (String unknown : List.of("INSERT INTO messages (id) VALUES (6); ROLLBACK", "SET x = 1; DELETE FROM messages WHERE id = 2")) {
+            assertThat(catchThrowable(() -> SqlParser.parse(unknown)))
+                    .isInstanceOfSatisfying(SqlParser.SeveralStatements.class, e -> assertThat(e.tables).isNull());
         }
     }
 

@@ -1247,7 +1247,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 // Hibernate's flush wrote a row Hibernate reports itself
                 continue;
             }
-            if (write.updateCount() < 0 && write.keys() != null && write.keys().wroteNone()) {
+            // a RETURNING statement has no count: the rows the app read to their end are its rows
+            long written = write.updateCount() >= 0 || write.keys() == null ? write.updateCount() : write.keys().returned();
+            if (written == 0) {
                 // UPDATE ... WHERE version = ? RETURNING, ON CONFLICT DO NOTHING RETURNING: it matched no row
                 continue;
             }
@@ -1263,13 +1265,12 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 continue;
             }
             if (lastOperation == Operation.CREATE && lastRule != null && lastRule.wants(Operation.CREATE)
-                    && !SqlShape.UPSERT.equals(lastShape.operation()) && write.updateCount() >= 0
-                    && write.updateCount() < lastShape.rows().size()) {
+                    && !SqlShape.UPSERT.equals(lastShape.operation()) && written >= 0 && written < lastShape.rows().size()) {
                 // ON CONFLICT DO NOTHING, INSERT IGNORE: some rows were not written, and which is not known
                 if (keys != null) {
-                    keys.skip((int) write.updateCount());
+                    keys.skip((int) written);
                 }
-                fewerRows(write);
+                fewerRows(written);
                 continue;
             }
             try {
@@ -1324,10 +1325,10 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     /** An INSERT that wrote fewer of its rows than it lists: none is published, counted as dropped, said once per table. */
-    private void fewerRows(PendingWrite write) {
-        metrics.dropped.add(write.updateCount());
+    private void fewerRows(long written) {
+        metrics.dropped.add(written);
         AgentLog.warnOnce("insert-fewer-" + lastShape.table(), "an INSERT into " + lastShape.table() + " listed "
-                + lastShape.rows().size() + " rows and wrote " + write.updateCount() + " (ON CONFLICT DO NOTHING, INSERT IGNORE):"
+                + lastShape.rows().size() + " rows and wrote " + written + " (ON CONFLICT DO NOTHING, INSERT IGNORE):"
                 + " which ones is not known, so none of them is published (counted in EventsDropped); insert one row per"
                 + " statement, or a batch of them, to have each row's own count", null);
     }

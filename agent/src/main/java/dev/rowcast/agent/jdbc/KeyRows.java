@@ -40,9 +40,9 @@ final class KeyRows {
         }
     }
 
-    /** A RETURNING statement whose rows the app read to their end, and there were none: it wrote nothing. */
-    synchronized boolean wroteNone() {
-        return returning && held == 0;
+    /** For a RETURNING statement whose rows the app read to their end: how many it wrote; else -1. */
+    synchronized long returned() {
+        return returning ? held : -1;
     }
 
     synchronized void put(int index, Map<String, Object> row) {

@@ -223,6 +223,30 @@ class GeneratedKeysCaptureTest {
         assertThat(keys.agentCalls).isEmpty();
     }
 
+    /** A RETURNING statement has no count: the rows the app read to their end say how many it wrote. */
+    @Test
+    void returningRowsReadToTheirEndSayHowManyRowsWereWritten() {
+        Connection connection = fake(Connection.class, false, new ArrayList<>());
+        String sql = "INSERT INTO messages (id, chat, content) VALUES (?, 1, 'a'), (?, 1, 'b') ON CONFLICT DO NOTHING RETURNING id";
+        for (int[] ids : new int[][] {{}, {4}, {5, 6}}) {
+            PreparedStatement ps = fake(PreparedStatement.class, connection, new ArrayList<>());
+            capture.statementPrepared(connection, ps, sql);
+            capture.parameterSet(ps, 1, ids.length == 2 ? 5 : 3);
+            capture.parameterSet(ps, 2, ids.length == 2 ? 6 : 4);
+            FakeKeys rows = new FakeKeys(java.util.Arrays.stream(ids).boxed().toArray());
+            capture.queried(ps, null, rows.resultSet, null, Bridge.executeEnter());
+            for (int i = 0; i <= ids.length; i++) {
+                rows.appNext(); // the last says false
+            }
+            capture.committed(connection, null);
+        }
+        pipeline.offer(MARKER);
+
+        // none written: nothing; one of two: which one is not known, so nothing; both: both
+        await().atMost(Duration.ofSeconds(5)).until(() -> routed.contains(MARKER));
+        assertThat(routed).extracting(r -> r instanceof CapturedRow row ? row.id() : r).containsExactly(5, 6, MARKER);
+    }
+
     private PreparedStatement insert(Connection connection, boolean keys) {
         PreparedStatement ps = fake(PreparedStatement.class, connection, new ArrayList<>());
         capture.statementPrepared(connection, ps, INSERT);

@@ -74,22 +74,51 @@ class UnreadableParametersTest {
         fixture.capture.statementPrepared(connection, remove, "DELETE FROM messages WHERE id = ?");
         fixture.capture.parameterSet(remove, 1, 7);
         fixture.capture.executed(remove, null, false, 1, null, Bridge.executeEnter());
-        PreparedStatement move = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
-        fixture.capture.statementPrepared(connection, insert, "INSERT INTO messages (id, chat, content, n) VALUES (?, ?, ?, ?)");
-        fixture.capture.parameterSet(insert, 1, 8);
-        fixture.capture.executed(insert, null, false, 1, null, Bridge.executeEnter());
-        fixture.capture.statementPrepared(connection, move, "UPDATE messages SET chat = LOWER(?) WHERE id = ?");
-        fixture.capture.parameterSet(move, 1, "B");
-        fixture.capture.parameterSet(move, 2, 8);
-        fixture.capture.executed(move, null, false, 1, null, Bridge.executeEnter());
+        moveByExpression(fixture, connection, autoCommit);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.routed.size() == 5);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.routed.size() == 6);
         List<CapturedRow> rows = List.copyOf(fixture.routed);
         assertThat(rows.get(1).data()).containsOnlyKeys("id", "chat", "content").containsEntry("content", "v1");
         assertThat(rows.get(1).changes()).containsExactly("n", "content");
         assertThat(rows.get(2).data()).containsOnlyKeys("id", "chat", "content").containsEntry("content", "v1");
-        // the row moved to a chat the statement does not show: its old one is not its room
+        // the row moved to a chat the statement does not show: its old one is not its room, now or later
         assertThat(rows.get(4).data()).containsOnlyKeys("id");
+        assertThat(rows.get(5).data()).containsOnlyKeys("id", "content");
+    }
+
+    /** The same where the collection keeps only its rooms' columns (it publishes no deletes). */
+    @Test
+    void aRoomColumnSetByAnExpressionIsLetGoOfWhereOnlyRoomColumnsAreKept() {
+        try (CaptureFixture updatesOnly = new CaptureFixture("messages", "[create, update]")) {
+            boolean[] autoCommit = {true};
+            Connection connection = CaptureFixture.fake(Connection.class, null, autoCommit);
+            moveByExpression(updatesOnly, connection, autoCommit);
+            await().atMost(Duration.ofSeconds(10)).until(() -> updatesOnly.routed.size() == 3);
+            List<CapturedRow> rows = List.copyOf(updatesOnly.routed);
+            assertThat(rows.get(1).data()).containsOnlyKeys("id");
+            assertThat(rows.get(2).data()).containsOnlyKeys("id", "content");
+        }
+    }
+
+    /** Inserts row 8 in chat a, moves it with SET chat = LOWER(?), then updates its content by id. */
+    private static void moveByExpression(CaptureFixture fixture, Connection connection, boolean[] autoCommit) {
+        PreparedStatement insert = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
+        fixture.capture.statementPrepared(connection, insert, "INSERT INTO messages (id, chat, content, n) VALUES (?, ?, ?, ?)");
+        fixture.capture.parameterSet(insert, 1, 8);
+        fixture.capture.parameterSet(insert, 2, "a");
+        fixture.capture.parameterSet(insert, 3, "hi");
+        fixture.capture.parameterSet(insert, 4, 0);
+        fixture.capture.executed(insert, null, false, 1, null, Bridge.executeEnter());
+        PreparedStatement move = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
+        fixture.capture.statementPrepared(connection, move, "UPDATE messages SET chat = LOWER(?) WHERE id = ?");
+        fixture.capture.parameterSet(move, 1, "B");
+        fixture.capture.parameterSet(move, 2, 8);
+        fixture.capture.executed(move, null, false, 1, null, Bridge.executeEnter());
+        PreparedStatement edit = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
+        fixture.capture.statementPrepared(connection, edit, "UPDATE messages SET content = ? WHERE id = ?");
+        fixture.capture.parameterSet(edit, 1, "later");
+        fixture.capture.parameterSet(edit, 2, 8);
+        fixture.capture.executed(edit, null, false, 1, null, Bridge.executeEnter());
     }
 
     @Test

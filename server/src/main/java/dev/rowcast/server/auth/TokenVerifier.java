@@ -235,11 +235,11 @@ public final class TokenVerifier {
         return new VerifiedToken(claims.toJSONObject(), userId, expiresAt);
     }
 
-    /** One line per interval at most: an IdP outage must not turn every reconnect into a log line. */
     /**
-     * A client's token refused (missing, malformed, signed with another key, expired): one line a
-     * minute at most, saying how many more there were, so that a wrong secret or key shows in the
-     * log without a client's retries filling it.
+     * A token a client sent, refused (malformed, signed with another key, expired, without the user
+     * claim): one line a minute at most, saying how many more there were, so that a wrong secret or
+     * key shows in the log without a client's retries filling it. The parser's words about a
+     * malformed token are the client's doing: printable characters only, at most 200.
      */
     private void refusedThrottled(AuthException e) {
         long now = System.nanoTime();
@@ -251,12 +251,15 @@ public final class TokenVerifier {
             }
         } else if (lastRefusal.compareAndSet(last, now == 0 ? 1 : now)) {
             long suppressed = suppressedRefusals.getAndSet(0);
-            LOG.log(System.Logger.Level.INFO, "[rowcast] auth: a client's token was refused (" + e.detail() + "); it got '"
+            String detail = e.detail().replaceAll("[^\\x20-\\x7e]", "?");
+            detail = detail.length() > 200 ? detail.substring(0, 200) + "..." : detail;
+            LOG.log(System.Logger.Level.INFO, "[rowcast] auth: a client's token was refused (" + detail + "); it got '"
                     + e.getMessage() + "'" + (suppressed > 0 ? " (" + suppressed + " more refused since the last such line)" : "")
                     + "; at most one such line a minute");
         }
     }
 
+    /** One line per interval at most: an IdP outage must not turn every reconnect into a log line. */
     private void warnThrottled(AuthException e) {
         long now = System.nanoTime();
         long last = lastWarning.get();

@@ -130,7 +130,7 @@ class TokenVerifierTest {
 
     /** A wrong secret shows in the log; a client retrying it does not fill the log. */
     @Test
-    void refusedTokensAreOneLogLineAMinuteThatCountsTheRest() throws Exception {
+    void refusedTokensAreOneLogLineAMinute() throws Exception {
         String[] parts = TestKeys.hs256(claims().build()).split("\\.");
         String forged = parts[0] + "." + Base64URL.encode(claims().subject("1").build().toString()) + "." + parts[2];
         TokenVerifier verifier = withSecret();

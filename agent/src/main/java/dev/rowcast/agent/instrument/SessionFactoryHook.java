@@ -36,30 +36,17 @@ final class SessionFactoryHook {
      * class cannot be read.
      */
     static byte[] applyToRegistry(byte[] classFile) {
-        try {
-            ClassReader reader = new ClassReader(classFile);
-            ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-            reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+        return rewrite(classFile, (access, name, descriptor, method) -> {
+            int slot = "addSessionFactory".equals(name) && (access & Opcodes.ACC_STATIC) == 0 ? factorySlot(descriptor) : -1;
+            return slot < 0 ? method : new MethodVisitor(Opcodes.ASM9, method) {
                 @Override
-                public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-                    MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
-                    int slot = "addSessionFactory".equals(name) && (access & Opcodes.ACC_STATIC) == 0 ? factorySlot(descriptor) : -1;
-                    return slot < 0 ? method : new MethodVisitor(Opcodes.ASM9, method) {
-                        @Override
-                        public void visitCode() {
-                            super.visitCode();
-                            super.visitVarInsn(Opcodes.ALOAD, slot);
-                            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "sessionFactoryBuilt", "(Ljava/lang/Object;)V", false);
-                        }
-                    };
+                public void visitCode() {
+                    super.visitCode();
+                    super.visitVarInsn(Opcodes.ALOAD, slot);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "sessionFactoryBuilt", "(Ljava/lang/Object;)V", false);
                 }
-            }, 0);
-            return writer.toByteArray();
-        } catch (RuntimeException e) {
-            AgentLog.warnOnce("session-factory-registry-hook", "cannot hook org.hibernate.internal.SessionFactoryRegistry (" + e
-                    + "); a session factory being built as capture starts is not captured", e);
-            return null;
-        }
+            };
+        }, "org.hibernate.internal.SessionFactoryRegistry", "a session factory being built as capture starts is not captured");
     }
 
     /** The local slot of addSessionFactory's fourth parameter, the factory, in 5.6, 6.x and 7.x; -1 when the method is another. */
@@ -77,20 +64,29 @@ final class SessionFactoryHook {
 
     /** The class file with the hook, or null (unchanged) if it cannot be read: then one warning. */
     static byte[] apply(byte[] classFile) {
+        return rewrite(classFile, (access, name, descriptor, method) -> "<init>".equals(name) ? new ReportOnReturn(method) : method,
+                "org.hibernate.internal.SessionFactoryImpl", "Hibernate entity rows are not captured");
+    }
+
+    /** How one method of a class is rewritten: the visitor that writes it, given the one that writes it unchanged. */
+    private interface MethodHook {
+        MethodVisitor visit(int access, String name, String descriptor, MethodVisitor method);
+    }
+
+    /** The class file with each method passed through {@code hook}; null (unchanged) and one warning if it cannot be read. */
+    private static byte[] rewrite(byte[] classFile, MethodHook hook, String className, String consequence) {
         try {
             ClassReader reader = new ClassReader(classFile);
             ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
             reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
                 @Override
                 public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-                    MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
-                    return "<init>".equals(name) ? new ReportOnReturn(method) : method;
+                    return hook.visit(access, name, descriptor, super.visitMethod(access, name, descriptor, signature, exceptions));
                 }
             }, 0);
             return writer.toByteArray();
         } catch (RuntimeException e) {
-            AgentLog.warnOnce("session-factory-hook", "cannot hook org.hibernate.internal.SessionFactoryImpl (" + e
-                    + "); Hibernate entity rows are not captured", e);
+            AgentLog.warnOnce("hook-" + className, "cannot hook " + className + " (" + e + "); " + consequence, e);
             return null;
         }
     }

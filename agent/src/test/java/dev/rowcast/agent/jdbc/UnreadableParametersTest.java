@@ -55,26 +55,11 @@ class UnreadableParametersTest {
     /** n = n + 1 and LOWER(?) set values the statement does not show: neither WHERE n = ? nor the remembered row stands in. */
     @Test
     void aColumnSetByAnExpressionIsLeftOutOfDataAndOfTheRememberedRow() {
-        boolean[] autoCommit = {true};
-        Connection connection = CaptureFixture.fake(Connection.class, null, autoCommit);
-        PreparedStatement insert = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
-        fixture.capture.statementPrepared(connection, insert, "INSERT INTO messages (id, chat, content, n) VALUES (?, ?, ?, ?)");
-        fixture.capture.parameterSet(insert, 1, 7);
-        fixture.capture.parameterSet(insert, 2, "a");
-        fixture.capture.parameterSet(insert, 3, "hi");
-        fixture.capture.parameterSet(insert, 4, 0);
-        fixture.capture.executed(insert, null, false, 1, null, Bridge.executeEnter());
-        PreparedStatement bump = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
-        fixture.capture.statementPrepared(connection, bump, "UPDATE messages SET n = n + 1, content = ? WHERE id = ? AND n = ?");
-        fixture.capture.parameterSet(bump, 1, "v1");
-        fixture.capture.parameterSet(bump, 2, 7);
-        fixture.capture.parameterSet(bump, 3, 0);
-        fixture.capture.executed(bump, null, false, 1, null, Bridge.executeEnter());
-        PreparedStatement remove = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
-        fixture.capture.statementPrepared(connection, remove, "DELETE FROM messages WHERE id = ?");
-        fixture.capture.parameterSet(remove, 1, 7);
-        fixture.capture.executed(remove, null, false, 1, null, Bridge.executeEnter());
-        moveByExpression(fixture, connection, autoCommit);
+        Connection connection = CaptureFixture.fake(Connection.class, null, new boolean[] {true});
+        run(fixture, connection, "INSERT INTO messages (id, chat, content, n) VALUES (?, ?, ?, ?)", 7, "a", "hi", 0);
+        run(fixture, connection, "UPDATE messages SET n = n + 1, content = ? WHERE id = ? AND n = ?", "v1", 7, 0);
+        run(fixture, connection, "DELETE FROM messages WHERE id = ?", 7);
+        moveByExpression(fixture, connection);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> fixture.routed.size() == 6);
         List<CapturedRow> rows = List.copyOf(fixture.routed);
@@ -90,9 +75,7 @@ class UnreadableParametersTest {
     @Test
     void aRoomColumnSetByAnExpressionIsLetGoOfWhereOnlyRoomColumnsAreKept() {
         try (CaptureFixture updatesOnly = new CaptureFixture("messages", "[create, update]")) {
-            boolean[] autoCommit = {true};
-            Connection connection = CaptureFixture.fake(Connection.class, null, autoCommit);
-            moveByExpression(updatesOnly, connection, autoCommit);
+            moveByExpression(updatesOnly, CaptureFixture.fake(Connection.class, null, new boolean[] {true}));
             await().atMost(Duration.ofSeconds(10)).until(() -> updatesOnly.routed.size() == 3);
             List<CapturedRow> rows = List.copyOf(updatesOnly.routed);
             assertThat(rows.get(1).data()).containsOnlyKeys("id");
@@ -101,24 +84,20 @@ class UnreadableParametersTest {
     }
 
     /** Inserts row 8 in chat a, moves it with SET chat = LOWER(?), then updates its content by id. */
-    private static void moveByExpression(CaptureFixture fixture, Connection connection, boolean[] autoCommit) {
-        PreparedStatement insert = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
-        fixture.capture.statementPrepared(connection, insert, "INSERT INTO messages (id, chat, content, n) VALUES (?, ?, ?, ?)");
-        fixture.capture.parameterSet(insert, 1, 8);
-        fixture.capture.parameterSet(insert, 2, "a");
-        fixture.capture.parameterSet(insert, 3, "hi");
-        fixture.capture.parameterSet(insert, 4, 0);
-        fixture.capture.executed(insert, null, false, 1, null, Bridge.executeEnter());
-        PreparedStatement move = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
-        fixture.capture.statementPrepared(connection, move, "UPDATE messages SET chat = LOWER(?) WHERE id = ?");
-        fixture.capture.parameterSet(move, 1, "B");
-        fixture.capture.parameterSet(move, 2, 8);
-        fixture.capture.executed(move, null, false, 1, null, Bridge.executeEnter());
-        PreparedStatement edit = CaptureFixture.fake(PreparedStatement.class, connection, autoCommit);
-        fixture.capture.statementPrepared(connection, edit, "UPDATE messages SET content = ? WHERE id = ?");
-        fixture.capture.parameterSet(edit, 1, "later");
-        fixture.capture.parameterSet(edit, 2, 8);
-        fixture.capture.executed(edit, null, false, 1, null, Bridge.executeEnter());
+    private static void moveByExpression(CaptureFixture fixture, Connection connection) {
+        run(fixture, connection, "INSERT INTO messages (id, chat, content, n) VALUES (?, ?, ?, ?)", 8, "a", "hi", 0);
+        run(fixture, connection, "UPDATE messages SET chat = LOWER(?) WHERE id = ?", "B", 8);
+        run(fixture, connection, "UPDATE messages SET content = ? WHERE id = ?", "later", 8);
+    }
+
+    /** Prepares {@code sql} on an autocommitted connection, binds {@code params} and runs it: one row written. */
+    private static void run(CaptureFixture fixture, Connection connection, String sql, Object... params) {
+        PreparedStatement statement = CaptureFixture.fake(PreparedStatement.class, connection, new boolean[] {true});
+        fixture.capture.statementPrepared(connection, statement, sql);
+        for (int i = 0; i < params.length; i++) {
+            fixture.capture.parameterSet(statement, i + 1, params[i]);
+        }
+        fixture.capture.executed(statement, null, false, 1, null, Bridge.executeEnter());
     }
 
     @Test

@@ -181,8 +181,8 @@ final class JdbcRows {
         if (rule != null && rule.fields().allows(column) && leftOutSaid.add(rule.slug() + "\0" + column)) {
             AgentLog.warn("collection " + rule.slug() + ": column " + column + " is left out of its rows' data: the app binds it"
                     + " as " + value.type() + ", which Rowcast does not copy into events (it copies text, numbers, booleans,"
-                    + " dates, times, UUIDs, bytes up to " + JdbcCapture.MAX_BYTES + ", and arrays of up to " + ArrayParams.MAX_VALUES + " of these); fields: { exclude: ["
-                    + column + "] } keeps it out without this line");
+                    + " dates, times, UUIDs, bytes up to " + JdbcCapture.MAX_BYTES + ", and arrays of up to " + ArrayParams.MAX_VALUES
+                    + " of these); fields: { exclude: [" + column + "] } keeps it out without this line");
         }
     }
 

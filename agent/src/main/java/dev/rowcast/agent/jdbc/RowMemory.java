@@ -105,12 +105,12 @@ final class RowMemory {
             kept = rooms;
         }
         // SET id = ? moves the row to its new id; SET id = id + 100 to one not known
-        Object now = unknown.contains("id") ? null : data.containsKey("id") ? data.get("id") : id;
-        if (now == null || !key(now).equals(key(id))) {
+        Object newId = unknown.contains("id") ? null : data.containsKey("id") ? data.get("id") : id;
+        if (newId == null || !key(newId).equals(key(id))) {
             store.rows.remove(id);
         }
-        if (now != null) {
-            store.rows.put(now, kept);
+        if (newId != null) {
+            store.rows.put(newId, kept);
         }
         Map<String, Object> filled = null;
         for (int i = 0; i < store.roomColumns.length; i++) {

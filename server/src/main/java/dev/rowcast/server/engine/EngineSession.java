@@ -220,7 +220,19 @@ final class EngineSession implements EngineSocket {
 
     /** Server shutdown: end at once, telling the client where we can. */
     void shutdown() {
-        runOnLoop(() -> terminate("server shutting down", Packet.CLOSE_PACKET));
+        runOnLoop(() -> {
+            // what still waits for its coalesced flush goes out before the close: a stopping server's
+            // last events (an app's last rows, a cluster node's last broadcasts) reach the client
+            Channel socket = ws;
+            if (state == State.OPEN && socket != null && socket.eventLoop().inEventLoop()) {
+                drainWebSocket();
+            } else if (state == State.OPEN && socket == null && polling && pendingGet != null && !upgrading) {
+                closeReason = "server shutting down";
+                enqueueControl(Packet.CLOSE_PACKET);
+                flush(); // answers the held GET with them and the close, and ends the session
+            }
+            terminate("server shutting down", Packet.CLOSE_PACKET);
+        });
     }
 
     private void closeFromServer() {

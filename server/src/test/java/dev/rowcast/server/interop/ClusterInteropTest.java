@@ -335,6 +335,26 @@ class ClusterInteropTest {
         assertThat(result.get("reason").asText()).isEqualTo("transport close"); // as a stopping reference server gives
     }
 
+    /** The same on a lone server: what waits for its coalesced flush at the stop goes out before the close. */
+    @Test
+    void aStoppingLoneServerGivesItsClientsWhatItEmittedLast() throws Exception {
+        RealtimeServer lone = RealtimeServer.launch(RealtimeOptions.builder().build());
+        nodes.add(lone);
+        CountDownLatch ready = readyOn(lone);
+        CompletableFuture<JsonNode> seen = client("untilClosed", url(lone), Map.of());
+        ready(ready);
+        int total = 50;
+        for (int n = 0; n < total; n++) {
+            lone.to("feed").emit("n", n);
+        }
+        lone.stop();
+
+        JsonNode result = seen.get(30, TimeUnit.SECONDS);
+        List<Integer> received = new ArrayList<>();
+        result.get("received").forEach(n -> received.add(n.asInt()));
+        assertThat(received).containsExactlyElementsOf(IntStream.range(0, total).boxed().toList());
+    }
+
     /** As on a lone node (RecoveryTokenInteropTest): the session in Redis is taken only for a CONNECT whose token passes. */
     @Test
     void aClientComingBackToTheClusterShowsAValidTokenFirst() throws Exception {

@@ -319,19 +319,7 @@ class ClusterInteropTest {
     void aStoppingNodeGivesItsOwnClientsItsLastBroadcastsFirst() throws Exception {
         RealtimeServer a = node("a", prefix());
         connected(a);
-        CountDownLatch ready = readyOn(a);
-        CompletableFuture<JsonNode> seen = client("untilClosed", url(a), Map.of());
-        ready(ready);
-        int total = 50;
-        for (int n = 0; n < total; n++) {
-            a.to("feed").emit("n", n);
-        }
-        a.stop();
-
-        JsonNode result = seen.get(30, TimeUnit.SECONDS);
-        List<Integer> received = new ArrayList<>();
-        result.get("received").forEach(n -> received.add(n.asInt()));
-        assertThat(received).containsExactlyElementsOf(IntStream.range(0, total).boxed().toList());
+        JsonNode result = emitFiftyThenStop(a);
         assertThat(result.get("reason").asText()).isEqualTo("transport close"); // as a stopping reference server gives
     }
 
@@ -340,19 +328,25 @@ class ClusterInteropTest {
     void aStoppingLoneServerGivesItsClientsWhatItEmittedLast() throws Exception {
         RealtimeServer lone = RealtimeServer.launch(RealtimeOptions.builder().build());
         nodes.add(lone);
-        CountDownLatch ready = readyOn(lone);
-        CompletableFuture<JsonNode> seen = client("untilClosed", url(lone), Map.of());
+        emitFiftyThenStop(lone);
+    }
+
+    /** A client in "feed" gets 0..49 emitted right before the server stops, in order; returns what it saw. */
+    private static JsonNode emitFiftyThenStop(RealtimeServer server) throws Exception {
+        CountDownLatch ready = readyOn(server);
+        CompletableFuture<JsonNode> seen = client("untilClosed", url(server), Map.of());
         ready(ready);
         int total = 50;
         for (int n = 0; n < total; n++) {
-            lone.to("feed").emit("n", n);
+            server.to("feed").emit("n", n);
         }
-        lone.stop();
+        server.stop();
 
         JsonNode result = seen.get(30, TimeUnit.SECONDS);
         List<Integer> received = new ArrayList<>();
         result.get("received").forEach(n -> received.add(n.asInt()));
         assertThat(received).containsExactlyElementsOf(IntStream.range(0, total).boxed().toList());
+        return result;
     }
 
     /** As on a lone node (RecoveryTokenInteropTest): the session in Redis is taken only for a CONNECT whose token passes. */

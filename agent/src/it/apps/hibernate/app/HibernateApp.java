@@ -9,11 +9,20 @@ import org.hibernate.cfg.Configuration;
 /**
  * A plain Hibernate app that knows nothing of Rowcast. The same source runs on 5.6 (javax, the
  * test rewrites the imports), 6.6 and 7.x, on H2 or on the JDBC URL given as its argument.
- * Prints one marker line per step.
+ * Prints one marker line per step. With {@code -Dapp.otherFactory=true} it builds a factory that
+ * maps none of the collections' entities first.
  */
 public final class HibernateApp {
 
     public static void main(String[] args) {
+        // -Dapp.otherFactory=true: first a factory of Note alone, on a database of its own, open to the end
+        SessionFactory other = Boolean.getBoolean("app.otherFactory") ? new Configuration()
+                .setProperty("hibernate.connection.url", "jdbc:h2:mem:other;DB_CLOSE_DELAY=-1")
+                .setProperty("hibernate.connection.username", "sa")
+                .setProperty("hibernate.connection.password", "")
+                .setProperty("hibernate.hbm2ddl.auto", "create")
+                .addAnnotatedClass(Note.class)
+                .buildSessionFactory() : null;
         Configuration cfg = new Configuration()
                 .setProperty("hibernate.connection.url", args.length > 0 ? args[0] : "jdbc:h2:mem:app;DB_CLOSE_DELAY=-1")
                 .setProperty("hibernate.connection.username", args.length > 1 ? args[1] : "sa")
@@ -131,6 +140,9 @@ public final class HibernateApp {
                 tx.commit();
                 System.out.println("note proxy loaded by its delete: " + Hibernate.isInitialized(reference));
             }
+        }
+        if (other != null) {
+            other.close();
         }
         System.out.println("done");
     }

@@ -129,9 +129,7 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
             } catch (Throwable t) {
                 AgentLog.error("cannot install the JDBC hooks (" + t + "); Hibernate entity rows are still captured");
             }
-            for (Object factory : RegisteredFactories.find(inst)) {
-                hibernate.sessionFactoryBuilt(factory);
-            }
+            hibernate.sessionFactoriesFound(RegisteredFactories.find(inst));
             phases.end("session factories found");
         }
     }

@@ -78,10 +78,7 @@ public final class HibernateHook {
     }
 
     private final Map<Object, Boolean> seen = Collections.synchronizedMap(new WeakHashMap<>());
-    /** The collections whose entity a factory was found not to map: each is said once. */
-    private final Set<String> unmappedSaid = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** The collections whose entity some factory hooked so far maps: a later factory without it is no news. */
-    private final Set<String> mappedAnywhere = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final UnmappedEntities unmapped;
     /** The collections whose room templates and fields were checked against their entity's properties. */
     private final Set<String> namesChecked = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /**
@@ -114,6 +111,7 @@ public final class HibernateHook {
     public HibernateHook(RowcastConfig config, Pipeline pipeline, Metrics metrics, BooleanSupplier enabled, HibernateTables tables,
                          BiConsumer<Object, CapturedRow> jdbcRows, BooleanSupplier jdbcFollowed) {
         this.config = config;
+        this.unmapped = new UnmappedEntities(config.collections().values());
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.enabled = enabled;
@@ -174,9 +172,37 @@ public final class HibernateHook {
     }
 
     public void sessionFactoryBuilt(Object sessionFactory) {
-        if (seen.put(sessionFactory, Boolean.TRUE) != null) {
-            return;
+        sessionFactoriesFound(List.of(sessionFactory));
+    }
+
+    /**
+     * Factories found together (those built before capture started): each is hooked, then the
+     * {@code entity:} names that none of them maps are said, so that an app with several factories
+     * hears nothing of an entity one of them maps.
+     */
+    public void sessionFactoriesFound(List<?> sessionFactories) {
+        List<UnmappedEntities.Mapped> found = new ArrayList<>();
+        for (Object sessionFactory : sessionFactories) {
+            UnmappedEntities.Mapped mapped = hook(sessionFactory);
+            if (mapped != null) {
+                found.add(mapped);
+            }
         }
+        for (UnmappedEntities.Line line : unmapped.hooked(found)) {
+            if (line.warning()) {
+                AgentLog.warn(line.text());
+            } else {
+                AgentLog.info(line.text());
+            }
+        }
+    }
+
+    /** Adds the listeners to a factory not hooked before; what it maps, or null when that is not known. */
+    private UnmappedEntities.Mapped hook(Object sessionFactory) {
+        if (seen.put(sessionFactory, Boolean.TRUE) != null) {
+            return null;
+        }
+        UnmappedEntities.Mapped mapped = null;
         try {
             ClassLoader loader = sessionFactory.getClass().getClassLoader();
             Loader hibernate = loaders.get(Class.forName("org.hibernate.event.spi.PostInsertEvent", false, loader));
@@ -194,7 +220,7 @@ public final class HibernateHook {
                     : Proxy.newProxyInstance(api.loader, interfaces, new PostCommitListener(api, capture));
 
             // before the listeners: from their first event on, the JDBC layer knows which of the flush's rows they report
-            noteReportedTables(api, sessionFactory);
+            mapped = noteReportedTables(api, sessionFactory);
             Class<?> eventType = api.type("org.hibernate.event.spi.EventType");
             Method append = registryType.getMethod("appendListeners", eventType, Object[].class);
             for (int i = 0; i < listenedEvents(); i++) {
@@ -208,22 +234,25 @@ public final class HibernateHook {
                     : "reflective listener, " + hibernate.whyNot() + "; rows are still captured, at a higher cost per row)"));
         } catch (Throwable t) {
             AgentLog.warn("cannot hook this Hibernate SessionFactory (" + t + "); its entities will not be captured, the app runs on", t);
+            return null;
         }
+        return mapped;
     }
 
     /**
      * The tables of each entity an {@code entity:} collection names (its own, its secondary ones, a
      * joined superclass's): Hibernate reports those rows, so the JDBC layer leaves the flush's SQL on
      * them alone. Where an entity's tables cannot be read, none of the flush's SQL is reported by
-     * JDBC (from any factory: the pipeline cannot tell them apart).
+     * JDBC (from any factory: the pipeline cannot tell them apart). Returns what the factory maps,
+     * null when its persisters cannot be read.
      */
-    private void noteReportedTables(HibernateApi api, Object sessionFactory) {
+    private UnmappedEntities.Mapped noteReportedTables(HibernateApi api, Object sessionFactory) {
         List<Object> persisters;
         try {
             persisters = persisters(api, sessionFactory);
         } catch (Throwable t) {
             tablesUnknown(t);
-            return;
+            return null;
         }
         Set<String> mapped = new HashSet<>();
         List<String> entityNames = new ArrayList<>();
@@ -244,29 +273,8 @@ public final class HibernateHook {
                 tablesUnknown(t);
             }
         }
-        sayUnmapped(sessionFactory, mapped, entityNames);
         sayUnknownNames(keys);
-    }
-
-    /**
-     * A warning for each {@code entity:} collection whose entity this factory does not map, nor any
-     * hooked before it, once per collection: a misspelt name would otherwise leave the collection
-     * silent. An app with several factories may hear it of one hooked before the factory that maps
-     * the entity; the line names the factory and what it maps.
-     */
-    private void sayUnmapped(Object sessionFactory, Set<String> mapped, List<String> entityNames) {
-        mappedAnywhere.addAll(mapped);
-        List<String> known = entityNames.stream().map(name -> name.substring(name.lastIndexOf('.') + 1)).sorted().toList();
-        for (CollectionConfig collection : config.collections().values()) {
-            if (collection.entity().isPresent() && !mapped.contains(collection.slug()) && !mappedAnywhere.contains(collection.slug())
-                    && unmappedSaid.add(collection.slug())) {
-                AgentLog.warn("collection " + collection.slug() + " names the entity '"
-                        + collection.entity().get() + "', which the SessionFactory " + sessionFactory.getClass().getSimpleName()
-                        + " does not map" + (known.isEmpty() ? "" : " (its entities: " + String.join(", ", known.size() > 20
-                                ? known.subList(0, 20) : known) + (known.size() > 20 ? ", ..." : "") + ")")
-                        + "; the collection gets no rows from it. Check the name in rowcast.yml (simple or qualified)");
-            }
-        }
+        return new UnmappedEntities.Mapped(sessionFactory.getClass().getSimpleName(), mapped, entityNames);
     }
 
     /**

@@ -287,6 +287,22 @@ class HibernateCaptureIT {
         assertThat(run.items()).isNotEmpty();
     }
 
+    /** A factory built first that maps none of the entities is warned of, and the one built next takes each warning back. */
+    @Test
+    void aSecondFactoryThatMapsTheEntitiesTakesTheFirstOnesWarningsBack() throws Exception {
+        Run run = run("6.6", List.of("-Dapp.otherFactory=true"));
+        String output = run.result().output();
+        assertThat(run.result().exitCode()).as(output).isZero();
+        for (String collection : List.of("items", "owners", "lines", "stocks", "linenotes", "animals")) {
+            assertThat(output).as(output)
+                    .contains("[rowcast] collection " + collection + " names the entity ")
+                    .contains("which the SessionFactory SessionFactoryImpl does not map (its entities: Note)")
+                    .contains("[rowcast] collection " + collection + ": the SessionFactory SessionFactoryImpl, built since, maps the entity '")
+                    .contains("; its rows are captured after all");
+        }
+        assertThat(run.items()).hasSameSizeAs(run("6.6").items());
+    }
+
     @ParameterizedTest(name = "Hibernate {0}")
     @ValueSource(strings = {"5.6", "6.6", "7.4"})
     void unconfiguredEntityIsNotReported(String version) throws Exception {

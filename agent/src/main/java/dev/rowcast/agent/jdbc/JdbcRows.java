@@ -84,6 +84,21 @@ final class JdbcRows {
             }
             return;
         }
+        if (SqlShape.UPSERT.equals(shape.operation()) && rule != null && !shape.key().isEmpty()) {
+            Object id = resolve(null, shape.key(), write.params()).get("id");
+            if (memory.remembers(rule, id)) {
+                // ON CONFLICT (id) DO UPDATE of a row the collection has seen written: it met that row
+                if (keys != null) {
+                    keys.skip(1);
+                }
+                if (rule.wants(Operation.UPDATE)) {
+                    out.add(upsertUpdate(rule, shape, write, id));
+                } else {
+                    memory.forget(rule, id);
+                }
+                return;
+            }
+        }
         if (rule == null || !rule.wants(operation)) {
             if (keys != null && operation == Operation.CREATE) {
                 // the next write of the same batch takes the key rows after these
@@ -102,7 +117,12 @@ final class JdbcRows {
                     Map<String, Object> data = withKey(resolve(rule, row, write.params()), key);
                     // the id column, else the only generated key; never another column the statement sets
                     Object id = data.containsKey("id") ? data.get("id") : key != null && key.size() == 1 ? key.values().iterator().next() : null;
-                    if (SqlShape.UPSERT.equals(shape.operation()) || write.updateCount() >= 0 && write.updateCount() < shape.rows().size()) {
+                    if (SqlShape.UPSERT.equals(shape.operation()) && !shape.key().isEmpty()) {
+                        // inserted, or met the row of this id unseen: remembered as the create told the clients, so
+                        // that the next upsert of it is an update that reaches the room they had it in
+                        memory.created(rule, id, data);
+                    } else if (SqlShape.UPSERT.equals(shape.operation())
+                            || write.updateCount() >= 0 && write.updateCount() < shape.rows().size()) {
                         // an upsert inserted, or met an existing row left as it was or set otherwise; an INSERT
                         // IGNORE or ON CONFLICT DO NOTHING wrote fewer rows than it lists: which ones is not known
                         memory.forget(rule, id);
@@ -162,6 +182,21 @@ final class JdbcRows {
             unreadable |= values[i] instanceof Unreadable;
         }
         return unreadable ? readable(rule, plan.columns, values) : new RowMap(plan.columns, values);
+    }
+
+    /**
+     * An upsert that met the row of this id: an update of it with what the upsert sets, room columns
+     * the SET lacks taken from the remembered row. A column set to what the statement does not show
+     * ({@code n = t.n + 1}) is named in the changes and let go of, as an UPDATE's.
+     */
+    private CapturedRow upsertUpdate(CollectionConfig rule, SqlShape shape, PendingWrite write, Object id) {
+        Map<String, Object> set = resolve(rule, shape.updates(), write.params());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("id", id);
+        data.putAll(set);
+        List<String> changes = plan(shape.updates()).columnNames;
+        List<String> unknown = changes.stream().filter(column -> !set.containsKey(column)).toList();
+        return new CapturedRow(rule, Operation.UPDATE, id, memory.updated(rule, id, data, unknown), changes, "jdbc");
     }
 
     /** The columns whose value is known. */

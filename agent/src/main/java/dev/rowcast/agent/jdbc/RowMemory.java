@@ -154,6 +154,12 @@ final class RowMemory {
         return store;
     }
 
+    /** Whether this collection remembers the row of this id, so that the row exists as far as the agent saw. */
+    boolean remembers(CollectionConfig rule, Object id) {
+        Store store = store(rule);
+        return store != null && id != null && store.rows.get(id) != null;
+    }
+
     /** A row written otherwise (Hibernate, an upsert): its remembered columns may no longer hold. */
     void forget(CollectionConfig rule, Object id) {
         Store store = store(rule);

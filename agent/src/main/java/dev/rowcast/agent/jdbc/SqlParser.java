@@ -201,7 +201,20 @@ final class SqlParser {
                         : i < values.size() ? value(values.get(i)) : SqlShape.UNKNOWN);
             }
         }
-        return new SqlShape(SqlShape.UPSERT, table(insert.getTable()), List.copyOf(rows), Map.of(), set);
+        return new SqlShape(SqlShape.UPSERT, table(insert.getTable()), List.copyOf(rows), conflictOnId(insert, inserted), set);
+    }
+
+    /**
+     * PostgreSQL's {@code ON CONFLICT (id) DO UPDATE} of one row that gives its id: the row it meets,
+     * if any, is the one of that id ({@code id} to the inserted value). Empty for any other upsert:
+     * one whose conflict is on another key may meet another row than the id's.
+     */
+    private static Map<String, Object> conflictOnId(Insert insert, Map<String, Object> inserted) {
+        List<String> target = insert.getConflictTarget() == null ? null : insert.getConflictTarget().getIndexColumnNames();
+        if (target == null || target.size() != 1 || !"id".equals(unquote(target.get(0))) || inserted.getOrDefault("id", SqlShape.UNKNOWN) == SqlShape.UNKNOWN) {
+            return Map.of();
+        }
+        return Map.of("id", inserted.get("id"));
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.Map;
  *                  whose rows the agent does not read (MERGE, UPSERT, REPLACE); null when the statement
  *                  is not a row write
  * @param rows      per VALUES row (insert) or one entry (update: the SET columns), column → value
- * @param key       the WHERE equalities (update/delete), column → value
+ * @param key       the WHERE equalities (update/delete), column → value; for an upsert whose conflict is on
+ *                  the id column ({@code ON CONFLICT (id)}), the id of the row it meets if it meets one
  * @param updates   what an upsert sets in the row it meets, column → value (a column of the inserted row
  *                  it takes, VALUES(c) or EXCLUDED.c, as that row's value); empty for any other statement
  */

@@ -55,6 +55,32 @@ class WriteIdsTest {
         assertThat(rows.get(2).id()).isEqualTo(3L);
     }
 
+    /**
+     * PostgreSQL counts 1 for an upsert whether it inserted or updated. One by id of a row the
+     * collection has seen written met that row: an update of what it sets, in the row's room. One
+     * whose conflict is on another key may have met another row, and stays a create.
+     */
+    @Test
+    void anUpsertByIdOfARowSeenWrittenIsAnUpdateInItsRoom() {
+        String upsert = "INSERT INTO messages (id, chat, content) VALUES (%d, %d, '%s')"
+                + " ON CONFLICT (id) DO UPDATE SET content = EXCLUDED.content, hits = messages.hits + 1";
+        write(upsert.formatted(1, 3, "first"), 1);
+        write(upsert.formatted(1, 3, "second"), 1);
+        write("INSERT INTO messages (id, chat) VALUES (2, 4)", 1);
+        write(upsert.formatted(2, 4, "third"), 1);
+        write("INSERT INTO messages (id, chat, code) VALUES (5, 3, 'c') ON CONFLICT (code) DO UPDATE SET content = 'x'", 1);
+        write("INSERT INTO messages (id, chat, code) VALUES (5, 3, 'c') ON CONFLICT (code) DO UPDATE SET content = 'x'", 1);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.routed.size() == 6);
+        List<CapturedRow> rows = List.copyOf(fixture.routed);
+        assertThat(rows).extracting(row -> row.operation().wireName())
+                .containsExactly("create", "update", "create", "update", "create", "create");
+        assertThat(rows.get(1).data()).containsOnlyKeys("id", "content", "chat").containsEntry("content", "second").containsEntry("chat", 3L);
+        assertThat(rows.get(1).changes()).containsExactly("content", "hits");
+        assertThat(rows.get(3).id()).isEqualTo(2L);
+        assertThat(rows.get(3).data()).containsEntry("content", "third").containsEntry("chat", 4L);
+    }
+
     /** ON CONFLICT DO NOTHING that met a row: the count says how many were written, not which. */
     @Test
     void anInsertThatWroteFewerRowsThanItListsPublishesNoneOfThem() {

@@ -1,5 +1,6 @@
 package app;
 
+import java.util.function.Consumer;
 import org.hibernate.Hibernate;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
@@ -38,7 +39,8 @@ public final class HibernateApp {
                 .addAnnotatedClass(LineNote.class)
                 .addAnnotatedClass(Badge.class)
                 .addAnnotatedClass(Animal.class)
-                .addAnnotatedClass(Dog.class);
+                .addAnnotatedClass(Dog.class)
+                .addAnnotatedClass(Doc.class);
         try (SessionFactory sf = cfg.buildSessionFactory()) {
             Long ownerId;
             Long keptId;
@@ -125,6 +127,12 @@ public final class HibernateApp {
             }
             System.out.println("committed composite ids");
 
+            Doc doc = new Doc("draft");
+            inTransaction(sf, s -> s.persist(doc));
+            inTransaction(sf, s -> s.find(Doc.class, doc.id).title = "final");
+            inTransaction(sf, s -> s.find(Doc.class, doc.id).tags.add("reviewed"));
+            System.out.println("committed versioned updates");
+
             Long noteId;
             try (Session s = sf.openSession()) {
                 Transaction tx = s.beginTransaction();
@@ -145,5 +153,13 @@ public final class HibernateApp {
             other.close();
         }
         System.out.println("done");
+    }
+
+    private static void inTransaction(SessionFactory sf, Consumer<Session> work) {
+        try (Session s = sf.openSession()) {
+            Transaction tx = s.beginTransaction();
+            work.accept(s);
+            tx.commit();
+        }
     }
 }

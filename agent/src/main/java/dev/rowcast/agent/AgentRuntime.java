@@ -238,12 +238,19 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     }
 
     /**
-     * An update whose every changed field {@code fields:} keeps out of the event, and no room reads:
-     * a hidden field that a room reads moves the row into another room, which must hear of it.
+     * An update whose every changed field {@code fields:} keeps out of the event, and no room reads
+     * (a hidden field that a room reads moves the row into another room, which must hear of it), or
+     * one that changed nothing the row holds (a Hibernate entity whose collection alone changed).
      */
     static boolean onlyHiddenChanged(CapturedRow row) {
+        if (row.operation() != Operation.UPDATE) {
+            return false;
+        }
+        if (row.changes().isEmpty()) {
+            return true;
+        }
         FieldFilter fields = row.rule().fields();
-        if (row.operation() != Operation.UPDATE || fields.mode() == FieldFilter.Mode.ALL || row.changes().isEmpty()) {
+        if (fields.mode() == FieldFilter.Mode.ALL) {
             return false;
         }
         for (String changed : row.changes()) {

@@ -31,4 +31,13 @@ class HiddenChangesTest {
         assertThat(AgentRuntime.onlyHiddenChanged(update(rule, "secret", "name"))).isFalse();
         assertThat(AgentRuntime.onlyHiddenChanged(new CapturedRow(rule, Operation.CREATE, 1, ROW, List.of(), "jdbc"))).isFalse();
     }
+
+    /** A Hibernate update of what the row leaves out (a collection of the entity) changed nothing the clients hold. */
+    @Test
+    void anUpdateThatChangedNothingTheRowHoldsIsWithheld() throws Exception {
+        CollectionConfig rule = ConfigLoader.load("rowcast.yml", "collections:\n  notes: { entity: Note, broadcast: true }\n", Map.of())
+                .collections().get("notes");
+        assertThat(AgentRuntime.onlyHiddenChanged(new CapturedRow(rule, Operation.UPDATE, 1, ROW, List.of(), "hibernate"))).isTrue();
+        assertThat(AgentRuntime.onlyHiddenChanged(update(rule, "version"))).isFalse();
+    }
 }

@@ -125,7 +125,13 @@ final class EntityCapture implements EntityEvents {
         Component id = Component.ofType(api, idType);
         String idName = (String) api.persisterIdentifierPropertyName.invoke(persister);
         String[] idKeys = id != null && idName == null ? id.names : new String[] {idName != null ? idName : "id"};
-        return new Entity(persister, rule, names, idKeys, properties, id, id == null ? ColumnConverter.of(idType) : null);
+        return new Entity(persister, rule, names, idKeys, properties, id, id == null ? ColumnConverter.of(idType) : null,
+                versionIndex(persister));
+    }
+
+    /** The version property's index in the state, -1 for an entity without one. */
+    private int versionIndex(Object persister) throws ReflectiveOperationException {
+        return Boolean.TRUE.equals(api.persisterIsVersioned.invoke(persister)) ? (int) api.persisterVersionIndex.invoke(persister) : -1;
     }
 
     private void capture(Operation operation, Object persister, Object id, Object[] state, int[] dirty, Object session)
@@ -143,14 +149,7 @@ final class EntityCapture implements EntityEvents {
      */
     CapturedRow statelessRow(Operation operation, Object persister, Object id, Object[] state, Object session)
             throws ReflectiveOperationException {
-        int[] every = null;
-        if (operation == Operation.UPDATE) {
-            every = new int[entity(persister).names.length];
-            for (int i = 0; i < every.length; i++) {
-                every[i] = i;
-            }
-        }
-        return row(operation, persister, id, state, every, session);
+        return row(operation, persister, id, state, null, session);
     }
 
     /** The row of a write, detached from the app's objects; null when capture is off or no collection wants it. */
@@ -171,7 +170,8 @@ final class EntityCapture implements EntityEvents {
             values[entity.idKeys.length + i] = entity.properties.plain(api, i, state[i], session);
         }
         Map<String, Object> data = entity.keys != null ? entity.row(values) : entity.linkedRow(values);
-        List<String> changes = operation == Operation.UPDATE && dirty != null ? entity.changes(dirty, data) : List.of();
+        // no dirty properties: Hibernate did not check (an update of a detached entity), and its UPDATE set every column
+        List<String> changes = operation == Operation.UPDATE ? entity.changes(dirty != null ? dirty : entity.every(), data) : List.of();
         return new CapturedRow(rule, operation, plainId, data, changes, "hibernate");
     }
 
@@ -190,6 +190,8 @@ final class EntityCapture implements EntityEvents {
         final ColumnConverter idConverter;
         /** The identifier keys, then the property names: every row's keys; null when a property repeats an identifier key. */
         final String[] keys;
+        /** The version property's index among the names, -1 for none. */
+        final int version;
         /** The rule's operations, a bit by ordinal: asked on every row, where the rule's set costs a hash and a probe. */
         private final int operations;
         /** The keys of the last row that left some values out (collections): the next such row mostly leaves out the same. */
@@ -197,7 +199,13 @@ final class EntityCapture implements EntityEvents {
 
         Entity(Object persister, CollectionConfig rule, String[] names, String[] idKeys, Component properties, Component id,
                 ColumnConverter idConverter) {
+            this(persister, rule, names, idKeys, properties, id, idConverter, -1);
+        }
+
+        Entity(Object persister, CollectionConfig rule, String[] names, String[] idKeys, Component properties, Component id,
+                ColumnConverter idConverter, int version) {
             this.persister = persister;
+            this.version = version < names.length ? version : -1;
             this.rule = rule;
             this.names = names;
             this.idKeys = idKeys;
@@ -297,17 +305,32 @@ final class EntityCapture implements EntityEvents {
 
         /**
          * The names of the {@code dirty} properties that {@code data} holds: a property left out of
-         * the row (a collection) is left out of an update's changes too.
+         * the row (a collection) is left out of an update's changes too. Hibernate's dirty properties
+         * never name the version, which every update of a versioned entity sets: it comes last.
          */
         List<String> changes(int[] dirty, Map<String, Object> data) {
-            String[] changed = new String[dirty.length];
+            String[] changed = new String[dirty.length + 1];
             int k = 0;
+            boolean versionNamed = version < 0;
             for (int index : dirty) {
                 if (index >= 0 && index < names.length && data.containsKey(names[index])) {
                     changed[k++] = names[index];
+                    versionNamed |= index == version;
                 }
             }
+            if (!versionNamed && data.containsKey(names[version])) {
+                changed[k++] = names[version];
+            }
             return List.of(k == changed.length ? changed : Arrays.copyOf(changed, k));
+        }
+
+        /** Every property's index: the changes of an update that set every column. */
+        int[] every() {
+            int[] every = new int[names.length];
+            for (int i = 0; i < every.length; i++) {
+                every[i] = i;
+            }
+            return every;
         }
 
         /** The keys of the values that are not {@link RowReader#SKIP}, values[i] belonging to keys[i]. */

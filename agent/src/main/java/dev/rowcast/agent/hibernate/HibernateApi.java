@@ -25,6 +25,9 @@ final class HibernateApi {
     final Method persisterPropertyTypes;
     final Method persisterIdentifierType;
     final Method persisterMappedClass;
+    final Method persisterIsVersioned;
+    /** The version property's index in the state: getVersionProperty() in 5.6 and 6.x, getVersionPropertyIndex() in 7.x. */
+    final Method persisterVersionIndex;
     final Method typeIsCollection;
     final Method typeIsComponent;
     final Method typeIsAssociation;
@@ -81,6 +84,8 @@ final class HibernateApi {
         persisterPropertyTypes = entityPersister.getMethod("getPropertyTypes");
         persisterIdentifierType = entityPersister.getMethod("getIdentifierType");
         persisterMappedClass = entityPersister.getMethod("getMappedClass");
+        persisterIsVersioned = entityPersister.getMethod("isVersioned");
+        persisterVersionIndex = versionIndex(entityPersister);
         Class<?> hibernateType = type("org.hibernate.type.Type");
         typeIsCollection = hibernateType.getMethod("isCollectionType");
         typeIsComponent = hibernateType.getMethod("isComponentType");
@@ -121,6 +126,14 @@ final class HibernateApi {
                 updateDirty, updatePersister, updateSession, deleteId, deleteState, deletePersister, deleteSession,
                 sessionContextEntityIdentifier, sessionEntityPersister, proxyInitializer, initializerIdentifier, compositeValues}) {
             skipAccessCheck(method);
+        }
+    }
+
+    private static Method versionIndex(Class<?> entityPersister) throws NoSuchMethodException {
+        try {
+            return entityPersister.getMethod("getVersionPropertyIndex");
+        } catch (NoSuchMethodException before7) {
+            return entityPersister.getMethod("getVersionProperty");
         }
     }
 

@@ -133,6 +133,12 @@ public final class HibernateApp {
             inTransaction(sf, s -> s.find(Doc.class, doc.id).tags.add("reviewed"));
             System.out.println("committed versioned updates");
 
+            // bulk writes: Hibernate tells its listeners of none of their rows
+            inTransaction(sf, s -> System.out.println("bulk update wrote "
+                    + s.createQuery("update Item set name = 'bulk' where id = " + keptId).executeUpdate()));
+            inTransaction(sf, s -> System.out.println("native update wrote "
+                    + s.createNativeQuery("update Item set name = 'native' where id = " + keptId).executeUpdate()));
+
             Long noteId;
             try (Session s = sf.openSession()) {
                 Transaction tx = s.beginTransaction();

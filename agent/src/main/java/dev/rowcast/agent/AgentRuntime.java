@@ -416,6 +416,11 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     }
 
     @Override
+    public void bulkExecuted(Object query, int count) {
+        hibernate.bulkExecuted(query, count);
+    }
+
+    @Override
     public void emit(String room, String event, Object payload) {
         if (!enabled || room == null || event == null) {
             return;

@@ -42,6 +42,8 @@ public final class Bridge {
     private static final class Calls extends PerThread.Owned {
         /** How deep the thread is in Hibernate's action queue: JDBC capture marks the writes made inside it. */
         int hibernateDepth;
+        /** How deep the thread is in a Hibernate query's bulk write: a subclass's may call its superclass's. */
+        int bulkDepth;
         /** prepareStatement/prepareCall calls that reported, so far. */
         int prepares;
         /** Writes recorded by execute calls on this thread, so far. */
@@ -344,6 +346,28 @@ public final class Bridge {
         if (s != null) {
             try {
                 s.statelessWritten(session, fired, entity, id, state, persister);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
+    /** Entering a Hibernate query's doExecuteUpdate(): what {@link #bulkExit} takes. */
+    public static Object bulkEnter() {
+        Calls calls = CALLS.get();
+        calls.bulkDepth++;
+        return calls;
+    }
+
+    /** The bulk write returned {@code count} (or threw: then nothing is reported); only the outermost call reports. */
+    public static void bulkExit(Object calls, Object query, int count, boolean returned) {
+        if (!(calls instanceof Calls c) || c.bulkDepth == 0 || --c.bulkDepth > 0 || !returned) {
+            return;
+        }
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.bulkExecuted(query, count);
             } catch (Throwable ignored) {
                 // see sessionFactoryBuilt
             }

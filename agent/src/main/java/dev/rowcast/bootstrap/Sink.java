@@ -55,5 +55,8 @@ public interface Sink {
     /** See {@link Bridge#statelessBatchEnter} ({@code enter}) and {@link Bridge#statelessBatchExit}. */
     void statelessBatch(boolean enter, boolean returned);
 
+    /** A Hibernate query's bulk write (HQL, JPQL, criteria or native) returned its update count; see {@link Bridge#bulkExit}. */
+    void bulkExecuted(Object query, int count);
+
     void emit(String room, String event, Object payload);
 }

@@ -79,6 +79,8 @@ public final class HibernateHook {
 
     private final Map<Object, Boolean> seen = Collections.synchronizedMap(new WeakHashMap<>());
     private final UnmappedEntities unmapped;
+    /** Each entity collection's first table, as Hibernate names it: a bulk write's warning names it. */
+    private final Map<String, String> tableOf = new java.util.concurrent.ConcurrentHashMap<>();
     /** The collections whose room templates and fields were checked against their entity's properties. */
     private final Set<String> namesChecked = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /**
@@ -240,6 +242,65 @@ public final class HibernateHook {
     }
 
     /**
+     * A query's bulk write (HQL, JPQL, criteria or native SQL) wrote {@code count} rows. Hibernate
+     * tells its listeners of none of them, so a collection that takes its entity's rows from those
+     * alone (no {@code table:}) misses them: counted as dropped, and said once per collection. A
+     * collection with a {@code table:} gets them from their SQL.
+     */
+    public void bulkExecuted(Object query, int count) {
+        if (count <= 0 || !enabled.getAsBoolean()) {
+            return;
+        }
+        try {
+            String text = String.valueOf(query.getClass().getMethod("getQueryString").invoke(query));
+            boolean nativeSql = query.getClass().getSimpleName().startsWith("NativeQuery");
+            String target = nativeSql ? null : BulkWrites.sqmTarget(query);
+            if (target == null) {
+                target = BulkWrites.target(text);
+            }
+            CollectionConfig rule = target == null ? null : nativeSql ? collectionOfTable(target) : config.forEntity(target).orElse(null);
+            String table = rule == null ? null : tableOf.get(rule.slug());
+            if (rule == null || rule.entity().isEmpty() || rule.table().isPresent() || readFromSql(table)) {
+                return;
+            }
+            metrics.dropped.add(count);
+            AgentLog.warnOnce("bulk-" + rule.slug(), "collection " + rule.slug() + ": a bulk write through Hibernate ("
+                    + BulkWrites.abbreviated(text) + ") wrote " + count + " row(s) of " + rule.entity().get()
+                    + " that are not published: Hibernate tells its listeners only of the entities a session flushes (HQL, JPQL"
+                    + " and criteria updates and deletes, and native SQL, are not). Add `table: " + (table != null ? table : "<its table>")
+                    + "` to the collection to publish such writes from their SQL (each reaches the rooms its SQL gives the columns of),"
+                    + " or change the entities through the session; such rows are counted in EventsDropped", null);
+        } catch (Throwable t) {
+            AgentLog.warnOnce("bulk-unread", "could not read a Hibernate bulk write: " + t, t);
+        }
+    }
+
+    /** Whether a {@code table:} collection reads this table, and so gets a bulk write's rows from its SQL. */
+    private boolean readFromSql(String table) {
+        if (table == null) {
+            return false;
+        }
+        String plain = BulkWrites.plainTable(table);
+        for (CollectionConfig collection : config.collections().values()) {
+            if (collection.table().isPresent() && BulkWrites.plainTable(collection.table().get()).equals(plain)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The entity collection whose entity is stored in this table (as SQL names it: any case, a schema, quotes). */
+    private CollectionConfig collectionOfTable(String sqlTable) {
+        String wanted = BulkWrites.plainTable(sqlTable);
+        for (Map.Entry<String, String> entry : tableOf.entrySet()) {
+            if (BulkWrites.plainTable(entry.getValue()).equals(wanted)) {
+                return config.collections().get(entry.getKey());
+            }
+        }
+        return null;
+    }
+
+    /**
      * The tables of each entity an {@code entity:} collection names (its own, its secondary ones, a
      * joined superclass's): Hibernate reports those rows, so the JDBC layer leaves the flush's SQL on
      * them alone. Where an entity's tables cannot be read, none of the flush's SQL is reported by
@@ -267,6 +328,7 @@ public final class HibernateHook {
                     keysOf(api, persister, rule.get(), keys);
                     for (Object table : tables(api, persister)) {
                         tables.add(String.valueOf(table));
+                        tableOf.putIfAbsent(rule.get().slug(), String.valueOf(table));
                     }
                 }
             } catch (Throwable t) {

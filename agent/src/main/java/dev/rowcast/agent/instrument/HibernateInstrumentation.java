@@ -1,8 +1,10 @@
 package dev.rowcast.agent.instrument;
 
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -33,6 +35,7 @@ public final class HibernateInstrumentation {
     static final String STATELESS_SESSION = "org.hibernate.internal.StatelessSessionImpl";
     private static final String PERSISTER = "org.hibernate.persister.entity.EntityPersister";
 
+
     private HibernateInstrumentation() {}
 
     /**
@@ -57,6 +60,10 @@ public final class HibernateInstrumentation {
             stateless = stateless.advice(namedOneOf("insert", "update", "upsert", "delete")
                     .and(takesArguments(String.class, Object.class)), self + "$HibernateSqlAdvice");
         }
+        builder = builder
+                .type(namedOneOf(InstrumentGate.BULK_QUERIES.stream().map(name -> name.replace('/', '.')).toArray(String[]::new)))
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(agent)
+                        .advice(named("doExecuteUpdate").and(takesArguments(0)).and(not(isAbstract())), self + "$BulkWriteAdvice"));
         return builder
                 .type(reportsItsWrites)
                 .transform(stateless
@@ -82,6 +89,25 @@ public final class HibernateInstrumentation {
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
         public static void exit(@Advice.Enter Object calls) {
             Bridge.hibernateExit(calls);
+        }
+    }
+
+    /**
+     * A query's bulk write (HQL, JPQL, criteria or native SQL): Hibernate reports none of its rows to
+     * its listeners, so the agent tells a collection that misses them.
+     */
+    public static final class BulkWriteAdvice {
+        private BulkWriteAdvice() {}
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Object enter() {
+            return Bridge.bulkEnter();
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.Enter Object calls, @Advice.This Object query, @Advice.Return int count,
+                                @Advice.Thrown Throwable thrown) {
+            Bridge.bulkExit(calls, query, count, thrown == null);
         }
     }
 

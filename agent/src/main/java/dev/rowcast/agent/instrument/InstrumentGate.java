@@ -8,6 +8,7 @@ import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +60,23 @@ public final class InstrumentGate implements ClassFileTransformer {
     /** Hooked by {@link SessionFactoryHook#applyToRegistry}: a factory reports itself as it enters the registry too. */
     static final String SESSION_FACTORY_REGISTRY = "org/hibernate/internal/SessionFactoryRegistry";
 
+    /**
+     * The queries whose {@code doExecuteUpdate()} runs a bulk write (HQL, JPQL, criteria, native SQL),
+     * which {@link HibernateInstrumentation} hooks: 5.6's, 6.x's and 7.x's.
+     */
+    static final List<String> BULK_QUERIES = List.of("org/hibernate/query/internal/AbstractProducedQuery",
+            "org/hibernate/query/internal/NativeQueryImpl", "org/hibernate/query/sqm/internal/QuerySqmImpl",
+            "org/hibernate/query/sqm/internal/SqmQueryImpl", "org/hibernate/query/sql/internal/NativeQueryImpl");
+
     /** Classes instrumented by name. */
-    static final Set<String> NAMED = Set.of("org/hibernate/internal/SessionFactoryImpl", "org/hibernate/engine/spi/ActionQueue",
-            "org/hibernate/internal/StatelessSessionImpl", SESSION_FACTORY_REGISTRY);
+    static final Set<String> NAMED = named();
+
+    private static Set<String> named() {
+        Set<String> named = new HashSet<>(Set.of("org/hibernate/internal/SessionFactoryImpl", "org/hibernate/engine/spi/ActionQueue",
+                "org/hibernate/internal/StatelessSessionImpl", SESSION_FACTORY_REGISTRY));
+        named.addAll(BULK_QUERIES);
+        return Set.copyOf(named);
+    }
 
     /**
      * The JDBC types {@link JdbcInstrumentation} matches the subtypes of (with their JDK subtypes):

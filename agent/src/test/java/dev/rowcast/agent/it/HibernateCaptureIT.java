@@ -183,6 +183,19 @@ class HibernateCaptureIT {
                 "realtime:linenotes:create", "realtime:docs:create", "realtime:docs:update", "realtime:docs:update");
     }
 
+    /** HQL and native bulk writes reach no listener: their rows are counted and said once, naming the table that would publish them. */
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void aBulkWriteOfAnEntityIsSaidOnceWithTheTableThatWouldPublishIt(String version) throws Exception {
+        Run run = run(version);
+        String output = run.result().output();
+        assertThat(output).contains("bulk update wrote 1", "native update wrote 1");
+        assertThat(output).containsOnlyOnce("[rowcast] collection items: a bulk write through Hibernate (")
+                .contains(" wrote 1 row(s) of Item that are not published: ")
+                .contains("Add `table: ");
+        assertThat(run.items()).noneMatch(l -> l.payload().get("data").path("name").asText().matches("bulk|native"));
+    }
+
     /**
      * Hibernate's dirty properties never name the version it sets with them; a change of a
      * collection alone sets the version only, and is an update of it.

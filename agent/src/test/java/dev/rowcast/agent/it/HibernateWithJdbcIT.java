@@ -54,9 +54,14 @@ class HibernateWithJdbcIT {
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(lines.stream().filter(l -> l.event().equals("realtime:items")).count()).as(result.output()).isEqualTo(5);
         List<CaptureLog.Line> jdbc = lines.stream().filter(l -> l.event().equals("realtime:itemrows")).toList();
-        assertThat(jdbc).hasSize(1);
-        assertThat(jdbc.get(0).payload().get("data").get("name").asText()).isEqualTo("jdbc row");
+        assertThat(jdbc).extracting(l -> l.operation() + ":" + l.payload().get("data").get("name").asText())
+                .containsExactly("create:jdbc row", "update:bulk", "update:native");
         assertThat(jdbc.get(0).rooms()).containsExactly("owner:1");
+        // a bulk write (HQL, native) reaches the table: collection from its SQL, which names no owner_id to route by
+        assertThat(jdbc.get(1).payload().get("data").toString()).isEqualTo("{\"id\":1,\"name\":\"bulk\"}");
+        assertThat(jdbc.get(1).rooms()).isEmpty();
+        // the entity's collection, which names no table, says nothing of them: the table: collection is another
+        assertThat(result.output()).doesNotContain("a bulk write through Hibernate");
 
         // an element collection's row, written by Hibernate's flush, which reports only the entity
         List<CaptureLog.Line> tags = lines.stream().filter(l -> l.event().equals("realtime:tags")).toList();

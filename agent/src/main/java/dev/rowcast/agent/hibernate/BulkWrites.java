@@ -1,0 +1,48 @@
+package dev.rowcast.agent.hibernate;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What a Hibernate query's bulk write names: its entity (HQL, JPQL, criteria) or its table (native SQL). */
+final class BulkWrites {
+
+    /** {@code update X}, {@code delete [from] X}, {@code insert into X}, after any comments. */
+    private static final Pattern TARGET = Pattern.compile(
+            "^\\s*(?:/\\*.*?\\*/\\s*)*(?:update|delete(?:\\s+from)?|insert\\s+into)\\s+([\\w.$\"`\\[\\]]+)",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+    private BulkWrites() {}
+
+    /** The entity or table the statement writes, null when it names none this way. */
+    static String target(String statement) {
+        Matcher m = TARGET.matcher(statement);
+        return m.find() && !m.group(1).equalsIgnoreCase("from") ? m.group(1) : null;
+    }
+
+    /**
+     * The entity a 6.x or 7.x query's statement writes ({@code getSqmStatement().getTarget()
+     * .getEntityName()}: criteria too); null for 5.6's queries, which have only their text.
+     */
+    static String sqmTarget(Object query) {
+        try {
+            Object statement = query.getClass().getMethod("getSqmStatement").invoke(query);
+            Object target = statement.getClass().getMethod("getTarget").invoke(statement);
+            Object name = target.getClass().getMethod("getEntityName").invoke(target);
+            return name instanceof String entity ? entity : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A table's name without schema, quotes or case: {@code "PUBLIC"."Item"} is {@code item}. */
+    static String plainTable(String name) {
+        String last = name.substring(name.lastIndexOf('.') + 1);
+        return last.replaceAll("[\"`\\[\\]]", "").toLowerCase(Locale.ROOT);
+    }
+
+    static String abbreviated(String statement) {
+        String flat = statement.strip().replaceAll("\\s+", " ");
+        return flat.length() > 120 ? flat.substring(0, 117) + "..." : flat;
+    }
+}

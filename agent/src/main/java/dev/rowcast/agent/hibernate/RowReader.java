@@ -14,6 +14,7 @@ import java.time.Period;
 import java.time.ZoneId;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
+import java.util.Calendar;
 import java.util.Collection;
 import java.util.Currency;
 import java.util.Date;
@@ -62,6 +63,10 @@ final class RowReader {
         }
         if (value instanceof TimeZone zone) {
             return zone.getID();
+        }
+        if (value instanceof Calendar calendar) {
+            // JPA's other temporal type: its instant at its own offset
+            return OffsetDateTime.ofInstant(calendar.toInstant(), calendar.getTimeZone().toZoneId());
         }
         if (value instanceof Duration || value instanceof Period || value instanceof ZoneId || value instanceof Locale
                 || value instanceof Currency || value instanceof URI || value instanceof URL) {

@@ -76,6 +76,16 @@ class ColumnValuesTest {
         assertThat(RowReader.basic(new java.net.URI("https://example.org/a"))).isEqualTo("https://example.org/a");
     }
 
+    /** A Calendar (JPA's @Temporal Calendar) is its instant at its own offset, detached from the app's mutable object. */
+    @Test
+    void aCalendarIsItsInstantAtItsOffset() {
+        java.util.Calendar paris = new java.util.GregorianCalendar(java.util.TimeZone.getTimeZone("Europe/Paris"));
+        paris.setTimeInMillis(java.time.Instant.parse("2024-01-02T10:15:30Z").toEpochMilli());
+        Object plain = RowReader.basic(paris);
+        paris.add(java.util.Calendar.DAY_OF_MONTH, 1);
+        assertThat(plain).isEqualTo(java.time.OffsetDateTime.parse("2024-01-02T11:15:30+01:00"));
+    }
+
     enum Size { SMALL }
 
     @Test

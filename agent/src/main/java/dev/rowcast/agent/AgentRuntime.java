@@ -34,6 +34,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
@@ -267,19 +268,29 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     }
 
     /** Why a row of a collection with {@code broadcast: false} went nowhere, and what would send it. */
-    private static String noRoom(CapturedRow row) {
+    static String noRoom(CapturedRow row) {
         CollectionConfig rule = row.rule();
         Set<String> missing = new LinkedHashSet<>();
+        Set<String> scalars = new LinkedHashSet<>();
         for (RoomTemplate room : rule.rooms()) {
             for (String column : room.columns()) {
                 if (row.data().get(column) == null) {
                     missing.add(column);
                 }
             }
+            for (String path : room.properties()) {
+                String head = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
+                Object value = row.data().get(head);
+                if (!path.equals(head) && !path.equals(head + ".id") && value != null && !(value instanceof Map<?, ?>)) {
+                    scalars.add("{" + path + "} reads into " + head + ", which is the value " + value
+                            + " (an association is published as its identifier: {" + head + "} reads that)");
+                }
+            }
         }
         String templates = rule.rooms().stream().map(RoomTemplate::source).collect(Collectors.joining(", "));
         return "a row of collection " + rule.slug() + " (" + row.origin() + ", " + row.operation().wireName() + ") resolved none of its rooms ("
                 + templates + ")" + (missing.isEmpty() ? "" : ": it has no value for " + String.join(", ", missing))
+                + (scalars.isEmpty() ? "" : (missing.isEmpty() ? ": " : "; ") + String.join("; ", scalars))
                 + "; with broadcast: false it was dropped and counted in EventsDropped, as any later such row of it is. "
                 + (row.id() == null && row.operation() == Operation.CREATE && "jdbc".equals(row.origin())
                         ? "A JDBC insert has an id only once the app reads its generated keys. " : "")

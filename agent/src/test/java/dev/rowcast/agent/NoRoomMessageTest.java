@@ -1,0 +1,31 @@
+package dev.rowcast.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rowcast.agent.capture.CapturedRow;
+import dev.rowcast.config.CollectionConfig;
+import dev.rowcast.config.ConfigLoader;
+import dev.rowcast.config.Operation;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What the log says of a row that resolved no room, so that the fix is plain from the line. */
+class NoRoomMessageTest {
+
+    @Test
+    void aPathIntoAnAssociationSaysThatTheAssociationIsItsIdentifier() throws Exception {
+        CollectionConfig rule = ConfigLoader.load("rowcast.yml", """
+                collections:
+                  animals: { entity: Animal, rooms: ["owner:{owner.name}", "vet:{vet}", "pair:{owner.id}"] }
+                """, Map.of()).collections().get("animals");
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("id", 1);
+        data.put("owner", 5L);
+        data.put("vet", null);
+        String line = AgentRuntime.noRoom(new CapturedRow(rule, Operation.CREATE, 1, data, List.of(), "hibernate"));
+        assertThat(line).startsWith("a row of collection animals (hibernate, create) resolved none of its rooms"
+                + " (owner:{owner.name}, vet:{vet}, pair:{owner.id}): it has no value for vet; {owner.name} reads into owner,"
+                + " which is the value 5 (an association is published as its identifier: {owner} reads that);");
+    }
+}

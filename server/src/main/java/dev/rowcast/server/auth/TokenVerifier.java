@@ -26,6 +26,7 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.rowcast.server.log.LogThrottle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.MalformedURLException;
@@ -47,8 +48,6 @@ import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Verifies the token a client presents in its CONNECT auth payload, with Nimbus's
@@ -63,8 +62,7 @@ public final class TokenVerifier {
     private static final int MAX_TOKEN_CHARS = 16 * 1024;
     private static final int JWKS_HTTP_TIMEOUT_MILLIS = 2_000;
     private static final int JWKS_MAX_BYTES = 256 * 1024;
-    private static final long WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final long REFUSAL_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final Duration WARNING_INTERVAL = Duration.ofSeconds(30);
 
     private static final Set<JWSAlgorithm> RSA_FAMILY = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
             JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512);
@@ -82,10 +80,8 @@ public final class TokenVerifier {
     private final String userClaim;
     private final Duration clockSkew;
     private final boolean mayBlock;
-    private final AtomicLong lastWarning = new AtomicLong();
-    private final AtomicLong suppressedWarnings = new AtomicLong();
-    private final AtomicLong lastRefusal = new AtomicLong();
-    private final AtomicLong suppressedRefusals = new AtomicLong();
+    private final LogThrottle warnings = new LogThrottle(WARNING_INTERVAL);
+    private final LogThrottle refusals = LogThrottle.perMinute();
 
     private TokenVerifier(AuthOptions options, Clock clock) {
         this.userClaim = options.userClaim();
@@ -242,15 +238,12 @@ public final class TokenVerifier {
      * malformed token are the client's doing: printable characters only, at most 200.
      */
     private void refusedThrottled(AuthException e) {
-        long now = System.nanoTime();
-        long last = lastRefusal.get();
-        if (last != 0 && now - last < REFUSAL_INTERVAL_NANOS) {
-            suppressedRefusals.incrementAndGet();
+        long suppressed = refusals.admit();
+        if (suppressed < 0) {
             if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
                 LOG.log(System.Logger.Level.DEBUG, "[rowcast] token refused: " + e.detail());
             }
-        } else if (lastRefusal.compareAndSet(last, now == 0 ? 1 : now)) {
-            long suppressed = suppressedRefusals.getAndSet(0);
+        } else {
             String detail = e.detail().replaceAll("[^\\x20-\\x7e]", "?");
             detail = detail.length() > 200 ? detail.substring(0, 200) + "..." : detail;
             LOG.log(System.Logger.Level.INFO, "[rowcast] auth: a client's token was refused (" + detail + "); it got '"
@@ -261,12 +254,8 @@ public final class TokenVerifier {
 
     /** One line per interval at most: an IdP outage must not turn every reconnect into a log line. */
     private void warnThrottled(AuthException e) {
-        long now = System.nanoTime();
-        long last = lastWarning.get();
-        if (last != 0 && now - last < WARNING_INTERVAL_NANOS) {
-            suppressedWarnings.incrementAndGet();
-        } else if (lastWarning.compareAndSet(last, now == 0 ? 1 : now)) {
-            long suppressed = suppressedWarnings.getAndSet(0);
+        long suppressed = warnings.admit();
+        if (suppressed >= 0) {
             String where = e.reason().equals("jwks_unavailable")
                     ? "the JWKS (auth.token.jwks) cannot be fetched, check that it is reachable and valid: "
                     : "token verification itself failed: ";

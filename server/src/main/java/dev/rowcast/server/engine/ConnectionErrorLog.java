@@ -1,5 +1,6 @@
 package dev.rowcast.server.engine;
 
+import dev.rowcast.server.log.LogThrottle;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
@@ -7,7 +8,6 @@ import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What an error that closes a connection leaves in the log. A client that went away, or sent a
@@ -21,16 +21,16 @@ final class ConnectionErrorLog {
     /** Room for the exception's own words; past this it is the client's bytes being echoed. */
     private static final int MAX_DETAIL = 200;
 
-    private final Throttle clientFaults;
-    private final Throttle serverFaults;
+    private final LogThrottle clientFaults;
+    private final LogThrottle serverFaults;
 
     ConnectionErrorLog() {
         this(Duration.ofMinutes(1));
     }
 
     ConnectionErrorLog(Duration interval) {
-        this.clientFaults = new Throttle(interval.toNanos());
-        this.serverFaults = new Throttle(interval.toNanos());
+        this.clientFaults = new LogThrottle(interval);
+        this.serverFaults = new LogThrottle(interval);
     }
 
     /** Logs why {@code channel} is being closed; {@code where} names the connection's stage or session. */
@@ -38,13 +38,13 @@ final class ConnectionErrorLog {
         if (isClientGone(cause)) {
             LOG.log(System.Logger.Level.DEBUG, () -> "[rowcast] engine: " + where + " " + channel + ": " + oneLine(cause));
         } else if (isClientFault(cause)) {
-            String held = clientFaults.admit();
+            String held = admit(clientFaults);
             if (held != null) {
                 LOG.log(System.Logger.Level.WARNING, "[rowcast] engine: " + where + ": closed the connection from "
                         + channel.remoteAddress() + ", which sent what no Engine.IO client sends (" + oneLine(cause) + ")" + held);
             }
         } else {
-            String held = serverFaults.admit();
+            String held = admit(serverFaults);
             if (held != null) {
                 LOG.log(System.Logger.Level.WARNING, "[rowcast] engine: " + where + ": unexpected error on " + channel
                         + "; closing the connection" + held, cause);
@@ -73,26 +73,10 @@ final class ConnectionErrorLog {
         return line.toString();
     }
 
-    /** Lets one line through per interval; the next one carries the count of those held back. */
-    private static final class Throttle {
-        private final long intervalNanos;
-        private final AtomicLong lastNanos = new AtomicLong();
-        private final AtomicLong held = new AtomicLong();
-
-        Throttle(long intervalNanos) {
-            this.intervalNanos = intervalNanos;
-        }
-
-        /** Null when this line is held back, else what to append to it. */
-        String admit() {
-            long now = System.nanoTime();
-            long last = lastNanos.get();
-            if ((last != 0 && now - last < intervalNanos) || !lastNanos.compareAndSet(last, now == 0 ? 1 : now)) {
-                held.incrementAndGet();
-                return null;
-            }
-            long before = held.getAndSet(0);
-            return before == 0 ? "" : " (" + before + " more since the last such line, not logged)";
-        }
+    /** Null when this line is held back, else what to append to it. */
+    private static String admit(LogThrottle throttle) {
+        long before = throttle.admit();
+        if (before < 0) return null;
+        return before == 0 ? "" : " (" + before + " more since the last such line, not logged)";
     }
 }

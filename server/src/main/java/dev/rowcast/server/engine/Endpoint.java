@@ -1,5 +1,6 @@
 package dev.rowcast.server.engine;
 
+import dev.rowcast.server.log.LogThrottle;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -8,6 +9,8 @@ import java.util.concurrent.ConcurrentMap;
 final class Endpoint {
     final String path;
     final EngineListener listener;
+    /** Clients that stop reading can be closed by the hundred at once: one line a minute says so. */
+    final LogThrottle slowClientLog = LogThrottle.perMinute();
     private final ConcurrentMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
     /** Sessions the client just closed over polling, each with the deadline of its one allowed late GET. */
     private final ConcurrentMap<String, Long> closedByClient = new ConcurrentHashMap<>();

@@ -176,9 +176,16 @@ final class EngineSession implements EngineSocket {
             QUEUED_BYTES.addAndGet(this, -bytes);
             if (!OVERFLOWED.compareAndSet(this, 0, 1)) return false; // already closing; say it once
             stats.slowSessionClosed();
-            LOG.log(System.Logger.Level.WARNING, "[rowcast] engine session " + id + " on " + endpoint.path
-                    + ": outbound queue full (" + packets + " packets, " + total + " bytes); closing the session."
-                    + " The client reads too slowly; raise maxQueuedPackets/maxQueuedBytes if this is expected");
+            long held = endpoint.slowClientLog.admit();
+            if (held >= 0) {
+                LOG.log(System.Logger.Level.WARNING, "[rowcast] engine session " + id + " on " + endpoint.path
+                        + ": outbound queue full (" + packets + " packets, " + total + " bytes; the limits are "
+                        + options.maxQueuedPackets() + " packets and " + options.maxQueuedBytes() + " bytes, the server's"
+                        + " EngineOptions maxQueuedPackets and maxQueuedBytes, not rowcast.yml keys); closing the session:"
+                        + " the client reads more slowly than its events come, and reconnects. If many clients are cut"
+                        + " so, send them fewer or smaller events (a collection's fields: or events:)"
+                        + (held > 0 ? " (" + held + " more closed so since the last such line, not logged)" : ""));
+            }
             runOnLoop(() -> terminate("transport error", Packet.CLOSE_PACKET));
             return false;
         }

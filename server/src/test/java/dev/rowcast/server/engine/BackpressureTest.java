@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rowcast.server.testing.FailOnNettyLeak;
+import dev.rowcast.server.testing.LogCapture;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,6 +25,30 @@ class BackpressureTest {
 
             assertThat(sixth).isFalse();
             assertThat(engine.listener.awaitCloseReason(sid)).isEqualTo("transport error");
+        }
+    }
+
+    @Test
+    void manySlowClientsClosedAtOnceAreOneLineInTheLog() {
+        try (TestEngine engine = new TestEngine(TestEngine.quietHeartbeat().maxQueuedPackets(1));
+             LogCapture log = LogCapture.server()) {
+            List<String> sids = new ArrayList<>();
+            for (int i = 0; i < 20; i++) sids.add(engine.openPolling());
+
+            for (String sid : sids) {
+                EngineSocket socket = engine.listener.socket(sid);
+                assertThat(socket.send(EngineMessage.text("fits"))).isTrue();
+                assertThat(socket.send(EngineMessage.text("overflows"))).isFalse();
+            }
+            for (String sid : sids) assertThat(engine.listener.awaitCloseReason(sid)).isEqualTo("transport error");
+
+            assertThat(engine.server.stats().slowSessionsClosed()).isEqualTo(20);
+            List<String> lines = log.lines().stream().filter(line -> line.contains("outbound queue full")).toList();
+            assertThat(lines).singleElement().satisfies(line -> assertThat(line)
+                    .startsWith("WARNING [rowcast] engine session ")
+                    .contains("the limits are 1 packets and 4194304 bytes, the server's EngineOptions maxQueuedPackets"
+                            + " and maxQueuedBytes, not rowcast.yml keys")
+                    .doesNotContain("raise maxQueuedPackets"));
         }
     }
 

@@ -15,6 +15,8 @@ export interface RealtimeClientOptions {
 export interface Ack {
   ok: boolean;
   error?: string;
+  /** A join that refused some of its rooms: the rooms of the call the connection is in. */
+  joined?: string[];
 }
 
 export type Operation = 'create' | 'update' | 'delete';

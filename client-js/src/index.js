@@ -43,7 +43,7 @@ export class RealtimeClient {
     return this.#request('identify', userId);
   }
 
-  /** Joins one room or several; resolves to the server's ack `{ok, error?}`. */
+  /** Joins one room or several; resolves to the server's ack `{ok, error?, joined?}`. */
   join(roomId) {
     for (const room of Array.isArray(roomId) ? roomId : [roomId]) {
       this.#rooms.add(room);

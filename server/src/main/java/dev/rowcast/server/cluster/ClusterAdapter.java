@@ -51,6 +51,11 @@ public final class ClusterAdapter implements Adapter {
         return local.socketRooms(socketId);
     }
 
+    @Override
+    public long estimatedBytes() {
+        return local.estimatedBytes();
+    }
+
     /** The sockets of this node only. */
     @Override
     public Set<String> sockets(Set<String> rooms) {

@@ -45,7 +45,8 @@ public final class RealtimeServer implements AutoCloseable {
         // a client back through recovery keeps only the rooms its new token may join
         namespace.recoveredRooms((socket, room) -> rooms.refusal(socket, room) == null);
         this.presence = new PresenceHandlers(namespace, rooms, replies, io.cluster());
-        RoomHandlers roomHandlers = new RoomHandlers(rooms, presence, replies);
+        RoomBudget budget = new RoomBudget(namespace.adapter(), options.maxRoomBytes());
+        RoomHandlers roomHandlers = new RoomHandlers(rooms, presence, replies, budget);
         Relay relay = new Relay(options.relay(), namespace, rooms, replies);
 
         timer = new ScheduledThreadPoolExecutor(1, daemon("rowcast-token-expiry"));

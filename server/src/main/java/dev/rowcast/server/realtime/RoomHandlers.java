@@ -1,8 +1,10 @@
 package dev.rowcast.server.realtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.rowcast.server.Ack;
 import dev.rowcast.server.Socket;
+import dev.rowcast.server.protocol.PacketJson;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,7 +12,8 @@ import java.util.Set;
 
 /**
  * The plugin client's {@code identify(userId)}, {@code join(roomId | roomId[])} and
- * {@code leave(roomId)}. A refused room is not joined; the others of the same call are.
+ * {@code leave(roomId)}. A refused room is not joined; the others of the same call are, and the
+ * refusal's ack names them ({@code joined}).
  */
 final class RoomHandlers {
     static final String IDENTIFY = "identify";
@@ -18,13 +21,17 @@ final class RoomHandlers {
     static final String LEAVE = "leave";
     /** Longer ids are refused: a user id is a key, not a document. */
     private static final int MAX_USER_ID_CHARS = 256;
+    private static final String TOO_MANY_ROOMS = "this connection is in " + RoomPolicy.MAX_ROOMS_PER_SOCKET
+            + " rooms already, its own included; leave some first";
 
     private final RoomPolicy rooms;
     private final PresenceHandlers presence;
     private final Replies replies;
+    private final RoomBudget budget;
 
-    RoomHandlers(RoomPolicy rooms, PresenceHandlers presence, Replies replies) {
+    RoomHandlers(RoomPolicy rooms, PresenceHandlers presence, Replies replies, RoomBudget budget) {
         this.rooms = rooms;
+        this.budget = budget;
         this.presence = presence;
         this.replies = replies;
     }
@@ -63,19 +70,38 @@ final class RoomHandlers {
         List<String> refusals = new ArrayList<>();
         Set<String> current = socket.rooms();
         Set<String> joining = new LinkedHashSet<>();
+        // the rooms of this call the connection is in once it is answered: a partial join says which
+        Set<String> joined = new LinkedHashSet<>();
+        RoomBudget.Allowance allowance = budget.allowance();
+        int overBudget = 0;
         for (JsonNode room : wanted) {
             String refusal = rooms.refusal(socket, room);
-            if (refusal == null && current.size() + joining.size() >= RoomPolicy.MAX_ROOMS_PER_SOCKET
-                    && !current.contains(room.textValue()) && !joining.contains(room.textValue())) {
-                refusal = "this connection is in " + RoomPolicy.MAX_ROOMS_PER_SOCKET + " rooms already; leave some first";
+            String name = refusal == null ? room.textValue() : null;
+            boolean adds = name != null && !current.contains(name) && !joining.contains(name);
+            if (adds && current.size() + joining.size() >= RoomPolicy.MAX_ROOMS_PER_SOCKET) {
+                refusal = TOO_MANY_ROOMS;
+            } else if (adds && !allowance.take(name)) {
+                refusal = RoomBudget.FULL;
+                overBudget++;
             }
-            if (refusal != null) refusals.add(refusal);
-            else if (!current.contains(room.textValue())) joining.add(room.textValue());
+            if (refusal != null) {
+                refusals.add(refusal);
+                continue;
+            }
+            if (adds) joining.add(name);
+            joined.add(name);
         }
         // one join for them all: in a cluster each join stores the session with every room it is in
         if (!joining.isEmpty()) socket.join(joining.toArray(new String[0]));
         for (String room : joining) presence.joined(socket, room);
-        reply(socket, ack, JOIN, refusals);
+        if (overBudget > 0) budget.refused(socket, overBudget);
+        if (refusals.isEmpty()) {
+            replies.ok(ack);
+        } else {
+            ArrayNode names = PacketJson.NODES.arrayNode(joined.size());
+            joined.forEach(names::add);
+            replies.refuse(socket, ack, JOIN, Replies.summary(refusals, wanted.size()), "joined", names);
+        }
     }
 
     private void leave(Socket socket, JsonNode value, Ack ack) {
@@ -95,12 +121,12 @@ final class RoomHandlers {
         }
         if (!leaving.isEmpty()) socket.leave(leaving.toArray(new String[0]));
         for (String room : leaving) presence.left(socket, room);
-        reply(socket, ack, LEAVE, refusals);
+        reply(socket, ack, LEAVE, refusals, unwanted.size());
     }
 
-    private void reply(Socket socket, Ack ack, String event, List<String> refusals) {
+    private void reply(Socket socket, Ack ack, String event, List<String> refusals, int asked) {
         if (refusals.isEmpty()) replies.ok(ack);
-        else replies.refuse(socket, ack, event, String.join("; ", refusals));
+        else replies.refuse(socket, ack, event, Replies.summary(refusals, asked));
     }
 
     private static JsonNode first(List<JsonNode> args) {

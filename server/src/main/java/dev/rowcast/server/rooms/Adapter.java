@@ -28,6 +28,14 @@ public interface Adapter {
     Set<String> rooms();
 
     /**
+     * An estimate of the heap this node's room index holds, in bytes, that grows with the rooms
+     * and their names; 0 when the adapter does not know (then nothing bounds what clients join).
+     */
+    default long estimatedBytes() {
+        return 0;
+    }
+
+    /**
      * Sends the packet to every socket in any of {@code rooms} (all sockets when empty) that is in
      * none of {@code exceptRooms}. The packet is encoded once for all recipients.
      *

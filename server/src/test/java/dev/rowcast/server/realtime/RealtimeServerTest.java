@@ -80,16 +80,16 @@ class RealtimeServerTest {
     void everyRefusalAnswersTheAckOrARowcastErrorAndTheServerStaysUp() {
         start(RealtimeOptions.defaults());
         try (RawClient c = RawClient.connect(port); RawClient other = RawClient.connect(port)) {
-            assertThat(c.call("421[\"join\",5]"))
-                    .isEqualTo("431[{\"ok\":false,\"error\":\"a room id must be a non-empty string, got a number\"}]");
+            assertThat(c.call("421[\"join\",5]")).isEqualTo(
+                    "431[{\"ok\":false,\"error\":\"a room id must be a non-empty string, got a number\",\"joined\":[]}]");
             c.send("42[\"join\",\"\"]");
             assertThat(c.next()).isEqualTo("42[\"rowcast:error\",{\"event\":\"join\","
                     + "\"error\":\"a room id must be a non-empty string, got an empty string\"}]");
-            assertThat(c.call("422[\"join\",[\"ok1\",7]]"))
-                    .isEqualTo("432[{\"ok\":false,\"error\":\"a room id must be a non-empty string, got a number\"}]");
+            assertThat(c.call("422[\"join\",[\"ok1\",7]]")).as("a partial join names what it joined").isEqualTo(
+                    "432[{\"ok\":false,\"error\":\"a room id must be a non-empty string, got a number\",\"joined\":[\"ok1\"]}]");
             assertThat(realtime.socket(c.sid).rooms()).contains("ok1");
             assertThat(c.call("423[\"join\",\"" + other.sid + "\"]"))
-                    .isEqualTo("433[{\"ok\":false,\"error\":\"room '" + other.sid + "' is another connection's own room\"}]");
+                    .isEqualTo("433[{\"ok\":false,\"error\":\"room '" + other.sid + "' is another connection's own room\",\"joined\":[]}]");
             assertThat(c.call("424[\"join\",\"ok2\"]")).isEqualTo("434[{\"ok\":true}]");
 
             // what killed the plugin's process
@@ -128,17 +128,118 @@ class RealtimeServerTest {
     }
 
     @Test
-    void aConnectionCannotGrowTheRoomIndexWithoutBound() {
+    void aConnectionCannotGrowTheRoomIndexWithoutBound() throws Exception {
         start(RealtimeOptions.defaults());
         try (RawClient c = RawClient.connect(port)) {
             StringBuilder rooms = new StringBuilder("421[\"join\",[");
             for (int i = 0; i < 1_000; i++) rooms.append(i == 0 ? "" : ",").append("\"r").append(i).append('"');
-            assertThat(c.call(rooms.append("]]").toString())).isEqualTo(
-                    "431[{\"ok\":false,\"error\":\"this connection is in 1000 rooms already; leave some first\"}]");
+            JsonNode ack = ackOf(c.call(rooms.append("]]").toString()));
+            assertThat(ack.get("ok").booleanValue()).isFalse();
+            assertThat(ack.get("error").textValue()).isEqualTo("this connection is in 1000 rooms already, its own included; leave some first");
+            assertThat(ack.get("joined")).hasSize(999);
             assertThat(realtime.socket(c.sid).rooms()).hasSize(1_000).contains("r998").doesNotContain("r999");
             assertThat(c.call("422[\"join\",\"" + "n".repeat(513) + "\"]")).isEqualTo(
-                    "432[{\"ok\":false,\"error\":\"a room id must be at most 512 characters, got 513\"}]");
+                    "432[{\"ok\":false,\"error\":\"a room id must be at most 512 characters, got 513\",\"joined\":[]}]");
         }
+    }
+
+    @Test
+    void aPartialJoinSaysWhichRoomsItJoined() throws Exception {
+        start(withAuth(AuthOptions.builder().required(true).rooms(List.of("user:{sub}", "chat:*"))));
+        try (RawClient c = RawClient.connectWithToken(port, Tokens.valid("2"))) {
+            assertThat(c.call("421[\"join\",\"chat:before\"]")).isEqualTo("431[{\"ok\":true}]");
+
+            assertThat(c.call("422[\"join\",[\"chat:ok\",\"user:1\",\"chat:before\",\"chat:ok\"]]")).isEqualTo(
+                    "432[{\"ok\":false,\"error\":\"room 'user:1' is not allowed for this connection (auth.rooms)\","
+                            + "\"joined\":[\"chat:ok\",\"chat:before\"]}]");
+            assertThat(realtime.socket(c.sid).rooms()).containsExactlyInAnyOrder(c.sid, "chat:before", "chat:ok");
+        }
+    }
+
+    /** A refusal once per room made a 3,000-room join's ack 120 KB, and a 76,000-room one's outgrow the send queue. */
+    @Test
+    void theAckOfAHugeJoinStaysSmallAndTheConnectionStaysUp() throws Exception {
+        start(withAuth(AuthOptions.builder().rooms(List.of("chat:*"))));
+        try (RawClient c = RawClient.connect(port)) {
+            StringBuilder rooms = new StringBuilder("421[\"join\",[\"chat:a\",5,\"x:1\",true,\"x:2\"");
+            for (int i = 0; i < 76_000; i++) rooms.append(",\"chat:").append(i).append('"');
+            assertThat(rooms.length()).as("within maxPayload").isLessThan(1_000_000);
+
+            String reply = c.call(rooms.append("]]").toString());
+            JsonNode ack = ackOf(reply);
+            assertThat(ack.get("error").textValue()).isEqualTo("a room id must be a non-empty string, got a number; "
+                    + "room 'x:1' is not allowed for this connection (auth.rooms); a room id must be a non-empty string, got a boolean"
+                    + " (75006 of the 76005 rooms refused)");
+            assertThat(ack.get("joined")).hasSize(999);
+            assertThat(ack.get("joined").get(0).textValue()).isEqualTo("chat:a");
+            assertThat(reply.length()).as("the ack: the rooms joined, and a few reasons").isLessThan(16_000);
+
+            c.send("42[\"join\",[5,6,7,8]]");
+            assertThat(c.next()).as("without an ack too").isEqualTo("42[\"rowcast:error\",{\"event\":\"join\",\"error\":"
+                    + "\"a room id must be a non-empty string, got a number (4 of the 4 rooms refused)\"}]");
+            assertThat(c.call("422[\"leave\",[5,6,7,8,9]]")).isEqualTo("432[{\"ok\":false,\"error\":"
+                    + "\"a room id must be a non-empty string, got a number (5 of the 5 rooms refused)\"}]");
+            assertThat(c.call("423[\"leave\",\"chat:a\"]")).as("still connected").isEqualTo("433[{\"ok\":true}]");
+        }
+    }
+
+    /**
+     * Connections opened in a loop, each joining 999 rooms of 512-character names, held 0.78 MB of heap
+     * each, until the host app died of OutOfMemoryError: all connections' rooms together have a budget.
+     */
+    @Test
+    void joinsPastTheServersRoomBudgetAreRefusedAndSaidOnceInTheLog() throws Exception {
+        long budget = 1_000_000;
+        start(RealtimeOptions.builder().maxRoomBytes(budget).build());
+        var adapter = realtime.socketIo().sockets().adapter();
+        try (LogCapture log = LogCapture.server()) {
+            List<RawClient> clients = new java.util.ArrayList<>();
+            try {
+                int joinedInAll = 0;
+                JsonNode last = null;
+                for (int connection = 0; connection < 3; connection++) {
+                    RawClient c = RawClient.connect(port);
+                    clients.add(c);
+                    StringBuilder rooms = new StringBuilder("421[\"join\",[");
+                    for (int i = 0; i < 999; i++) {
+                        String prefix = "chat:" + connection + "-" + i + "-";
+                        rooms.append(i == 0 ? "" : ",").append('"').append(prefix).append("r".repeat(512 - prefix.length())).append('"');
+                    }
+                    last = ackOf(c.call(rooms.append("]]").toString()));
+                    joinedInAll += last.get("joined").size();
+                }
+                long perRoom = dev.rowcast.server.rooms.InMemoryAdapter.roomBytes("r".repeat(512))
+                        + dev.rowcast.server.rooms.InMemoryAdapter.MEMBERSHIP_BYTES;
+                assertThat(joinedInAll).isEqualTo((int) (budget / perRoom));
+                assertThat(adapter.estimatedBytes()).isLessThanOrEqualTo(budget);
+                assertThat(last.get("ok").booleanValue()).isFalse();
+                assertThat(last.get("joined")).isEmpty();
+                assertThat(last.get("error").textValue()).isEqualTo(
+                        "the server holds as many rooms as its memory allows; leave some, or try again later (999 of the 999 rooms refused)");
+                assertThat(realtime.stats().refusals()).isEqualTo(3);
+
+                List<String> said = log.lines().stream().filter(line -> line.contains("[rowcast] rooms:")).toList();
+                assertThat(said).singleElement().satisfies(line -> assertThat(line).startsWith("WARNING [rowcast] rooms: refused ")
+                        .contains("1.0 MB of the 1.0 MB they may"));
+
+                // the server serves on, and a room let go is room for another
+                RawClient first = clients.get(0);
+                first.close();
+                await().atMost(Duration.ofSeconds(5)).until(() -> adapter.estimatedBytes() < budget / 2);
+                assertThat(clients.get(2).call("422[\"join\",\"chat:" + "r".repeat(500) + "\"]")).isEqualTo("432[{\"ok\":true}]");
+            } finally {
+                for (RawClient c : clients) c.close();
+            }
+        }
+    }
+
+    @Test
+    void theDefaultRoomBudgetIsAnEighthOfTheHeap() {
+        assertThat(RealtimeOptions.defaults().maxRoomBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 8);
+    }
+
+    private static JsonNode ackOf(String packet) throws Exception {
+        return JSON.readTree(packet.substring(packet.indexOf('['))).get(0);
     }
 
     @Test
@@ -298,7 +399,7 @@ class RealtimeServerTest {
             start(withAuth(AuthOptions.builder().rooms(List.of("org:{org}:user:{userId}", "chat:*"))));
             try (RawClient withToken = RawClient.connectWithToken(port, Tokens.valid("1"));
                  RawClient without = RawClient.connect(port)) {
-                String refused = "431[{\"ok\":false,\"error\":\"room 'org:7:user:1' is not allowed for this connection (auth.rooms)\"}]";
+                String refused = "431[{\"ok\":false,\"error\":\"room 'org:7:user:1' is not allowed for this connection (auth.rooms)\",\"joined\":[]}]";
                 assertThat(withToken.call("421[\"join\",\"org:7:user:1\"]")).isEqualTo(refused);
                 assertThat(withToken.call("421[\"join\",\"org:7:user:1\"]")).isEqualTo(refused);
                 assertThat(without.call("421[\"join\",\"org:7:user:1\"]")).isEqualTo(refused);
@@ -319,7 +420,7 @@ class RealtimeServerTest {
              RawClient u2 = RawClient.connectWithToken(port, Tokens.valid("2"))) {
             assertThat(u1.call("421[\"join\",\"user:1\"]")).isEqualTo("431[{\"ok\":true}]");
             assertThat(u2.call("421[\"join\",\"user:1\"]")).isEqualTo(
-                    "431[{\"ok\":false,\"error\":\"room 'user:1' is not allowed for this connection (auth.rooms)\"}]");
+                    "431[{\"ok\":false,\"error\":\"room 'user:1' is not allowed for this connection (auth.rooms)\",\"joined\":[]}]");
             assertThat(u2.call("422[\"join\",[\"user:2\",\"chat:lobby\"]]")).isEqualTo("432[{\"ok\":true}]");
             assertThat(u2.call("423[\"secret\",{\"roomId\":\"user:1\",\"x\":1}]")).isEqualTo(
                     "433[{\"ok\":false,\"error\":\"room 'user:1' is not allowed for this connection (auth.rooms)\"}]");

@@ -44,6 +44,23 @@ class InMemoryAdapterTest {
     }
 
     @Test
+    void theEstimateFollowsRoomsAndMembershipsAndReturnsToZero() {
+        long chat = InMemoryAdapter.roomBytes("chat:1");
+        adapter.addAll("s1", Set.of("s1", "chat:1"));
+        assertThat(adapter.estimatedBytes()).as("a socket's own room costs nothing more").isEqualTo(chat + InMemoryAdapter.MEMBERSHIP_BYTES);
+        adapter.addAll("s2", Set.of("s2", "chat:1"));
+        adapter.addAll("s2", Set.of("chat:1"));
+        assertThat(adapter.estimatedBytes()).as("a shared room: its name once").isEqualTo(chat + 2 * InMemoryAdapter.MEMBERSHIP_BYTES);
+        adapter.addAll("s2", Set.of("x".repeat(512)));
+        assertThat(adapter.estimatedBytes()).isEqualTo(chat + 256 + 1024 + 3 * InMemoryAdapter.MEMBERSHIP_BYTES);
+
+        adapter.remove("s1", "chat:1");
+        adapter.remove("s1", "chat:1");
+        adapter.removeAll("s2");
+        assertThat(adapter.estimatedBytes()).isZero();
+    }
+
+    @Test
     void broadcastEncodesOnceAndSkipsExcludedRooms() {
         adapter.addAll("a", Set.of("a", "r"));
         adapter.addAll("b", Set.of("b", "r", "muted"));

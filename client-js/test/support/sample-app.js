@@ -47,6 +47,7 @@ export async function startSampleWithAgent({ outDir }) {
   const exited = new Promise((r) => app.once('exit', r));
 
   const sample = {
+    pid: app.pid,
     base: `http://127.0.0.1:${httpPort}`,
     realtime: `ws://127.0.0.1:${realtimePort}`,
     log: () => log,

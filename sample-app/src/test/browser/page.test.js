@@ -96,3 +96,23 @@ test('two users see their notifications, the posts, the chat and each other live
   assert.deepEqual(pageErrors, [], 'no script errors on the pages');
   console.log(`notification shown on Bob's page ${latency} ms after the REST call`);
 });
+
+test('a page that comes back without its missed events reads its lists anew', async () => {
+  const alice = await openAs('alice@example.com', 'alice');
+  const login = await sample.login('alice@example.com', 'alice');
+  // Realtime off (the agent's own command): the page loses its connection, and the sessions kept
+  // for recovery go, so what is written meanwhile can reach the page only through its API.
+  agent('disable');
+  await alice.locator('#status[data-state=online]').waitFor({ state: 'detached', timeout: 15000 });
+  await sample.api('POST', '/api/notifications', login.token, { user: login.user.id, message: 'Written while offline' });
+  agent('enable');
+  await alice.locator('#status[data-state=online]').waitFor({ timeout: 30000 });
+  await alice.locator('#notifications li', { hasText: 'Written while offline' }).waitFor({ timeout: 5000 });
+  assert.deepEqual(pageErrors, [], 'no script errors on the page');
+});
+
+/** Runs the agent's command line against the sample app: status, disable or enable. */
+function agent(command) {
+  execFileSync('java', ['-jar', resolve(dirname(fileURLToPath(import.meta.url)), '../../../../agent/target/rowcast-agent.jar'),
+    command, String(sample.pid)], { stdio: 'pipe' });
+}

@@ -139,8 +139,14 @@ function connect() {
   const client = new RealtimeClient({ url: REALTIME_URL, token });
   state.client = client;
 
+  let connectedBefore = false;
   client.on('connect', async () => {
     setStatus(client.socket.recovered ? 'Live (session resumed)' : 'Live', 'online');
+    if (connectedBefore && !client.socket.recovered) {
+      // back without the events missed meanwhile (a server restart, a long outage): read the lists anew
+      loadLists().catch(showError);
+    }
+    connectedBefore = true;
     // Sent after the client's own identify/join (buffered or restored), so it sees this socket too.
     try {
       state.online = new Set((await client.presence(CHAT_ROOM)).map(String));
@@ -183,6 +189,20 @@ function connect() {
   });
 }
 
+// The lists as the API has them now, in place of what the page held.
+async function loadLists() {
+  const [notifications, posts, messages] = await Promise.all([
+    api('GET', '/api/notifications?limit=50'),
+    api('GET', '/api/posts?limit=50'),
+    api('GET', `/api/messages?limit=100&sort=-id&where[chat][equals]=${encodeURIComponent(CHAT)}`),
+  ]);
+  for (const [collection, result] of [['notifications', notifications], ['posts', posts], ['messages', messages]]) {
+    state[collection].clear();
+    result.docs.forEach((d) => state[collection].set(String(d.id), d));
+    renderers[collection]();
+  }
+}
+
 // ---- session
 
 async function start(session) {
@@ -201,17 +221,7 @@ async function start(session) {
     $('notify-user').replaceChildren(...others.map((u) =>
       el('option', { value: u.id, textContent: `${u.name} (${u.email})` })));
     connect();
-    const [notifications, posts, messages] = await Promise.all([
-      api('GET', '/api/notifications?limit=50'),
-      api('GET', '/api/posts?limit=50'),
-      api('GET', `/api/messages?limit=100&sort=-id&where[chat][equals]=${encodeURIComponent(CHAT)}`),
-    ]);
-    notifications.docs.forEach((d) => state.notifications.set(String(d.id), d));
-    posts.docs.forEach((d) => state.posts.set(String(d.id), d));
-    messages.docs.forEach((d) => state.messages.set(String(d.id), d));
-    renderNotifications();
-    renderPosts();
-    renderMessages();
+    await loadLists();
   } catch (error) {
     showError(error);
   }

@@ -164,6 +164,73 @@ const scenarios = {
     socket.disconnect();
     return result;
   },
+  // The README's snippet as written: io(url, {auth: {token}}), a join without an ack, a listener. The test cuts
+  // the TCP connection under it (a proxy) and commits notifications until EXPECT reached it, or 10 s passed;
+  // the client has got no event when the connection drops. Reports each connect's `recovered` and the ids got.
+  async blip() {
+    const socket = io(base, { auth: { token: process.env.TOKEN }, forceNew: true });
+    const connects = [];
+    const ids = [];
+    const notifications = [];
+    socket.on("connect", () => {
+      connects.push(socket.recovered);
+      ids.push(socket.id);
+    });
+    socket.emit("join", "user:2");
+    const expected = Number(process.env.EXPECT);
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, 10000);
+      socket.on("realtime:notifications", (event) => {
+        notifications.push(event.id);
+        if (notifications.length >= expected) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    socket.disconnect();
+    return { connects, sameId: new Set(ids).size === 1, notifications };
+  },
+
+  // TOKEN (user 1) expires in a moment while the client is in user:1, where the server streams "tick" n. The
+  // client does what the README says: its auth is a function reading the current token, and it answers the
+  // expiry's disconnect with socket.connect() once it holds a fresh one (NEXT), here AWAY_MS later. Connected
+  // again, it waits for 20 ticks (or 3 s) and reports what it got before and after the expiry.
+  async expiryComeBack() {
+    let token = process.env.TOKEN;
+    const socket = io(base, { auth: (cb) => cb({ token }), forceNew: true, transports: ["websocket"] });
+    const before = [];
+    const after = [];
+    const connects = [];
+    const reasons = [];
+    let expired = false;
+    socket.on("rowcast:error", (e) => {
+      if (e.event === "auth" && e.error === "Token expired") expired = true;
+    });
+    socket.on("disconnect", (reason) => {
+      reasons.push(reason);
+      if (reason === "io server disconnect" && expired) {
+        token = process.env.NEXT;
+        setTimeout(() => socket.connect(), Number(process.env.AWAY_MS));
+      }
+    });
+    socket.on("connect", () => connects.push(socket.recovered));
+    const enough = new Promise((resolve) => {
+      socket.on("tick", (n) => {
+        (expired ? after : before).push(n);
+        if (after.length >= 20) resolve();
+      });
+    });
+    await once(socket, "connect");
+    const firstId = socket.id;
+    await ack(socket, "join", "user:1");
+    await once(socket, "disconnect");
+    await Promise.race([once(socket, "connect"), once(socket, "connect_error")]);
+    await Promise.race([enough, new Promise((resolve) => setTimeout(resolve, 3000))]);
+    const result = { connects: [...connects], reasons: [...reasons], before, after, sameId: socket.id === firstId };
+    socket.disconnect();
+    return result;
+  },
 };
 
 if (!scenarios[name]) fail(`unknown scenario '${name}'; known: ${Object.keys(scenarios).join(", ")}`);

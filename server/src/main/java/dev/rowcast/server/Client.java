@@ -152,14 +152,17 @@ final class Client {
         JsonNode authPayload = auth != null ? auth : PacketJson.NODES.objectNode();
         SocketHandshake handshake = new SocketHandshake(authPayload, engine.handshake());
         Recovery recovery = namespace.recovery();
-        if (recovery != null && authPayload.path("pid").isTextual() && authPayload.path("offset").isTextual()) {
+        JsonNode offsetNode = authPayload.path("offset");
+        // socket.io-client sends no offset until it got an event: then it missed every event of the session
+        boolean noOffset = offsetNode.isMissingNode() || offsetNode.isNull();
+        if (recovery != null && authPayload.path("pid").isTextual() && (offsetNode.isTextual() || noOffset)) {
             String pid = authPayload.get("pid").asText();
-            String offset = authPayload.get("offset").asText();
-            if (recovery.shared()) {
+            String offset = noOffset ? null : offsetNode.asText();
+            if (recovery.shared() && offset != null) {
                 recoverFromCluster(namespace, recovery, pid, offset, handshake);
                 return;
             }
-            Recovery.Session session = recovery.claim(pid, offset);
+            Recovery.Session session = recovery.shared() ? null : recovery.claim(pid, offset);
             if (session != null) {
                 recover(namespace, recovery, session, offset, handshake);
                 return;
@@ -212,7 +215,7 @@ final class Client {
                 return;
             }
             Socket socket = new Socket(stored.sid(), namespace, this, handshake);
-            socket.restoreFrom(new Recovery.Session(stored.sid(), stored.pid(), stored.rooms(), stored.data(), 0));
+            socket.restoreFrom(new Recovery.Session(stored.sid(), stored.pid(), stored.rooms(), stored.data(), 0, null, null, -1));
             authorize(socket, () -> recovery.restoreShared(pid, offset, room -> namespace.keepsOnRecovery(socket, room),
                     (restored, done) -> runOnExecutor(() -> {
                         if (restored == null || closed) {

@@ -24,7 +24,7 @@ import java.util.function.Predicate;
  * Connection state recovery of one namespace (Socket.IO 4.6+): every plain event gets an offset
  * as its last argument and every broadcast is kept for {@code maxDisconnection}; a socket that lost
  * its transport is kept as long, so a client that comes back with its {@code pid} and last offset
- * gets the same id, rooms and data, and every event it missed. An offset is a position in the kept
+ * (or none, when it got no event yet) gets the same id, rooms and data, and every event it missed. An offset is a position in the kept
  * events: an event to one socket alone repeats the offset of the last event that socket was sent,
  * and is not kept (so that no client can push the others' events out). The kept events are bounded
  * in count and bytes (of their frames), oldest dropped first; a client that missed a dropped event
@@ -76,7 +76,13 @@ final class Recovery {
     record Entry(long seq, long emittedAt, List<EngineMessage> encoded, Set<String> rooms, Set<String> except, long bytes) {
     }
 
-    record Session(String sid, String pid, Set<String> rooms, Map<String, Object> data, long disconnectedAt) {
+    /**
+     * {@code origin}: the offset the socket started from, where a client that got none of its events comes back
+     * from; {@code routed}: the offset of the last kept event handed to it (sent or not); {@code through}: the
+     * sequence number through which every kept event for it was handed to it, or -1 when unknown.
+     */
+    record Session(String sid, String pid, Set<String> rooms, Map<String, Object> data, long disconnectedAt, String origin,
+            String routed, long through) {
     }
 
     Recovery(long maxDisconnectionMillis, int maxPackets, long maxBytes, int maxSessions, long maxRoomChars, String namespace,
@@ -159,7 +165,7 @@ final class Recovery {
 
     /** The sequence number in one of this namespace's offsets, or -1 for any other string. */
     private long seqOf(String offset) {
-        if (offset.length() <= PREFIX_CHARS || !offset.startsWith(offsetPrefix)) return -1;
+        if (offset == null || offset.length() <= PREFIX_CHARS || !offset.startsWith(offsetPrefix)) return -1;
         try {
             return Long.parseLong(offset.substring(PREFIX_CHARS), 36);
         } catch (NumberFormatException e) {
@@ -215,8 +221,24 @@ final class Recovery {
                     Set.copyOf(rooms), socket.dataSnapshot()), maxDisconnectionMillis, maxSessions, maxRoomChars);
             return;
         }
+        // Under the write lock every event recorded so far has been handed to its sockets, so a client that got the
+        // last one handed to it missed nothing up to here, however old its offset. Not waited for: this runs on an
+        // event loop, maybe inside an emit that holds the read lock; without it the client comes back from its offset.
+        String routed;
+        long through = -1;
+        var restoring = handover.writeLock();
+        if (restoring.tryLock()) {
+            try {
+                routed = socket.routed();
+                through = offsets.get() - 1;
+            } finally {
+                restoring.unlock();
+            }
+        } else {
+            routed = socket.routed();
+        }
         Session session = new Session(socket.id(), socket.pid(), Set.copyOf(rooms), socket.dataSnapshot(),
-                System.currentTimeMillis());
+                System.currentTimeMillis(), socket.origin(), routed, through);
         synchronized (sessions) {
             forget(session.pid());
             sessions.put(session.pid(), session);
@@ -258,14 +280,30 @@ final class Recovery {
     /**
      * The session a CONNECT with {@code pid} and {@code offset} may come back to, claimed for it until
      * {@link #restore} or {@link #release}; null when it cannot be recovered or another CONNECT holds it.
+     * {@code offset} is null when the client got no event of the session (socket.io-client then sends none).
      */
     Session claim(String pid, String offset) {
         Session session;
         synchronized (sessions) {
             session = sessions.get(pid);
         }
-        if (session == null || expired(session, System.currentTimeMillis()) || !holds(offset)) return null;
+        if (session == null || expired(session, System.currentTimeMillis()) || !holds(resumeAfter(session, offset))) return null;
         return claimed.add(pid) ? session : null;
+    }
+
+    /**
+     * The sequence number after which the session's client missed events, or -1 when its offset is none of
+     * this namespace's: its own offset, or where the session began when it has none (it got no event of the
+     * session) or one older (kept from an earlier session); past every event handed to the socket before it
+     * went away when the client had the last of them.
+     */
+    private long resumeAfter(Session session, String offset) {
+        long origin = seqOf(session.origin());
+        long after = offset == null ? origin : seqOf(offset);
+        if (after < 0) return -1;
+        after = Math.max(after, origin);
+        if (session.through() >= 0 && after == seqOf(session.routed())) after = Math.max(after, session.through());
+        return after;
     }
 
     /** The claiming CONNECT was refused or went away: the session waits for another. */
@@ -284,12 +322,12 @@ final class Recovery {
         synchronized (sessions) {
             session = forget(pid);
         }
-        if (session == null || expired(session, System.currentTimeMillis()) || !holds(offset)) return null;
+        long after = session == null ? -1 : resumeAfter(session, offset);
+        if (session == null || expired(session, System.currentTimeMillis()) || !holds(after)) return null;
         Set<String> rooms = new HashSet<>();
         for (String room : session.rooms()) {
             if (room.equals(session.sid()) || keep.test(room)) rooms.add(room);
         }
-        long after = seqOf(offset);
         List<List<EngineMessage>> missed = new ArrayList<>();
         long last = after;
         for (Entry entry : log) {
@@ -313,9 +351,8 @@ final class Recovery {
         return now - session.disconnectedAt() > maxDisconnectionMillis;
     }
 
-    /** Whether every event after that offset is still kept (the event of the offset itself need not be). */
-    private boolean holds(String offset) {
-        long seq = seqOf(offset);
+    /** Whether every event after that sequence number is still kept (the event of that number itself need not be). */
+    private boolean holds(long seq) {
         if (seq < 0 || seq >= offsets.get()) return false;
         synchronized (this) {
             return seq >= droppedThrough;

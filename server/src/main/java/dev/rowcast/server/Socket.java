@@ -52,6 +52,9 @@ public final class Socket {
     private volatile boolean recovered;
     /** With recovery on: the offset of the last kept event this socket was handed, or where it started. */
     private volatile String lastOffset;
+    /** With recovery on: where the socket started, and the offset of the last kept event handed to it, sent or not. */
+    private volatile String origin;
+    private volatile String routed;
 
     Socket(String id, Namespace namespace, Client client, SocketHandshake handshake) {
         this.id = id;
@@ -217,13 +220,27 @@ public final class Socket {
         client.runOnExecutor(() -> {
             if (closeSession) {
                 client.closeSession("forced server close");
-                return;
+            } else {
+                serverDisconnect(false);
             }
-            if (!connected) return;
-            sendPacket(new Packet(PacketType.DISCONNECT, namespace.name(), null, null));
-            client.removeSocket(this);
-            onClose("server namespace disconnect");
         });
+    }
+
+    /**
+     * Leaves the namespace as {@link #disconnect()} does, but keeps the session for connection state recovery
+     * (when it is on): a client that connects again within {@code maxDisconnection}, past the namespace's
+     * middlewares, gets its id, rooms and the events it missed back. For a disconnect the client is meant to
+     * answer by coming back, such as an expired login it can renew.
+     */
+    public void disconnectKeepingSession() {
+        client.runOnExecutor(() -> serverDisconnect(true));
+    }
+
+    private void serverDisconnect(boolean keepSession) {
+        if (!connected) return;
+        sendPacket(new Packet(PacketType.DISCONNECT, namespace.name(), null, null));
+        client.removeSocket(this);
+        onClose("server namespace disconnect", keepSession);
     }
 
     // ---- package-private: driven by Client on the session's executor ----
@@ -258,6 +275,8 @@ public final class Socket {
     void markConnected(String position) {
         if (pid == null && namespace.recovery() != null) pid = Recovery.randomId(15);
         lastOffset = position;
+        origin = position;
+        routed = position;
         connected = true;
         namespace.adapter().addAll(id, Set.of(id));
         touchSession();
@@ -281,8 +300,19 @@ public final class Socket {
      */
     boolean deliver(List<EngineMessage> encoded, String offset) {
         boolean sent = deliver(encoded);
-        if (sent && offset != null) lastOffset = offset;
+        if (offset != null) {
+            routed = offset;
+            if (sent) lastOffset = offset;
+        }
         return sent;
+    }
+
+    String origin() {
+        return origin;
+    }
+
+    String routed() {
+        return routed;
     }
 
     void onPacket(Packet packet) {
@@ -305,12 +335,16 @@ public final class Socket {
     }
 
     void onClose(String reason) {
+        onClose(reason, Recovery.RECOVERABLE.contains(reason));
+    }
+
+    private void onClose(String reason, boolean keepSession) {
         if (!connected) return;
         for (Consumer<String> handler : orEmpty(disconnectingHandlers)) runHandler("disconnecting", () -> handler.accept(reason));
         connected = false;
         closed = true;
         Recovery recovery = namespace.recovery();
-        if (recovery != null && Recovery.RECOVERABLE.contains(reason)) recovery.persist(this, rooms());
+        if (recovery != null && keepSession) recovery.persist(this, rooms());
         else if (recovery != null && recovery.shared()) recovery.forget(this);
         namespace.adapter().removeAll(id);
         namespace.remove(this);

@@ -323,4 +323,131 @@ class ConnectionStateRecoveryTest {
             bounded.stop();
         }
     }
+
+    /** socket.io-client sends its pid without an offset until it got an event: it missed all the session had. */
+    @Test
+    void aClientThatGotNoEventComesBackWithItsPidAloneAndGetsEveryEventOfItsSession() throws Exception {
+        FakeEngineSocket first = new FakeEngineSocket(io.engineListener()).receive("0");
+        Socket socket = sockets.get(0);
+        String pid = json(first.sentTexts().get(0)).get("pid").asText();
+        socket.join("room1");
+        io.to("room1").emit("sent-but-not-received", 1); // lost with the transport, before the client read it
+        first.drop("transport close");
+        io.to("room1").emit("missed", 2);
+        io.to("other").emit("not-mine");
+
+        FakeEngineSocket second = new FakeEngineSocket(io.engineListener()).receive("0{\"pid\":\"" + pid + "\"}");
+        List<String> sent = second.sentTexts();
+        assertThat(sent).hasSize(3);
+        assertThat(sent.get(0)).startsWith("2[\"sent-but-not-received\",1,\"");
+        assertThat(sent.get(1)).startsWith("2[\"missed\",2,\"");
+        assertThat(json(sent.get(2)).get("sid").asText()).isEqualTo(socket.id());
+        assertThat(json(sent.get(2)).get("pid").asText()).isEqualTo(pid);
+        Socket back = sockets.get(1);
+        assertThat(back.recovered()).isTrue();
+        assertThat(back.rooms()).containsExactlyInAnyOrder(socket.id(), "room1");
+
+        FakeEngineSocket stranger = new FakeEngineSocket(io.engineListener()).receive("0{\"pid\":\"unknown\"}");
+        assertThat(json(stranger.sentTexts().get(0)).get("sid").asText()).isNotEqualTo(socket.id());
+        assertThat(sockets.get(2).recovered()).isFalse();
+    }
+
+    /**
+     * A quiet client, whose last event (or whose session's start) aged out of the buffer while other rooms' events
+     * came and went, missed none of those: it comes back, with an offset or without one.
+     */
+    @Test
+    void aQuietClientRecoversAfterOtherRoomsEventsAgedOutOfTheBuffer() throws Exception {
+        SocketIoServer bounded = new SocketIoServer(ServerOptions.builder()
+                .recovery(Duration.ofMinutes(2)).recoveryBuffer(5, 1_000_000).build());
+        List<Socket> joined = new CopyOnWriteArrayList<>();
+        bounded.onConnection(joined::add);
+        try {
+            FakeEngineSocket withOffset = new FakeEngineSocket(bounded.engineListener()).receive("0");
+            FakeEngineSocket without = new FakeEngineSocket(bounded.engineListener()).receive("0");
+            FakeEngineSocket busy = new FakeEngineSocket(bounded.engineListener()).receive("0");
+            joined.get(0).join("quiet1");
+            joined.get(1).join("quiet2");
+            joined.get(2).join("busy");
+            bounded.to("quiet1").emit("seen");
+            String offset = lastOffset(withOffset);
+            for (int i = 0; i < 20; i++) bounded.to("busy").emit("e", i);
+            withOffset.drop("transport close");
+            without.drop("transport close");
+            bounded.to("quiet1", "quiet2").emit("missed");
+
+            String pid1 = json(withOffset.sentTexts().get(0)).get("pid").asText();
+            FakeEngineSocket back1 = new FakeEngineSocket(bounded.engineListener())
+                    .receive("0{\"pid\":\"" + pid1 + "\",\"offset\":\"" + offset + "\"}");
+            String pid2 = json(without.sentTexts().get(0)).get("pid").asText();
+            FakeEngineSocket back2 = new FakeEngineSocket(bounded.engineListener()).receive("0{\"pid\":\"" + pid2 + "\"}");
+            for (FakeEngineSocket back : List.of(back1, back2)) {
+                assertThat(back.sentTexts()).hasSize(2);
+                assertThat(back.sentTexts().get(0)).startsWith("2[\"missed\",\"");
+            }
+            assertThat(joined.get(3).recovered()).isTrue();
+            assertThat(joined.get(4).recovered()).isTrue();
+        } finally {
+            bounded.stop();
+        }
+    }
+
+    /** socket.io-client keeps its last offset across a new session: the events before that session began are not its. */
+    @Test
+    void anOffsetFromAnEarlierSessionReplaysOnlyWhatCameSinceThisOneBegan() throws Exception {
+        FakeEngineSocket bystander = new FakeEngineSocket(io.engineListener()).receive("0");
+        sockets.get(0).join("room1");
+        FakeEngineSocket first = new FakeEngineSocket(io.engineListener()).receive("0");
+        sockets.get(1).join("room1");
+        io.to("room1").emit("seen");
+        String oldOffset = lastOffset(first);
+        first.receive("1"); // a session that cannot be recovered: the client starts a new one
+        io.to("room1").emit("before-the-new-session");
+        FakeEngineSocket second = new FakeEngineSocket(io.engineListener()).receive("0");
+        Socket socket = sockets.get(2);
+        String pid = json(second.sentTexts().get(0)).get("pid").asText();
+        socket.join("room1");
+        second.drop("transport close");
+        io.to("room1").emit("missed");
+
+        FakeEngineSocket back = new FakeEngineSocket(io.engineListener())
+                .receive("0{\"pid\":\"" + pid + "\",\"offset\":\"" + oldOffset + "\"}");
+        List<String> sent = back.sentTexts();
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(0)).startsWith("2[\"missed\",\"");
+        assertThat(json(sent.get(1)).get("sid").asText()).isEqualTo(socket.id());
+        assertThat(bystander.isOpen()).isTrue();
+    }
+
+    /** A disconnect the client is meant to answer (an expired login): it comes back to its session. */
+    @Test
+    void aSessionDisconnectedKeepingItIsRecoveredWhileAPlainDisconnectIsNot() throws Exception {
+        FakeEngineSocket first = new FakeEngineSocket(io.engineListener()).receive("0");
+        Socket socket = sockets.get(0);
+        String pid = json(first.sentTexts().get(0)).get("pid").asText();
+        socket.join("room1");
+        socket.emit("bye");
+        String offset = lastOffset(first);
+        socket.disconnectKeepingSession();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> !socket.connected());
+        assertThat(first.sentTexts().get(first.sentTexts().size() - 1)).isEqualTo("1");
+        io.to("room1").emit("missed");
+
+        first.receive("0{\"pid\":\"" + pid + "\",\"offset\":\"" + offset + "\"}");
+        await().atMost(5, TimeUnit.SECONDS).until(() -> sockets.size() == 2);
+        assertThat(sockets.get(1).recovered()).isTrue();
+        assertThat(sockets.get(1).id()).isEqualTo(socket.id());
+        List<String> sent = first.sentTexts();
+        assertThat(sent.get(sent.size() - 2)).startsWith("2[\"missed\",\"");
+
+        FakeEngineSocket other = new FakeEngineSocket(io.engineListener()).receive("0");
+        Socket plain = sockets.get(2);
+        String otherPid = json(other.sentTexts().get(0)).get("pid").asText();
+        plain.disconnect();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> !plain.connected());
+        other.receive("0{\"pid\":\"" + otherPid + "\"}");
+        await().atMost(5, TimeUnit.SECONDS).until(() -> sockets.size() == 4);
+        assertThat(sockets.get(3).recovered()).isFalse();
+        assertThat(sockets.get(3).id()).isNotEqualTo(plain.id());
+    }
 }

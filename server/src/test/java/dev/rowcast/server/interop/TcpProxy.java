@@ -14,6 +14,7 @@ final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile int target;
+    private volatile boolean refusing;
 
     TcpProxy(int target) throws IOException {
         this.target = target;
@@ -38,10 +39,24 @@ final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /** A network blip: every open connection is cut, and new ones are refused until {@link #restore()}. */
+    void cut() {
+        refusing = true;
+        dropConnections();
+    }
+
+    void restore() {
+        refusing = false;
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
+                if (refusing) {
+                    client.close();
+                    continue;
+                }
                 Socket upstream;
                 try {
                     upstream = new Socket(InetAddress.getLoopbackAddress(), target);

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Disconnects a socket when its token expires (its {@code exp} plus the clock skew), after telling
  * it why with {@code rowcast:error {"event":"auth","error":"Token expired"}}. The plugin checked
- * the token only once, so a revoked user stayed connected for as long as they liked.
+ * the token only once, so a revoked user stayed connected for as long as they liked. The session is kept
+ * for recovery: a client that comes back with a fresh token gets the events of the gap.
  */
 final class TokenExpiry {
     static final String EXPIRED = "Token expired";
@@ -35,6 +36,6 @@ final class TokenExpiry {
     private static void expire(Socket socket) {
         if (!socket.connected()) return;
         socket.emit(Replies.ERROR_EVENT, PacketJson.NODES.objectNode().put("event", "auth").put("error", EXPIRED));
-        socket.disconnect(); // the handler hops to the socket's own executor
+        socket.disconnectKeepingSession(); // hops to the socket's own executor; the client may come back with a fresh token
     }
 }

@@ -23,7 +23,8 @@
  * <p>What the server sends: {@code presence:join}/{@code presence:leave {"room","userId"}} to a
  * room when an identified user's first socket joins it or their last one leaves (several tabs
  * count once; a socket that identifies after joining is announced then), and, when a token
- * expires, {@code rowcast:error {"event":"auth","error":"Token expired"}} followed by a disconnect.
+ * expires, {@code rowcast:error {"event":"auth","error":"Token expired"}} followed by a disconnect
+ * that keeps the session for a client coming back with a fresh token.
  *
  * <p>Tokens: with {@code auth.required}, CONNECT needs {@code {"token"}} and is refused with
  * {@code Missing token}/{@code Invalid token}/{@code Authentication failed} and

@@ -94,4 +94,26 @@ class RecoveryTokenInteropTest {
         assertThat(result.get("disconnects")).isEmpty();
         assertThat(result.get("connectedAtEnd").asBoolean()).isTrue();
     }
+
+    /**
+     * The expiry's disconnect keeps the session: a client that answers it with a fresh token, as the README shows,
+     * comes back as itself with every tick it missed meanwhile.
+     */
+    @Test
+    void aClientThatRenewsItsExpiredTokenRecoversTheEventsOfTheGap() throws Exception {
+        String token = Tokens.hs256(Tokens.SECRET, "1", Instant.now().plusSeconds(4));
+        String fresh = Tokens.hs256(Tokens.SECRET, "1", Instant.now().plusSeconds(600));
+        JsonNode result = NodeClient.run("realtime.mjs", "http://127.0.0.1:" + realtime.port(), "expiryComeBack", null,
+                Map.of("TOKEN", token, "NEXT", fresh, "AWAY_MS", "300"));
+
+        assertThat(result.get("reasons").toString()).isEqualTo("[\"io server disconnect\"]");
+        assertThat(result.get("connects").toString()).isEqualTo("[false,true]");
+        assertThat(result.get("sameId").asBoolean()).isTrue();
+        List<Integer> before = ints(result.get("before"));
+        List<Integer> after = ints(result.get("after"));
+        assertThat(before).isNotEmpty();
+        assertThat(after).as("the ticks from the expiry on, those of the gap first").hasSizeGreaterThanOrEqualTo(20)
+                .startsWith(before.get(before.size() - 1) + 1);
+        for (int i = 1; i < after.size(); i++) assertThat(after.get(i)).isEqualTo(after.get(i - 1) + 1);
+    }
 }

@@ -3,13 +3,20 @@ import type { Socket, ManagerOptions, SocketOptions } from 'socket.io-client';
 export interface RealtimeClientOptions {
   /** Socket.IO server URL. Default `ws://localhost:3001`. */
   url?: string;
-  /** JWT sent in the CONNECT auth payload as `{ token }`; empty or absent: no auth payload. */
-  token?: string;
+  /**
+   * JWT sent in the CONNECT auth payload as `{ token }`; empty or absent: no auth payload. A function is called
+   * for the current token on every connect and reconnect (it may return a promise), and lets the client
+   * reconnect by itself, with a fresh token, when the server disconnects it because its token expired.
+   */
+  token?: string | TokenSource;
   /** Milliseconds to wait for an ack before giving up. Default 10000. */
   ackTimeout?: number;
   /** Passed to socket.io-client's `io()` (transports, reconnection delays, ...); `auth` is set from `token`. */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
 }
+
+/** Gives the current token; called on every connect and reconnect. Throwing or rejecting sends no token. */
+export type TokenSource = () => string | null | undefined | Promise<string | null | undefined>;
 
 /** The server's answer to identify/join/leave/relayed events. */
 export interface Ack {

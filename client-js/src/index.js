@@ -11,20 +11,38 @@ export class RealtimeClient {
   #rooms = new Set();
   #ackTimeout;
   #connectedBefore = false;
+  #expired = false;
+  /** This client's own listeners, by event: `off(event)` without a callback leaves them. */
+  #own = new Map();
 
   /**
-   * @param {{url?: string, token?: string, ackTimeout?: number, socketOptions?: object}} [options]
+   * @param {{url?: string, token?: string | (() => string | null | undefined | Promise<string | null | undefined>),
+   *   ackTimeout?: number, socketOptions?: object}} [options]
+   *   token: a JWT, or a function giving the current one, called on every connect and reconnect.
    */
   constructor({ url = DEFAULT_URL, token, ackTimeout = DEFAULT_ACK_TIMEOUT, socketOptions } = {}) {
     this.#ackTimeout = ackTimeout;
+    const renewable = typeof token === 'function';
     // Same call as the plugin: an empty token means no auth payload at all.
-    this.#socket = io(url, { ...socketOptions, auth: token ? { token } : undefined });
-    this.#socket.on('connect', () => {
+    const auth = renewable ? (send) => currentToken(token).then((t) => send(t ? { token: t } : undefined))
+      : token ? { token } : undefined;
+    this.#socket = io(url, { ...socketOptions, auth });
+    this.#listen('connect', () => {
       // A recovered session kept its rooms on the server; a new one starts with none.
       if (this.#connectedBefore && !this.#socket.recovered) {
         this.#restore();
       }
       this.#connectedBefore = true;
+    });
+    // The server says why before it disconnects an expired login; it keeps the session a while, so a client
+    // back with a fresh token recovers it. socket.io-client never reconnects after a server disconnect by itself.
+    this.#listen('rowcast:error', (error) => {
+      if (error?.event === 'auth' && error?.error === 'Token expired') this.#expired = true;
+    });
+    this.#listen('disconnect', (reason) => {
+      const expired = this.#expired;
+      this.#expired = false;
+      if (reason === 'io server disconnect' && expired && renewable) this.#socket.connect();
     });
   }
 
@@ -74,6 +92,7 @@ export class RealtimeClient {
       this.#socket.off(event, callback);
     } else {
       this.#socket.removeAllListeners(event);
+      if (this.#own.has(event)) this.#socket.on(event, this.#own.get(event));
     }
   }
 
@@ -106,6 +125,11 @@ export class RealtimeClient {
     );
   }
 
+  #listen(event, listener) {
+    this.#own.set(event, listener);
+    this.#socket.on(event, listener);
+  }
+
   #restore() {
     if (this.#userId !== undefined) {
       this.#request('identify', this.#userId);
@@ -113,6 +137,15 @@ export class RealtimeClient {
     if (this.#rooms.size > 0) {
       this.#request('join', [...this.#rooms]);
     }
+  }
+}
+
+/** The token function's answer; one that throws or rejects gives no token (the server then refuses a required one). */
+async function currentToken(token) {
+  try {
+    return await token();
+  } catch {
+    return undefined;
   }
 }
 

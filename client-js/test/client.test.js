@@ -169,3 +169,66 @@ test('presence: join and leave events, and the list of users in a room', async (
   assert.deepEqual((await left)[0], { room: 'chat:general', userId: 'bob' });
   assert.deepEqual(await alice.presence('chat:general'), ['alice']);
 });
+
+test('a token function is asked on connect, and its promise is awaited; one that fails gives no token', async () => {
+  let calls = 0;
+  const alice = client({ token: async () => { calls += 1; return 'token-alice'; } });
+  await next(alice.socket, 'connect');
+  assert.deepEqual((await serverSocket(alice)).handshake.auth, { token: 'token-alice' });
+  assert.equal(calls, 1);
+
+  const failing = client({ token: () => Promise.reject(new Error('refresh failed')) });
+  const [error] = await next(failing.socket, 'connect_error');
+  assert.equal(error.message, 'Missing token', 'a token that cannot be had is no token');
+});
+
+/** What Rowcast does when a token expires: it says why, then disconnects the socket. */
+function expire(serverSide) {
+  serverSide.emit('rowcast:error', { event: 'auth', error: 'Token expired' });
+  serverSide.disconnect();
+}
+
+test('an expired token is renewed through the token function and the client reconnects by itself', async () => {
+  await server.close();
+  server = await startReferenceServer({ userOf: (t) => (t.startsWith('token-alice') ? 'alice' : undefined) });
+  const tokens = ['token-alice-1', 'token-alice-2'];
+  const alice = client({ token: () => tokens.shift() });
+  await alice.join('user:alice');
+  const first = await serverSocket(alice);
+
+  const back = next(alice.socket, 'connect');
+  expire(first);
+  await back;
+  const second = await serverSocket(alice);
+  assert.deepEqual(second.handshake.auth, { token: 'token-alice-2' }, 'the function was asked again');
+  // this stand-in keeps no session after a server disconnect (Rowcast does): the client joins its rooms again
+  await until(() => second.rooms.has('user:alice'), 5000, 'rooms joined again');
+});
+
+test('no reconnect after a server disconnect that is not an expiry, nor with a token that cannot be renewed', async () => {
+  const renewable = client({ token: () => 'token-alice' });
+  await next(renewable.socket, 'connect');
+  const kicked = next(renewable.socket, 'disconnect');
+  (await serverSocket(renewable)).disconnect();
+  assert.equal((await kicked)[0], 'io server disconnect');
+  assert.equal(renewable.socket.active, false);
+
+  const fixed = client({ token: 'token-alice' });
+  await next(fixed.socket, 'connect');
+  const expired = next(fixed.socket, 'disconnect');
+  expire(await serverSocket(fixed));
+  assert.equal((await expired)[0], 'io server disconnect');
+  assert.equal(fixed.socket.active, false, 'the same expired token would be refused');
+});
+
+test('off(event) without a callback leaves the client its own listeners', async () => {
+  const tokens = ['token-alice', 'token-alice'];
+  const alice = client({ token: () => tokens.shift() });
+  alice.on('rowcast:error', () => {});
+  alice.off('rowcast:error');
+  alice.off('disconnect');
+  await next(alice.socket, 'connect');
+  const back = next(alice.socket, 'connect');
+  expire(await serverSocket(alice));
+  await back;
+});

@@ -76,6 +76,15 @@ public final class Cors {
         return requestOrigin != null && origins.contains(requestOrigin) ? requestOrigin : null;
     }
 
+    /**
+     * Whether a WebSocket from this origin may open: any, unless the origins are a list. Browsers
+     * send the page's origin with a WebSocket and apply no CORS to it, so the list is checked here;
+     * a client that sends no Origin (Node, a mobile app) is no browser page and may.
+     */
+    public boolean allowsWebSocketFrom(String requestOrigin) {
+        return origins.isEmpty() || requestOrigin == null || origins.contains(requestOrigin);
+    }
+
     /** Whether the answer depends on the Origin header (then caches must be told: Vary: Origin). */
     boolean variesByOrigin() {
         return !origins.isEmpty() || credentials;

@@ -103,6 +103,11 @@ final class EngineRequestRouter extends SimpleChannelInboundHandler<FullHttpRequ
             fail(channel, upgrade, EngineError.BAD_REQUEST, cors);
             return;
         }
+        if (upgrade && options.cors() != null && !options.cors().allowsWebSocketFrom(req.headers().get(HttpHeaderNames.ORIGIN))) {
+            // a browser keeps a page of another origin from reading a polling answer, but not from a WebSocket
+            fail(channel, true, EngineError.FORBIDDEN, null);
+            return;
+        }
         String sid = first(query, "sid");
         if (sid != null) {
             routeToSession(ctx, req, endpoint, sid, transport, upgrade, cors);

@@ -74,6 +74,37 @@ class CorsTest {
         }
     }
 
+    /**
+     * A browser applies no CORS to a WebSocket: a page of any origin could open one and read what
+     * it carries. With a list of origins, an upgrade from another page's origin is refused; one
+     * that names no origin (Node, a mobile app) is no browser page, and opens.
+     */
+    @Test
+    void aListOfOriginsRefusesAWebSocketFromAnotherPagesOrigin() {
+        try (TestEngine engine = new TestEngine(TestEngine.quietHeartbeat().cors(Cors.origins(List.of("http://app.test"))))) {
+            assertThat(upgrade(engine, "Origin: http://evil.test\r\n")).startsWith("HTTP/1.1 400").contains("Forbidden");
+            assertThat(upgrade(engine, "Origin: http://app.test\r\n")).startsWith("HTTP/1.1 101");
+            assertThat(upgrade(engine, "")).startsWith("HTTP/1.1 101");
+        }
+        try (TestEngine engine = new TestEngine(TestEngine.quietHeartbeat().cors(Cors.anyOrigin()))) {
+            assertThat(upgrade(engine, "Origin: http://evil.test\r\n")).startsWith("HTTP/1.1 101");
+        }
+    }
+
+    private static String upgrade(TestEngine engine, String originHeader) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", engine.port)) {
+            socket.setSoTimeout(3000);
+            socket.getOutputStream().write(("GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n" + originHeader + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            byte[] buffer = new byte[512];
+            int n = socket.getInputStream().read(buffer);
+            return new String(buffer, 0, Math.max(n, 0), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void anOriginWithControlCharactersIsABadRequest() {
         // The JDK client refuses such headers, so this goes through a raw socket.

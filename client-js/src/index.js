@@ -92,7 +92,10 @@ export class RealtimeClient {
       this.#socket.off(event, callback);
     } else {
       this.#socket.removeAllListeners(event);
-      if (this.#own.has(event)) this.#socket.on(event, this.#own.get(event));
+      // the client's own listeners stay: of that event, or of every event when none is named
+      for (const [own, listener] of this.#own) {
+        if (event === undefined || own === event) this.#socket.on(own, listener);
+      }
     }
   }
 

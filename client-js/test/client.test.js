@@ -227,6 +227,7 @@ test('off(event) without a callback leaves the client its own listeners', async 
   alice.on('rowcast:error', () => {});
   alice.off('rowcast:error');
   alice.off('disconnect');
+  alice.off(); // every event: the client's own listeners stay all the same
   await next(alice.socket, 'connect');
   const back = next(alice.socket, 'connect');
   expire(await serverSocket(alice));

@@ -282,7 +282,8 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
                 String head = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
                 Object value = row.data().get(head);
                 if (!path.equals(head) && !path.equals(head + ".id") && value != null && !(value instanceof Map<?, ?>)) {
-                    scalars.add("{" + path + "} reads into " + head + ", which is the value " + value
+                    // the value's type, not the value: a log line is no place for a row's data
+                    scalars.add("{" + path + "} reads into " + head + ", which is a " + value.getClass().getSimpleName()
                             + " (an association is published as its identifier: {" + head + "} reads that)");
                 }
             }

@@ -6,6 +6,7 @@ import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.config.CollectionConfig;
 import dev.rowcast.config.ConfigLoader;
 import dev.rowcast.config.Operation;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,13 +20,13 @@ class NoRoomMessageTest {
                 collections:
                   animals: { entity: Animal, rooms: ["owner:{owner.name}", "vet:{vet}", "pair:{owner.id}"] }
                 """, Map.of()).collections().get("animals");
-        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        Map<String, Object> data = new LinkedHashMap<>();
         data.put("id", 1);
         data.put("owner", 5L);
         data.put("vet", null);
         String line = AgentRuntime.noRoom(new CapturedRow(rule, Operation.CREATE, 1, data, List.of(), "hibernate"));
         assertThat(line).startsWith("a row of collection animals (hibernate, create) resolved none of its rooms"
                 + " (owner:{owner.name}, vet:{vet}, pair:{owner.id}): it has no value for vet; {owner.name} reads into owner,"
-                + " which is the value 5 (an association is published as its identifier: {owner} reads that);");
+                + " which is a Long (an association is published as its identifier: {owner} reads that);");
     }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -54,7 +55,7 @@ public final class Socket {
     private volatile String lastOffset;
     /** With recovery on: where the socket started, and the offset of the last kept event handed to it, sent or not. */
     private volatile String origin;
-    private volatile String routed;
+    private final AtomicReference<String> routed = new AtomicReference<>();
 
     Socket(String id, Namespace namespace, Client client, SocketHandshake handshake) {
         this.id = id;
@@ -276,7 +277,7 @@ public final class Socket {
         if (pid == null && namespace.recovery() != null) pid = Recovery.randomId(15);
         lastOffset = position;
         origin = position;
-        routed = position;
+        routed.set(position);
         connected = true;
         namespace.adapter().addAll(id, Set.of(id));
         touchSession();
@@ -301,10 +302,17 @@ public final class Socket {
     boolean deliver(List<EngineMessage> encoded, String offset) {
         boolean sent = deliver(encoded);
         if (offset != null) {
-            routed = offset;
+            // only ever forward: two emits racing may set theirs in either order, and recovery takes the
+            // client that has this offset to have had every kept event up to it
+            routed.accumulateAndGet(offset, (was, now) -> was == null || later(now, was) ? now : was);
             if (sent) lastOffset = offset;
         }
         return sent;
+    }
+
+    /** Whether offset {@code a} is past {@code b}: one namespace's offsets, a prefix and a base-36 number. */
+    static boolean later(String a, String b) {
+        return a.length() != b.length() ? a.length() > b.length() : a.compareTo(b) > 0;
     }
 
     String origin() {
@@ -312,7 +320,7 @@ public final class Socket {
     }
 
     String routed() {
-        return routed;
+        return routed.get();
     }
 
     void onPacket(Packet packet) {

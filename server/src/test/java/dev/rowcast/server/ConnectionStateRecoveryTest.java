@@ -450,4 +450,13 @@ class ConnectionStateRecoveryTest {
         assertThat(sockets.get(3).recovered()).isFalse();
         assertThat(sockets.get(3).id()).isNotEqualTo(plain.id());
     }
+
+    /** Offsets compare by their number: the socket's last routed offset only moves forward, whichever emit sets it last. */
+    @Test
+    void anOffsetIsLaterByItsNumberNotItsText() {
+        assertThat(Socket.later("abcdefgha", "abcdefgh9")).isTrue();
+        assertThat(Socket.later("abcdefgh10", "abcdefghz")).isTrue();
+        assertThat(Socket.later("abcdefghz", "abcdefgh10")).isFalse();
+        assertThat(Socket.later("abcdefgh5", "abcdefgh5")).isFalse();
+    }
 }

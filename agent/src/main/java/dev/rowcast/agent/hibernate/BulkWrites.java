@@ -1,5 +1,6 @@
 package dev.rowcast.agent.hibernate;
 
+import dev.rowcast.config.Operation;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -7,9 +8,9 @@ import java.util.regex.Pattern;
 /** What a Hibernate query's bulk write names: its entity (HQL, JPQL, criteria) or its table (native SQL). */
 final class BulkWrites {
 
-    /** {@code update X}, {@code delete [from] X}, {@code insert into X}, after any comments. */
+    /** {@code update [versioned] X}, {@code delete [from] X}, {@code insert into X}, after any comments. */
     private static final Pattern TARGET = Pattern.compile(
-            "^\\s*(?:/\\*.*?\\*/\\s*)*(?:update|delete(?:\\s+from)?|insert\\s+into)\\s+([\\w.$\"`\\[\\]]+)",
+            "^\\s*(?:/\\*.*?\\*/\\s*)*(update(?:\\s+versioned)?|delete(?:\\s+from)?|insert\\s+into)\\s+([\\w.$\"`\\[\\]]+)",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     private BulkWrites() {}
@@ -17,7 +18,17 @@ final class BulkWrites {
     /** The entity or table the statement writes, null when it names none this way. */
     static String target(String statement) {
         Matcher m = TARGET.matcher(statement);
-        return m.find() && !m.group(1).equalsIgnoreCase("from") ? m.group(1) : null;
+        return m.find() && !m.group(2).equalsIgnoreCase("from") ? m.group(2) : null;
+    }
+
+    /** What the statement does to its rows, by its first word; null when it is none of the three. */
+    static Operation operation(String statement) {
+        Matcher m = TARGET.matcher(statement);
+        if (!m.find()) {
+            return null;
+        }
+        String verb = m.group(1).toLowerCase(Locale.ROOT);
+        return verb.startsWith("update") ? Operation.UPDATE : verb.startsWith("delete") ? Operation.DELETE : Operation.CREATE;
     }
 
     /**

@@ -59,6 +59,11 @@ final class Component {
         return hibernateType != null && (boolean) api.typeIsComponent.invoke(hibernateType) ? of(api, hibernateType) : null;
     }
 
+    /** Whether property {@code i} is never a value of the row (a collection), rather than one that may not be readable. */
+    boolean leftOut(int i) {
+        return kinds[i] == ValueKind.LEFT_OUT;
+    }
+
     /** Property {@code i}'s plain value, or {@link RowReader#SKIP} when it is left out. */
     Object plain(HibernateApi api, int i, Object value, Object session) throws ReflectiveOperationException {
         return switch (kinds[i]) {

@@ -304,16 +304,18 @@ final class EntityCapture implements EntityEvents {
         }
 
         /**
-         * The names of the {@code dirty} properties that {@code data} holds: a property left out of
-         * the row (a collection) is left out of an update's changes too. Hibernate's dirty properties
-         * never name the version, which every update of a versioned entity sets: it comes last.
+         * The names of the {@code dirty} properties: a property left out of the row (a collection) is
+         * left out of an update's changes too, while one whose value could not be read (a custom type)
+         * is named, though {@code data} cannot show it. Hibernate's dirty properties never name the
+         * version, which every update of a versioned entity sets: it comes last.
          */
         List<String> changes(int[] dirty, Map<String, Object> data) {
             String[] changed = new String[dirty.length + 1];
             int k = 0;
             boolean versionNamed = version < 0;
             for (int index : dirty) {
-                if (index >= 0 && index < names.length && data.containsKey(names[index])) {
+                if (index >= 0 && index < names.length
+                        && (data.containsKey(names[index]) || properties != null && !properties.leftOut(index))) {
                     changed[k++] = names[index];
                     versionNamed |= index == version;
                 }

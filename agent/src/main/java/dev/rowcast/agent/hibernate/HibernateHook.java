@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -80,9 +81,9 @@ public final class HibernateHook {
     private final Map<Object, Boolean> seen = Collections.synchronizedMap(new WeakHashMap<>());
     private final UnmappedEntities unmapped;
     /** Each entity collection's first table, as Hibernate names it: a bulk write's warning names it. */
-    private final Map<String, String> tableOf = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> tableOf = new ConcurrentHashMap<>();
     /** The collections whose room templates and fields were checked against their entity's properties. */
-    private final Set<String> namesChecked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> namesChecked = ConcurrentHashMap.newKeySet();
     /**
      * Each hooked factory's capture, for the rows its StatelessSessions write. Held weakly: the
      * capture reaches the factory (through the persisters it read), and the factory's listener holds
@@ -252,26 +253,39 @@ public final class HibernateHook {
             return;
         }
         try {
-            String text = String.valueOf(query.getClass().getMethod("getQueryString").invoke(query));
             boolean nativeSql = query.getClass().getSimpleName().startsWith("NativeQuery");
             String target = nativeSql ? null : BulkWrites.sqmTarget(query);
-            if (target == null) {
+            String text = queryString(query);
+            if (target == null && text != null) {
                 target = BulkWrites.target(text);
             }
             CollectionConfig rule = target == null ? null : nativeSql ? collectionOfTable(target) : config.forEntity(target).orElse(null);
             String table = rule == null ? null : tableOf.get(rule.slug());
-            if (rule == null || rule.entity().isEmpty() || rule.table().isPresent() || readFromSql(table)) {
+            Operation operation = text == null ? null : BulkWrites.operation(text);
+            if (rule == null || rule.entity().isEmpty() || rule.table().isPresent() || readFromSql(table)
+                    || operation != null && !rule.wants(operation)) {
+                // a write the collection does not publish (a delete where it lists no deletes) misses nothing
                 return;
             }
             metrics.dropped.add(count);
             AgentLog.warnOnce("bulk-" + rule.slug(), "collection " + rule.slug() + ": a bulk write through Hibernate ("
-                    + BulkWrites.abbreviated(text) + ") wrote " + count + " row(s) of " + rule.entity().get()
+                    + (text != null ? BulkWrites.abbreviated(text) : target) + ") wrote " + count + " row(s) of " + rule.entity().get()
                     + " that are not published: Hibernate tells its listeners only of the entities a session flushes (HQL, JPQL"
                     + " and criteria updates and deletes, and native SQL, are not). Add `table: " + (table != null ? table : "<its table>")
                     + "` to the collection to publish such writes from their SQL (each reaches the rooms its SQL gives the columns of),"
                     + " or change the entities through the session; such rows are counted in EventsDropped", null);
         } catch (Throwable t) {
             AgentLog.warnOnce("bulk-unread", "could not read a Hibernate bulk write: " + t, t);
+        }
+    }
+
+    /** The query's text, or null when it has none to give (criteria's may not). */
+    private static String queryString(Object query) {
+        try {
+            Object text = query.getClass().getMethod("getQueryString").invoke(query);
+            return text instanceof String string ? string : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
         }
     }
 

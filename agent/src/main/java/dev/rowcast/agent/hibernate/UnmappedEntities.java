@@ -3,10 +3,10 @@ package dev.rowcast.agent.hibernate;
 import dev.rowcast.config.CollectionConfig;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What to say of the {@code entity:} collections that the hooked SessionFactories do not map: a
@@ -26,16 +26,20 @@ final class UnmappedEntities {
     private static final int NAMES_SHOWN = 20;
 
     private final Collection<CollectionConfig> collections;
-    private final Set<String> mappedAnywhere = ConcurrentHashMap.newKeySet();
-    private final Set<String> warned = ConcurrentHashMap.newKeySet();
-    private final Set<String> takenBack = ConcurrentHashMap.newKeySet();
+    private final Set<String> mappedAnywhere = new HashSet<>();
+    private final Set<String> warned = new HashSet<>();
+    private final Set<String> takenBack = new HashSet<>();
 
     UnmappedEntities(Collection<CollectionConfig> collections) {
         this.collections = collections;
     }
 
-    /** These factories were hooked together: the lines to log, each said once per collection. */
-    List<Line> hooked(List<Mapped> found) {
+    /**
+     * These factories were hooked together: the lines to log, each said once per collection. One
+     * call at a time: the registry's factories, on the agent's thread, and one an app thread builds
+     * meanwhile must each see what the other found.
+     */
+    synchronized List<Line> hooked(List<Mapped> found) {
         List<Line> lines = new ArrayList<>();
         if (found.isEmpty()) {
             return lines;

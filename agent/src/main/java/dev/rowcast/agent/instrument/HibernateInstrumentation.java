@@ -35,7 +35,6 @@ public final class HibernateInstrumentation {
     static final String STATELESS_SESSION = "org.hibernate.internal.StatelessSessionImpl";
     private static final String PERSISTER = "org.hibernate.persister.entity.EntityPersister";
 
-
     private HibernateInstrumentation() {}
 
     /**

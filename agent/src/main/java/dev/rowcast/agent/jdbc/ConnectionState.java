@@ -10,13 +10,18 @@ import java.util.Map;
 
 /**
  * The uncommitted writes of one physical connection, with a mark per open savepoint so that
- * {@code rollback(savepoint)} drops only what came after it. Only the thread using the connection
- * touches the transaction's writes, with no lock: JDBC connections are not shared across threads
- * mid-transaction, and a pool that hands one to the next thread does so through its own
- * synchronization, which orders these fields too. A lock here was two atomic instructions on the
- * app's thread at each write and two more at each commit, nearly a third of what capture cost a
- * commit per row on H2. The writes parked for their generated keys keep a lock: a result set's end
- * may publish them.
+ * {@code rollback(savepoint)} drops only what came after it.
+ *
+ * <p>A write's add and a commit's drain take no lock: a JDBC connection is used by one thread at a
+ * time, and a pool that hands one to the next thread does so through its own synchronization, which
+ * orders these fields too. A lock there was two atomic instructions on the app's thread at each
+ * write and two more at each commit, nearly a third of what capture cost a commit per row on H2.
+ * The rarer calls (savepoints, rollbacks) keep their lock. A session two connection objects share
+ * ({@link SharedSessions}: H2's XA handle and the connection its resource commits on, which a
+ * transaction manager's timeout may roll back from a thread of its own) locks every call. A pool
+ * that closes a connection its app still uses (abandoned-connection reclaim) may race the app's
+ * thread here: the pending work of a connection closed under it is reported by no one anyway.
+ * The writes parked for their generated keys keep a lock: a result set's end may publish them.
  */
 final class ConnectionState {
 
@@ -68,9 +73,28 @@ final class ConnectionState {
      * commit() rolls back, and by default says nothing of it. Ended by the transaction's end or a
      * rollback to a savepoint, which PostgreSQL's apps use to go on after a failure.
      */
-    private boolean aborted;
+    private volatile boolean aborted;
+
+    /** Two connection objects share this session (see the class): from now on every call locks. */
+    private volatile boolean shared;
+
+    void shareAcrossThreads() {
+        if (!shared) {
+            shared = true;
+        }
+    }
 
     void add(PendingWrite write) {
+        if (shared) {
+            synchronized (this) {
+                addNow(write);
+            }
+        } else {
+            addNow(write);
+        }
+    }
+
+    private void addNow(PendingWrite write) {
         if (write.keys() != null) {
             keyed = true;
         }
@@ -102,6 +126,15 @@ final class ConnectionState {
 
     /** The transaction's write and nothing else when it has exactly one (then drained), else null. */
     PendingWrite drainOnly() {
+        if (shared) {
+            synchronized (this) {
+                return drainOnlyNow();
+            }
+        }
+        return drainOnlyNow();
+    }
+
+    private PendingWrite drainOnlyNow() {
         PendingWrite out = only;
         if (out != null) {
             only = null;
@@ -119,6 +152,15 @@ final class ConnectionState {
      * nothing (Hibernate's, whose rows come through its listener, or one of reads) costs four reads.
      */
     List<PendingWrite> drain() {
+        if (shared) {
+            synchronized (this) {
+                return drainNow();
+            }
+        }
+        return drainNow();
+    }
+
+    private List<PendingWrite> drainNow() {
         if (only == null && buffer == null && !keyed && marks.isEmpty()) {
             return List.of();
         }
@@ -141,7 +183,7 @@ final class ConnectionState {
         return out;
     }
 
-    void abort() {
+    synchronized void abort() {
         aborted = true;
     }
 
@@ -161,12 +203,12 @@ final class ConnectionState {
         return was;
     }
 
-    void mark(Object savepoint) {
+    synchronized void mark(Object savepoint) {
         marks.put(savepoint, writes().size());
     }
 
     /** Drops the writes after the savepoint; returns them. */
-    List<PendingWrite> rollbackTo(Object savepoint) {
+    synchronized List<PendingWrite> rollbackTo(Object savepoint) {
         aborted = false;
         Integer at = marks.get(savepoint);
         if (at == null) {
@@ -185,19 +227,19 @@ final class ConnectionState {
         return dropped;
     }
 
-    void release(Object savepoint) {
+    synchronized void release(Object savepoint) {
         marks.remove(savepoint);
     }
 
     /** SAVEPOINT name, in SQL. */
-    void markNamed(String name) {
+    synchronized void markNamed(String name) {
         Object key = new Object();
         mark(key);
         nameMark(name, key);
     }
 
     /** Names a marked savepoint (one set through JDBC with a name), so that a rollback to it in SQL finds it. */
-    void nameMark(String name, Object key) {
+    synchronized void nameMark(String name, Object key) {
         if (name == null) {
             return;
         }
@@ -208,14 +250,14 @@ final class ConnectionState {
     }
 
     /** ROLLBACK TO SAVEPOINT name, in SQL: see {@link #rollbackTo}. */
-    List<PendingWrite> rollbackToNamed(String name) {
+    synchronized List<PendingWrite> rollbackToNamed(String name) {
         Object key = liveNamed(name);
         aborted = false;
         return key == null ? List.of() : rollbackTo(key);
     }
 
     /** RELEASE SAVEPOINT name, in SQL: the latest savepoint of that name goes. */
-    void releaseNamed(String name) {
+    synchronized void releaseNamed(String name) {
         Object key = liveNamed(name);
         if (key != null) {
             // the key is now no mark's: live() takes it off its name's stack
@@ -275,7 +317,7 @@ final class ConnectionState {
         return out;
     }
 
-    boolean isEmpty() {
+    synchronized boolean isEmpty() {
         return only == null && (buffer == null || buffer.isEmpty());
     }
 

@@ -1373,7 +1373,11 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return r.connectionState;
         }
         int now = epoch;
-        ConnectionState cs = connections.get(SharedSessions.key(connection));
+        Object key = SharedSessions.key(connection);
+        ConnectionState cs = connections.get(key);
+        if (cs != null && key != connection) {
+            cs.shareAcrossThreads();
+        }
         if (cs != null) {
             r.connection = connection;
             r.connectionState = cs;
@@ -1385,7 +1389,11 @@ public final class JdbcCapture implements KeyBridge.Listener {
     private ConnectionState connectionStateOrNew(Object connection) {
         ConnectionState cs = connectionState(connection);
         if (cs == null) {
-            cs = connections.computeIfAbsent(SharedSessions.key(connection), c -> new ConnectionState());
+            Object key = SharedSessions.key(connection);
+            cs = connections.computeIfAbsent(key, c -> new ConnectionState());
+            if (key != connection) {
+                cs.shareAcrossThreads();
+            }
             changed();
         }
         return cs;

@@ -118,9 +118,9 @@ final class JdbcRows {
                     // the id column, else the only generated key; never another column the statement sets
                     Object id = data.containsKey("id") ? data.get("id") : key != null && key.size() == 1 ? key.values().iterator().next() : null;
                     if (SqlShape.UPSERT.equals(shape.operation()) && !shape.key().isEmpty()) {
-                        // inserted, or met the row of this id unseen: remembered as the create told the clients, so
-                        // that the next upsert of it is an update that reaches the room they had it in
-                        memory.created(rule, id, data);
+                        // inserted, or met the row of this id unseen: only what holds either way is remembered,
+                        // the id and what the SET shows (a column it leaves may keep a value the agent never saw)
+                        memory.created(rule, id, certain(rule, shape, write, id));
                     } else if (SqlShape.UPSERT.equals(shape.operation())
                             || write.updateCount() >= 0 && write.updateCount() < shape.rows().size()) {
                         // an upsert inserted, or met an existing row left as it was or set otherwise; an INSERT
@@ -197,6 +197,14 @@ final class JdbcRows {
         List<String> changes = plan(shape.updates()).columnNames;
         List<String> unknown = changes.stream().filter(column -> !set.containsKey(column)).toList();
         return new CapturedRow(rule, Operation.UPDATE, id, memory.updated(rule, id, data, unknown), changes, "jdbc");
+    }
+
+    /** What an upsert by id leaves in the row whether it inserted or updated: the id, and what its SET shows. */
+    private Map<String, Object> certain(CollectionConfig rule, SqlShape shape, PendingWrite write, Object id) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", id);
+        row.putAll(resolve(rule, shape.updates(), write.params()));
+        return row;
     }
 
     /** The columns whose value is known. */

@@ -46,6 +46,7 @@ public final class Socket {
     private volatile List<AnyEventHandler> anyHandlers;
     private volatile List<Consumer<String>> disconnectingHandlers;
     private volatile List<Consumer<String>> disconnectHandlers;
+    private volatile List<Runnable> discardHandlers;
     private volatile ConcurrentMap<Long, PendingAck> pendingAcks;
     private volatile boolean connected;
     private volatile boolean closed;
@@ -154,6 +155,16 @@ public final class Socket {
      */
     public Socket onDisconnect(Consumer<String> handler) {
         disconnectHandlers().add(handler);
+        return this;
+    }
+
+    /**
+     * Runs if this socket, let through by the middleware that registers it, is not admitted after all (a
+     * later middleware refused it, its recovery could not end, its client went first): what that middleware
+     * took for it is given back. An admitted socket never runs it; its {@link #onDisconnect} does.
+     */
+    public Socket onDiscard(Runnable handler) {
+        discardHandlers().add(handler);
         return this;
     }
 
@@ -340,6 +351,12 @@ public final class Socket {
         closed = true;
         // a CONNECT that came back for a session which another CONNECT then took shares that one's id
         if (namespace.socket(id) == null) namespace.adapter().removeAll(id);
+        List<Runnable> handlers;
+        synchronized (this) { // once, however the refusal came
+            handlers = discardHandlers;
+            discardHandlers = null;
+        }
+        for (Runnable handler : orEmpty(handlers)) runHandler("discard", handler);
     }
 
     void onClose(String reason) {
@@ -409,6 +426,11 @@ public final class Socket {
     private synchronized List<Consumer<String>> disconnectHandlers() {
         if (disconnectHandlers == null) disconnectHandlers = new CopyOnWriteArrayList<>();
         return disconnectHandlers;
+    }
+
+    private synchronized List<Runnable> discardHandlers() {
+        if (discardHandlers == null) discardHandlers = new CopyOnWriteArrayList<>();
+        return discardHandlers;
     }
 
     private synchronized ConcurrentMap<Long, PendingAck> pendingAcks() {

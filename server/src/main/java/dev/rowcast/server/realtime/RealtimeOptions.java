@@ -13,6 +13,8 @@ public final class RealtimeOptions {
     private final AuthOptions auth;
     private final RelayOptions relay;
     private final long maxRoomBytes;
+    private final long maxRoomBytesPerUser;
+    private final int maxConnectionsPerUser;
 
     private RealtimeOptions(Builder b) {
         ServerOptions base = b.server;
@@ -26,6 +28,8 @@ public final class RealtimeOptions {
         this.auth = b.auth;
         this.relay = b.relay;
         this.maxRoomBytes = b.maxRoomBytes;
+        this.maxRoomBytesPerUser = b.maxRoomBytesPerUser != null ? b.maxRoomBytesPerUser : Math.max(1, b.maxRoomBytes / 16);
+        this.maxConnectionsPerUser = b.maxConnectionsPerUser;
     }
 
     public static Builder builder() {
@@ -54,6 +58,16 @@ public final class RealtimeOptions {
         return maxRoomBytes;
     }
 
+    /** The most of {@link #maxRoomBytes()} that the rooms of one user's connections may hold. */
+    public long maxRoomBytesPerUser() {
+        return maxRoomBytesPerUser;
+    }
+
+    /** The most connections one user may have at once. */
+    public int maxConnectionsPerUser() {
+        return maxConnectionsPerUser;
+    }
+
     public static final class Builder {
         private ServerOptions server = ServerOptions.defaults();
         private AuthOptions auth = AuthOptions.builder().build();
@@ -61,6 +75,8 @@ public final class RealtimeOptions {
         private Integer maxQueuedPackets;
         private Long maxQueuedBytes;
         private long maxRoomBytes = defaultMaxRoomBytes();
+        private Long maxRoomBytesPerUser;
+        private int maxConnectionsPerUser = DEFAULT_MAX_CONNECTIONS_PER_USER;
 
         private Builder() {
         }
@@ -114,10 +130,38 @@ public final class RealtimeOptions {
             return this;
         }
 
+        /**
+         * The most of {@link #maxRoomBytes} that the rooms of one user's connections may hold, each room
+         * counted as if the user were alone in it; its joins past it are refused, while other users still
+         * join. A user is its token's user ({@code auth.token.userClaim}), or for a connection without
+         * one its remote address. Default: a sixteenth of {@code maxRoomBytes}.
+         */
+        public Builder maxRoomBytesPerUser(long bytes) {
+            if (bytes < 1) throw new IllegalArgumentException("maxRoomBytesPerUser must be positive, got " + bytes);
+            this.maxRoomBytesPerUser = bytes;
+            return this;
+        }
+
+        /**
+         * The most connections one user (as {@link #maxRoomBytesPerUser}) may have at once; a CONNECT past
+         * it is refused with CONNECT_ERROR. Default: 100. Behind a proxy every client without a token has
+         * the proxy's address: raise it, or require tokens.
+         */
+        public Builder maxConnectionsPerUser(int connections) {
+            if (connections < 1) {
+                throw new IllegalArgumentException("maxConnectionsPerUser must be positive, got " + connections);
+            }
+            this.maxConnectionsPerUser = connections;
+            return this;
+        }
+
         public RealtimeOptions build() {
             return new RealtimeOptions(this);
         }
     }
+
+    /** A user's tabs and devices stay far below it; a client opening connections in a loop, some 5 KB each, does not. */
+    static final int DEFAULT_MAX_CONNECTIONS_PER_USER = 100;
 
     /**
      * An eighth of the heap: joins are what lets one client grow the server's memory most (999 room

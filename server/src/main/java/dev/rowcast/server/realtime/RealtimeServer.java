@@ -32,6 +32,8 @@ public final class RealtimeServer implements AutoCloseable {
     private final PresenceHandlers presence;
     private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService verifications;
+    private final UserShares users;
+    private final ConnectionCap connectionCap;
     private volatile int port = -1;
 
     /** @throws IllegalArgumentException when the auth key material is unusable, naming the setting */
@@ -45,7 +47,9 @@ public final class RealtimeServer implements AutoCloseable {
         // a client back through recovery keeps only the rooms its new token may join
         namespace.recoveredRooms((socket, room) -> rooms.refusal(socket, room) == null);
         this.presence = new PresenceHandlers(namespace, rooms, replies, io.cluster());
-        RoomBudget budget = new RoomBudget(namespace.adapter(), options.maxRoomBytes());
+        this.users = new UserShares(options.maxConnectionsPerUser(), options.maxRoomBytesPerUser());
+        this.connectionCap = new ConnectionCap(users);
+        RoomBudget budget = new RoomBudget(namespace.adapter(), options.maxRoomBytes(), users);
         RoomHandlers roomHandlers = new RoomHandlers(rooms, presence, replies, budget);
         Relay relay = new Relay(options.relay(), namespace, rooms, replies);
 
@@ -61,6 +65,8 @@ public final class RealtimeServer implements AutoCloseable {
             io.use(new AuthMiddleware(verifier, options.auth().required(), verifications));
             expiry = new TokenExpiry(timer, verifier.clockSkew());
         }
+        // after the token's check: its user is who the connection counts for
+        io.use(connectionCap);
         TokenExpiry expiryOrNull = expiry;
         io.onConnection(socket -> {
             if (expiryOrNull != null) expiryOrNull.watch(socket);
@@ -153,7 +159,11 @@ public final class RealtimeServer implements AutoCloseable {
     public RealtimeStats stats() {
         ServerStats server = io.stats();
         long slow = server.engine() == null ? 0 : server.engine().slowSessionsClosed();
-        return new RealtimeStats(server, slow, replies.refusals(), presence.roomCount());
+        return new RealtimeStats(server, slow, replies.refusals(), presence.roomCount(), connectionCap.refused());
+    }
+
+    UserShares users() {
+        return users;
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

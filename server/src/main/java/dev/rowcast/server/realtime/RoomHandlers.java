@@ -37,6 +37,8 @@ final class RoomHandlers {
     }
 
     void install(Socket socket) {
+        // a socket back through recovery has its rooms again: its user holds them
+        if (socket.recovered()) budget.roomsChanged(socket);
         socket.on(IDENTIFY, (args, ack) -> identify(socket, first(args), ack));
         socket.on(JOIN, (args, ack) -> join(socket, first(args), ack));
         socket.on(LEAVE, (args, ack) -> leave(socket, first(args), ack));
@@ -72,17 +74,15 @@ final class RoomHandlers {
         Set<String> joining = new LinkedHashSet<>();
         // the rooms of this call the connection is in once it is answered: a partial join says which
         Set<String> joined = new LinkedHashSet<>();
-        RoomBudget.Allowance allowance = budget.allowance();
-        int overBudget = 0;
+        RoomBudget.Allowance allowance = budget.allowance(socket);
         for (JsonNode room : wanted) {
             String refusal = rooms.refusal(socket, room);
             String name = refusal == null ? room.textValue() : null;
             boolean adds = name != null && !current.contains(name) && !joining.contains(name);
             if (adds && current.size() + joining.size() >= RoomPolicy.MAX_ROOMS_PER_SOCKET) {
                 refusal = TOO_MANY_ROOMS;
-            } else if (adds && !allowance.take(name)) {
-                refusal = RoomBudget.FULL;
-                overBudget++;
+            } else if (adds) {
+                refusal = allowance.take(name);
             }
             if (refusal != null) {
                 refusals.add(refusal);
@@ -92,9 +92,12 @@ final class RoomHandlers {
             joined.add(name);
         }
         // one join for them all: in a cluster each join stores the session with every room it is in
-        if (!joining.isEmpty()) socket.join(joining.toArray(new String[0]));
+        if (!joining.isEmpty()) {
+            socket.join(joining.toArray(new String[0]));
+            budget.roomsChanged(socket);
+        }
         for (String room : joining) presence.joined(socket, room);
-        if (overBudget > 0) budget.refused(socket, overBudget);
+        budget.refused(socket, allowance);
         if (refusals.isEmpty()) {
             replies.ok(ack);
         } else {
@@ -119,7 +122,10 @@ final class RoomHandlers {
                 leaving.add(room.textValue());
             }
         }
-        if (!leaving.isEmpty()) socket.leave(leaving.toArray(new String[0]));
+        if (!leaving.isEmpty()) {
+            socket.leave(leaving.toArray(new String[0]));
+            budget.roomsChanged(socket);
+        }
         for (String room : leaving) presence.left(socket, room);
         reply(socket, ack, LEAVE, refusals, unwanted.size());
     }

@@ -190,7 +190,8 @@ class RealtimeServerTest {
     @Test
     void joinsPastTheServersRoomBudgetAreRefusedAndSaidOnceInTheLog() throws Exception {
         long budget = 1_000_000;
-        start(RealtimeOptions.builder().maxRoomBytes(budget).build());
+        // these clients are one user (one address): its share is the whole budget here
+        start(RealtimeOptions.builder().maxRoomBytes(budget).maxRoomBytesPerUser(budget).build());
         var adapter = realtime.socketIo().sockets().adapter();
         try (LogCapture log = LogCapture.server()) {
             List<RawClient> clients = new java.util.ArrayList<>();
@@ -231,6 +232,147 @@ class RealtimeServerTest {
                 for (RawClient c : clients) c.close();
             }
         }
+    }
+
+    /**
+     * One user whose connections filled the server's room budget held back every other user's joins
+     * until it left: each user has a share of the budget, and only its own joins stop at it.
+     */
+    @Test
+    void oneUserFillingItsShareOfTheRoomBudgetHoldsBackOnlyItsOwnJoins() throws Exception {
+        long share = 100_000;
+        start(RealtimeOptions.builder().auth(AuthOptions.builder().required(true).secret(Tokens.SECRET).build())
+                .maxRoomBytes(1_000_000).maxRoomBytesPerUser(share).build());
+        long perRoom = dev.rowcast.server.rooms.InMemoryAdapter.roomBytes("r".repeat(512))
+                + dev.rowcast.server.rooms.InMemoryAdapter.MEMBERSHIP_BYTES;
+        try (LogCapture log = LogCapture.server();
+             RawClient tab1 = RawClient.connectWithToken(port, Tokens.valid("1"));
+             RawClient tab2 = RawClient.connectWithToken(port, Tokens.valid("1"));
+             RawClient other = RawClient.connectWithToken(port, Tokens.valid("2"))) {
+            JsonNode first = ackOf(tab1.call(joinOfLongRooms(1, "a")));
+            JsonNode second = ackOf(tab2.call(joinOfLongRooms(2, "b")));
+            assertThat(first.get("joined").size() + second.get("joined").size()).as("both tabs together").isEqualTo((int) (share / perRoom));
+            assertThat(second.get("error").textValue()).isEqualTo(
+                    "this user's connections hold as many rooms as one user may; leave some first (999 of the 999 rooms refused)");
+            assertThat(ackOf(other.call(joinOfLongRooms(3, "c"))).get("joined")).as("another user joins its own share").hasSize((int) (share / perRoom));
+            assertThat(log.lines().stream().filter(line -> line.contains("[rowcast] rooms:"))).singleElement()
+                    .satisfies(line -> assertThat(line).contains("the rooms of user 1's connections hold about 0.1 MB of the 0.1 MB one user may"));
+
+            // a room left is room for another, and the accounting is the user's rooms exactly
+            String left = first.get("joined").get(0).textValue();
+            assertThat(tab1.call("425[\"leave\",\"" + left + "\"]")).isEqualTo("435[{\"ok\":true}]");
+            assertThat(realtime.users().held("user 1")).containsExactly(2, (share / perRoom - 1) * perRoom);
+            assertThat(tab2.call("426[\"join\",\"" + left + "\"]")).isEqualTo("436[{\"ok\":true}]");
+            tab1.close();
+            tab2.close();
+            await().atMost(Duration.ofSeconds(5)).until(() -> realtime.users().held("user 1")[0] == 0);
+            assertThat(realtime.users().held("user 1")).containsExactly(0, 0);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> realtime.users().users() == 0);
+    }
+
+    /** {@code 42<ack>["join",[999 rooms of 512 characters]]}. */
+    private static String joinOfLongRooms(int ack, String tag) {
+        StringBuilder rooms = new StringBuilder("42" + ack + "[\"join\",[");
+        for (int i = 0; i < 999; i++) {
+            String prefix = "chat:" + tag + "-" + i + "-";
+            rooms.append(i == 0 ? "" : ",").append('"').append(prefix).append("r".repeat(512 - prefix.length())).append('"');
+        }
+        return rooms.append("]]").toString();
+    }
+
+    @Test
+    void aUserHasASixteenthOfTheRoomBudgetAndAHundredConnectionsUnlessSet() {
+        RealtimeOptions defaults = RealtimeOptions.defaults();
+        assertThat(defaults.maxRoomBytesPerUser()).isEqualTo(defaults.maxRoomBytes() / 16);
+        assertThat(RealtimeOptions.builder().maxRoomBytes(1_600).build().maxRoomBytesPerUser()).isEqualTo(100);
+        assertThat(defaults.maxConnectionsPerUser()).isEqualTo(100);
+    }
+
+    /** A flood of connections from one token took some 5 KB of heap each, without a limit. */
+    @Test
+    void aUserPastItsConnectionsIsRefusedOnceInTheLogWhileOthersConnect() {
+        start(RealtimeOptions.builder().auth(AuthOptions.builder().required(true).secret(Tokens.SECRET).build())
+                .maxConnectionsPerUser(2).build());
+        String refusal = "44{\"message\":\"Too many connections: one user may have 2 at once; close some first\","
+                + "\"data\":{\"reason\":\"connections\"}}";
+        try (LogCapture log = LogCapture.server();
+             RawClient tab1 = RawClient.connectWithToken(port, Tokens.valid("1"));
+             RawClient tab2 = RawClient.connectWithToken(port, Tokens.valid("1"))) {
+            for (int i = 0; i < 3; i++) {
+                try (RawClient third = RawClient.open(port, "{\"token\":\"" + Tokens.valid("1") + "\"}")) {
+                    assertThat(third.next()).isEqualTo(refusal);
+                }
+            }
+            try (RawClient other = RawClient.connectWithToken(port, Tokens.valid("2"))) {
+                assertThat(other.call("421[\"join\",\"r\"]")).isEqualTo("431[{\"ok\":true}]");
+            }
+            assertThat(realtime.stats().connectionsOverLimit()).isEqualTo(3);
+            assertThat(log.lines().stream().filter(line -> line.contains("[rowcast] connections:"))).singleElement()
+                    .satisfies(line -> assertThat(line).startsWith("WARNING [rowcast] connections: refused a connection of user 1,"
+                            + " which has 2 open already (maxConnectionsPerUser)"));
+
+            // a connection closed is a place for another
+            tab1.close();
+            await().atMost(Duration.ofSeconds(5)).until(() -> realtime.users().held("user 1")[0] == 1);
+            try (RawClient again = RawClient.connectWithToken(port, Tokens.valid("1"))) {
+                assertThat(again.call("421[\"join\",\"r\"]")).isEqualTo("431[{\"ok\":true}]");
+            }
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> realtime.users().users() == 0);
+    }
+
+    @Test
+    void connectionsWithoutATokenCountAsTheirAddress() {
+        start(RealtimeOptions.builder().maxConnectionsPerUser(1).build());
+        try (RawClient first = RawClient.connect(port); RawClient second = RawClient.open(port, null)) {
+            assertThat(second.next()).startsWith("44{\"message\":\"Too many connections: one user may have 1 at once;");
+            assertThat(realtime.users().held("address 127.0.0.1")).containsExactly(1, 0);
+        }
+    }
+
+    /**
+     * A connection a later middleware refuses, or whose recovery falls back to a fresh CONNECT, gives its
+     * place back: at one connection a user, the fresh CONNECT after a failed recovery is let in.
+     */
+    @Test
+    void aRecoveryThatEndsAsAFreshConnectIsNotRefusedForItsOwnPlace() {
+        start(RealtimeOptions.builder().server(ServerOptions.builder().recovery(Duration.ofMinutes(1)).build())
+                .outboundQueue(20, 4_000).maxConnectionsPerUser(1).build());
+        realtime.socketIo().use((socket, next) -> {
+            if (socket.handshake().auth().has("refuse")) next.refuse("no");
+            else next.proceed();
+        });
+        try (RawClient refused = RawClient.open(port, "{\"refuse\":true}")) {
+            assertThat(refused.next()).isEqualTo("44{\"message\":\"no\"}");
+        }
+        String back = awayFrom("many");
+        for (int i = 0; i < 30; i++) realtime.to("many").emit("missed", i); // more than the send queue takes at once
+        String sid = back.substring(0, back.indexOf(' '));
+        try (RawClient client = RawClient.open(port, back.substring(back.indexOf(' ') + 1))) {
+            assertThat(client.next()).startsWith("40{\"sid\":\"").doesNotContain(sid);
+            assertThat(realtime.users().held("address 127.0.0.1")).containsExactly(1, 0);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> realtime.users().users() == 0);
+    }
+
+    /** A client back through recovery, at one connection a user, gets its session and its rooms' bytes again. */
+    @Test
+    void aRecoveredConnectionIsLetInAndHoldsItsRoomsAgain() {
+        start(RealtimeOptions.builder().server(ServerOptions.builder().recovery(Duration.ofMinutes(1)).build())
+                .maxConnectionsPerUser(1).build());
+        String back = awayFrom("r");
+        assertThat(realtime.users().users()).isZero();
+        String sid = back.substring(0, back.indexOf(' '));
+        try (RawClient client = RawClient.open(port, back.substring(back.indexOf(' ') + 1))) {
+            String reply;
+            do reply = client.next(); while (!reply.startsWith("40{"));
+            assertThat(reply).startsWith("40{\"sid\":\"" + sid + "\"");
+            long roomBytes = dev.rowcast.server.rooms.InMemoryAdapter.roomBytes("r") + dev.rowcast.server.rooms.InMemoryAdapter.MEMBERSHIP_BYTES;
+            await().atMost(Duration.ofSeconds(5)).until(() -> realtime.users().held("address 127.0.0.1")[1] == roomBytes);
+            assertThat(realtime.users().held("address 127.0.0.1")).containsExactly(1, roomBytes);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> realtime.users().users() == 0);
     }
 
     @Test

@@ -30,6 +30,10 @@ final class ConnectionCap implements Middleware {
     @Override
     public void handle(Socket socket, Next next) {
         String user = UserShares.userOf(socket);
+        if (user == null) {
+            next.proceed(); // no verified user: see UserShares.userOf
+            return;
+        }
         if (!users.admit(socket, user, socket.id())) {
             refused.increment();
             said(user);

@@ -2,7 +2,6 @@ package dev.rowcast.server.realtime;
 
 import dev.rowcast.server.Socket;
 import dev.rowcast.server.rooms.InMemoryAdapter;
-import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +12,7 @@ import java.util.concurrent.ConcurrentMap;
  * What each user holds: its connections, and the heap its connections' rooms may take as the room
  * index estimates it. Without a share each, one signed-in user opening connection after connection,
  * or filling the server's room budget, held back every other user. A user is its token's user
- * ({@code auth.token.userClaim}), or for a socket without one its remote address. Connects, joins and
+ * ({@code auth.token.userClaim}); a socket without one is not counted here. Connects, joins and
  * leaves pay for the accounting; broadcasts never read it. It is exact: a user whose sockets are all
  * gone holds nothing and is forgotten.
  */
@@ -29,13 +28,14 @@ final class UserShares {
         this.maxRoomBytes = maxRoomBytes;
     }
 
-    /** The user a socket counts as, as the log names it: {@code user 7} or {@code address 203.0.113.9}. */
+    /**
+     * The user a socket counts as, as the log names it ({@code user 7}); null for a socket without a
+     * verified user. Those are not counted by their address: behind a proxy every one of them has
+     * the proxy's, and they would all be one user. The server-wide budget bounds them.
+     */
     static String userOf(Socket socket) {
         String user = SocketData.tokenUser(socket);
-        if (user != null) return "user " + user;
-        InetSocketAddress remote = socket.handshake().remoteAddress();
-        if (remote == null) return "address unknown";
-        return "address " + (remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString());
+        return user != null ? "user " + user : null;
     }
 
     int maxConnections() {

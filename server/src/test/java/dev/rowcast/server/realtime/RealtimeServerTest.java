@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rowcast.server.ServerOptions;
 import dev.rowcast.server.auth.AuthOptions;
+import dev.rowcast.server.rooms.InMemoryAdapter;
 import dev.rowcast.server.testing.FailOnNettyLeak;
 import dev.rowcast.server.testing.LogCapture;
 import java.time.Duration;
@@ -190,8 +191,8 @@ class RealtimeServerTest {
     @Test
     void joinsPastTheServersRoomBudgetAreRefusedAndSaidOnceInTheLog() throws Exception {
         long budget = 1_000_000;
-        // these clients are one user (one address): its share is the whole budget here
-        start(RealtimeOptions.builder().maxRoomBytes(budget).maxRoomBytesPerUser(budget).build());
+        // these clients have no token: no user's share holds them, the server's budget does
+        start(RealtimeOptions.builder().maxRoomBytes(budget).build());
         var adapter = realtime.socketIo().sockets().adapter();
         try (LogCapture log = LogCapture.server()) {
             List<RawClient> clients = new java.util.ArrayList<>();
@@ -322,12 +323,13 @@ class RealtimeServerTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> realtime.users().users() == 0);
     }
 
+    /** Behind a proxy every client without a token has one address: they are not one user, and not counted as one. */
     @Test
-    void connectionsWithoutATokenCountAsTheirAddress() {
-        start(RealtimeOptions.builder().maxConnectionsPerUser(1).build());
-        try (RawClient first = RawClient.connect(port); RawClient second = RawClient.open(port, null)) {
-            assertThat(second.next()).startsWith("44{\"message\":\"Too many connections: one user may have 1 at once;");
-            assertThat(realtime.users().held("address 127.0.0.1")).containsExactly(1, 0);
+    void connectionsWithoutATokenAreNoOnesShare() {
+        start(RealtimeOptions.builder().maxConnectionsPerUser(1).maxRoomBytesPerUser(1).build());
+        try (RawClient first = RawClient.connect(port); RawClient second = RawClient.connect(port)) {
+            assertThat(second.call("421[\"join\",\"lobby\"]")).isEqualTo("431[{\"ok\":true}]");
+            assertThat(realtime.users().users()).isZero();
         }
     }
 
@@ -338,20 +340,21 @@ class RealtimeServerTest {
     @Test
     void aRecoveryThatEndsAsAFreshConnectIsNotRefusedForItsOwnPlace() {
         start(RealtimeOptions.builder().server(ServerOptions.builder().recovery(Duration.ofMinutes(1)).build())
+                .auth(AuthOptions.builder().required(true).secret(Tokens.SECRET).build())
                 .outboundQueue(20, 4_000).maxConnectionsPerUser(1).build());
         realtime.socketIo().use((socket, next) -> {
             if (socket.handshake().auth().has("refuse")) next.refuse("no");
             else next.proceed();
         });
-        try (RawClient refused = RawClient.open(port, "{\"refuse\":true}")) {
+        try (RawClient refused = RawClient.open(port, "{\"refuse\":true,\"token\":\"" + Tokens.valid("1") + "\"}")) {
             assertThat(refused.next()).isEqualTo("44{\"message\":\"no\"}");
         }
-        String back = awayFrom("many");
+        String back = awayFrom("many", Tokens.valid("1"));
         for (int i = 0; i < 30; i++) realtime.to("many").emit("missed", i); // more than the send queue takes at once
         String sid = back.substring(0, back.indexOf(' '));
         try (RawClient client = RawClient.open(port, back.substring(back.indexOf(' ') + 1))) {
             assertThat(client.next()).startsWith("40{\"sid\":\"").doesNotContain(sid);
-            assertThat(realtime.users().held("address 127.0.0.1")).containsExactly(1, 0);
+            assertThat(realtime.users().held("user 1")).containsExactly(1, 0);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> realtime.users().users() == 0);
     }
@@ -360,17 +363,18 @@ class RealtimeServerTest {
     @Test
     void aRecoveredConnectionIsLetInAndHoldsItsRoomsAgain() {
         start(RealtimeOptions.builder().server(ServerOptions.builder().recovery(Duration.ofMinutes(1)).build())
+                .auth(AuthOptions.builder().required(true).secret(Tokens.SECRET).build())
                 .maxConnectionsPerUser(1).build());
-        String back = awayFrom("r");
+        String back = awayFrom("r", Tokens.valid("1"));
         assertThat(realtime.users().users()).isZero();
         String sid = back.substring(0, back.indexOf(' '));
         try (RawClient client = RawClient.open(port, back.substring(back.indexOf(' ') + 1))) {
             String reply;
             do reply = client.next(); while (!reply.startsWith("40{"));
             assertThat(reply).startsWith("40{\"sid\":\"" + sid + "\"");
-            long roomBytes = dev.rowcast.server.rooms.InMemoryAdapter.roomBytes("r") + dev.rowcast.server.rooms.InMemoryAdapter.MEMBERSHIP_BYTES;
-            await().atMost(Duration.ofSeconds(5)).until(() -> realtime.users().held("address 127.0.0.1")[1] == roomBytes);
-            assertThat(realtime.users().held("address 127.0.0.1")).containsExactly(1, roomBytes);
+            long roomBytes = InMemoryAdapter.roomBytes("r") + InMemoryAdapter.MEMBERSHIP_BYTES;
+            await().atMost(Duration.ofSeconds(5)).until(() -> realtime.users().held("user 1")[1] == roomBytes);
+            assertThat(realtime.users().held("user 1")).containsExactly(1, roomBytes);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> realtime.users().users() == 0);
     }
@@ -791,13 +795,19 @@ class RealtimeServerTest {
 
     /** A client joins the room, gets an event, and drops its transport; returns its sid, a space, and its recovering CONNECT. */
     private String awayFrom(String room) {
-        try (RawClient c = RawClient.connect(port)) {
+        return awayFrom(room, null);
+    }
+
+    /** As {@link #awayFrom(String)}, for a client signed in with {@code token} (null: none). */
+    private String awayFrom(String room, String token) {
+        try (RawClient c = RawClient.connect(port, token == null ? null : "{\"token\":\"" + token + "\"}")) {
             assertThat(c.call("421[\"join\",\"" + room + "\"]")).isEqualTo("431[{\"ok\":true}]");
             realtime.to(room).emit("seen", 0);
             String seen = c.next();
             String offset = seen.substring(seen.lastIndexOf(",\"") + 2, seen.length() - 2);
             String sid = c.sid;
-            String back = sid + " {\"pid\":\"" + pidOf(c) + "\",\"offset\":\"" + offset + "\"}";
+            String back = sid + " {\"pid\":\"" + pidOf(c) + "\",\"offset\":\"" + offset + "\""
+                    + (token == null ? "" : ",\"token\":\"" + token + "\"") + "}";
             c.close();
             await().atMost(Duration.ofSeconds(5)).until(() -> realtime.socket(sid) == null);
             return back;

@@ -191,9 +191,7 @@ final class JdbcRows {
      */
     private CapturedRow upsertUpdate(CollectionConfig rule, SqlShape shape, PendingWrite write, Object id) {
         Map<String, Object> set = resolve(rule, shape.updates(), write.params());
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("id", id);
-        data.putAll(set);
+        Map<String, Object> data = withId(id, set);
         List<String> changes = plan(shape.updates()).columnNames;
         List<String> unknown = changes.stream().filter(column -> !set.containsKey(column)).toList();
         return new CapturedRow(rule, Operation.UPDATE, id, memory.updated(rule, id, data, unknown), changes, "jdbc");
@@ -201,9 +199,13 @@ final class JdbcRows {
 
     /** What an upsert by id leaves in the row whether it inserted or updated: the id, and what its SET shows. */
     private Map<String, Object> certain(CollectionConfig rule, SqlShape shape, PendingWrite write, Object id) {
+        return withId(id, resolve(rule, shape.updates(), write.params()));
+    }
+
+    private static Map<String, Object> withId(Object id, Map<String, Object> columns) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", id);
-        row.putAll(resolve(rule, shape.updates(), write.params()));
+        row.putAll(columns);
         return row;
     }
 

@@ -254,7 +254,8 @@ public final class CaptureBench {
     /**
      * InsertApp's agent config: its entity and its table, each row to its owner's room. With
      * {@code -Dcapture.tables=false} the entity alone, as a Hibernate app's config names it: the agent
-     * then installs no JDBC hooks, and the JDBC workloads capture nothing.
+     * then installs no JDBC hooks, and the JDBC workloads capture nothing: against no agent they
+     * measure the agent's presence alone, and their rows are not held against its counters.
      */
     private static Path insertConfig(String file, int port) throws IOException {
         String rows = TABLES ? "  rows: { table: bench_row, room: \"owner:{owner}\" }\n" : "";
@@ -313,7 +314,9 @@ public final class CaptureBench {
                 // the figures only count when the agent accounted for every row (and the client got every emitted one)
                 long emitted = agent ? Long.parseLong(counters.replaceAll(".*emitted=(\\d+).*", "$1")) : 0;
                 long dropped = agent ? Long.parseLong(counters.replaceAll(".*dropped=(\\d+).*", "$1")) : 0;
-                if (agent && emitted + dropped != total) {
+                // without the table's rule, a JDBC loop's rows are of no interest to the agent: its hooks' presence alone is measured
+                boolean accounted = TABLES || workloads.stream().noneMatch(w -> w.startsWith("jdbc"));
+                if (agent && accounted && emitted + dropped != total) {
                     throw new IllegalStateException("the agent did not account for every row: " + counters + " of " + total + " rows");
                 }
                 if (dropped > 0) {

@@ -97,17 +97,18 @@ public final class GeneratedKeysApp {
                     published += 2;
                 }
             }
-            if (postgres) {
-                try (PreparedStatement ps = c.prepareStatement(INSERT + " RETURNING id")) {
-                    bind(ps, 6, "returning");
-                    printKeys("returning", ps.executeQuery());
+            if (url.startsWith("jdbc:h2:")) {
+                // H2's data change delta table, as jOOQ reads back an insert's key there (returning(), store())
+                queryCommittedThenRolledBack(c, "SELECT id FROM FINAL TABLE (" + INSERT + ") m", 8, "final table");
+                try (Statement s = c.createStatement()) {
+                    printKeys("statement final table", s.executeQuery(
+                            "SELECT id FROM FINAL TABLE (INSERT INTO messages (chat, author, content) VALUES (8, 'gi', 'statement final table'))"));
                     c.commit();
                     published++;
-
-                    bind(ps, 6, "rolled back returning");
-                    printKeys("rolled back returning", ps.executeQuery());
-                    c.rollback();
                 }
+            }
+            if (postgres) {
+                queryCommittedThenRolledBack(c, INSERT + " RETURNING id", 6, "returning");
                 // a RETURNING insert that met an existing row wrote nothing: its empty result says so
                 int taken;
                 try (Statement s = c.createStatement(); ResultSet min = s.executeQuery("SELECT MIN(id) FROM messages")) {
@@ -171,6 +172,20 @@ public final class GeneratedKeysApp {
         config.getClass().getMethod("setUsername", String.class).invoke(config, user);
         config.getClass().getMethod("setMaximumPoolSize", int.class).invoke(config, 2);
         return (DataSource) Class.forName("com.zaxxer.hikari.HikariDataSource").getConstructor(config.getClass()).newInstance(config);
+    }
+
+    /** An insert whose key comes back as the query's row: run and committed, then run again and rolled back. */
+    private static void queryCommittedThenRolledBack(Connection c, String sql, int chat, String content) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, chat, content);
+            printKeys(content, ps.executeQuery());
+            c.commit();
+            published++;
+
+            bind(ps, chat, "rolled back " + content);
+            printKeys("rolled back " + content, ps.executeQuery());
+            c.rollback();
+        }
     }
 
     private static void bind(PreparedStatement ps, int chat, String content) throws SQLException {

@@ -29,4 +29,19 @@ class NoRoomMessageTest {
                 + " (owner:{owner.name}, vet:{vet}, pair:{owner.id}): it has no value for vet; {owner.name} reads into owner,"
                 + " which is a Long (an association is published as its identifier: {owner} reads that);");
     }
+
+    /** An upsert's row keeps only what holds whether it inserted or updated: the line says how to keep the room's columns. */
+    @Test
+    void aJdbcUpdateWithoutItsRoomColumnSaysWhatTheMemoryKeepsOfAnUpsertsRow() throws Exception {
+        CollectionConfig rule = ConfigLoader.load("rowcast.yml", """
+                collections:
+                  orders: { table: orders, room: "user:{user_id}", events: [create, update] }
+                """, Map.of()).collections().get("orders");
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("id", 700);
+        data.put("status", "C");
+        String line = AgentRuntime.noRoom(new CapturedRow(rule, Operation.UPDATE, 700, data, List.of("status"), "jdbc"));
+        assertThat(line).contains("it has no value for user_id")
+                .contains("of a row an upsert wrote, only its id and the columns its SET names, such as user_id = EXCLUDED.user_id");
+    }
 }

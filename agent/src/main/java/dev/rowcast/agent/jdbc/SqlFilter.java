@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The app-thread test "might this SQL write a configured table?": a keyword and a word search,
@@ -85,6 +87,10 @@ final class SqlFilter {
             // common table expressions before the statement: WITH a AS (...), b AS (...) INSERT INTO t ...
             start = afterCommonTableExpressions(lower, start + 4);
         }
+        int inner = deltaTableWrite(lower);
+        if (inner >= 0) {
+            start = inner;
+        }
         boolean write = lower.startsWith("insert", start) || lower.startsWith("update", start) || lower.startsWith("delete", start)
                 // not read, but counted and said: see SqlShape.UNREAD
                 || lower.startsWith("merge", start) || lower.startsWith("upsert", start) || lower.startsWith("replace", start);
@@ -98,6 +104,58 @@ final class SqlFilter {
         }
         return false;
     }
+
+    /**
+     * H2's and Db2's data change delta table, {@code SELECT id FROM FINAL TABLE (INSERT INTO t ...)}:
+     * how jOOQ reads back what an insert made on H2 ({@code returning()}, a record's {@code store()}).
+     * It is the write inside the parentheses, with its rows as the result, as PostgreSQL's
+     * {@code INSERT ... RETURNING}. Returns where that write starts, or -1 when the SQL is no such
+     * select, or its select list binds a parameter (the write's parameters would not be numbered
+     * from 1).
+     *
+     * @param lower the SQL in lower case
+     */
+    static int deltaTableWrite(String lower) {
+        int start = firstWord(lower);
+        if (!lower.startsWith("select", start)) {
+            return -1;
+        }
+        Matcher m = DELTA_TABLE.matcher(lower);
+        if (!m.find(start) || lower.substring(start, m.start()).indexOf('?') >= 0) {
+            return -1;
+        }
+        int write = firstWord(lower.substring(m.end())) + m.end();
+        return lower.startsWith("insert", write) || lower.startsWith("update", write) || lower.startsWith("delete", write)
+                || lower.startsWith("merge", write) ? write : -1;
+    }
+
+    /** The inner write's SQL of a delta table select (see {@link #deltaTableWrite}), or null for other SQL. */
+    static String deltaTableInner(String sql) {
+        String lower = sql.toLowerCase(Locale.ROOT);
+        int write = deltaTableWrite(lower);
+        if (write < 0 || lower.length() != sql.length()) {
+            return null; // (a letter whose lower case is longer would shift every index)
+        }
+        // the parenthesis that closes the one before the write, string literals and quoted names skipped
+        int depth = 1;
+        for (int i = write; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = sql.indexOf(c, i + 1);
+                if (end < 0) {
+                    return null;
+                }
+                i = end;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth == 0) {
+                return sql.substring(write, i);
+            }
+        }
+        return null;
+    }
+
+    private static final Pattern DELTA_TABLE = Pattern.compile("\\bfrom\\s+(?:final|new|old)\\s+table\\s*\\(");
 
     /**
      * Where the statement's first keyword starts: after white space, opening parentheses and

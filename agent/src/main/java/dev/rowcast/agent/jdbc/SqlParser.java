@@ -76,6 +76,11 @@ final class SqlParser {
     }
 
     static SqlShape parse(String sql) {
+        String inner = SqlFilter.deltaTableInner(sql);
+        if (inner != null) {
+            // SELECT ... FROM FINAL TABLE (INSERT ...): the write, its rows read back as RETURNING's are
+            return parse(inner);
+        }
         try {
             CCJSqlParser parser = CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(false);
             Statement statement = parser.Statement();

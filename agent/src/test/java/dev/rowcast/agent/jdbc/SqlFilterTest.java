@@ -19,6 +19,21 @@ class SqlFilterTest {
         assertThat(filter.relevant("INSERT INTO audit (id) VALUES (1)")).isFalse();
     }
 
+    /** jOOQ's insert().returning() and a record's store() on H2: the write inside is the statement. */
+    @Test
+    void aWriteInsideADataChangeDeltaTableIsRelevant() throws Exception {
+        SqlFilter filter = new SqlFilter(ConfigLoader.load("rowcast.yml", "collections:\n  o: { table: orders }\n", Map.of()));
+        assertThat(filter.relevant("select \"ID\" from final table (insert into \"PUBLIC\".\"ORDERS\" (\"USER_ID\", \"NOTE\") values (?, ?)) \"ORDERS\""))
+                .isTrue();
+        assertThat(filter.relevant("SELECT * FROM OLD TABLE (DELETE FROM orders WHERE id = ?)")).isTrue();
+        assertThat(filter.relevant("SELECT * FROM final_table_view WHERE id IN (SELECT id FROM orders)")).isFalse();
+        assertThat(filter.relevant("SELECT * FROM FINAL TABLE (INSERT INTO audit (id) VALUES (?))")).isFalse();
+        // a parameter before the write would shift its numbering: not read
+        assertThat(SqlFilter.deltaTableInner("SELECT ?, id FROM FINAL TABLE (INSERT INTO orders (id) VALUES (?))")).isNull();
+        assertThat(SqlFilter.deltaTableInner("select id from new table (insert into orders (note) values ('a)(b')) t"))
+                .isEqualTo("insert into orders (note) values ('a)(b')");
+    }
+
     @Test
     void inHibernatesFlushOnlyTheTablesHibernateDoesNotReportCount() throws Exception {
         SqlFilter filter = new SqlFilter(ConfigLoader.load("rowcast.yml",

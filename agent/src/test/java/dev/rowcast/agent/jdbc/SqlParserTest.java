@@ -37,6 +37,19 @@ class SqlParserTest {
         }
     }
 
+    /** H2's SELECT ... FROM FINAL TABLE (INSERT ...), which jOOQ issues for returning() and store(): the insert's shape. */
+    @Test
+    void aDataChangeDeltaTableIsTheWriteInside() {
+        SqlShape shape = SqlParser.parse("select \"ID\" from final table (insert into \"PUBLIC\".\"ORDERS\" (\"USER_ID\", \"STATUS\")"
+                + " values (?, ?)) \"ORDERS\"");
+        assertThat(shape.operation()).isEqualTo("create");
+        assertThat(shape.table()).isEqualTo("public.orders");
+        assertThat(shape.rows().get(0)).containsEntry("user_id", new SqlShape.Param(1)).containsEntry("status", new SqlShape.Param(2));
+        SqlShape update = SqlParser.parse("SELECT * FROM FINAL TABLE (UPDATE orders SET status = ? WHERE id = ?)");
+        assertThat(update.operation()).isEqualTo("update");
+        assertThat(update.key()).containsEntry("id", new SqlShape.Param(2));
+    }
+
     @Test
     void insertMapsEachColumnToItsParameterOrLiteral() {
         SqlShape shape = SqlParser.parse("INSERT INTO \"Messages\" (id, Chat, content) VALUES (?, 7, 'it''s')");

@@ -10,6 +10,12 @@ import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
+import net.bytebuddy.jar.asm.AnnotationVisitor;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * Copies the bridge classes ({@code dev.rowcast.bootstrap}) out of the agent jar into a temporary
@@ -31,7 +37,8 @@ final class BootstrapInjector {
      * jar's 12,000 to find them cost the start some 15 ms of CPU. BootstrapInjectorTest holds this
      * list to the compiled package.
      */
-    static final List<String> CLASSES = List.of("Bridge", "Bridge$Calls", "EntityEvents", "KeyBridge", "KeyBridge$Listener", "PerThread", "PerThread$Owned", "Sink");
+    static final List<String> CLASSES = List.of("Bridge", "Bridge$Calls", "EntityEvents", "KeyBridge", "KeyBridge$Listener", "OutOfLine", "PerThread",
+            "PerThread$Owned", "Sink");
 
     private BootstrapInjector() {}
 
@@ -48,6 +55,32 @@ final class BootstrapInjector {
         }
     }
 
+    /** {@link dev.rowcast.bootstrap.OutOfLine}'s descriptor, and the JDK's annotation it stands for. */
+    static final String OUT_OF_LINE = "Ldev/rowcast/bootstrap/OutOfLine;";
+    static final String DONT_INLINE = "Ljdk/internal/vm/annotation/DontInline;";
+
+    /**
+     * A bridge class with each {@code @OutOfLine} method marked {@code @DontInline}, which the JVM
+     * reads in the boot class loader's classes alone. The source cannot name the JDK's annotation: it
+     * is not exported, and {@code --release 17} allows no {@code --add-exports} of java.base.
+     */
+    static byte[] outOfLine(byte[] classFile) {
+        ClassReader reader = new ClassReader(classFile);
+        ClassWriter writer = new ClassWriter(0);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, descriptor, signature, exceptions)) {
+                    @Override
+                    public AnnotationVisitor visitAnnotation(String annotation, boolean visible) {
+                        return super.visitAnnotation(OUT_OF_LINE.equals(annotation) ? DONT_INLINE : annotation, visible);
+                    }
+                };
+            }
+        }, 0);
+        return writer.toByteArray();
+    }
+
     private static void appendBridge(Instrumentation inst, Path agentJar, Path temp) throws IOException, ClassNotFoundException {
         try (JarFile source = new JarFile(agentJar.toFile());
              OutputStream file = Files.newOutputStream(temp);
@@ -59,7 +92,7 @@ final class BootstrapInjector {
                 }
                 out.putNextEntry(new JarEntry(entry.getName()));
                 try (InputStream in = source.getInputStream(entry)) {
-                    in.transferTo(out);
+                    out.write(outOfLine(in.readAllBytes()));
                 }
                 out.closeEntry();
             }

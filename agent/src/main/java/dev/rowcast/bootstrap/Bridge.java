@@ -131,6 +131,7 @@ public final class Bridge {
     }
 
     /** Entering an executeBatch() call: as {@link #executeEnter}, the statement told first. */
+    @OutOfLine
     public static int batchEnter(Object statement) {
         Sink s = sink;
         if (s != null) {
@@ -169,6 +170,7 @@ public final class Bridge {
         }
     }
 
+    @OutOfLine
     public static void statementPrepared(Object connection, Object statement, String sql) {
         Sink s = sink;
         if (s != null) {
@@ -180,7 +182,39 @@ public final class Bridge {
         }
     }
 
+    @OutOfLine
     public static void parameterSet(Object statement, int index, Object value) {
+        set(statement, index, value);
+    }
+
+    /**
+     * The setters of a primitive: the value is boxed here, out of line, not in the driver's setter,
+     * whose compiled code the boxing made too large for C2 to inline it into the app's method.
+     */
+    @OutOfLine
+    public static void parameterSetLong(Object statement, int index, long value) {
+        set(statement, index, value);
+    }
+
+    /** See {@link #parameterSetLong}. */
+    @OutOfLine
+    public static void parameterSetInt(Object statement, int index, int value) {
+        set(statement, index, value);
+    }
+
+    /** See {@link #parameterSetLong}. */
+    @OutOfLine
+    public static void parameterSetDouble(Object statement, int index, double value) {
+        set(statement, index, value);
+    }
+
+    /** See {@link #parameterSetLong}. */
+    @OutOfLine
+    public static void parameterSetBoolean(Object statement, int index, boolean value) {
+        set(statement, index, value);
+    }
+
+    private static void set(Object statement, int index, Object value) {
         Sink s = sink;
         if (s != null) {
             try {
@@ -191,6 +225,7 @@ public final class Bridge {
         }
     }
 
+    @OutOfLine
     public static void arrayCreated(Object array, Object[] elements) {
         Sink s = sink;
         if (s != null) {
@@ -202,6 +237,7 @@ public final class Bridge {
         }
     }
 
+    @OutOfLine
     public static void parametersCleared(Object statement) {
         Sink s = sink;
         if (s != null) {
@@ -213,6 +249,7 @@ public final class Bridge {
         }
     }
 
+    @OutOfLine
     public static void batchAdded(Object statement, String sqlOrNull) {
         Sink s = sink;
         if (s != null) {
@@ -224,6 +261,7 @@ public final class Bridge {
         }
     }
 
+    @OutOfLine
     public static void batchCleared(Object statement) {
         Sink s = sink;
         if (s != null) {
@@ -236,6 +274,7 @@ public final class Bridge {
     }
 
     /** Leaving an execute call ({@link #executeExit} first). @param mark what {@link #executeEnter} gave the call's entry */
+    @OutOfLine
     public static void executed(Object statement, String sqlOrNull, boolean batch, Object result, Throwable thrown, int mark) {
         executeExit();
         Sink s = sink;
@@ -248,6 +287,7 @@ public final class Bridge {
         }
     }
 
+    @OutOfLine
     public static void statementClosed(Object statement, Class<?> declaring) {
         Sink s = sink;
         if (s != null) {
@@ -259,6 +299,7 @@ public final class Bridge {
         }
     }
 
+    @OutOfLine
     public static void committed(Object connection, Throwable thrown) {
         Sink s = sink;
         if (s != null) {
@@ -270,6 +311,7 @@ public final class Bridge {
         }
     }
 
+    @OutOfLine
     public static void rolledBack(Object connection, Object savepointOrNull, Throwable thrown) {
         Sink s = sink;
         if (s != null) {
@@ -281,6 +323,7 @@ public final class Bridge {
         }
     }
 
+    @OutOfLine
     public static void savepointSet(Object connection, Object savepoint) {
         Sink s = sink;
         if (s != null) {
@@ -292,6 +335,7 @@ public final class Bridge {
         }
     }
 
+    @OutOfLine
     public static void savepointReleased(Object connection, Object savepoint) {
         Sink s = sink;
         if (s != null) {
@@ -303,6 +347,7 @@ public final class Bridge {
         }
     }
 
+    @OutOfLine
     public static void autoCommitSet(Object connection, boolean autoCommit, Throwable thrown) {
         Sink s = sink;
         if (s != null) {
@@ -314,6 +359,7 @@ public final class Bridge {
         }
     }
 
+    @OutOfLine
     public static void connectionClosed(Object connection) {
         Sink s = sink;
         if (s != null) {
@@ -325,6 +371,7 @@ public final class Bridge {
         }
     }
 
+    @OutOfLine
     public static void connectionSql(Object connection, String sql, Throwable thrown) {
         Sink s = sink;
         if (s != null) {
@@ -341,6 +388,7 @@ public final class Bridge {
      * ({@code firePostInsert}, {@code firePostUpdate}, {@code firePostUpsert}, {@code firePostDelete}),
      * {@code state} the row's values, null for a delete.
      */
+    @OutOfLine
     public static void statelessWritten(Object session, String fired, Object entity, Object id, Object[] state, Object persister) {
         Sink s = sink;
         if (s != null) {
@@ -360,6 +408,7 @@ public final class Bridge {
     }
 
     /** The bulk write returned {@code count} (or threw: then nothing is reported); only the outermost call reports. */
+    @OutOfLine
     public static void bulkExit(Object calls, Object query, int count, boolean returned) {
         if (!(calls instanceof Calls c) || c.bulkDepth == 0 || --c.bulkDepth > 0 || !returned) {
             return;

@@ -55,6 +55,7 @@ public final class KeyBridge {
         listener = newListener;
     }
 
+    @OutOfLine
     public static void keysRequested(Object statement) {
         Listener l = listener;
         if (l != null) {
@@ -79,6 +80,7 @@ public final class KeyBridge {
     }
 
     /** Leaving execute(sql, keys) on statement, entered at mark; the statement's keyed call inside its own does not report. */
+    @OutOfLine
     public static void executedWithKeys(Object outer, Object statement, String sql, Object keysArgument,
                                         Object result, Throwable thrown, int mark) {
         Bridge.executeExit();
@@ -104,6 +106,7 @@ public final class KeyBridge {
         return keysArgument instanceof Object[] names && names.length > 0;
     }
 
+    @OutOfLine
     public static void queried(Object statement, String sqlOrNull, Object resultSet, Throwable thrown, int mark) {
         Bridge.executeExit();
         Listener l = listener;
@@ -116,6 +119,7 @@ public final class KeyBridge {
         }
     }
 
+    @OutOfLine
     public static void resultSetReturned(Object statement, Object resultSet, boolean generatedKeys) {
         Listener l = listener;
         if (l != null && resultSet != null) {
@@ -127,6 +131,7 @@ public final class KeyBridge {
         }
     }
 
+    @OutOfLine
     public static void rowRead(Object resultSet, boolean hasRow) {
         Listener l = listener;
         if (l != null) {
@@ -138,6 +143,7 @@ public final class KeyBridge {
         }
     }
 
+    @OutOfLine
     public static void resultSetClosed(Object resultSet) {
         Listener l = listener;
         if (l != null) {

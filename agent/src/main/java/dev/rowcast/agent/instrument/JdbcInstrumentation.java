@@ -74,9 +74,15 @@ public final class JdbcInstrumentation {
                         .advice(concrete.and(named("clearBatch")).and(takesArguments(0)), self + "$ClearBatchAdvice")
                         .advice(concrete.and(named("clearParameters")).and(takesArguments(0)), self + "$ClearParametersAdvice")
                         .advice(concrete.and(named("setNull")).and(takesArgument(0, int.class)), self + "$SetNullAdvice")
+                        .advice(primitiveSetter(long.class), self + "$SetLongAdvice")
+                        .advice(primitiveSetter(int.class), self + "$SetIntAdvice")
+                        .advice(primitiveSetter(double.class), self + "$SetDoubleAdvice")
+                        .advice(primitiveSetter(boolean.class), self + "$SetBooleanAdvice")
                         .advice(concrete.and(nameStartsWith("set")).and(not(named("setNull"))).and(takesArgument(0, int.class))
                                         // setObject(i, x, type, scaleOrLength) too
-                                        .and(takesArguments(2).or(takesArguments(3)).or(takesArguments(4))).and(returns(void.class)),
+                                        .and(takesArguments(2).or(takesArguments(3)).or(takesArguments(4))).and(returns(void.class))
+                                        .and(not(takesArguments(int.class, long.class))).and(not(takesArguments(int.class, int.class)))
+                                        .and(not(takesArguments(int.class, double.class))).and(not(takesArguments(int.class, boolean.class))),
                                 self + "$SetParameterAdvice")
                         .advice(concrete.and(named("close")).and(takesArguments(0)), self + "$StatementCloseAdvice"))
                 // generated keys reach the app through a result set: see KeyBridge
@@ -84,6 +90,11 @@ public final class JdbcInstrumentation {
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(agent)
                         .advice(concrete.and(named("next")).and(takesArguments(0)), self + "$ResultSetNextAdvice")
                         .advice(concrete.and(named("close")).and(takesArguments(0)), self + "$ResultSetCloseAdvice"));
+    }
+
+    /** A setter of one primitive, {@code setLong(int, long)} and the like: see {@link SetLongAdvice}. */
+    private static ElementMatcher.Junction<MethodDescription> primitiveSetter(Class<?> type) {
+        return isPublic().and(not(isAbstract())).and(nameStartsWith("set")).and(takesArguments(int.class, type)).and(returns(void.class));
     }
 
     /** Of nested prepare calls (a pool's, then the driver's), the innermost reports: see Bridge's Calls. */
@@ -435,6 +446,49 @@ public final class JdbcInstrumentation {
         public static void exit(@Advice.This Object statement, @Advice.Argument(0) int index,
                                 @Advice.Argument(value = 1, typing = Assigner.Typing.DYNAMIC) Object value) {
             Bridge.parameterSet(statement, index, value);
+        }
+    }
+
+    /**
+     * See {@link SetNullAdvice}. The value goes to the bridge unboxed: boxing it here would put
+     * {@code Long.valueOf} into the driver's setter, one of the methods the app's loop calls most.
+     */
+    public static final class SetLongAdvice {
+        private SetLongAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object statement, @Advice.Argument(0) int index, @Advice.Argument(1) long value) {
+            Bridge.parameterSetLong(statement, index, value);
+        }
+    }
+
+    /** See {@link SetLongAdvice}. */
+    public static final class SetIntAdvice {
+        private SetIntAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object statement, @Advice.Argument(0) int index, @Advice.Argument(1) int value) {
+            Bridge.parameterSetInt(statement, index, value);
+        }
+    }
+
+    /** See {@link SetLongAdvice}. */
+    public static final class SetDoubleAdvice {
+        private SetDoubleAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object statement, @Advice.Argument(0) int index, @Advice.Argument(1) double value) {
+            Bridge.parameterSetDouble(statement, index, value);
+        }
+    }
+
+    /** See {@link SetLongAdvice}. */
+    public static final class SetBooleanAdvice {
+        private SetBooleanAdvice() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object statement, @Advice.Argument(0) int index, @Advice.Argument(1) boolean value) {
+            Bridge.parameterSetBoolean(statement, index, value);
         }
     }
 

@@ -1,12 +1,16 @@
 package app;
 
 import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
 
 /**
  * A plain JDBC app that knows nothing of Rowcast: each step writes rows tagged with its name.
@@ -134,6 +138,7 @@ public final class JdbcApp {
             }
         }
         arrays(url, user);
+        typed(url, user);
         System.out.println("done");
     }
 
@@ -167,6 +172,64 @@ public final class JdbcApp {
                 }
             }
         }
+    }
+
+    /**
+     * Every simple setter, on one statement whose places change kind from row to row (a value, then
+     * NULL, then a value of another setter), executed alone and in a batch.
+     */
+    private static void typed(String url, String user) throws SQLException {
+        boolean postgres = url.startsWith("jdbc:postgresql:");
+        Timestamp at = Timestamp.from(Instant.parse("2025-01-02T03:04:05Z"));
+        try (Connection c = DriverManager.getConnection(url, user, "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE typed (id BIGINT PRIMARY KEY, n INT, small SMALLINT, tiny " + (postgres ? "SMALLINT" : "TINYINT")
+                    + ", flag BOOLEAN, d DOUBLE PRECISION, r REAL, label VARCHAR(40), amount NUMERIC(10, 2), note VARCHAR(40), at TIMESTAMP)");
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO typed (id, n, small, tiny, flag, d, r, label, amount, note, at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                typedRow(ps, 1, 7, (short) 3, (byte) 4, true, 1.5, 2.5f, "first", new BigDecimal("12.30"), at);
+                ps.executeUpdate();
+
+                ps.setLong(1, 2);
+                ps.setObject(2, 8);
+                ps.setNull(3, Types.SMALLINT);
+                ps.setByte(4, (byte) 5);
+                ps.setBoolean(5, false);
+                ps.setNull(6, Types.DOUBLE);
+                ps.setFloat(7, 0.5f);
+                if (postgres) {
+                    ps.setString(8, "second"); // PostgreSQL's driver has no setNString
+                } else {
+                    ps.setNString(8, "second");
+                }
+                ps.setNull(9, Types.NUMERIC);
+                ps.setString(10, "a note");
+                ps.setNull(11, Types.TIMESTAMP);
+                ps.addBatch();
+
+                typedRow(ps, 3, 9, (short) 6, (byte) 7, true, -2.25, 8f, "third", new BigDecimal("0.05"), at);
+                ps.addBatch();
+                ps.executeBatch();
+            }
+            c.commit();
+        }
+    }
+
+    /** A typed row of a value for each place, with the simple setters, and no note. */
+    private static void typedRow(PreparedStatement ps, long id, int n, short small, byte tiny, boolean flag, double d, float r,
+                                 String label, BigDecimal amount, Timestamp at) throws SQLException {
+        ps.setLong(1, id);
+        ps.setInt(2, n);
+        ps.setShort(3, small);
+        ps.setByte(4, tiny);
+        ps.setBoolean(5, flag);
+        ps.setDouble(6, d);
+        ps.setFloat(7, r);
+        ps.setString(8, label);
+        ps.setBigDecimal(9, amount);
+        ps.setNull(10, Types.VARCHAR);
+        ps.setTimestamp(11, at);
     }
 
     private static void failToInsert(PreparedStatement ps, int takenId) {

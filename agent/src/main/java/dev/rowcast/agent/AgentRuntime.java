@@ -350,6 +350,21 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
     }
 
     @Override
+    public boolean readsParameters(Object statement) {
+        return jdbc.readsParameters(statement);
+    }
+
+    @Override
+    public void parametersRead(Object statement, Object[] values) {
+        jdbc.parametersRead(statement, values);
+    }
+
+    @Override
+    public void parametersUnread(Object statement, Throwable cause) {
+        jdbc.parametersUnread(statement, cause);
+    }
+
+    @Override
     public void arrayCreated(Object array, Object[] elements) {
         jdbc.arrayCreated(array, elements);
     }

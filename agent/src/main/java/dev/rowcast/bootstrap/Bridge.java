@@ -214,6 +214,56 @@ public final class Bridge {
         set(statement, index, value);
     }
 
+    /**
+     * In what {@link #parametersRead} is handed: a parameter the app set to SQL NULL. A null there
+     * means a value the read left to the setters' hooks.
+     */
+    public static final Object SQL_NULL = new Object();
+
+    /**
+     * Whether a statement's parameters are wanted, asked as an execute or addBatch call of a driver
+     * whose parameters are read from the driver (H2's) begins: only a statement the capture watches
+     * is read.
+     */
+    @OutOfLine
+    public static boolean readsParameters(Object statement) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                return s.readsParameters(statement);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+        return false;
+    }
+
+    /** The parameters read from the driver, by position (see {@link #SQL_NULL}). */
+    @OutOfLine
+    public static void parametersRead(Object statement, Object[] values) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.parametersRead(statement, values);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
+    /** Reading a statement's parameters from its driver failed. */
+    @OutOfLine
+    public static void parametersUnread(Object statement, Throwable cause) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.parametersUnread(statement, cause);
+            } catch (Throwable ignored) {
+                // see sessionFactoryBuilt
+            }
+        }
+    }
+
     private static void set(Object statement, int index, Object value) {
         Sink s = sink;
         if (s != null) {

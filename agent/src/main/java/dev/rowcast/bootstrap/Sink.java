@@ -14,6 +14,15 @@ public interface Sink {
 
     void parametersCleared(Object statement);
 
+    /** See {@link Bridge#readsParameters}. */
+    boolean readsParameters(Object statement);
+
+    /** See {@link Bridge#parametersRead}. */
+    void parametersRead(Object statement, Object[] values);
+
+    /** See {@link Bridge#parametersUnread}. */
+    void parametersUnread(Object statement, Throwable cause);
+
     /** Connection.createArrayOf(typeName, elements) returned {@code array}. */
     void arrayCreated(Object array, Object[] elements);
 

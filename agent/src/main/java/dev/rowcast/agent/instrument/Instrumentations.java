@@ -51,7 +51,7 @@ public final class Instrumentations {
         builder(true).makeRaw();
     }
 
-    private static AgentBuilder builder(boolean jdbc) {
+    static AgentBuilder builder(boolean jdbc) {
         ClassFileLocator agentClasses = ClassFileLocator.ForClassLoader.of(Instrumentations.class.getClassLoader());
         AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()

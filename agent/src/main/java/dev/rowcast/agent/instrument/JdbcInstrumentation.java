@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -55,36 +56,7 @@ public final class JdbcInstrumentation {
                         .advice(concrete.and(named("close")).and(takesArguments(0)), self + "$ConnectionCloseAdvice")
                         .advice(concrete.and(named("execSQLUpdate")).and(takesArguments(String.class)), self + "$ConnectionSqlAdvice"))
                 .type(not(isInterface()).and(hasSuperType(named("java.sql.Statement"))))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(agent)
-                        .advice(concrete.and(namedOneOf("execute", "executeUpdate", "executeLargeUpdate")).and(takesArguments(String.class)),
-                                self + "$ExecuteSqlAdvice")
-                        .advice(concrete.and(namedOneOf("execute", "executeUpdate", "executeLargeUpdate")).and(takesArguments(2))
-                                        .and(takesArgument(0, String.class)),
-                                self + "$ExecuteSqlWithKeysAdvice")
-                        .advice(concrete.and(named("executeQuery")).and(takesArguments(0)), self + "$ExecuteQueryAdvice")
-                        .advice(concrete.and(named("executeQuery")).and(takesArguments(String.class)), self + "$ExecuteQuerySqlAdvice")
-                        .advice(concrete.and(named("getGeneratedKeys")).and(takesArguments(0)), self + "$GeneratedKeysAdvice")
-                        .advice(concrete.and(named("getResultSet")).and(takesArguments(0)), self + "$GetResultSetAdvice")
-                        .advice(concrete.and(namedOneOf("execute", "executeUpdate", "executeLargeUpdate")).and(takesArguments(0)),
-                                self + "$ExecutePreparedAdvice")
-                        .advice(concrete.and(namedOneOf("executeBatch", "executeLargeBatch")).and(takesArguments(0)),
-                                self + "$ExecuteBatchAdvice")
-                        .advice(concrete.and(named("addBatch")).and(takesArguments(String.class)), self + "$AddBatchSqlAdvice")
-                        .advice(concrete.and(named("addBatch")).and(takesArguments(0)), self + "$AddBatchAdvice")
-                        .advice(concrete.and(named("clearBatch")).and(takesArguments(0)), self + "$ClearBatchAdvice")
-                        .advice(concrete.and(named("clearParameters")).and(takesArguments(0)), self + "$ClearParametersAdvice")
-                        .advice(concrete.and(named("setNull")).and(takesArgument(0, int.class)), self + "$SetNullAdvice")
-                        .advice(primitiveSetter(long.class), self + "$SetLongAdvice")
-                        .advice(primitiveSetter(int.class), self + "$SetIntAdvice")
-                        .advice(primitiveSetter(double.class), self + "$SetDoubleAdvice")
-                        .advice(primitiveSetter(boolean.class), self + "$SetBooleanAdvice")
-                        .advice(concrete.and(nameStartsWith("set")).and(not(named("setNull"))).and(takesArgument(0, int.class))
-                                        // setObject(i, x, type, scaleOrLength) too
-                                        .and(takesArguments(2).or(takesArguments(3)).or(takesArguments(4))).and(returns(void.class))
-                                        .and(not(takesArguments(int.class, long.class))).and(not(takesArguments(int.class, int.class)))
-                                        .and(not(takesArguments(int.class, double.class))).and(not(takesArguments(int.class, boolean.class))),
-                                self + "$SetParameterAdvice")
-                        .advice(concrete.and(named("close")).and(takesArguments(0)), self + "$StatementCloseAdvice"))
+                .transform(statements(agent, self, concrete))
                 // generated keys reach the app through a result set: see KeyBridge
                 .type(not(isInterface()).and(hasSuperType(named("java.sql.ResultSet"))))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(agent)
@@ -92,9 +64,71 @@ public final class JdbcInstrumentation {
                         .advice(concrete.and(named("close")).and(takesArguments(0)), self + "$ResultSetCloseAdvice"));
     }
 
-    /** A setter of one primitive, {@code setLong(int, long)} and the like: see {@link SetLongAdvice}. */
+    /**
+     * The advice of Statement and its subtypes. H2 2.x's prepared statement has its simple setters'
+     * values read as it executes, not hooked: see {@link H2Parameters}.
+     */
+    private static AgentBuilder.Transformer statements(ClassLoader agent, String self, ElementMatcher.Junction<MethodDescription> concrete) {
+        AgentBuilder.Transformer.ForAdvice common = new AgentBuilder.Transformer.ForAdvice().include(agent)
+                .advice(concrete.and(namedOneOf("execute", "executeUpdate", "executeLargeUpdate")).and(takesArguments(String.class)),
+                        self + "$ExecuteSqlAdvice")
+                .advice(concrete.and(namedOneOf("execute", "executeUpdate", "executeLargeUpdate")).and(takesArguments(2))
+                                .and(takesArgument(0, String.class)),
+                        self + "$ExecuteSqlWithKeysAdvice")
+                .advice(concrete.and(named("executeQuery")).and(takesArguments(0)), self + "$ExecuteQueryAdvice")
+                .advice(concrete.and(named("executeQuery")).and(takesArguments(String.class)), self + "$ExecuteQuerySqlAdvice")
+                .advice(concrete.and(named("getGeneratedKeys")).and(takesArguments(0)), self + "$GeneratedKeysAdvice")
+                .advice(concrete.and(named("getResultSet")).and(takesArguments(0)), self + "$GetResultSetAdvice")
+                .advice(concrete.and(namedOneOf("execute", "executeUpdate", "executeLargeUpdate")).and(takesArguments(0)),
+                        self + "$ExecutePreparedAdvice")
+                .advice(concrete.and(namedOneOf("executeBatch", "executeLargeBatch")).and(takesArguments(0)),
+                        self + "$ExecuteBatchAdvice")
+                .advice(concrete.and(named("addBatch")).and(takesArguments(String.class)), self + "$AddBatchSqlAdvice")
+                .advice(concrete.and(named("addBatch")).and(takesArguments(0)), self + "$AddBatchAdvice")
+                .advice(concrete.and(named("clearBatch")).and(takesArguments(0)), self + "$ClearBatchAdvice")
+                .advice(concrete.and(named("clearParameters")).and(takesArguments(0)), self + "$ClearParametersAdvice")
+                .advice(concrete.and(named("close")).and(takesArguments(0)), self + "$StatementCloseAdvice");
+        AgentBuilder.Transformer.ForAdvice hooked = setters(common, self, concrete, none());
+        AgentBuilder.Transformer.ForAdvice read = setters(common, self, concrete, H2Parameters.readSetters())
+                // by name: the advice's class names H2's, which the agent's class loader does not have
+                .advice(concrete.and(H2Parameters.readingCalls()), H2Parameters.class.getName() + "$ReadAdvice");
+        return (builder, type, loader, module, domain) -> (H2Parameters.readable(type, loader) ? read
+                : type.getName().startsWith(HIKARI_PROXIES) ? common : hooked).transform(builder, type, loader, module, domain);
+    }
+
+    /**
+     * HikariCP's proxy statements, whose setters hand each value to the driver's statement. A
+     * proxy's statement never has a state (the driver's prepare, inside the proxy's, is the one
+     * that reports), so hooks on its setters would only look it up, six times a row.
+     */
+    static final String HIKARI_PROXIES = "com.zaxxer.hikari.pool.";
+
+    /** The setters' advice, but for the setters {@code except} names. */
+    private static AgentBuilder.Transformer.ForAdvice setters(AgentBuilder.Transformer.ForAdvice advice, String self,
+                                                              ElementMatcher.Junction<MethodDescription> concrete,
+                                                              ElementMatcher.Junction<MethodDescription> except) {
+        ElementMatcher.Junction<MethodDescription> kept = concrete.and(not(except));
+        return advice
+                .advice(kept.and(named("setNull")).and(takesArgument(0, int.class)), self + "$SetNullAdvice")
+                .advice(kept.and(primitiveSetter(long.class)), self + "$SetLongAdvice")
+                .advice(kept.and(primitiveSetter(int.class)), self + "$SetIntAdvice")
+                .advice(kept.and(primitiveSetter(double.class)), self + "$SetDoubleAdvice")
+                .advice(kept.and(primitiveSetter(boolean.class)), self + "$SetBooleanAdvice")
+                .advice(kept.and(nameStartsWith("set")).and(not(named("setNull"))).and(takesArgument(0, int.class))
+                                // setObject(i, x, type, scaleOrLength) too
+                                .and(takesArguments(2).or(takesArguments(3)).or(takesArguments(4))).and(returns(void.class))
+                                .and(not(takesArguments(int.class, long.class))).and(not(takesArguments(int.class, int.class)))
+                                .and(not(takesArguments(int.class, double.class))).and(not(takesArguments(int.class, boolean.class))),
+                        self + "$SetParameterAdvice");
+    }
+
+    /**
+     * A setter of one primitive, {@code setLong(int, long)} and the like: see {@link SetLongAdvice}.
+     * Not {@code setNull(int, int)}, whose second int is a type.
+     */
     private static ElementMatcher.Junction<MethodDescription> primitiveSetter(Class<?> type) {
-        return isPublic().and(not(isAbstract())).and(nameStartsWith("set")).and(takesArguments(int.class, type)).and(returns(void.class));
+        return isPublic().and(not(isAbstract())).and(nameStartsWith("set")).and(not(named("setNull")))
+                .and(takesArguments(int.class, type)).and(returns(void.class));
     }
 
     /** Of nested prepare calls (a pool's, then the driver's), the innermost reports: see Bridge's Calls. */

@@ -186,6 +186,29 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
     }
 
+    /** Whether this statement's parameters are read from its driver as it executes: see {@link Bridge#readsParameters}. */
+    public boolean readsParameters(Object statement) {
+        return state(statement) != null;
+    }
+
+    /**
+     * The parameters of a driver whose simple setters carry no hook (H2's), read as an execute or
+     * addBatch call begins: they join those the other setters' hooks recorded.
+     */
+    public void parametersRead(Object statement, Object[] values) {
+        StatementState state = state(statement);
+        if (state != null) {
+            state.read(values);
+        }
+    }
+
+    /** The driver's parameters could not be read: the rows of its statements then lack the values of its simple setters. */
+    public void parametersUnread(Object statement, Throwable cause) {
+        AgentLog.warnOnce("parameters-" + statement.getClass().getName(), "cannot read the parameters of "
+                + statement.getClass().getName() + " (" + cause + "); its rows are published without the values set with"
+                + " setLong, setString and the like. Please report this with the driver's version", null);
+    }
+
     /** A setArray's value: the elements this thread made the Array of, copied now. */
     private Object madeArray(Object array) {
         ArrayParams.Made made = recent.get().madeArrays;

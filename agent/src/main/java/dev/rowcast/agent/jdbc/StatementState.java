@@ -1,5 +1,6 @@
 package dev.rowcast.agent.jdbc;
 
+import dev.rowcast.bootstrap.Bridge;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,6 +59,26 @@ final class StatementState {
         }
         params[index - 1] = value;
         maxIndex = Math.max(maxIndex, index);
+    }
+
+    /**
+     * The parameters read from the driver (see {@link Bridge#parametersRead}): each non-null value
+     * replaces what was recorded at its place, {@link Bridge#SQL_NULL} with null. The count is the
+     * statement's own, whichever setters ran.
+     */
+    void read(Object[] values) {
+        for (int i = 0; i < values.length; i++) {
+            Object value = values[i];
+            if (value != null) {
+                set(i + 1, value == Bridge.SQL_NULL ? null : value);
+            }
+        }
+        if (values.length > maxIndex) {
+            if (values.length > params.length) {
+                params = Arrays.copyOf(params, values.length);
+            }
+            maxIndex = values.length;
+        }
     }
 
     /**

@@ -29,6 +29,7 @@ class PostgresJdbcIT {
                     collections:
                       messages: { table: messages, events: [create, update, delete], room: "chat:{chat}" }
                       tagged: { table: tagged, broadcast: true }
+                      typed: { table: typed, broadcast: true }
                     """);
             Path captureLog = dir.resolve("capture.jsonl");
             ChildJvm.Result result = ChildJvm.run(ChildJvm.javaHome(), "config=" + config,
@@ -55,6 +56,8 @@ class PostgresJdbcIT {
             assertThat(result.output()).contains("failed as expected: ERROR: duplicate key");
             // the driver's own java.sql.Array is never asked for its elements: they were copied as createArrayOf made it
             assertThat(JdbcCaptureIT.arrayRow(lines)).isEqualTo("{\"id\":1,\"tags\":[\"red\",\"green\"],\"scores\":[3,5]}");
+            // every setter's hook, where H2's simple setters are read from the statement: the same rows
+            assertThat(JdbcCaptureIT.typedRows(lines)).containsExactlyElementsOf(JdbcCaptureIT.TYPED);
             // jsonb bound as the driver's PGobject: the document itself
             assertThat(lines.stream().filter(l -> l.payload().get("collection").asText().equals("tagged"))
                     .map(l -> l.payload().get("data").toString()))

@@ -170,6 +170,15 @@ public final class JdbcApp {
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException(e);
                 }
+                // a document and a timestamp bound as text, which the SQL casts (jOOQ binds an OffsetDateTime so)
+                s.execute("ALTER TABLE tagged ADD COLUMN at TIMESTAMPTZ");
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO tagged (id, meta, at) VALUES (?, ?::jsonb, cast(? as timestamp with time zone))")) {
+                    ps.setInt(1, 3);
+                    ps.setString(2, "{\"owner\": 8}");
+                    ps.setString(3, "2025-01-02 03:04:05+00:00");
+                    ps.executeUpdate();
+                }
             }
         }
     }

@@ -175,7 +175,7 @@ final class JdbcRows {
         boolean unreadable = false;
         for (int i = 0; i < values.length; i++) {
             int param = plan.params[i];
-            values[i] = param > 0 ? params[param - 1] : plan.literals[i];
+            values[i] = param == 0 ? plan.literals[i] : plan.casts[i] == null ? params[param - 1] : plan.casts[i].apply(params[param - 1]);
             if (values[i] instanceof DriverValues.JsonDocument json) {
                 values[i] = json.parsed();
             }
@@ -248,7 +248,7 @@ final class JdbcRows {
         for (Map.Entry<String, Object> e : columns.entrySet()) {
             Object value = e.getValue();
             if (value instanceof SqlShape.Param p) {
-                Object param = p.index() <= params.length ? params[p.index() - 1] : null;
+                Object param = p.index() <= params.length ? p.of(params[p.index() - 1]) : null;
                 if (param instanceof DriverValues.JsonDocument json) {
                     param = json.parsed();
                 }
@@ -272,6 +272,8 @@ final class JdbcRows {
         final String[] columns;
         final int[] params;
         final Object[] literals;
+        /** For each column, the cast its parameter is read with when bound as text; null for none. */
+        final TextCast[] casts;
         final int lastParam;
         /** Every column the statement sets, as an update's {@code changes}. */
         final List<String> columnNames;
@@ -292,10 +294,12 @@ final class JdbcRows {
             }
             params = new int[columns.length];
             literals = new Object[columns.length];
+            casts = new TextCast[columns.length];
             int last = 0;
             for (int i = 0; i < columns.length; i++) {
                 if (values.get(i) instanceof SqlShape.Param p) {
                     params[i] = p.index();
+                    casts[i] = p.cast();
                     last = Math.max(last, p.index());
                 } else {
                     literals[i] = values.get(i);

@@ -283,8 +283,13 @@ final class SqlParser {
 
     private static Object value(Expression e) {
         if (e instanceof CastExpression cast && cast.getLeftExpression() != null) {
-            // ?::uuid, CAST(? AS uuid): the value bound, which the database casts
-            return value(cast.getLeftExpression());
+            // ?::uuid, CAST(? AS uuid): the value bound, which the database casts; text cast to JSON or a timestamp is read as one
+            Object inner = value(cast.getLeftExpression());
+            TextCast as = TextCast.of(cast.getColDataType());
+            if (as == null) {
+                return inner;
+            }
+            return inner instanceof SqlShape.Param p ? new SqlShape.Param(p.index(), as) : as.apply(inner);
         }
         if (e instanceof JdbcParameter p && p.getIndex() != null) {
             return new SqlShape.Param(p.getIndex());

@@ -37,6 +37,15 @@ record SqlShape(String operation, String table, List<Map<String, Object>> rows, 
     static final String UPSERT = "upsert";
     static final String UNREAD = "unread";
 
-    /** The value of JDBC parameter {@code index} (1-based). */
-    record Param(int index) {}
+    /** The value of JDBC parameter {@code index} (1-based), read as {@code cast} says when the app binds it as text (null: as bound). */
+    record Param(int index, TextCast cast) {
+        Param(int index) {
+            this(index, null);
+        }
+
+        /** The bound value, cast. */
+        Object of(Object bound) {
+            return cast == null ? bound : cast.apply(bound);
+        }
+    }
 }

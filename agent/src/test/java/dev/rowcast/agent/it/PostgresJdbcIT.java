@@ -61,7 +61,9 @@ class PostgresJdbcIT {
             // jsonb bound as the driver's PGobject: the document itself
             assertThat(lines.stream().filter(l -> l.payload().get("collection").asText().equals("tagged"))
                     .map(l -> l.payload().get("data").toString()))
-                    .contains("{\"id\":2,\"meta\":{\"owner\":7,\"tags\":[\"x\"]}}");
+                    .contains("{\"id\":2,\"meta\":{\"owner\":7,\"tags\":[\"x\"]}}")
+                    // bound as text with a cast to jsonb and to timestamptz: the document, and the instant in ISO-8601
+                    .contains("{\"id\":3,\"meta\":{\"owner\":8},\"at\":\"2025-01-02T03:04:05Z\"}");
         }
     }
 }

@@ -62,6 +62,22 @@ class SqlParserTest {
         assertThat(shape.rows()).containsExactly(row);
     }
 
+    /**
+     * Text cast to JSON or a timestamp (jOOQ binds an OffsetDateTime on PostgreSQL as text with such a
+     * cast): the parameter carries the cast, a literal is read at once; other casts keep the value.
+     */
+    @Test
+    void aParameterCastToJsonOrATimestampIsReadAsOne() {
+        SqlShape shape = SqlParser.parse("insert into t (a, b, c, d, e) values (?::jsonb, cast(? as timestamp(6) with time zone),"
+                + " ?::uuid, cast('2025-01-02 03:04:05+00:00' as timestamp with time zone), CAST(? AS timestamp))");
+        assertThat(shape.rows().get(0))
+                .containsEntry("a", new SqlShape.Param(1, TextCast.JSON))
+                .containsEntry("b", new SqlShape.Param(2, TextCast.TIMESTAMP_WITH_ZONE))
+                .containsEntry("c", new SqlShape.Param(3))
+                .containsEntry("d", java.time.OffsetDateTime.parse("2025-01-02T03:04:05Z"))
+                .containsEntry("e", new SqlShape.Param(4, TextCast.TIMESTAMP));
+    }
+
     @Test
     void multiRowInsertGivesOneRowPerValuesTuple() {
         SqlShape shape = SqlParser.parse("insert into t (a, b) values (?, ?), (?, ?)");

@@ -38,8 +38,8 @@ import org.h2.value.ValueVarchar;
  *
  * <p>Why: a loop that inserts a row per commit into H2 in memory spends about 2 µs a row, and the
  * six hooks of a six-column row cost it a tenth of that. H2's setters are small enough for the JIT
- * to compile into the app's loop; with a hook, {@code setLong} was not. The read costs two calls
- * per statement, and only for a statement that writes a configured table.
+ * to compile into the app's loop; with a hook, {@code setLong} was not. The read costs an execute
+ * one call, and a second with the values for a statement that writes a configured table.
  *
  * <p>The advice names H2's classes, which the agent is compiled against and does not bundle: it
  * runs in H2's class loader. A version of H2 whose classes or methods differ ({@link #readable})

@@ -6,9 +6,12 @@ import dev.rowcast.agent.capture.RowMap;
 import dev.rowcast.config.CollectionConfig;
 import dev.rowcast.config.Operation;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -105,8 +108,10 @@ final class JdbcRows {
                 keys.skip(shape.rows().size());
             }
             if (rule != null && operation != Operation.CREATE) {
-                // a change the collection does not publish: its remembered row no longer holds
-                memory.forget(rule, resolve(null, shape.key(), write.params()).get("id"));
+                // a change the collection does not publish: its remembered rows no longer hold
+                for (Map<String, Object> key : keys(null, shape, write)) {
+                    memory.forget(rule, key.get("id"));
+                }
             }
             return;
         }
@@ -133,32 +138,87 @@ final class JdbcRows {
                 }
             }
             case UPDATE -> {
-                Map<String, Object> key = resolve(rule, shape.key(), write.params());
-                Map<String, Object> set = resolve(rule, shape.rows().get(0), write.params());
-                Map<String, Object> data = new LinkedHashMap<>(key);
-                data.putAll(set);
-                List<String> changes = plan(shape.rows().get(0)).columnNames;
-                // a column set to what the statement does not show (n = n + 1, LOWER(?), a stream) is left
-                // out: WHERE n = ? and the memory hold its value from before the write
-                List<String> unknown = null;
-                for (String column : changes) {
-                    if (!set.containsKey(column)) {
-                        data.remove(column);
-                        unknown = unknown == null ? new ArrayList<>() : unknown;
-                        unknown.add(column);
-                    }
+                for (Map<String, Object> key : keys(rule, shape, write)) {
+                    out.add(updated(rule, shape, write, key));
                 }
-                // the memory's rows are known by their id column only: a WHERE on another column (one row or
-                // several) may have changed any of them, so it empties the collection's memory
-                out.add(new CapturedRow(rule, Operation.UPDATE, idOf(key, write),
-                        memory.updated(rule, key.get("id"), data, unknown == null ? List.of() : unknown), changes, "jdbc"));
             }
             default -> {
-                Map<String, Object> key = resolve(rule, shape.key(), write.params());
-                out.add(new CapturedRow(rule, Operation.DELETE, idOf(key, write), memory.deleted(rule, key.get("id"), key), List.of(),
-                        "jdbc"));
+                for (Map<String, Object> key : keys(rule, shape, write)) {
+                    out.add(new CapturedRow(rule, Operation.DELETE, idOf(key, write), memory.deleted(rule, key.get("id"), key), List.of(),
+                            "jdbc"));
+                }
             }
         }
+    }
+
+    /** An UPDATE's row of this key. */
+    private CapturedRow updated(CollectionConfig rule, SqlShape shape, PendingWrite write, Map<String, Object> key) {
+        Map<String, Object> set = resolve(rule, shape.rows().get(0), write.params());
+        Map<String, Object> data = new LinkedHashMap<>(key);
+        data.putAll(set);
+        List<String> changes = plan(shape.rows().get(0)).columnNames;
+        // a column set to what the statement does not show (n = n + 1, LOWER(?), a stream) is left
+        // out: WHERE n = ? and the memory hold its value from before the write
+        List<String> unknown = null;
+        for (String column : changes) {
+            if (!set.containsKey(column)) {
+                data.remove(column);
+                unknown = unknown == null ? new ArrayList<>() : unknown;
+                unknown.add(column);
+            }
+        }
+        // the memory's rows are known by their id column only: a WHERE on another column (one row or
+        // several) may have changed any of them, so it empties the collection's memory
+        return new CapturedRow(rule, Operation.UPDATE, idOf(key, write),
+                memory.updated(rule, key.get("id"), data, unknown == null ? List.of() : unknown), changes, "jdbc");
+    }
+
+    /**
+     * The WHERE's key, a map a row. For {@code id IN (...)} or {@code id = ANY(?)}: one for each id
+     * when the write changed as many rows as the list has ids (or did not say how many); else one
+     * key without the id, a write of several rows, as a WHERE on another column is.
+     */
+    private List<Map<String, Object>> keys(CollectionConfig rule, SqlShape shape, PendingWrite write) {
+        if (!(shape.key().get("id") instanceof SqlShape.AnyOf any)) {
+            return List.of(resolve(rule, shape.key(), write.params()));
+        }
+        Map<String, Object> others = new LinkedHashMap<>(shape.key());
+        others.remove("id");
+        Map<String, Object> rest = resolve(rule, others, write.params());
+        List<Object> ids = ids(any, write.params());
+        if (ids == null || write.updateCount() >= 0 && write.updateCount() != ids.size()) {
+            return List.of(rest);
+        }
+        List<Map<String, Object>> keys = new ArrayList<>(ids.size());
+        for (Object id : ids) {
+            Map<String, Object> key = new LinkedHashMap<>();
+            key.put("id", id);
+            key.putAll(rest);
+            keys.add(key);
+        }
+        return keys;
+    }
+
+    /** The list's ids, each once, a bound array's elements for it; null when one is not known. */
+    private static List<Object> ids(SqlShape.AnyOf any, Object[] params) {
+        Set<Object> ids = new LinkedHashSet<>();
+        for (Object item : any.items()) {
+            Object value = item;
+            if (item instanceof SqlShape.Param p) {
+                if (p.index() > params.length) {
+                    return null;
+                }
+                value = p.of(params[p.index() - 1]);
+            }
+            List<?> values = value instanceof List<?> list ? list : value instanceof Object[] array ? Arrays.asList(array) : null;
+            for (Object id : values != null ? values : Collections.singletonList(value)) {
+                if (id == null || id == SqlShape.UNKNOWN || id instanceof Unreadable || id instanceof List<?>) {
+                    return null;
+                }
+                ids.add(id);
+            }
+        }
+        return new ArrayList<>(ids);
     }
 
     /**

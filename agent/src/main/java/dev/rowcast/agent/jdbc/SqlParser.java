@@ -19,6 +19,7 @@ import net.sf.jsqlparser.expression.SignedExpression;
 import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 import net.sf.jsqlparser.parser.CCJSqlParser;
@@ -272,6 +273,17 @@ final class SqlParser {
         } else if (e instanceof AndExpression and) {
             collectEqualities(and.getLeftExpression(), into);
             collectEqualities(and.getRightExpression(), into);
+        } else if (e instanceof InExpression in && !in.isNot() && in.getLeftExpression() instanceof Column c
+                && in.getRightExpression() instanceof ExpressionList<?> list && !list.isEmpty()) {
+            // WHERE id IN (?, ?, ?), as MyBatis's <foreach> and JDBI's bindList write it
+            List<Object> items = new ArrayList<>();
+            for (Expression item : list) {
+                items.add(value(item));
+            }
+            into.put(name(c), new SqlShape.AnyOf(items));
+        } else if (e instanceof EqualsTo eq && eq.getLeftExpression() instanceof Column c && anyOf(eq.getRightExpression()) != null) {
+            // WHERE id = ANY(?), an array bound on PostgreSQL or H2
+            into.put(name(c), new SqlShape.AnyOf(List.of(value(anyOf(eq.getRightExpression())))));
         } else if (e instanceof EqualsTo eq) {
             if (eq.getLeftExpression() instanceof Column c && !(eq.getRightExpression() instanceof Column)) {
                 into.put(name(c), value(eq.getRightExpression()));
@@ -279,6 +291,12 @@ final class SqlParser {
                 into.put(name(c), value(eq.getLeftExpression()));
             }
         }
+    }
+
+    /** The array of {@code ANY(array)}; null for another expression. */
+    private static Expression anyOf(Expression e) {
+        return e instanceof Function f && "any".equalsIgnoreCase(f.getName()) && f.getParameters() != null
+                && f.getParameters().size() == 1 ? f.getParameters().get(0) : null;
     }
 
     private static Object value(Expression e) {

@@ -37,6 +37,13 @@ record SqlShape(String operation, String table, List<Map<String, Object>> rows, 
     static final String UPSERT = "upsert";
     static final String UNREAD = "unread";
 
+    /**
+     * A column the WHERE gives a list of values ({@code id IN (?, ?)}, {@code id = ANY(?)}): each
+     * item a {@link Param}, a literal or {@link #UNKNOWN}; a parameter bound to an array stands for
+     * its elements.
+     */
+    record AnyOf(List<Object> items) {}
+
     /** The value of JDBC parameter {@code index} (1-based), read as {@code cast} says when the app binds it as text (null: as bound). */
     record Param(int index, TextCast cast) {
         Param(int index) {

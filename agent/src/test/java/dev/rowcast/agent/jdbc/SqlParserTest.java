@@ -78,6 +78,18 @@ class SqlParserTest {
                 .containsEntry("e", new SqlShape.Param(4, TextCast.TIMESTAMP));
     }
 
+    /** WHERE id IN (...) and id = ANY(?): the id is the list; NOT IN and a subquery are no key. */
+    @Test
+    void aWhereOnAListOfIdsKeysTheList() {
+        assertThat(SqlParser.parse("delete from orders where (id in (?, ?, 3))").key())
+                .containsEntry("id", new SqlShape.AnyOf(List.of(new SqlShape.Param(1), new SqlShape.Param(2), 3L)));
+        assertThat(SqlParser.parse("UPDATE orders SET status = ? WHERE id = ANY (?::bigint[]) AND user_id = ?").key())
+                .containsEntry("id", new SqlShape.AnyOf(List.of(new SqlShape.Param(2))))
+                .containsEntry("user_id", new SqlShape.Param(3));
+        assertThat(SqlParser.parse("delete from orders where id not in (?)").key()).isEmpty();
+        assertThat(SqlParser.parse("delete from orders where id in (select order_id from gone)").key()).isEmpty();
+    }
+
     @Test
     void multiRowInsertGivesOneRowPerValuesTuple() {
         SqlShape shape = SqlParser.parse("insert into t (a, b) values (?, ?), (?, ?)");

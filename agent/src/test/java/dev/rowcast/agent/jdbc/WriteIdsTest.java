@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.rowcast.agent.capture.CapturedRow;
 import dev.rowcast.bootstrap.Bridge;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -91,6 +92,40 @@ class WriteIdsTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> fixture.routed.size() == 2);
         assertThat(fixture.routed.stream().map(CapturedRow::id).toList()).containsExactly(4L, 5L);
+    }
+
+    /**
+     * A write by a list of ids (MyBatis's {@code <foreach>}, JDBI's {@code bindList}, {@code = ANY(?)}):
+     * a row each, with what the memory holds of it, when the write changed every one; the rows not in
+     * the list stay remembered.
+     */
+    @Test
+    void aWriteByAListOfIdsIsARowPerIdWhenItChangedThemAll() throws Exception {
+        write("INSERT INTO messages (id, chat, content) VALUES (1, 3, 'a')", 1);
+        write("INSERT INTO messages (id, chat, content) VALUES (2, 4, 'b')", 1);
+        write("INSERT INTO messages (id, chat, content) VALUES (5, 5, 'e')", 1);
+        write("INSERT INTO messages (id, chat, content) VALUES (7, 6, 'g')", 1);
+        write("DELETE FROM messages WHERE id IN (1, 2, 2)", 2);
+        write("UPDATE messages SET content = 'after' WHERE id = 5", 1);
+        PreparedStatement any = CaptureFixture.autoCommitted(PreparedStatement.class);
+        fixture.capture.statementPrepared(any.getConnection(), any, "UPDATE messages SET content = ? WHERE id = ANY(?)");
+        fixture.capture.parameterSet(any, 1, "both");
+        fixture.capture.parameterSet(any, 2, new Long[] {5L, 7L});
+        fixture.capture.executed(any, null, false, 2, null, Bridge.executeEnter());
+        // it changed one of the two: which one is not known
+        write("UPDATE messages SET content = 'x' WHERE id IN (5, 6)", 1);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.routed.size() == 10);
+        List<CapturedRow> rows = List.copyOf(fixture.routed).subList(4, 10);
+        assertThat(rows).extracting(r -> r.operation().wireName())
+                .containsExactly("delete", "delete", "update", "update", "update", "update");
+        assertThat(rows).extracting(CapturedRow::id).containsExactly(1L, 2L, 5L, 5L, 7L, null);
+        // each deleted row as the memory held it, whose chat places it in its room
+        assertThat(rows.get(0).data()).containsEntry("chat", 3L).containsEntry("content", "a");
+        assertThat(rows.get(1).data()).containsEntry("chat", 4L);
+        // the list named neither 5 nor 7: their rows are still remembered
+        assertThat(rows.get(2).data()).containsEntry("chat", 5L).containsEntry("content", "after");
+        assertThat(rows.get(4).data()).containsEntry("chat", 6L).containsEntry("content", "both");
     }
 
     private void write(String sql, int rows) {

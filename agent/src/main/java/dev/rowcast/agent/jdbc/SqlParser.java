@@ -273,15 +273,16 @@ final class SqlParser {
         } else if (e instanceof AndExpression and) {
             collectEqualities(and.getLeftExpression(), into);
             collectEqualities(and.getRightExpression(), into);
-        } else if (e instanceof InExpression in && !in.isNot() && in.getLeftExpression() instanceof Column c
+        } else if (e instanceof InExpression in && !in.isNot() && in.getLeftExpression() instanceof Column c && "id".equals(name(c))
                 && in.getRightExpression() instanceof ExpressionList<?> list && !list.isEmpty()) {
-            // WHERE id IN (?, ?, ?), as MyBatis's <foreach> and JDBI's bindList write it
+            // WHERE id IN (?, ?, ?), as MyBatis's <foreach> and JDBI's bindList write it: the id alone, by which rows are known
             List<Object> items = new ArrayList<>();
             for (Expression item : list) {
                 items.add(value(item));
             }
             into.put(name(c), new SqlShape.AnyOf(items));
-        } else if (e instanceof EqualsTo eq && eq.getLeftExpression() instanceof Column c && anyOf(eq.getRightExpression()) != null) {
+        } else if (e instanceof EqualsTo eq && eq.getLeftExpression() instanceof Column c && "id".equals(name(c))
+                && anyOf(eq.getRightExpression()) != null) {
             // WHERE id = ANY(?), an array bound on PostgreSQL or H2
             into.put(name(c), new SqlShape.AnyOf(List.of(value(anyOf(eq.getRightExpression())))));
         } else if (e instanceof EqualsTo eq) {

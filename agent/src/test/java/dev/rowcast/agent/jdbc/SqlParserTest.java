@@ -87,6 +87,9 @@ class SqlParserTest {
                 .containsEntry("id", new SqlShape.AnyOf(List.of(new SqlShape.Param(2))))
                 .containsEntry("user_id", new SqlShape.Param(3));
         assertThat(SqlParser.parse("delete from orders where id not in (?)").key()).isEmpty();
+        // rows are known by their id alone: a list of another column's values is no key
+        assertThat(SqlParser.parse("delete from orders where user_id in (?, ?)").key()).isEmpty();
+        assertThat(SqlParser.parse("delete from orders where user_id = any(?)").key().values()).noneMatch(v -> v instanceof SqlShape.AnyOf);
         assertThat(SqlParser.parse("delete from orders where id in (select order_id from gone)").key()).isEmpty();
     }
 

@@ -110,7 +110,13 @@ final class JdbcRows {
             if (rule != null && operation != Operation.CREATE) {
                 // a change the collection does not publish: its remembered rows no longer hold
                 for (Map<String, Object> key : keys(null, shape, write)) {
-                    memory.forget(rule, key.get("id"));
+                    if (key.get("id") != null) {
+                        memory.forget(rule, key.get("id"));
+                    } else if (operation == Operation.UPDATE) {
+                        memory.updatedMany(rule, key, listedIds(shape, write), plan(shape.rows().get(0)).columnNames);
+                    } else {
+                        memory.deletedMany(rule, key, listedIds(shape, write));
+                    }
                 }
             }
             return;
@@ -144,6 +150,9 @@ final class JdbcRows {
             }
             default -> {
                 for (Map<String, Object> key : keys(rule, shape, write)) {
+                    if (key.get("id") == null) {
+                        memory.deletedMany(rule, key, listedIds(shape, write));
+                    }
                     out.add(new CapturedRow(rule, Operation.DELETE, idOf(key, write), memory.deleted(rule, key.get("id"), key), List.of(),
                             "jdbc"));
                 }
@@ -168,9 +177,31 @@ final class JdbcRows {
             }
         }
         // the memory's rows are known by their id column only: a WHERE on another column (one row or
-        // several) may have changed any of them, so it empties the collection's memory
+        // several) may have changed any of those it meets
+        if (key.get("id") == null) {
+            memory.updatedMany(rule, key, listedIds(shape, write), changes);
+        }
         return new CapturedRow(rule, Operation.UPDATE, idOf(key, write),
                 memory.updated(rule, key.get("id"), data, unknown == null ? List.of() : unknown), changes, "jdbc");
+    }
+
+    /**
+     * For a write by a list of ids that makes no row per id ({@link #keys}): its ids, as the memory
+     * keys them, which the rows it changed are among; null for any other write, or a list not known.
+     */
+    private static Set<Object> listedIds(SqlShape shape, PendingWrite write) {
+        if (!(shape.key().get("id") instanceof SqlShape.AnyOf any)) {
+            return null;
+        }
+        List<Object> ids = ids(any, write.params());
+        if (ids == null) {
+            return null;
+        }
+        Set<Object> keys = new HashSet<>();
+        for (Object id : ids) {
+            keys.add(RowMemory.key(id));
+        }
+        return keys;
     }
 
     /**

@@ -7,10 +7,12 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What each {@code table:} collection needs to remember of the rows it published, so that an
@@ -23,8 +25,8 @@ import java.util.Map;
  * columns its room templates read (a message's chat, a row's owner), and one whose rooms read no
  * column keeps nothing. A remembered row is only as fresh as this agent's view of it, so an update
  * takes only those room columns from it, and the memory lets go of what it cannot follow: a write
- * of several rows empties the collection's, Hibernate's write of a row its entry, switching capture
- * off all of it. Each collection keeps at most the {@code capacity} rows it saw written last (a
+ * of several rows the columns it sets in the rows it may have met, Hibernate's write of a row its
+ * entry, switching capture off all of it. Each collection keeps at most the {@code capacity} rows it saw written last (a
  * row forgotten leaves its place empty until that many more are written), in a {@link RowRing}:
  * a room column's whole-number value leaves the collector nothing to copy. Used on the pipeline
  * thread only.
@@ -66,7 +68,8 @@ final class RowMemory {
 
     /**
      * An update's row with the room columns it lacks taken from the remembered row, which takes the
-     * update's columns in turn. A write of several rows ({@code id} null) forgets the collection's rows.
+     * update's columns in turn. With no id (a write of several rows), the row as it is: see
+     * {@link #updatedMany}.
      */
     Map<String, Object> updated(CollectionConfig rule, Object id, Map<String, Object> data) {
         return updated(rule, id, data, List.of());
@@ -143,21 +146,87 @@ final class RowMemory {
 
     /**
      * The collection's store for a write of the row with this id; null when there is nothing to
-     * look up: no store, or a write of rows not known by their id, which empties the store.
+     * look up: no store, or no id (a write of several rows goes to {@link #updatedMany} or
+     * {@link #deletedMany}).
      */
     private Store known(CollectionConfig rule, Object id) {
-        Store store = store(rule);
-        if (store != null && id == null) {
-            store.rows.clear();
-            return null;
-        }
-        return store;
+        return id == null ? null : store(rule);
     }
 
-    /** Whether this collection remembers the row of this id, so that the row exists as far as the agent saw. */
+    /**
+     * An UPDATE of rows not known by their id ({@code WHERE chat = ?}, or a list of ids that changed
+     * fewer rows than it holds). Which remembered rows it changed is not known, so each one it may
+     * have changed lets go of the columns the write sets, and the rest of the memory holds: a later
+     * update by id still finds its row's rooms, unless this write set a room column of that row.
+     * A row whose remembered whole number differs from the WHERE's for that column is one it cannot
+     * have changed. Setting {@code id} empties the collection's memory.
+     *
+     * @param where   the WHERE's equalities, which each changed row met
+     * @param ids     the ids the changed rows are among ({@link #key} of each); null for any
+     * @param changed the columns the SET names, whatever it sets them to
+     */
+    @SuppressWarnings("unchecked")
+    void updatedMany(CollectionConfig rule, Map<String, Object> where, Set<Object> ids, Collection<String> changed) {
+        Store store = store(rule);
+        if (store == null) {
+            return;
+        }
+        if (changed.contains("id")) {
+            store.rows.clear();
+            return;
+        }
+        if (store.whole) {
+            store.rows.changeAll((id, values) -> {
+                if (!(values[0] instanceof Map<?, ?> row) || Collections.disjoint(row.keySet(), changed)
+                        || !store.mayMeet(where, ids, id, values)) {
+                    return values;
+                }
+                Map<String, Object> now = new LinkedHashMap<>((Map<String, Object>) row);
+                now.keySet().removeAll(changed);
+                return new Object[] {now};
+            });
+            return;
+        }
+        List<Integer> cells = new ArrayList<>();
+        for (int i = 0; i < store.roomColumns.length; i++) {
+            if (changed.contains(store.roomColumns[i])) {
+                cells.add(i);
+            }
+        }
+        if (cells.isEmpty()) {
+            return;
+        }
+        store.rows.changeAll((id, values) -> {
+            if (!store.mayMeet(where, ids, id, values)) {
+                return values;
+            }
+            Object[] now = values.clone();
+            for (int cell : cells) {
+                now[cell] = ABSENT;
+            }
+            return now;
+        });
+    }
+
+    /**
+     * A DELETE of rows not known by their id: each remembered row it may have deleted (as for
+     * {@link #updatedMany}) is kept, for an update of it to find its rooms if it is still there, but
+     * no longer counts as a row that exists ({@link #remembers}) until it is written again.
+     */
+    void deletedMany(CollectionConfig rule, Map<String, Object> where, Set<Object> ids) {
+        Store store = store(rule);
+        if (store != null) {
+            store.rows.doubt((id, values) -> store.mayMeet(where, ids, id, values));
+        }
+    }
+
+    /**
+     * Whether this collection remembers the row of this id, so that the row exists as far as the
+     * agent saw: not one a delete of several rows may have taken.
+     */
     boolean remembers(CollectionConfig rule, Object id) {
         Store store = store(rule);
-        return store != null && id != null && store.rows.get(id) != null;
+        return store != null && id != null && store.rows.certain(id);
     }
 
     /** A row written otherwise (Hibernate, an upsert): its remembered columns may no longer hold. */
@@ -281,6 +350,40 @@ final class RowMemory {
             this.roomColumns = roomColumns;
             this.whole = whole;
             this.rows = new RowRing(capacity, whole ? 1 : roomColumns.length);
+        }
+
+        /**
+         * Whether the remembered row of this id may be one that a write of several rows met: its id
+         * among {@code ids}, and no column of the WHERE's whose whole number (or NULL) it remembers
+         * another than the WHERE's. Other values are not compared: a database may hold 'Ann' equal
+         * to 'ann'.
+         */
+        boolean mayMeet(Map<String, Object> where, Set<Object> ids, Object id, Object[] values) {
+            if (ids != null && !ids.contains(id)) {
+                return false;
+            }
+            for (Map.Entry<String, Object> condition : where.entrySet()) {
+                if (key(condition.getValue()) instanceof Long wanted) {
+                    Object had = value(values, condition.getKey());
+                    if (had == null || key(had) instanceof Long number && !number.equals(wanted)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** The remembered value of this column, ABSENT when not remembered. */
+        private Object value(Object[] values, String column) {
+            if (whole) {
+                return values[0] instanceof Map<?, ?> row && row.containsKey(column) ? row.get(column) : ABSENT;
+            }
+            for (int i = 0; i < roomColumns.length; i++) {
+                if (roomColumns[i].equals(column)) {
+                    return values[i];
+                }
+            }
+            return ABSENT;
         }
 
         /** The room columns' values in {@code data}, else in {@code before} (ABSENT where neither has one). */

@@ -1,6 +1,8 @@
 package dev.rowcast.agent.jdbc;
 
 import java.util.Arrays;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 
 /**
  * A bounded map from a row's id to a few values, first in first out, kept in arrays instead of an
@@ -27,6 +29,8 @@ final class RowRing {
     private final int width;
     /** Per slot: FREE, or how its key is kept. */
     private byte[] keyKinds;
+    /** Per slot: the entry's row may be gone (see {@link #doubt}). */
+    private boolean[] doubted;
     private long[] longKeys;
     private Object[] objectKeys;
     /** Per slot, {@code width} cells each: how the value is kept, and the value as a long or a reference. */
@@ -75,6 +79,11 @@ final class RowRing {
             }
             link(slot, hash(key));
         }
+        doubted[slot] = false;
+        write(slot, values);
+    }
+
+    private void write(int slot, Object[] values) {
         int base = slot * width;
         for (int i = 0; i < width; i++) {
             Object value = values[i];
@@ -91,6 +100,44 @@ final class RowRing {
                 refs[base + i] = value;
             }
         }
+    }
+
+    /** Whether this id is kept and not in doubt. */
+    boolean certain(Object id) {
+        int slot = find(RowMemory.key(id));
+        return slot >= 0 && !doubted[slot];
+    }
+
+    /**
+     * Puts in doubt each entry that {@code which} picks, given its key (a whole number as a Long)
+     * and values: its row may be gone. It stays for {@link #get} until a {@link #put} of its id.
+     */
+    void doubt(BiPredicate<Object, Object[]> which) {
+        for (int slot = 0; slot < touched; slot++) {
+            if (keyKinds[slot] != FREE && !doubted[slot] && which.test(keyOf(slot), values(slot))) {
+                doubted[slot] = true;
+            }
+        }
+    }
+
+    /**
+     * Each entry's values replaced with what {@code change} makes of its key (as {@link #doubt} gives
+     * it) and values; the same array leaves the entry as it was.
+     */
+    void changeAll(BiFunction<Object, Object[], Object[]> change) {
+        for (int slot = 0; slot < touched; slot++) {
+            if (keyKinds[slot] != FREE) {
+                Object[] values = values(slot);
+                Object[] changed = change.apply(keyOf(slot), values);
+                if (changed != values) {
+                    write(slot, changed);
+                }
+            }
+        }
+    }
+
+    private Object keyOf(int slot) {
+        return keyKinds[slot] == LONG_KEY ? (Object) longKeys[slot] : objectKeys[slot];
     }
 
     /** Forgets this id; returns what was kept for it, or null. */
@@ -110,6 +157,7 @@ final class RowRing {
             return;
         }
         Arrays.fill(keyKinds, 0, touched, FREE);
+        Arrays.fill(doubted, 0, touched, false);
         Arrays.fill(objectKeys, 0, touched, null);
         Arrays.fill(refs, 0, touched * width, null);
         Arrays.fill(index, 0);
@@ -202,12 +250,14 @@ final class RowRing {
         }
         index[hole] = 0;
         keyKinds[slot] = FREE;
+        doubted[slot] = false;
         objectKeys[slot] = null;
         Arrays.fill(refs, slot * width, slot * width + width, null);
     }
 
     private void allocate(int slots) {
         keyKinds = new byte[slots];
+        doubted = new boolean[slots];
         longKeys = new long[slots];
         objectKeys = new Object[slots];
         kinds = new byte[slots * width];
@@ -220,6 +270,7 @@ final class RowRing {
 
     private void grow() {
         byte[] oldKeyKinds = keyKinds;
+        boolean[] oldDoubted = doubted;
         long[] oldLongKeys = longKeys;
         Object[] oldObjectKeys = objectKeys;
         byte[] oldKinds = kinds;
@@ -228,6 +279,7 @@ final class RowRing {
         int used = oldKeyKinds.length;
         allocate(Math.min(bound, used * 2));
         System.arraycopy(oldKeyKinds, 0, keyKinds, 0, used);
+        System.arraycopy(oldDoubted, 0, doubted, 0, used);
         System.arraycopy(oldLongKeys, 0, longKeys, 0, used);
         System.arraycopy(oldObjectKeys, 0, objectKeys, 0, used);
         System.arraycopy(oldKinds, 0, kinds, 0, used * width);

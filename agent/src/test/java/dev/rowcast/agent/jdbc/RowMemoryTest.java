@@ -73,10 +73,61 @@ class RowMemoryTest {
         write("UPDATE messages SET content = 'w' WHERE id = 60", 1);
 
         List<CapturedRow> rows = rows(6);
+        // the delete of chat 3's rows is not a delete of row 3 (of chat 9), nor sent to chat 9
         assertThat(rows.get(2).data()).containsOnlyKeys("chat");
-        // the first delete emptied the memory: row 3 is no longer known, so nothing is filled in
-        assertThat(rows.get(3).data()).containsOnlyKeys("id", "content");
+        // row 3 is in chat 9, which the delete cannot have met: its update still reaches chat 9
+        assertThat(rows.get(3).data()).containsExactly(entry("id", 3L), entry("content", "y"), entry("chat", 9L));
         assertThat(rows.get(5).data()).containsOnlyKeys("id", "content");
+    }
+
+    /**
+     * A write of several rows ({@code WHERE chat = ?}) lets go of the columns it sets in the rows it
+     * may have met, and of nothing else: a later update by id of a row keeps its room unless the
+     * write set that row's room column, and a delete by id carries what still holds.
+     */
+    @Test
+    void aWriteOfSeveralRowsLetsGoOnlyOfWhatItMayHaveChanged() {
+        write("INSERT INTO messages (id, chat, author, content) VALUES (1, 3, 'ann', 'a')", 1);
+        write("INSERT INTO messages (id, chat, author, content) VALUES (2, 3, 'bob', 'b')", 1);
+        write("INSERT INTO messages (id, chat, author, content) VALUES (3, 4, 'cy', 'c')", 1);
+        write("UPDATE messages SET content = 'closed' WHERE chat = 3", 2);
+        write("UPDATE messages SET author = 'al' WHERE id = 1", 1);
+        write("DELETE FROM messages WHERE id = 1", 1);
+        write("DELETE FROM messages WHERE id = 3", 1);
+        // text is not compared (a database may hold 'Bob' equal to 'bob'): any row may be one it met
+        write("UPDATE messages SET chat = 5 WHERE author = 'bob'", 1);
+        write("UPDATE messages SET content = 'z' WHERE id = 2", 1);
+
+        List<CapturedRow> rows = rows(9);
+        assertThat(rows.get(4).data()).containsExactly(entry("id", 1L), entry("author", "al"), entry("chat", 3L));
+        // row 1 without the content the write of chat 3 set, which the memory never saw
+        assertThat(rows.get(5).data()).containsExactly(entry("id", 1L), entry("chat", 3L), entry("author", "al"));
+        // row 3, of chat 4, kept all of it
+        assertThat(rows.get(6).data()).containsExactly(entry("id", 3L), entry("chat", 4L), entry("author", "cy"),
+                entry("content", "c"));
+        // the write that moved bob's rows to another chat: row 2's chat is no longer known
+        assertThat(rows.get(8).data()).containsOnlyKeys("id", "content");
+    }
+
+    /** A collection that keeps only its rooms' columns keeps them through a write of several rows that sets none of them. */
+    @Test
+    void aWriteOfSeveralRowsThatSetsNoRoomColumnLeavesTheRoomsKnown() {
+        try (CaptureFixture updatesOnly = new CaptureFixture("messages", "[create, update]")) {
+            Statement statement = CaptureFixture.autoCommitted(Statement.class);
+            for (String sql : List.of("INSERT INTO messages (id, chat, content) VALUES (7, 3, 'hello')",
+                    "INSERT INTO messages (id, chat, content) VALUES (8, 4, 'hi')",
+                    "UPDATE messages SET content = 'archived', status = status + 1 WHERE user_id = 12",
+                    "UPDATE messages SET content = 'edited' WHERE id = 7",
+                    "UPDATE messages SET chat = 9 WHERE chat = 4",
+                    "UPDATE messages SET content = 'edited' WHERE id = 8")) {
+                updatesOnly.capture.executed(statement, sql, false, 2, null, Bridge.executeEnter());
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> updatesOnly.routed.size() == 6);
+            List<CapturedRow> rows = List.copyOf(updatesOnly.routed);
+            assertThat(rows.get(3).data()).containsEntry("chat", 3L);
+            // chat 4's rows moved to chat 9, but the write does not say which rows those were
+            assertThat(rows.get(5).data()).containsOnlyKeys("id", "content");
+        }
     }
 
     /** A collection that publishes no deletes keeps only its rooms' columns: enough for an update's room. */

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RowRingTest {
@@ -62,8 +64,8 @@ class RowRingTest {
     }
 
     /**
-     * Random puts, gets, removes and clears over colliding keys, across growth and wrap-around,
-     * against a model: each new key takes the next insertion number, and the key that took the
+     * Random puts, gets, removes, doubts, changes of every entry and clears over colliding keys,
+     * across growth and wrap-around, against a model: each new key takes the next insertion number, and the key that took the
      * number one bound before it, if still kept, goes.
      */
     @Test
@@ -75,39 +77,57 @@ class RowRingTest {
             Map<Object, Object[]> values = new HashMap<>();
             Map<Object, Long> turns = new HashMap<>();
             Map<Long, Object> byTurn = new HashMap<>();
+            Set<Object> doubted = new HashSet<>();
             long turn = 0;
             for (int step = 0; step < 50_000; step++) {
                 Object id = id(random, bound);
                 Object key = RowMemory.key(id);
                 int op = random.nextInt(100);
-                if (op < 50) {
+                if (op < 45) {
                     Object[] put = {random.nextInt(1000), random.nextBoolean() ? "v" + step : (Object) (long) step};
                     if (!values.containsKey(key)) {
                         Object evicted = byTurn.remove(turn - bound);
                         if (evicted != null) {
                             values.remove(evicted);
                             turns.remove(evicted);
+                            doubted.remove(evicted);
                         }
                         turns.put(key, turn);
                         byTurn.put(turn, key);
                         turn++;
                     }
                     values.put(key, put);
+                    doubted.remove(key);
                     ring.put(id, put);
-                } else if (op < 80) {
+                } else if (op < 72) {
                     assertThat(ring.get(id)).as("seed %d, bound %d, step %d, get %s", seed, bound, step, id).isEqualTo(values.get(key));
-                } else if (op < 99) {
+                    assertThat(ring.certain(id)).as("seed %d, bound %d, step %d, certain %s", seed, bound, step, id)
+                            .isEqualTo(values.containsKey(key) && !doubted.contains(key));
+                } else if (op < 94) {
                     Object[] expected = values.remove(key);
+                    doubted.remove(key);
                     Long was = turns.remove(key);
                     if (was != null) {
                         byTurn.remove(was);
                     }
                     assertThat(ring.remove(id)).as("seed %d, bound %d, step %d, remove %s", seed, bound, step, id).isEqualTo(expected);
+                } else if (op < 96) {
+                    // the entries whose first value is a multiple of three, their key as the ring gives it
+                    values.forEach((k, v) -> {
+                        if ((Integer) v[0] % 3 == 0) {
+                            doubted.add(k);
+                        }
+                    });
+                    ring.doubt((k, v) -> values.containsKey(k) && (Integer) v[0] % 3 == 0);
+                } else if (op < 99) {
+                    values.replaceAll((k, v) -> (Integer) v[0] % 2 == 1 ? new Object[] {(Integer) v[0] + 1, v[1]} : v);
+                    ring.changeAll((k, v) -> (Integer) v[0] % 2 == 1 ? new Object[] {(Integer) v[0] + 1, v[1]} : v);
                 } else {
                     ring.clear();
                     values.clear();
                     turns.clear();
                     byTurn.clear();
+                    doubted.clear();
                     turn = 0;
                 }
             }

@@ -84,6 +84,26 @@ class WriteIdsTest {
         assertThat(rows.get(3).data()).containsEntry("content", "third").containsEntry("chat", 4L);
     }
 
+    /**
+     * After a delete of several rows, an upsert of a row it may have deleted may have inserted it
+     * again: a create. One of a row the delete cannot have met (another chat's) is an update.
+     */
+    @Test
+    void anUpsertOfARowADeleteOfSeveralMayHaveTakenIsACreate() {
+        String upsert = "INSERT INTO messages (id, chat, content) VALUES (%d, %d, '%s')"
+                + " ON CONFLICT (id) DO UPDATE SET content = EXCLUDED.content";
+        write("INSERT INTO messages (id, chat, content) VALUES (1, 3, 'a')", 1);
+        write("INSERT INTO messages (id, chat, content) VALUES (2, 4, 'b')", 1);
+        write("DELETE FROM messages WHERE chat = 3", 1);
+        write(upsert.formatted(1, 3, "again"), 1);
+        write(upsert.formatted(2, 4, "edited"), 1);
+        write(upsert.formatted(1, 3, "edited"), 1);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.routed.size() == 6);
+        assertThat(List.copyOf(fixture.routed).subList(3, 6)).extracting(row -> row.operation().wireName())
+                .containsExactly("create", "update", "update");
+    }
+
     /** ON CONFLICT DO NOTHING that met a row: the count says how many were written, not which. */
     @Test
     void anInsertThatWroteFewerRowsThanItListsPublishesNoneOfThem() {

@@ -150,11 +150,12 @@ final class JdbcRows {
             }
             default -> {
                 for (Map<String, Object> key : keys(rule, shape, write)) {
-                    if (key.get("id") == null) {
+                    // rows are known by their id column only: WHERE order_id = ? that deleted one row names no row
+                    Object id = key.get("id");
+                    if (id == null) {
                         memory.deletedMany(rule, key, listedIds(shape, write));
                     }
-                    out.add(new CapturedRow(rule, Operation.DELETE, idOf(key, write), memory.deleted(rule, key.get("id"), key), List.of(),
-                            "jdbc"));
+                    out.add(new CapturedRow(rule, Operation.DELETE, id, memory.deleted(rule, id, key), List.of(), "jdbc"));
                 }
             }
         }
@@ -176,13 +177,14 @@ final class JdbcRows {
                 unknown.add(column);
             }
         }
-        // the memory's rows are known by their id column only: a WHERE on another column (one row or
-        // several) may have changed any of those it meets
-        if (key.get("id") == null) {
+        // rows are known by their id column only: a WHERE on another column (one row or several)
+        // names none, as its value may be another row's id, and may have changed any of those it meets
+        Object id = key.get("id");
+        if (id == null) {
             memory.updatedMany(rule, key, listedIds(shape, write), changes);
         }
-        return new CapturedRow(rule, Operation.UPDATE, idOf(key, write),
-                memory.updated(rule, key.get("id"), data, unknown == null ? List.of() : unknown), changes, "jdbc");
+        return new CapturedRow(rule, Operation.UPDATE, id, memory.updated(rule, id, data, unknown == null ? List.of() : unknown),
+                changes, "jdbc");
     }
 
     /**
@@ -417,17 +419,5 @@ final class JdbcRows {
             merged.putIfAbsent(e.getKey(), e.getValue());
         }
         return merged;
-    }
-
-    /**
-     * An update's or delete's key: the WHERE clause's id, else its only column (a natural key,
-     * {@code WHERE code = ?}), unless the statement changed several rows: that column is then no
-     * key ({@code WHERE chat = ?}), and the one event of that write has no id.
-     */
-    private static Object idOf(Map<String, Object> where, PendingWrite write) {
-        if (where.containsKey("id")) {
-            return where.get("id");
-        }
-        return where.size() == 1 && write.updateCount() <= 1 ? where.values().iterator().next() : null;
     }
 }

@@ -50,6 +50,9 @@ public final class Bridge {
         int records;
         /** Execute calls entered and not yet left: more than 0 while a recording call has one around it. */
         int executing;
+        /** Execute calls entered so far, and their number when the last write was recorded: see {@link #onlyThisRanSinceRecord}. */
+        int executions;
+        int executionsAtRecord;
         /** The last write (or batch of writes) recorded inside a call that had one around it: compared with the outer call's. */
         Object lastRecord;
     }
@@ -113,6 +116,7 @@ public final class Bridge {
     public static int executeEnter() {
         Calls calls = CALLS.get();
         calls.executing++;
+        calls.executions++;
         return calls.records;
     }
 
@@ -148,9 +152,20 @@ public final class Bridge {
     public static void recorded(Object record) {
         Calls calls = CALLS.get();
         calls.records++;
+        calls.executionsAtRecord = calls.executions;
         if (calls.executing > 0) {
             calls.lastRecord = record;
         }
+    }
+
+    /**
+     * In an execute call's exit, after {@link #executeExit}: whether this call (with the calls of a
+     * pool's wrappers around it) is the only execution this thread began since it last recorded a
+     * write, so that no statement the agent did not record ran between them.
+     */
+    public static boolean onlyThisRanSinceRecord() {
+        Calls calls = CALLS.get();
+        return calls.records > 0 && calls.executions - calls.executionsAtRecord == calls.executing + 1;
     }
 
     /** The sink may see a factory twice (a racing install): it is idempotent. */

@@ -107,6 +107,25 @@ final class ConnectionState {
         }
     }
 
+    /** The transaction's last write so far, or null. On the connection's thread. */
+    synchronized PendingWrite lastWrite() {
+        return buffer != null ? (buffer.isEmpty() ? null : buffer.get(buffer.size() - 1)) : only;
+    }
+
+    /** The last write, if it is still {@code was}, becomes {@code now} (which carries key rows); whether it did. */
+    synchronized boolean replaceLast(PendingWrite was, PendingWrite now) {
+        if (lastWrite() != was) {
+            return false;
+        }
+        if (buffer != null) {
+            buffer.set(buffer.size() - 1, now);
+        } else {
+            only = now;
+        }
+        keyed = true;
+        return true;
+    }
+
     /** Whether a write {@link #drain()} would hand out may carry key rows. */
     boolean keyed() {
         return keyed;

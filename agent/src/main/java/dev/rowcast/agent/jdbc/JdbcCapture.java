@@ -167,12 +167,15 @@ public final class JdbcCapture implements KeyBridge.Listener {
         boolean relevant = flush ? filter.relevantToFlush(sql, hibernateTables) : filter.relevant(sql);
         // Hibernate's flush runs no transaction control of its own
         TransactionSql control = relevant || flush ? null : TransactionSql.of(sql);
-        if (!relevant && control == null || isWrapper(connection, Connection.class)) {
+        boolean identity = !relevant && control == null && !flush && IdentityQuery.is(sql);
+        if (!relevant && control == null && !identity || isWrapper(connection, Connection.class)) {
             // its setters and its close then skip the map (Hibernate's own statements, one or more per row)
             rememberNoState(statement);
             return;
         }
-        putState(statement, new StatementState(connection, control == null ? sql : null, control));
+        StatementState state = new StatementState(connection, control == null && !identity ? sql : null, control);
+        state.identity = identity;
+        putState(statement, state);
     }
 
     public void parameterSet(Object statement, int index, Object value) {
@@ -286,6 +289,11 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         if (state != null && state.control != null) {
             transaction(state.connection, state.control, thrown);
+            return;
+        }
+        if (state != null && state.identity && thrown == null) {
+            // MyBatis's selectKey: execute(), then getResultSet()
+            identityQueried(state, null);
             return;
         }
         if (thrown != null) {
@@ -569,10 +577,16 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         if (sqlOrNull == null) {
             StatementState state = state(statement);
-            if (state != null && state.sql != null && enabled.getAsBoolean()) {
+            if (state != null && state.identity) {
+                identityQueried(state, resultSet);
+            } else if (state != null && state.sql != null && enabled.getAsBoolean()) {
                 finishKeys(state);
                 recordReturning(state, state.sql, state.snapshot(), resultSet, mark);
             }
+            return;
+        }
+        if (enabled.getAsBoolean() && IdentityQuery.is(sqlOrNull) && !isWrapper(statement, Statement.class)) {
+            identityQueried(plainState(statement), resultSet);
             return;
         }
         if (!enabled.getAsBoolean() || !filter.relevant(sqlOrNull) || isWrapper(statement, Statement.class)) {
@@ -629,6 +643,34 @@ public final class JdbcCapture implements KeyBridge.Listener {
             watched.watch(resultSetOrNull, keys);
         }
         record(state.connection, new PendingWrite(sql, params, -1, keys), Bridge.nestedRecord(mark));
+    }
+
+    /**
+     * A query of the key the connection's last insert generated ({@link IdentityQuery}), as
+     * EclipseLink's IDENTITY strategy and MyBatis's selectKey read it: the one value the app reads
+     * from it is the id of that insert's row. Only when that insert is the last write of the
+     * connection's open transaction and no other statement ran on this thread since (an insert
+     * the agent did not record, into another table, would have generated the key the query
+     * returns). Under autocommit the insert is published before the query runs, without its key.
+     */
+    private void identityQueried(StatementState state, Object resultSetOrNull) {
+        finishKeys(state);
+        if (!enabled.getAsBoolean() || !Bridge.onlyThisRanSinceRecord()) {
+            return;
+        }
+        ConnectionState cs = connectionState(state.connection);
+        PendingWrite last = cs == null ? null : cs.lastWrite();
+        if (last == null || last.keys() != null || last.entity() != null || last.updateCount() != 1 || !isInsert(last.sql())) {
+            return;
+        }
+        KeyRows keys = KeyRows.identity();
+        if (cs.replaceLast(last, last.withKeys(keys))) {
+            state.lastKeys = keys;
+            state.lastReturnsRows = true;
+            if (resultSetOrNull != null) {
+                watched.watch(resultSetOrNull, keys);
+            }
+        }
     }
 
     /**
@@ -701,7 +743,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
                         labels.add(fold(meta.getColumnLabel(i)));
                     }
                 }
-                if (labels.size() == 1 && DRIVER_KEY_LABELS.contains(labels.get(0))) {
+                if (labels.size() == 1 && (watch.keys.identity || DRIVER_KEY_LABELS.contains(labels.get(0)))) {
                     labels.set(0, "id");
                 }
                 watch.columns = columns.stream().mapToInt(Integer::intValue).toArray();

@@ -23,14 +23,26 @@ final class KeyRows {
     private long held = -1;
     /** The connection whose autocommitted writes wait for these keys, else null. */
     private ConnectionState parkedIn;
+    /** The one value of a query of the last generated key ({@link IdentityQuery}), read as the row's {@code id}. */
+    final boolean identity;
 
     KeyRows(long expected) {
         this(expected, false);
     }
 
     KeyRows(long expected, boolean returning) {
+        this(expected, returning, false);
+    }
+
+    private KeyRows(long expected, boolean returning, boolean identity) {
         this.expected = expected;
         this.returning = returning;
+        this.identity = identity;
+    }
+
+    /** The key of one inserted row, which a query of the last generated key returns as its one value. */
+    static KeyRows identity() {
+        return new KeyRows(1, false, true);
     }
 
     /** The app's next() said false after {@code rows} rows. */

@@ -31,6 +31,11 @@ record PendingWrite(String sql, Object[] params, long updateCount, KeyRows keys,
         return new PendingWrite(null, null, 1, null, true, entity);
     }
 
+    /** This write with the key rows a later query of its generated key returns ({@link IdentityQuery}). */
+    PendingWrite withKeys(KeyRows rows) {
+        return new PendingWrite(sql, params, updateCount, rows, hibernate, entity);
+    }
+
     /** This write, run by Hibernate's flush. */
     PendingWrite inHibernate() {
         return new PendingWrite(sql, params, updateCount, keys, true, entity);

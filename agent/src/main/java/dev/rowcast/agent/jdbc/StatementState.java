@@ -37,6 +37,9 @@ final class StatementState {
      */
     int executingBatch;
 
+    /** A query of the key the connection's last insert generated ({@link IdentityQuery}). */
+    boolean identity;
+
     /** A batch entry that writes no configured table, kept so that the entries after it meet their counts. */
     static final Object SKIPPED = new Object();
 

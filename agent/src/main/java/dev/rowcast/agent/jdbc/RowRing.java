@@ -1,8 +1,8 @@
 package dev.rowcast.agent.jdbc;
 
 import java.util.Arrays;
-import java.util.function.BiFunction;
-import java.util.function.BiPredicate;
+import java.util.Set;
+import java.util.function.IntConsumer;
 
 /**
  * A bounded map from a row's id to a few values, first in first out, kept in arrays instead of an
@@ -109,31 +109,58 @@ final class RowRing {
     }
 
     /**
-     * Puts in doubt each entry that {@code which} picks, given its key (a whole number as a Long)
-     * and values: its row may be gone. It stays for {@link #get} until a {@link #put} of its id.
+     * Hands each entry's slot to the visitor, in slot order, to read with {@link #keyAt},
+     * {@link #cell} and {@link #doubtedAt}: a look over every entry that makes no object for any.
      */
-    void doubt(BiPredicate<Object, Object[]> which) {
+    void forEachSlot(IntConsumer visitor) {
         for (int slot = 0; slot < touched; slot++) {
-            if (keyKinds[slot] != FREE && !doubted[slot] && which.test(keyOf(slot), values(slot))) {
-                doubted[slot] = true;
+            if (keyKinds[slot] != FREE) {
+                visitor.accept(slot);
             }
         }
     }
 
-    /**
-     * Each entry's values replaced with what {@code change} makes of its key (as {@link #doubt} gives
-     * it) and values; the same array leaves the entry as it was.
-     */
-    void changeAll(BiFunction<Object, Object[], Object[]> change) {
-        for (int slot = 0; slot < touched; slot++) {
-            if (keyKinds[slot] != FREE) {
-                Object[] values = values(slot);
-                Object[] changed = change.apply(keyOf(slot), values);
-                if (changed != values) {
-                    write(slot, changed);
-                }
-            }
-        }
+    /** The key of the entry in this slot, a whole number as a Long. */
+    Object keyAt(int slot) {
+        return keyOf(slot);
+    }
+
+    /** Whether the key of the entry in this slot is among these keys (as {@link RowMemory#key} makes them). */
+    boolean keyIn(int slot, Set<Object> keys) {
+        return keys.contains(keyOf(slot));
+    }
+
+    /** Value {@code i} of the entry in this slot. */
+    Object cell(int slot, int i) {
+        int at = slot * width + i;
+        return switch (kinds[at]) {
+            case INT -> Integer.valueOf((int) longs[at]);
+            case LONG -> Long.valueOf(longs[at]);
+            default -> refs[at];
+        };
+    }
+
+    /** Whether value {@code i} of the entry in this slot is kept as a whole number, {@link #longAt}. */
+    boolean wholeAt(int slot, int i) {
+        return kinds[slot * width + i] != REF;
+    }
+
+    long longAt(int slot, int i) {
+        return longs[slot * width + i];
+    }
+
+    /** Whether the entry in this slot is in doubt: its row may be gone. It stays, for {@link #get}, until a {@link #put} of its id. */
+    boolean doubtedAt(int slot) {
+        return doubted[slot];
+    }
+
+    void doubtAt(int slot) {
+        doubted[slot] = true;
+    }
+
+    /** New values for the entry in this slot. */
+    void setAt(int slot, Object[] values) {
+        write(slot, values);
     }
 
     private Object keyOf(int slot) {

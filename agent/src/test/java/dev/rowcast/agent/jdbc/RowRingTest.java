@@ -118,10 +118,19 @@ class RowRingTest {
                             doubted.add(k);
                         }
                     });
-                    ring.doubt((k, v) -> values.containsKey(k) && (Integer) v[0] % 3 == 0);
+                    ring.forEachSlot(slot -> {
+                        assertThat(values).containsKey(ring.keyAt(slot));
+                        if ((Integer) ring.cell(slot, 0) % 3 == 0) {
+                            ring.doubtAt(slot);
+                        }
+                    });
                 } else if (op < 99) {
                     values.replaceAll((k, v) -> (Integer) v[0] % 2 == 1 ? new Object[] {(Integer) v[0] + 1, v[1]} : v);
-                    ring.changeAll((k, v) -> (Integer) v[0] % 2 == 1 ? new Object[] {(Integer) v[0] + 1, v[1]} : v);
+                    ring.forEachSlot(slot -> {
+                        if ((Integer) ring.cell(slot, 0) % 2 == 1) {
+                            ring.setAt(slot, new Object[] {(Integer) ring.cell(slot, 0) + 1, ring.cell(slot, 1)});
+                        }
+                    });
                 } else {
                     ring.clear();
                     values.clear();

@@ -212,26 +212,6 @@ final class JdbcRows {
      * key without the id, a write of several rows, as a WHERE on another column is.
      */
     private List<Map<String, Object>> keys(CollectionConfig rule, SqlShape shape, PendingWrite write) {
-        List<Map<String, Object>> keys = keysAsWritten(rule, shape, write);
-        if (rule == null || !shape.exactKey() || keys.size() != 1 || keys.get(0).get("id") != null) {
-            return keys;
-        }
-        // by other columns: the rows the memory knows it met, one key each, when it can tell them
-        List<Object> ids = memory.rowsMeeting(rule, keys.get(0), listedIds(shape, write), write.updateCount());
-        if (ids == null) {
-            return keys;
-        }
-        List<Map<String, Object>> each = new ArrayList<>(ids.size());
-        for (Object id : ids) {
-            Map<String, Object> key = new LinkedHashMap<>();
-            key.put("id", id);
-            keys.get(0).forEach((column, value) -> key.putIfAbsent(column, value));
-            each.add(key);
-        }
-        return each;
-    }
-
-    private List<Map<String, Object>> keysAsWritten(CollectionConfig rule, SqlShape shape, PendingWrite write) {
         if (!(shape.key().get("id") instanceof SqlShape.AnyOf any)) {
             return List.of(resolve(rule, shape.key(), write.params()));
         }

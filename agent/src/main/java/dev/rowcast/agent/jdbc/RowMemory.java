@@ -181,7 +181,7 @@ final class RowMemory {
         if (store.whole) {
             rows.forEachSlot(slot -> {
                 if (rows.cell(slot, 0) instanceof Map<?, ?> row && !Collections.disjoint(row.keySet(), changed)
-                        && store.meeting(wanted, ids, slot) != NO) {
+                        && store.mayMeet(wanted, ids, slot)) {
                     Map<String, Object> now = new LinkedHashMap<>((Map<String, Object>) row);
                     now.keySet().removeAll(changed);
                     rows.setAt(slot, new Object[] {now});
@@ -199,7 +199,7 @@ final class RowMemory {
             return;
         }
         rows.forEachSlot(slot -> {
-            if (store.meeting(wanted, ids, slot) != NO) {
+            if (store.mayMeet(wanted, ids, slot)) {
                 Object[] now = new Object[store.roomColumns.length];
                 for (int i = 0; i < now.length; i++) {
                     now[i] = cells.contains(i) ? ABSENT : rows.cell(slot, i);
@@ -207,40 +207,6 @@ final class RowMemory {
                 rows.setAt(slot, now);
             }
         });
-    }
-
-    /**
-     * The ids of the remembered rows that a write of several rows changed, when the memory can tell:
-     * its WHERE ({@code exact}: nothing but these equalities) compares columns to whole numbers only,
-     * the memory knows each of its rows' values of those columns (and that the row was there), and
-     * as many of its rows meet the WHERE as the write changed. Null otherwise: a row the agent never
-     * saw may be among them.
-     *
-     * @param where the WHERE's equalities but the id's
-     * @param ids   the ids the changed rows are among ({@link #key} of each); null for any
-     * @param count how many rows the write changed
-     */
-    List<Object> rowsMeeting(CollectionConfig rule, Map<String, Object> where, Set<Object> ids, long count) {
-        Store store = store(rule);
-        if (store == null || count < 1 || count > capacity) {
-            return null;
-        }
-        Wanted wanted = store.wanted(where);
-        if (!wanted.allWhole) {
-            return null;
-        }
-        RowRing rows = store.rows;
-        List<Object> met = new ArrayList<>();
-        boolean[] unsure = {false};
-        rows.forEachSlot(slot -> {
-            int meeting = unsure[0] ? NO : store.meeting(wanted, ids, slot);
-            if (meeting == MEETS && !rows.doubtedAt(slot)) {
-                met.add(rows.keyAt(slot));
-            } else if (meeting != NO) {
-                unsure[0] = true;
-            }
-        });
-        return unsure[0] || met.size() != count ? null : met;
     }
 
     /**
@@ -254,7 +220,7 @@ final class RowMemory {
             Wanted wanted = store.wanted(where);
             RowRing rows = store.rows;
             rows.forEachSlot(slot -> {
-                if (!rows.doubtedAt(slot) && store.meeting(wanted, ids, slot) != NO) {
+                if (!rows.doubtedAt(slot) && store.mayMeet(wanted, ids, slot)) {
                     rows.doubtAt(slot);
                 }
             });
@@ -378,18 +344,12 @@ final class RowMemory {
         return value instanceof byte[] || value instanceof CharSequence text && text.length() > MAX_KEPT_CHARS;
     }
 
-    /** What {@link Store#meeting} says of a remembered row and a write of several rows. */
-    private static final int MEETS = 0;
-    private static final int NO = 1;
-    private static final int MAYBE = 2;
-
     /**
      * A WHERE's comparisons of columns to whole numbers, as one store reads them.
      *
-     * @param cells    for a store of room columns, each column's place among them (-1: not kept)
-     * @param allWhole the WHERE compares columns to whole numbers only
+     * @param cells for a store of room columns, each column's place among them (-1: not kept)
      */
-    private record Wanted(String[] columns, long[] values, int[] cells, boolean allWhole) {}
+    private record Wanted(String[] columns, long[] values, int[] cells) {}
 
     /** A room column's value the row does not have (null is a value: a room then does not resolve). */
     private static final Object ABSENT = new Object();
@@ -406,72 +366,60 @@ final class RowMemory {
             this.rows = new RowRing(capacity, whole ? 1 : roomColumns.length);
         }
 
-        /** The WHERE's comparisons as this store reads them. */
+        /** The WHERE's comparisons to whole numbers, as this store reads them. */
         Wanted wanted(Map<String, Object> where) {
             List<String> columns = new ArrayList<>();
             List<Long> values = new ArrayList<>();
-            boolean allWhole = true;
             for (Map.Entry<String, Object> condition : where.entrySet()) {
                 if (key(condition.getValue()) instanceof Long number) {
                     columns.add(condition.getKey());
                     values.add(number);
-                } else {
-                    allWhole = false;
                 }
             }
             int[] cells = new int[columns.size()];
             for (int i = 0; i < cells.length; i++) {
                 cells[i] = whole ? 0 : Arrays.asList(roomColumns).indexOf(columns.get(i));
             }
-            return new Wanted(columns.toArray(String[]::new), values.stream().mapToLong(Long::longValue).toArray(), cells, allWhole);
+            return new Wanted(columns.toArray(String[]::new), values.stream().mapToLong(Long::longValue).toArray(), cells);
         }
 
         /**
-         * Whether the row in this slot met a write of several rows: {@link #MEETS} when its id is among
-         * {@code ids} and it remembers the WHERE's whole number in each column the WHERE compares to one;
-         * {@link #NO} when its id is not, or it remembers another number (or NULL) in such a column;
-         * {@link #MAYBE} otherwise. Other values are not compared: a database may hold 'Ann' equal to
+         * Whether the row in this slot may be one that a write of several rows met: its id among
+         * {@code ids}, and no column the WHERE compares to a whole number in which it remembers
+         * another number, or NULL. Other values are not compared: a database may hold 'Ann' equal to
          * 'ann'. Makes no object for a row kept as whole numbers.
          */
-        int meeting(Wanted wanted, Set<Object> ids, int slot) {
+        boolean mayMeet(Wanted wanted, Set<Object> ids, int slot) {
             if (ids != null && !rows.keyIn(slot, ids)) {
-                return NO;
+                return false;
             }
-            boolean sure = true;
             for (int i = 0; i < wanted.columns.length; i++) {
-                int compared = compare(wanted, i, slot);
-                if (compared == NO) {
-                    return NO;
+                if (differs(wanted, i, slot)) {
+                    return false;
                 }
-                sure &= compared == MEETS;
             }
-            return sure ? MEETS : MAYBE;
+            return true;
         }
 
-        private int compare(Wanted wanted, int i, int slot) {
+        /** Whether the row in this slot remembers another whole number than the WHERE's (or NULL) in its column {@code i}. */
+        private boolean differs(Wanted wanted, int i, int slot) {
             Object had;
             if (whole) {
                 if (!(rows.cell(slot, 0) instanceof Map<?, ?> row) || !row.containsKey(wanted.columns[i])) {
-                    return MAYBE;
+                    return false;
                 }
                 had = row.get(wanted.columns[i]);
             } else {
                 int cell = wanted.cells[i];
                 if (cell < 0) {
-                    return MAYBE;
+                    return false;
                 }
                 if (rows.wholeAt(slot, cell)) {
-                    return rows.longAt(slot, cell) == wanted.values[i] ? MEETS : NO;
+                    return rows.longAt(slot, cell) != wanted.values[i];
                 }
                 had = rows.cell(slot, cell);
             }
-            if (had == null) {
-                return NO;
-            }
-            if (had == ABSENT || !(key(had) instanceof Long number)) {
-                return MAYBE;
-            }
-            return number == wanted.values[i] ? MEETS : NO;
+            return had == null || had != ABSENT && key(had) instanceof Long number && number != wanted.values[i];
         }
 
         /** The room columns' values in {@code data}, else in {@code before} (ABSENT where neither has one). */

@@ -161,16 +161,10 @@ final class SqlParser {
                     set.put(name(columns.get(i)), i < values.size() ? value(values.get(i)) : SqlShape.UNKNOWN);
                 }
             }
-            boolean alone = update.getFromItem() == null && empty(update.getJoins()) && empty(update.getStartJoins())
-                    && update.getLimit() == null;
-            return new SqlShape("update", table(update.getTable()), List.of(set), key(update.getWhere()), Map.of(),
-                    alone && exact(update.getWhere()));
+            return new SqlShape("update", table(update.getTable()), List.of(set), key(update.getWhere()));
         }
         if (statement instanceof Delete delete) {
-            boolean alone = empty(delete.getTables()) && empty(delete.getUsingList()) && empty(delete.getJoins())
-                    && delete.getLimit() == null;
-            return new SqlShape("delete", table(delete.getTable()), List.of(), key(delete.getWhere()), Map.of(),
-                    alone && exact(delete.getWhere()));
+            return new SqlShape("delete", table(delete.getTable()), List.of(), key(delete.getWhere()));
         }
         if (statement instanceof Merge merge) {
             return new SqlShape(SqlShape.UNREAD, table(merge.getTable()), List.of(), Map.of());
@@ -270,30 +264,6 @@ final class SqlParser {
         Map<String, Object> key = new LinkedHashMap<>();
         collectEqualities(where, key);
         return key;
-    }
-
-    private static boolean empty(List<?> list) {
-        return list == null || list.isEmpty();
-    }
-
-    /**
-     * Whether {@link #collectEqualities} takes the whole WHERE: no WHERE, or equalities of columns
-     * to values (a parameter or a literal, not an expression) and id lists, joined by AND.
-     */
-    private static boolean exact(Expression e) {
-        if (e == null) {
-            return true;
-        }
-        if (e instanceof ParenthesedExpressionList<?> inner && inner.size() == 1) {
-            return exact(inner.get(0));
-        }
-        if (e instanceof AndExpression and) {
-            return exact(and.getLeftExpression()) && exact(and.getRightExpression());
-        }
-        Map<String, Object> one = new LinkedHashMap<>();
-        collectEqualities(e, one);
-        return one.size() == 1 && one.values().stream().noneMatch(v -> v == SqlShape.UNKNOWN
-                || v instanceof SqlShape.AnyOf any && any.items().contains(SqlShape.UNKNOWN));
     }
 
     private static void collectEqualities(Expression e, Map<String, Object> into) {

@@ -17,19 +17,12 @@ import java.util.Map;
  *                  the id column ({@code ON CONFLICT (id)}), the id of the row it meets if it meets one
  * @param updates   what an upsert sets in the row it meets, column → value (a column of the inserted row
  *                  it takes, VALUES(c) or EXCLUDED.c, as that row's value); empty for any other statement
- * @param exactKey  the update's or delete's WHERE is its key and nothing else: equalities of the table's
- *                  columns to values (or no WHERE), joined by AND, and no other table in the statement
  */
 record SqlShape(String operation, String table, List<Map<String, Object>> rows, Map<String, Object> key,
-                Map<String, Object> updates, boolean exactKey) {
+                Map<String, Object> updates) {
 
     SqlShape(String operation, String table, List<Map<String, Object>> rows, Map<String, Object> key) {
-        this(operation, table, rows, key, Map.of(), false);
-    }
-
-    SqlShape(String operation, String table, List<Map<String, Object>> rows, Map<String, Object> key,
-             Map<String, Object> updates) {
-        this(operation, table, rows, key, updates, false);
+        this(operation, table, rows, key, Map.of());
     }
 
     static final Object UNKNOWN = new Object() {

@@ -93,21 +93,6 @@ class SqlParserTest {
         assertThat(SqlParser.parse("delete from orders where id in (select order_id from gone)").key()).isEmpty();
     }
 
-    /** Whether the WHERE's equalities are all it says, so that the rows it meets are those that have these values. */
-    @Test
-    void aWhereOfEqualitiesAloneIsAnExactKey() {
-        for (String exact : List.of("delete from order_item where order_id = ?", "DELETE FROM t WHERE (a = ? AND b = 3)",
-                "update t set x = ? where a = ? and id in (?, ?)", "update t set x = 1", "delete from t where 7 = a")) {
-            assertThat(SqlParser.parse(exact).exactKey()).as(exact).isTrue();
-        }
-        for (String loose : List.of("delete from t where a = ? or b = ?", "delete from t where a = ? and b > 2",
-                "update t set x = ? where a = lower(?)", "delete from t where a = b", "delete from t where a = ? limit 1",
-                "update t set x = ? from u where t.a = u.a and u.b = ?", "delete from t using u where t.a = u.a",
-                "delete from t where user_id = any(?)", "delete from t where a in (?, ?)", "insert into t (a) values (1)")) {
-            assertThat(SqlParser.parse(loose).exactKey()).as(loose).isFalse();
-        }
-    }
-
     @Test
     void multiRowInsertGivesOneRowPerValuesTuple() {
         SqlShape shape = SqlParser.parse("insert into t (a, b) values (?, ?), (?, ?)");

@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -181,6 +182,21 @@ public final class GeneratedKeysApp {
                 try (ResultSet rs = s.executeQuery(identity)) {
                     rs.next();
                     System.out.println("audit key=" + rs.getInt(1));
+                }
+                c.commit();
+                published++;
+            }
+            // a second insert rolled back to a savepoint: the query's key is that insert's, and the first's event has no id
+            try (PreparedStatement ps = c.prepareStatement(INSERT); Statement s = c.createStatement()) {
+                bind(ps, 7, "identity after a rollback to a savepoint");
+                ps.executeUpdate();
+                Savepoint savepoint = c.setSavepoint();
+                bind(ps, 7, "rolled back after a savepoint");
+                ps.executeUpdate();
+                c.rollback(savepoint);
+                try (ResultSet rs = s.executeQuery(identity)) {
+                    rs.next();
+                    System.out.println("rolled back key=" + rs.getInt(1));
                 }
                 c.commit();
                 published++;

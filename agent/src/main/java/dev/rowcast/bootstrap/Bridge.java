@@ -50,7 +50,7 @@ public final class Bridge {
         int records;
         /** Execute calls entered and not yet left: more than 0 while a recording call has one around it. */
         int executing;
-        /** Execute calls entered so far, and their number when the last write was recorded: see {@link #onlyThisRanSinceRecord}. */
+        /** Execute calls entered so far, and their number when the last write was recorded: see {@link #onlyThisRanSince}. */
         int executions;
         int executionsAtRecord;
         /** The last write (or batch of writes) recorded inside a call that had one around it: compared with the outer call's. */
@@ -148,24 +148,29 @@ public final class Bridge {
         return executeEnter();
     }
 
-    /** An execute call recorded this write (or batch of writes) on this thread; kept while a call is open around it. */
-    public static void recorded(Object record) {
+    /**
+     * An execute call recorded this write (or batch of writes) on this thread; kept while a call is
+     * open around it. Returns its number among the thread's records, for {@link #onlyThisRanSince}.
+     */
+    public static int recorded(Object record) {
         Calls calls = CALLS.get();
         calls.records++;
         calls.executionsAtRecord = calls.executions;
         if (calls.executing > 0) {
             calls.lastRecord = record;
         }
+        return calls.records;
     }
 
     /**
-     * In an execute call's exit, after {@link #executeExit}: whether this call (with the calls of a
-     * pool's wrappers around it) is the only execution this thread began since it last recorded a
-     * write, so that no statement the agent did not record ran between them.
+     * In an execute call's exit, after {@link #executeExit}: whether the last write this thread
+     * recorded is the one {@link #recorded} numbered {@code record}, and this call (with the calls of
+     * a pool's wrappers around it) is the only execution the thread began since, so that no
+     * statement the agent did not record ran between them.
      */
-    public static boolean onlyThisRanSinceRecord() {
+    public static boolean onlyThisRanSince(int record) {
         Calls calls = CALLS.get();
-        return calls.records > 0 && calls.executions - calls.executionsAtRecord == calls.executing + 1;
+        return record > 0 && calls.records == record && calls.executions - calls.executionsAtRecord == calls.executing + 1;
     }
 
     /** The sink may see a factory twice (a racing install): it is idempotent. */

@@ -1,5 +1,7 @@
 package dev.rowcast.agent.jdbc;
 
+import dev.rowcast.bootstrap.Bridge;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -106,6 +108,13 @@ final class ConnectionState {
             writes().add(write);
         }
     }
+
+    /**
+     * The number {@link Bridge#recorded} gave the transaction's last write when it was a single
+     * write, recorded on this connection's thread; -1 after a batch or a rollback to a savepoint,
+     * whose last write is not the last the database ran.
+     */
+    int lastRecord = -1;
 
     /** The transaction's last write so far, or null. On the connection's thread. */
     synchronized PendingWrite lastWrite() {
@@ -228,6 +237,7 @@ final class ConnectionState {
 
     /** Drops the writes after the savepoint; returns them. */
     synchronized List<PendingWrite> rollbackTo(Object savepoint) {
+        lastRecord = -1;
         aborted = false;
         Integer at = marks.get(savepoint);
         if (at == null) {
@@ -270,6 +280,7 @@ final class ConnectionState {
 
     /** ROLLBACK TO SAVEPOINT name, in SQL: see {@link #rollbackTo}. */
     synchronized List<PendingWrite> rollbackToNamed(String name) {
+        lastRecord = -1;
         Object key = liveNamed(name);
         aborted = false;
         return key == null ? List.of() : rollbackTo(key);

@@ -648,19 +648,22 @@ public final class JdbcCapture implements KeyBridge.Listener {
     /**
      * A query of the key the connection's last insert generated ({@link IdentityQuery}), as
      * EclipseLink's IDENTITY strategy and MyBatis's selectKey read it: the one value the app reads
-     * from it is the id of that insert's row. Only when that insert is the last write of the
-     * connection's open transaction and no other statement ran on this thread since (an insert
-     * the agent did not record, into another table, would have generated the key the query
-     * returns). Under autocommit the insert is published before the query runs, without its key.
+     * from it is the id of that insert's row. Only when that insert, of one row and no upsert, is
+     * the last write this thread recorded, on its own (not in a batch, not before a rollback to a
+     * savepoint), and the last of the connection's open transaction, and no other statement ran
+     * on this thread since: an insert the agent did not record, into another table, would have
+     * generated the key the query returns. Under autocommit the insert is published before the
+     * query runs, without its key.
      */
     private void identityQueried(StatementState state, Object resultSetOrNull) {
         finishKeys(state);
-        if (!enabled.getAsBoolean() || !Bridge.onlyThisRanSinceRecord()) {
+        ConnectionState cs = enabled.getAsBoolean() ? connectionState(state.connection) : null;
+        if (cs == null || !Bridge.onlyThisRanSince(cs.lastRecord)) {
             return;
         }
-        ConnectionState cs = connectionState(state.connection);
-        PendingWrite last = cs == null ? null : cs.lastWrite();
-        if (last == null || last.keys() != null || last.entity() != null || last.updateCount() != 1 || !isInsert(last.sql())) {
+        PendingWrite last = cs.lastWrite();
+        if (last == null || last.keys() != null || last.entity() != null || last.updateCount() != 1 || !isInsert(last.sql())
+                || upsert(last.sql())) {
             return;
         }
         KeyRows keys = KeyRows.identity();
@@ -671,6 +674,15 @@ public final class JdbcCapture implements KeyBridge.Listener {
                 watched.watch(resultSetOrNull, keys);
             }
         }
+    }
+
+    /**
+     * An INSERT that may update the row it meets: the key a query of the last generated one returns
+     * is then no key of its row (MySQL's is an earlier insert's, PostgreSQL's one no row took).
+     */
+    private static boolean upsert(String sql) {
+        String lower = sql.toLowerCase(Locale.ROOT);
+        return lower.contains("on duplicate key") || lower.contains("on conflict");
     }
 
     /**
@@ -847,12 +859,13 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (cs == null) {
             return;
         }
-        Bridge.recorded(write);
+        int number = Bridge.recorded(write);
         if (Bridge.insideHibernate()) {
             write = write.inHibernate();
         }
         if (!cs.autoCommitOn()) {
             cs.add(write);
+            cs.lastRecord = number;
         } else if (write.keys() != null) {
             park(cs, List.of(write));
         } else {
@@ -874,6 +887,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             writes = writes.stream().map(PendingWrite::inHibernate).toList();
         }
         if (!cs.autoCommitOn()) {
+            cs.lastRecord = -1;
             for (PendingWrite write : writes) {
                 cs.add(write);
             }

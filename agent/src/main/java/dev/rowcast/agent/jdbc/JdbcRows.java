@@ -81,9 +81,11 @@ final class JdbcRows {
                 Object id = data.get("id");
                 // the row it met may be another than this id's (another unique key): nothing is taken from memory
                 memory.forget(rule, id);
+                upsertMet(rule, shape);
                 out.add(new CapturedRow(rule, Operation.UPDATE, id, data, plan(shape.updates()).columnNames, "jdbc"));
             } else if (rule != null) {
                 memory.forget(rule, resolve(null, shape.rows().get(0), write.params()).get("id"));
+                upsertMet(rule, shape);
             }
             return;
         }
@@ -137,6 +139,9 @@ final class JdbcRows {
                         // an upsert inserted, or met an existing row left as it was or set otherwise; an INSERT
                         // IGNORE or ON CONFLICT DO NOTHING wrote fewer rows than it lists: which ones is not known
                         memory.forget(rule, id);
+                        if (SqlShape.UPSERT.equals(shape.operation())) {
+                            upsertMet(rule, shape);
+                        }
                     } else {
                         memory.created(rule, id, data);
                     }
@@ -288,6 +293,16 @@ final class JdbcRows {
         List<String> changes = plan(shape.updates()).columnNames;
         List<String> unknown = changes.stream().filter(column -> !set.containsKey(column)).toList();
         return new CapturedRow(rule, Operation.UPDATE, id, memory.updated(rule, id, data, unknown), changes, "jdbc");
+    }
+
+    /**
+     * An upsert whose conflict is not on the id may have met any row (by another unique key): each
+     * remembered row lets go of what its SET sets, as after an UPDATE of rows not known by their id.
+     */
+    private void upsertMet(CollectionConfig rule, SqlShape shape) {
+        if (!shape.updates().isEmpty()) {
+            memory.updatedMany(rule, Map.of(), null, plan(shape.updates()).columnNames);
+        }
     }
 
     /** What an upsert by id leaves in the row whether it inserted or updated: the id, and what its SET shows. */

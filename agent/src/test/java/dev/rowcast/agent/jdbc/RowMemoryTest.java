@@ -161,6 +161,25 @@ class RowMemoryTest {
         assertThat(rows.get(2).data()).containsOnlyKeys("id", "content");
     }
 
+    /**
+     * An upsert whose conflict is on another key than id (ON CONFLICT (code), MySQL's ON DUPLICATE
+     * KEY) may have met any row: what its SET sets is known of none of them any more, so a row it may
+     * have moved to another chat is not sent to its old one.
+     */
+    @Test
+    void anUpsertOnAnotherKeyLetsGoOfWhatItSetsInEveryRow() {
+        write("INSERT INTO messages (id, chat, code, content) VALUES (1, 5, 'x', 'a')", 1);
+        write("INSERT INTO messages (id, chat, code, content) VALUES (3, 7, 'z', 'c')", 1);
+        write("INSERT INTO messages (id, chat, code) VALUES (2, 6, 'x') ON CONFLICT (code) DO UPDATE SET chat = EXCLUDED.chat", 1);
+        write("UPDATE messages SET content = 'b' WHERE id = 1", 1);
+        write("INSERT INTO messages (id, chat, code) VALUES (4, 8, 'z') ON DUPLICATE KEY UPDATE chat = VALUES(chat)", 2);
+        write("DELETE FROM messages WHERE id = 3", 1);
+
+        List<CapturedRow> rows = rows(6);
+        assertThat(rows.get(3).data()).containsOnlyKeys("id", "content");
+        assertThat(rows.get(5).data()).containsOnlyKeys("id", "code", "content").containsEntry("content", "c");
+    }
+
     /** SET id = 103 moves the remembered row to its new id; SET id = id + 100 to one not known. */
     @Test
     void anUpdateOfTheIdMovesTheRememberedRow() {

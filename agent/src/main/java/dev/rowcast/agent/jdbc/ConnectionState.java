@@ -1,7 +1,6 @@
 package dev.rowcast.agent.jdbc;
 
 import dev.rowcast.bootstrap.Bridge;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;

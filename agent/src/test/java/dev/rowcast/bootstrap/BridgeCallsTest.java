@@ -55,6 +55,52 @@ class BridgeCallsTest {
         });
     }
 
+    /**
+     * A query of the last generated key sees its insert as the thread's last execution only when
+     * nothing began between them: through a pool's wrapper too, but not after another statement,
+     * nor for a write that a later one (on another connection) followed.
+     */
+    @Test
+    void onlyTheQueryRightAfterAWriteRanSinceIt() throws Exception {
+        onNewThread(() -> {
+            int insert = insertThroughAPool();
+            assertThat(queryThroughAPool(insert)).isTrue();
+            // the same query again: it began after the first
+            assertThat(queryThroughAPool(insert)).isFalse();
+
+            int first = insertThroughAPool();
+            Bridge.executeEnter(); // a statement the agent does not record, an insert into another table
+            Bridge.executeExit();
+            assertThat(queryThroughAPool(first)).isFalse();
+
+            int earlier = insertThroughAPool();
+            int later = insertThroughAPool();
+            assertThat(queryThroughAPool(earlier)).isFalse();
+            assertThat(later).isGreaterThan(earlier);
+            assertThat(Bridge.onlyThisRanSince(-1)).isFalse();
+        });
+    }
+
+    /** A write recorded by the driver's execute call inside a pool's; returns its number. */
+    private static int insertThroughAPool() {
+        Bridge.executeEnter();
+        Bridge.executeEnter();
+        Bridge.executeExit();
+        int number = Bridge.recorded(new Object());
+        Bridge.executeExit();
+        return number;
+    }
+
+    /** A query run through a pool's call, asked at the driver's exit as the agent asks it. */
+    private static boolean queryThroughAPool(int record) {
+        Bridge.executeEnter();
+        Bridge.executeEnter();
+        Bridge.executeExit();
+        boolean alone = Bridge.onlyThisRanSince(record);
+        Bridge.executeExit();
+        return alone;
+    }
+
     private static void onNewThread(Runnable body) throws Exception {
         AtomicReference<Throwable> failed = new AtomicReference<>();
         Thread thread = new Thread(() -> {

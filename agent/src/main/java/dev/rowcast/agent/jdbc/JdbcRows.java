@@ -188,8 +188,8 @@ final class JdbcRows {
         if (id == null) {
             memory.updatedMany(rule, key, listedIds(shape, write), changes);
         }
-        return new CapturedRow(rule, Operation.UPDATE, id, memory.updated(rule, id, data, unknown == null ? List.of() : unknown),
-                changes, "jdbc");
+        return new CapturedRow(rule, Operation.UPDATE, id,
+                memory.updated(rule, id, data, unknown == null ? List.of() : unknown, write.updateCount() > 0), changes, "jdbc");
     }
 
     /**
@@ -292,7 +292,7 @@ final class JdbcRows {
         Map<String, Object> data = withId(id, set);
         List<String> changes = plan(shape.updates()).columnNames;
         List<String> unknown = changes.stream().filter(column -> !set.containsKey(column)).toList();
-        return new CapturedRow(rule, Operation.UPDATE, id, memory.updated(rule, id, data, unknown), changes, "jdbc");
+        return new CapturedRow(rule, Operation.UPDATE, id, memory.updated(rule, id, data, unknown, true), changes, "jdbc");
     }
 
     /**

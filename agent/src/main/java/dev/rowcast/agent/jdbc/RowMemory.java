@@ -70,19 +70,16 @@ final class RowMemory {
     /**
      * An update's row with the room columns it lacks taken from the remembered row, which takes the
      * update's columns in turn. With no id (a write of several rows), the row as it is: see
-     * {@link #updatedMany}.
-     */
-    Map<String, Object> updated(CollectionConfig rule, Object id, Map<String, Object> data) {
-        return updated(rule, id, data, List.of());
-    }
-
-    /**
-     * As {@link #updated(CollectionConfig, Object, Map)}, for an update that also set {@code unknown}
-     * columns to values it does not show ({@code SET n = n + 1}): the remembered row lets go of those,
-     * and they are not taken from it.
+     * {@link #updatedMany}. An update that also set {@code unknown} columns to values it does not
+     * show ({@code SET n = n + 1}): the remembered row lets go of those, and they are not taken from it.
+     *
+     * @param counted the write's count said it changed a row, so the row is there: one a delete of
+     *                several rows may have taken is no longer in doubt (a count the driver did not
+     *                give leaves it so)
      */
     @SuppressWarnings("unchecked")
-    Map<String, Object> updated(CollectionConfig rule, Object id, Map<String, Object> data, Collection<String> unknown) {
+    Map<String, Object> updated(CollectionConfig rule, Object id, Map<String, Object> data, Collection<String> unknown,
+                                boolean counted) {
         Store store = known(rule, id);
         if (store == null) {
             return data;
@@ -108,6 +105,7 @@ final class RowMemory {
             }
             kept = rooms;
         }
+        boolean doubted = !counted && !store.rows.certain(id);
         // SET id = ? moves the row to its new id; SET id = id + 100 to one not known
         Object newId = unknown.contains("id") ? null : data.containsKey("id") ? data.get("id") : id;
         if (newId == null || !key(newId).equals(key(id))) {
@@ -115,6 +113,9 @@ final class RowMemory {
         }
         if (newId != null) {
             store.rows.put(newId, kept);
+            if (doubted) {
+                store.rows.doubt(newId);
+            }
         }
         Map<String, Object> filled = null;
         for (int i = 0; i < store.roomColumns.length; i++) {

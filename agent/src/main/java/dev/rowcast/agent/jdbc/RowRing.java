@@ -158,6 +158,14 @@ final class RowRing {
         doubted[slot] = true;
     }
 
+    /** Puts the entry of this id, if there is one, in doubt. */
+    void doubt(Object id) {
+        int slot = find(RowMemory.key(id));
+        if (slot >= 0) {
+            doubted[slot] = true;
+        }
+    }
+
     /** New values for the entry in this slot. */
     void setAt(int slot, Object[] values) {
         write(slot, values);

@@ -109,7 +109,7 @@ final class RowRing {
     }
 
     /**
-     * Hands each entry's slot to the visitor, in slot order, to read with {@link #keyAt},
+     * Hands each entry's slot to the visitor, in slot order, to read with {@link #keyIn},
      * {@link #cell} and {@link #doubtedAt}: a look over every entry that makes no object for any.
      */
     void forEachSlot(IntConsumer visitor) {
@@ -118,11 +118,6 @@ final class RowRing {
                 visitor.accept(slot);
             }
         }
-    }
-
-    /** The key of the entry in this slot, a whole number as a Long. */
-    Object keyAt(int slot) {
-        return keyOf(slot);
     }
 
     /** Whether the key of the entry in this slot is among these keys (as {@link RowMemory#key} makes them). */

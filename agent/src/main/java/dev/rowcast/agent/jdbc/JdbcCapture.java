@@ -1375,11 +1375,12 @@ public final class JdbcCapture implements KeyBridge.Listener {
 
     /**
      * A row published otherwise than through this layer (Hibernate's): a remembered row of that id
-     * may no longer hold. Pipeline thread.
+     * may no longer hold, in a collection whose table is one of the tables Hibernate reports (a
+     * table that only {@code table:} names gets Hibernate's writes as SQL, which this layer reads).
+     * Pipeline thread.
      */
     public void publishedElsewhere(CapturedRow row) {
-        // in every collection: the entity's table may be another collection's table:
-        rowMemory.forgetEverywhere(row.id());
+        rowMemory.forgetWritten(row.id(), hibernateTables::reported);
     }
 
     /** Capture stopped or started again: what was written meanwhile went unseen, so the remembered rows are let go. Any thread. */

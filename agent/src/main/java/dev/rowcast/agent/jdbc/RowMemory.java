@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What each {@code table:} collection needs to remember of the rows it published, so that an
@@ -27,7 +28,7 @@ import java.util.Set;
  * column keeps nothing. A remembered row is only as fresh as this agent's view of it, so an update
  * takes only those room columns from it, and the memory lets go of what it cannot follow: a write
  * of several rows the columns it sets in the rows it may have met, Hibernate's write of a row its
- * entry, switching capture off all of it. Each collection keeps at most the {@code capacity} rows it saw written last (a
+ * entry in the tables Hibernate writes, switching capture off all of it. Each collection keeps at most the {@code capacity} rows it saw written last (a
  * row forgotten leaves its place empty until that many more are written), in a {@link RowRing}:
  * a room column's whole-number value leaves the collector nothing to copy. Used on the pipeline
  * thread only.
@@ -256,13 +257,18 @@ final class RowMemory {
         }
     }
 
-    /** A row of this id written otherwise, in whichever collection's table: its row is let go everywhere. */
-    void forgetEverywhere(Object id) {
+    /**
+     * A row of this id written otherwise (by Hibernate, which reports it itself): its row is let go
+     * in each collection whose table {@code written} says such a write may have changed.
+     */
+    void forgetWritten(Object id, Predicate<String> written) {
         if (id == null || stores.isEmpty()) {
             return;
         }
-        for (Store store : stores.values()) {
-            store.rows.remove(id);
+        for (Map.Entry<CollectionConfig, Store> entry : stores.entrySet()) {
+            if (entry.getKey().table().map(written::test).orElse(true)) {
+                entry.getValue().rows.remove(id);
+            }
         }
     }
 

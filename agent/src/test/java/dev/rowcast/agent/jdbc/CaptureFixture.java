@@ -20,6 +20,8 @@ final class CaptureFixture implements AutoCloseable {
 
     final ConcurrentLinkedQueue<CapturedRow> routed = new ConcurrentLinkedQueue<>();
     final JdbcCapture capture;
+    /** The tables Hibernate reports: none, until a test adds one. */
+    final HibernateTables hibernateTables = new HibernateTables();
     private final Pipeline pipeline;
 
     CaptureFixture() {
@@ -38,7 +40,7 @@ final class CaptureFixture implements AutoCloseable {
             capture = new JdbcCapture(ConfigLoader.load("rowcast.yml", """
                     collections:
                       messages: { table: %s, events: %s, room: "chat:{chat}" }
-                    """.formatted(table, events), Map.of()), pipeline, new Metrics(), () -> true, new HibernateTables());
+                    """.formatted(table, events), Map.of()), pipeline, new Metrics(), () -> true, hibernateTables);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

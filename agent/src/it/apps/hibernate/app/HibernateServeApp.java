@@ -33,6 +33,8 @@ import org.hibernate.cfg.Configuration;
  *   <li>"exit" ends it.</li>
  * </ul>
  * Prints "ready" once the owners are committed, and "done COMMAND" after each of the others.
+ * With {@code -Dapp.unregistered=true} its factory leaves Hibernate's registry as soon as it is
+ * built, as one that Quarkus builds never enters it.
  */
 public final class HibernateServeApp {
 
@@ -49,6 +51,9 @@ public final class HibernateServeApp {
                 .addAnnotatedClass(Note.class);
         try (SessionFactory sf = cfg.buildSessionFactory();
              BufferedReader in = new BufferedReader(new InputStreamReader(System.in))) {
+            if (Boolean.getBoolean("app.unregistered")) {
+                unregister();
+            }
             Owner alice = new Owner("alice");
             Owner bob = new Owner("bob");
             try (Session s = sf.openSession()) {
@@ -93,6 +98,14 @@ public final class HibernateServeApp {
                 System.out.println(words[0].equals("write") ? "written" : "done " + words[0]);
             }
         }
+    }
+
+    /** Empties Hibernate's registry of factories (a private map, the same in 5.6, 6.x and 7.x). */
+    private static void unregister() throws ReflectiveOperationException {
+        Class<?> registry = Class.forName("org.hibernate.internal.SessionFactoryRegistry");
+        java.lang.reflect.Field map = registry.getDeclaredField("sessionFactoryMap");
+        map.setAccessible(true);
+        ((java.util.Map<?, ?>) map.get(registry.getField("INSTANCE").get(null))).clear();
     }
 
     private static void stateless(SessionFactory sf, String[] words, Long owner) {

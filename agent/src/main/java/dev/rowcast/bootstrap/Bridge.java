@@ -1,5 +1,6 @@
 package dev.rowcast.bootstrap;
 
+import java.lang.ref.WeakReference;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -173,7 +174,30 @@ public final class Bridge {
         return record > 0 && calls.records == record && calls.executions - calls.executionsAtRecord == calls.executing + 1;
     }
 
-    /** The sink may see a factory twice (a racing install): it is idempotent. */
+    /**
+     * The factory of the last session opened: a later session of it asks no more. Written by any
+     * thread without a lock: one that reads an older value only reports its factory once more.
+     */
+    private static WeakReference<Object> lastSessionFactory = new WeakReference<>(null);
+
+    /**
+     * A session (or StatelessSession) of this factory is being opened. A factory built outside
+     * Hibernate's registry before the hooks were in (Quarkus builds its own) is found so, before the
+     * session's first write.
+     */
+    public static void sessionOpened(Object sessionFactory) {
+        if (lastSessionFactory.get() != sessionFactory) {
+            sessionOfAnotherFactory(sessionFactory);
+        }
+    }
+
+    @OutOfLine
+    private static void sessionOfAnotherFactory(Object sessionFactory) {
+        lastSessionFactory = new WeakReference<>(sessionFactory);
+        sessionFactoryBuilt(sessionFactory);
+    }
+
+    /** The sink may see a factory twice (a racing install, a session of it): it is idempotent. */
     public static void sessionFactoryBuilt(Object sessionFactory) {
         Sink s = sink;
         if (s == null) {

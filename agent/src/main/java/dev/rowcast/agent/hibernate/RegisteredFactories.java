@@ -14,6 +14,8 @@ import java.util.Map;
  * the app's start to settle before it hooks SessionFactoryImpl, and an agent attached to a running
  * app comes later still: this is how both find the factories built meanwhile. A factory still
  * being built then reports itself as it enters the registry (see the agent's SessionFactoryHook).
+ * One that never enters it (Quarkus builds its SessionFactoryImpl itself) is reported by its next
+ * session's constructor.
  */
 public final class RegisteredFactories {
 

@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.LongAdder;
  *       it, some 15 us a class in a cold JVM, and an app's start loads tens of thousands. open()
  *       retransforms the classes that need advice and loaded before it (SessionFactoryImpl among
  *       them), and the factories built before are found in Hibernate's registry
- *       ({@code RegisteredFactories}). Rows written before are not seen, and none could reach a
+ *       ({@code RegisteredFactories}), or by their next session ({@link SessionFactoryHook#applyToSessions}). Rows written before are not seen, and none could reach a
  *       client: the Socket.IO server starts only after open();</li>
  *   <li>with {@code -Drowcast.debug.captureLog} or {@code -Drowcast.failFast=true}, in premain
  *       ({@link #register}). It then opens in two steps, {@link #ready} (the bridge on the boot
@@ -60,6 +60,9 @@ public final class InstrumentGate implements ClassFileTransformer {
     /** Hooked by {@link SessionFactoryHook#applyToRegistry}: a factory reports itself as it enters the registry too. */
     static final String SESSION_FACTORY_REGISTRY = "org/hibernate/internal/SessionFactoryRegistry";
 
+    /** Hooked by {@link SessionFactoryHook#applyToSessions}: a session reports its factory as it opens. */
+    static final String SESSION_CONTRACT = "org/hibernate/internal/AbstractSharedSessionContract";
+
     /**
      * The queries whose {@code doExecuteUpdate()} runs a bulk write (HQL, JPQL, criteria, native SQL),
      * which {@link HibernateInstrumentation} hooks: 5.6's, 6.x's and 7.x's.
@@ -73,7 +76,7 @@ public final class InstrumentGate implements ClassFileTransformer {
 
     private static Set<String> named() {
         Set<String> named = new HashSet<>(Set.of("org/hibernate/internal/SessionFactoryImpl", "org/hibernate/engine/spi/ActionQueue",
-                "org/hibernate/internal/StatelessSessionImpl", SESSION_FACTORY_REGISTRY));
+                "org/hibernate/internal/StatelessSessionImpl", SESSION_FACTORY_REGISTRY, SESSION_CONTRACT));
         named.addAll(BULK_QUERIES);
         return Set.copyOf(named);
     }
@@ -273,6 +276,9 @@ public final class InstrumentGate implements ClassFileTransformer {
         }
         if (SESSION_FACTORY_REGISTRY.equals(className)) {
             return sessionFactoryHook ? SessionFactoryHook.applyToRegistry(classfileBuffer) : null;
+        }
+        if (SESSION_CONTRACT.equals(className)) {
+            return sessionFactoryHook ? SessionFactoryHook.applyToSessions(classfileBuffer) : null;
         }
         ClassFileTransformer target = delegate;
         boolean named = NAMED.contains(className);

@@ -62,6 +62,27 @@ final class SessionFactoryHook {
         return slot;
     }
 
+    /**
+     * Every session's constructor, {@code AbstractSharedSessionContract(SessionFactoryImpl, options)}
+     * in 5.6, 6.x and 7.x, reports its factory as it begins: a factory that never entered Hibernate's
+     * registry (Quarkus builds its SessionFactoryImpl itself) and was built before SessionFactoryImpl
+     * was hooked is found at its first session. The call comes before the constructor's call of its
+     * super constructor, where it only reads a parameter. Null (unchanged) if the class cannot be read.
+     */
+    static byte[] applyToSessions(byte[] classFile) {
+        return rewrite(classFile, (access, name, descriptor, method) ->
+                "<init>".equals(name) && descriptor.startsWith("(L" + InstrumentGate.SESSION_FACTORY + ";") ? new MethodVisitor(Opcodes.ASM9, method) {
+                    @Override
+                    public void visitCode() {
+                        super.visitCode();
+                        super.visitVarInsn(Opcodes.ALOAD, 1);
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "sessionOpened", "(Ljava/lang/Object;)V", false);
+                    }
+                } : method,
+                InstrumentGate.SESSION_CONTRACT.replace('/', '.'), "the entity rows of a session factory built before capture started"
+                        + " are captured only if Hibernate's registry lists it");
+    }
+
     /** The class file with the hook, or null (unchanged) if it cannot be read: then one warning. */
     static byte[] apply(byte[] classFile) {
         return rewrite(classFile, (access, name, descriptor, method) -> "<init>".equals(name) ? new ReportOnReturn(method) : method,

@@ -61,6 +61,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
     private final HibernateTables hibernateTables;
     private final SqlParser parser = new SqlParser();
     private final Map<Object, StatementState> statements = Collections.synchronizedMap(new WeakHashMap<>());
+    /** In {@link #statements}: a statement found to be of no interest there ({@link #unseen}), not at its prepare. */
+    private static final StatementState NO_STATE = new StatementState(null, null);
     private final Map<Object, ConnectionState> connections = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Class<?>, Boolean> wrapperClasses = new ConcurrentHashMap<>();
     /**
@@ -163,19 +165,53 @@ public final class JdbcCapture implements KeyBridge.Listener {
      * tables, element collections), which the pipeline tells apart (see {@link HibernateTables}).
      */
     public void statementPrepared(Object connection, Object statement, String sql) {
-        boolean flush = Bridge.insideHibernate();
+        StatementState state = stateFor(connection, sql, Bridge.insideHibernate());
+        if (state == null) {
+            // its setters and its close then skip the map (Hibernate's own statements, one or more per row)
+            rememberNoState(statement);
+            return;
+        }
+        putState(statement, state);
+    }
+
+    /**
+     * The state a statement prepared with this SQL on this connection needs: null for one of no interest.
+     *
+     * @param flush prepared by Hibernate's flush, whose writes of the tables Hibernate reports are not this layer's
+     */
+    private StatementState stateFor(Object connection, String sql, boolean flush) {
         boolean relevant = flush ? filter.relevantToFlush(sql, hibernateTables) : filter.relevant(sql);
         // Hibernate's flush runs no transaction control of its own
         TransactionSql control = relevant || flush ? null : TransactionSql.of(sql);
         boolean identity = !relevant && control == null && !flush && IdentityQuery.is(sql);
         if (!relevant && control == null && !identity || isWrapper(connection, Connection.class)) {
-            // its setters and its close then skip the map (Hibernate's own statements, one or more per row)
-            rememberNoState(statement);
-            return;
+            return null;
         }
         StatementState state = new StatementState(connection, control == null && !identity ? sql : null, control);
         state.identity = identity;
+        return state;
+    }
+
+    /**
+     * A statement the map does not hold: one of no interest, or one prepared before the hooks were
+     * in, which an app or its pool kept (Ebean's pool keeps statements). The second kind gets the
+     * state its SQL, read from the driver ({@link PreparedSql}), asks for; either kind is then in the
+     * map, as of no interest if so, and this runs once per statement. Which kind it is cannot be
+     * told, so a write of a table Hibernate reports is taken as its flush's: a statement its flush
+     * prepared and runs after another one's call is of no interest, as at its prepare.
+     */
+    private StatementState unseen(Object statement) {
+        String sql = PreparedSql.of(statement);
+        if (sql == null) {
+            return null; // not a prepared statement, or of a driver whose SQL is not read
+        }
+        StatementState state = stateFor(connectionOf(statement), sql, filter.relevant(sql) && !filter.relevantToFlush(sql, hibernateTables));
+        if (state == null) {
+            statements.put(statement, NO_STATE);
+            return null;
+        }
         putState(statement, state);
+        return state;
     }
 
     public void parameterSet(Object statement, int index, Object value) {
@@ -995,7 +1031,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         StatementState state = statements.remove(statement);
-        if (state != null) {
+        if (state != null && state != NO_STATE) {
             changed();
             finishKeys(state);
         }
@@ -1427,6 +1463,11 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return r.statementState;
         }
         StatementState state = statements.get(statement);
+        if (state == null) {
+            state = unseen(statement);
+        } else if (state == NO_STATE) {
+            state = null;
+        }
         // a miss is remembered too: the calls on a statement of no interest (Hibernate's own) skip the map as well
         r.statement = statement;
         r.statementState = state;

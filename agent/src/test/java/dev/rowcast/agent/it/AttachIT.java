@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -129,6 +130,58 @@ class AttachIT {
         });
     }
 
+    /**
+     * A factory that never entered Hibernate's registry (Quarkus builds its own SessionFactoryImpl),
+     * built before the agent came: found by its next session, whose commit is captured.
+     */
+    @ParameterizedTest(name = "Hibernate {0}")
+    @ValueSource(strings = {"5.6", "6.6", "7.4"})
+    void aFactoryOutsideHibernatesRegistryIsFoundByItsNextSession(String version) throws Exception {
+        UnaryOperator<String> imports = TestApps.persistenceImports(version);
+        String classpath = TestApps.compile("hibernate", TestApps.libraries("hibernate-" + version), version, imports);
+        List<CaptureLog.Line> lines = writeAttachWrite(classpath, List.of("-Dapp.unregistered=true"), "app.HibernateServeApp", """
+                collections:
+                  items: { entity: Item, room: "owner:{owner}" }
+                """, AttachIT::attachWithTheApi);
+        assertThat(lines).singleElement().satisfies(line -> {
+            assertThat(line.event()).isEqualTo("realtime:items");
+            assertThat(line.payload().get("data").get("name").asText()).isEqualTo("item 2");
+            assertThat(line.rooms()).containsExactly("owner:1");
+        });
+    }
+
+    /**
+     * A statement the app prepared before the agent came and kept (as Ebean's pool keeps
+     * statements): its later writes are captured, with their values.
+     */
+    @Test
+    void aStatementKeptFromBeforeTheAgentCameIsCaptured() throws Exception {
+        String classpath = TestApps.compile("serve", System.getProperty("rowcast.h2Jar"), "h2", UnaryOperator.identity());
+        Path dir = TestApps.workDir("attach-kept");
+        Path config = Files.writeString(dir.resolve("rowcast.yml"), """
+                server: { host: 127.0.0.1, port: 0 }
+                collections:
+                  messages: { table: messages, room: "chat:{chat}" }
+                """);
+        Path captureLog = dir.resolve("capture.jsonl");
+        Running running = start(classpath, "app.ServeApp", captureLog);
+        await().atMost(Duration.ofSeconds(60)).until(() -> running.out().contains("ready"));
+        running.send("kept");
+        await().atMost(Duration.ofSeconds(30)).until(() -> running.out().contains("wrote kept"));
+
+        attachWithTheApi(app.pid(), config);
+        await().atMost(Duration.ofSeconds(30)).until(() -> running.saw("(attached to a running JVM)"));
+        running.send("kept");
+        running.send("exit");
+        assertThat(app.waitFor(60, TimeUnit.SECONDS)).as(String.join("\n", running.out())).isTrue();
+
+        assertThat(CaptureLog.read(captureLog)).singleElement().satisfies(line -> {
+            assertThat(line.operation()).isEqualTo("create");
+            assertThat(line.payload().get("data").toString()).isEqualTo("{\"id\":2,\"chat\":7,\"content\":\"kept 2\"}");
+            assertThat(line.rooms()).containsExactly("chat:7");
+        });
+    }
+
     /** How a test attaches the agent to the app's process with the config file. */
     private interface Attacher {
         void attach(long pid, Path config) throws Exception;
@@ -182,10 +235,15 @@ class AttachIT {
      */
     private List<CaptureLog.Line> writeAttachWrite(String classpath, String mainClass, String collections, Attacher attacher)
             throws Exception {
+        return writeAttachWrite(classpath, List.of(), mainClass, collections, attacher);
+    }
+
+    private List<CaptureLog.Line> writeAttachWrite(String classpath, List<String> jvmOptions, String mainClass, String collections,
+                                                   Attacher attacher) throws Exception {
         Path dir = TestApps.workDir("attach");
         Path config = Files.writeString(dir.resolve("rowcast.yml"), "server: { host: 127.0.0.1, port: 0 }\n" + collections);
         Path captureLog = dir.resolve("capture.jsonl");
-        Running running = start(classpath, mainClass, captureLog);
+        Running running = start(classpath, jvmOptions, mainClass, captureLog);
         await().atMost(Duration.ofSeconds(60)).until(() -> running.out().contains("ready"));
         running.send("write");
         await().atMost(Duration.ofSeconds(30)).until(() -> running.out().contains("written"));
@@ -212,9 +270,15 @@ class AttachIT {
 
     /** Starts {@code mainClass} as {@link #app}, without the agent, its capture log (once attached) at {@code captureLog}. */
     private Running start(String classpath, String mainClass, Path captureLog) throws Exception {
-        app = new ProcessBuilder(Path.of(ChildJvm.javaHome(), "bin", "java").toString(),
-                "-Drowcast.debug.captureLog=" + captureLog, "-cp", classpath, mainClass)
-                .redirectErrorStream(true).start();
+        return start(classpath, List.of(), mainClass, captureLog);
+    }
+
+    private Running start(String classpath, List<String> jvmOptions, String mainClass, Path captureLog) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(ChildJvm.javaHome(), "bin", "java").toString(),
+                "-Drowcast.debug.captureLog=" + captureLog));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classpath, mainClass));
+        app = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> out = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {

@@ -48,7 +48,7 @@ public final class AgentLog {
     /** Logs a fault once per kind, so a failure on every row cannot flood the app's log. */
     public static void warnOnce(String kind, String message, Throwable cause) {
         if (ONCE.add(kind)) {
-            log(Level.WARNING, message + " (further '" + kind + "' faults are counted, not logged)", cause);
+            log(Level.WARNING, message + " (said once; the same case again is not logged)", cause);
         }
     }
 

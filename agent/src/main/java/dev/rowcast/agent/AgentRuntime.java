@@ -295,7 +295,12 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
                 + "; with broadcast: false it was dropped and counted in EventsDropped, as any later such row of it is. "
                 + (row.id() == null && row.operation() == Operation.CREATE && "jdbc".equals(row.origin())
                         ? "A JDBC insert has an id only once the app reads its generated keys. " : "")
-                + (row.operation() != Operation.CREATE && "jdbc".equals(row.origin()) && !missing.isEmpty()
+                + (row.id() == null && row.operation() != Operation.CREATE && "jdbc".equals(row.origin())
+                        ? "This " + row.operation().wireName() + " names no single row by its id (its WHERE reads other columns, or"
+                                + " none, or lists ids of which fewer were found), so which rows it met is not known, and only the"
+                                + " columns its SQL names can give its room" + (missing.isEmpty() ? "" : " (" + String.join(", ", missing)
+                                + " in its WHERE)") + ". "
+                : row.operation() != Operation.CREATE && "jdbc".equals(row.origin()) && !missing.isEmpty()
                         ? "A JDBC update or delete carries the columns its SQL names, and those Rowcast remembers of the rows it saw"
                                 + " written (not one written before it started, or by another process, nor a column a write of several rows"
                                 + " set, as in UPDATE ... SET " + missing.iterator().next() + " = ? WHERE another_column = ?; of a row an upsert wrote, only its id"

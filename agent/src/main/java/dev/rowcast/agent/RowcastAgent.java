@@ -461,16 +461,23 @@ public final class RowcastAgent {
         if (config.auth().rooms().isPresent()) {
             return Optional.empty();
         }
+        List<String> open = new ArrayList<>();
         for (var collection : config.collections().values()) {
             for (var room : collection.rooms()) {
                 if (!room.properties().isEmpty()) {
-                    return Optional.of("collection " + collection.slug() + " sends each row to the room " + room.source()
-                            + ", but auth.rooms is not set, so any client may join any such room and receive its rows;"
-                            + " set auth.rooms (e.g. [\"user:{sub}\"]) to let each socket into its own rooms only");
+                    open.add(collection.slug() + " (" + room.source() + ")");
+                    break;
                 }
             }
         }
-        return Optional.empty();
+        if (open.isEmpty()) {
+            return Optional.empty();
+        }
+        String which = open.size() == 1 ? "collection " + open.get(0) + " sends each row to a room"
+                : "collections " + String.join(", ", open.subList(0, open.size() - 1)) + " and " + open.get(open.size() - 1)
+                        + " send each row to a room";
+        return Optional.of(which + " read from the row, but auth.rooms is not set, so any client may join any such room and"
+                + " receive its rows; set auth.rooms (e.g. [\"user:{sub}\"]) to let each socket into its own rooms only");
     }
 
     private static void info(String message) {

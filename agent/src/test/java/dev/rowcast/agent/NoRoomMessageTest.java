@@ -44,4 +44,18 @@ class NoRoomMessageTest {
         assertThat(line).contains("it has no value for user_id")
                 .contains("of a row an upsert wrote, only its id and the columns its SET names, such as user_id = EXCLUDED.user_id");
     }
+
+    /** A delete of rows not named by id (DELETE FROM message, an id list of which fewer were found): the memory cannot help. */
+    @Test
+    void aJdbcWriteOfUnnamedRowsSaysThatOnlyItsOwnColumnsGiveItsRoom() throws Exception {
+        CollectionConfig rule = ConfigLoader.load("rowcast.yml", """
+                collections:
+                  messages: { table: message, room: "chat:{chat_id}", events: [create, update, delete] }
+                """, Map.of()).collections().get("messages");
+        String line = AgentRuntime.noRoom(new CapturedRow(rule, Operation.DELETE, null, new LinkedHashMap<>(), List.of(), "jdbc"));
+        assertThat(line).contains("it has no value for chat_id")
+                .contains("This delete names no single row by its id")
+                .contains("only the columns its SQL names can give its room (chat_id in its WHERE)")
+                .doesNotContain("those Rowcast remembers");
+    }
 }

@@ -26,6 +26,20 @@ class OpenRoomsTest {
                 """, Map.of()))).isEmpty();
     }
 
+    /** Every such collection is named, not only the first: each is as open as the others. */
+    @Test
+    void eachCollectionWithRoomsBuiltFromItsRowsIsNamed() throws Exception {
+        assertThat(RowcastAgent.openRooms(ConfigLoader.load("rowcast.yml", """
+                collections:
+                  messages: { entity: Message, room: "chat:{chat}" }
+                  posts: { entity: Post, room: everyone }
+                  accounts: { entity: Account, rooms: [admins, "team:{team}"] }
+                  notes: { table: note, room: "chat:{chat_id}" }
+                """, Map.of()))).hasValue("collections messages (chat:{chat}), accounts (team:{team}) and notes (chat:{chat_id})"
+                + " send each row to a room read from the row, but auth.rooms is not set, so any client may join any such room"
+                + " and receive its rows; set auth.rooms (e.g. [\"user:{sub}\"]) to let each socket into its own rooms only");
+    }
+
     @Test
     void collectionsWhoseRowsReachNobodyAreWarnedOfAndTheOthersAreNot() throws Exception {
         assertThat(RowcastAgent.warnings(ConfigLoader.load("rowcast.yml", """

@@ -63,7 +63,7 @@ class CommandLineIT {
         // valid, with what it still gets wrong: rooms anyone may join, rows that reach nobody
         assertThat(run.output().strip().split("\n")).containsExactly(
                 "rowcast.yml is valid: 2 collection(s) (notes, posts); Socket.IO on 127.0.0.1:3101/socket.io, token required",
-                "rowcast.yml: warning: collection notes sends each row to the room board:{board}, but auth.rooms is not set, so any"
+                "rowcast.yml: warning: collection notes (board:{board}) sends each row to a room read from the row, but auth.rooms is not set, so any"
                         + " client may join any such room and receive its rows; set auth.rooms (e.g. [\"user:{sub}\"]) to let each socket"
                         + " into its own rooms only",
                 "rowcast.yml: warning: collection posts names no room (room: or rooms:) and has broadcast: false, so every row it"

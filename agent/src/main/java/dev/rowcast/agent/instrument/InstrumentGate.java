@@ -36,8 +36,9 @@ import java.util.concurrent.atomic.LongAdder;
  *       it, some 15 us a class in a cold JVM, and an app's start loads tens of thousands. open()
  *       retransforms the classes that need advice and loaded before it (SessionFactoryImpl among
  *       them), and the factories built before are found in Hibernate's registry
- *       ({@code RegisteredFactories}), or by their next session ({@link SessionFactoryHook#applyToSessions}). Rows written before are not seen, and none could reach a
- *       client: the Socket.IO server starts only after open();</li>
+ *       ({@code RegisteredFactories}), or by their next session
+ *       ({@link SessionFactoryHook#applyToSessions}). Rows written before are not seen, and none
+ *       could reach a client: the Socket.IO server starts only after open();</li>
  *   <li>with {@code -Drowcast.debug.captureLog} or {@code -Drowcast.failFast=true}, in premain
  *       ({@link #register}). It then opens in two steps, {@link #ready} (the bridge on the boot
  *       class path) and {@link #open} (Byte Buddy built): a class in {@link #HELD} waits for ready()

@@ -70,17 +70,11 @@ final class SessionFactoryHook {
      * super constructor, where it only reads a parameter. Null (unchanged) if the class cannot be read.
      */
     static byte[] applyToSessions(byte[] classFile) {
+        String takesFactoryFirst = "(L" + InstrumentGate.SESSION_FACTORY + ";";
         return rewrite(classFile, (access, name, descriptor, method) ->
-                "<init>".equals(name) && descriptor.startsWith("(L" + InstrumentGate.SESSION_FACTORY + ";") ? new MethodVisitor(Opcodes.ASM9, method) {
-                    @Override
-                    public void visitCode() {
-                        super.visitCode();
-                        super.visitVarInsn(Opcodes.ALOAD, 1);
-                        super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "sessionOpened", "(Ljava/lang/Object;)V", false);
-                    }
-                } : method,
-                InstrumentGate.SESSION_CONTRACT.replace('/', '.'), "the entity rows of a session factory built before capture started"
-                        + " are captured only if Hibernate's registry lists it");
+                        "<init>".equals(name) && descriptor.startsWith(takesFactoryFirst) ? new ReportFactoryFirst(method) : method,
+                InstrumentGate.SESSION_CONTRACT.replace('/', '.'), "the entity rows of a session factory built before capture"
+                        + " started are captured only if Hibernate's registry lists it");
     }
 
     /** The class file with the hook, or null (unchanged) if it cannot be read: then one warning. */
@@ -109,6 +103,20 @@ final class SessionFactoryHook {
         } catch (RuntimeException e) {
             AgentLog.warnOnce("hook-" + className, "cannot hook " + className + " (" + e + "); " + consequence, e);
             return null;
+        }
+    }
+
+    /** A session constructor's first act: its first parameter, the factory, to {@code Bridge.sessionOpened}. */
+    private static final class ReportFactoryFirst extends MethodVisitor {
+        ReportFactoryFirst(MethodVisitor target) {
+            super(Opcodes.ASM9, target);
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            super.visitVarInsn(Opcodes.ALOAD, 1);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "sessionOpened", "(Ljava/lang/Object;)V", false);
         }
     }
 

@@ -48,6 +48,17 @@ public final class PoolsApp {
                 insert(ps, 5, "dbcp pooled statement");
                 c.commit();
             }
+            // a batch on the statement the pool kept: its wrapper's calls are not the driver's, each row is one event
+            try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+                for (int id = 20; id <= 22; id++) {
+                    ps.setInt(1, id);
+                    ps.setInt(2, 1);
+                    ps.setString(3, "pooled batch " + id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            }
             try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
                 s.executeUpdate("INSERT INTO messages (id, chat, content) VALUES (6, 1, 'dbcp plain')");
                 c.commit();

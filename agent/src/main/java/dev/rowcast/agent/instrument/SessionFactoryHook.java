@@ -71,10 +71,21 @@ final class SessionFactoryHook {
      */
     static byte[] applyToSessions(byte[] classFile) {
         String takesFactoryFirst = "(L" + InstrumentGate.SESSION_FACTORY + ";";
-        return rewrite(classFile, (access, name, descriptor, method) ->
-                        "<init>".equals(name) && descriptor.startsWith(takesFactoryFirst) ? new ReportFactoryFirst(method) : method,
-                InstrumentGate.SESSION_CONTRACT.replace('/', '.'), "the entity rows of a session factory built before capture"
-                        + " started are captured only if Hibernate's registry lists it");
+        String consequence = "the entity rows of a session factory built before capture started are captured only if"
+                + " Hibernate's registry lists it";
+        boolean[] hooked = {false};
+        byte[] rewritten = rewrite(classFile, (access, name, descriptor, method) -> {
+            if ("<init>".equals(name) && descriptor.startsWith(takesFactoryFirst)) {
+                hooked[0] = true;
+                return new ReportFactoryFirst(method);
+            }
+            return method;
+        }, InstrumentGate.SESSION_CONTRACT.replace('/', '.'), consequence);
+        if (rewritten != null && !hooked[0]) {
+            AgentLog.warnOnce("hook-sessions", "no constructor of " + InstrumentGate.SESSION_CONTRACT.replace('/', '.')
+                    + " takes a SessionFactoryImpl first, as in Hibernate 5.6 to 7.x; " + consequence, null);
+        }
+        return rewritten;
     }
 
     /** The class file with the hook, or null (unchanged) if it cannot be read: then one warning. */

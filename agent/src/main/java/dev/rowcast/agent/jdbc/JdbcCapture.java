@@ -194,22 +194,27 @@ public final class JdbcCapture implements KeyBridge.Listener {
 
     /**
      * A statement the map does not hold: one of no interest, or one prepared before the hooks were
-     * in, which an app or its pool kept (Ebean's pool keeps statements). The second kind gets the
-     * state its SQL, read from the driver ({@link PreparedSql}), asks for; either kind is then in the
-     * map, as of no interest if so, and this runs once per statement. Which kind it is cannot be
-     * told, so a write of a table Hibernate reports is taken as its flush's: a statement its flush
-     * prepared and runs after another one's call is of no interest, as at its prepare.
+     * in, which an app or its pool kept (Ebean's pool keeps statements, DBCP's with
+     * poolPreparedStatements). The second kind gets the state its SQL and its keys, read from the
+     * driver ({@link PreparedSql}), ask for, as at a prepare now; either kind is then in the map, as
+     * of no interest if so, and this runs once per statement. A statement of no interest costs the
+     * read of its SQL and the filter's cached answer, not a call to the driver.
      */
     private StatementState unseen(Object statement) {
         String sql = PreparedSql.of(statement);
         if (sql == null) {
             return null; // not a prepared statement, or of a driver whose SQL is not read
         }
-        StatementState state = stateFor(connectionOf(statement), sql, filter.relevant(sql) && !filter.relevantToFlush(sql, hibernateTables));
+        boolean flush = Bridge.insideHibernate();
+        Object connection = flush || filter.relevant(sql) || TransactionSql.of(sql) != null || IdentityQuery.is(sql)
+                ? connectionOf(statement) : null;
+        StatementState state = connection == null ? null : stateFor(connection, sql, flush);
         if (state == null) {
             statements.put(statement, NO_STATE);
             return null;
         }
+        // as keysRequested would have at its prepare
+        state.keysRequested = state.sql != null && isInsert(state.sql) && PreparedSql.asksForKeys(statement);
         putState(statement, state);
         return state;
     }
@@ -1283,15 +1288,11 @@ public final class JdbcCapture implements KeyBridge.Listener {
     private Object unwrapped(Object connection) {
         Object current = connection;
         for (int depth = 0; depth < 8 && isWrapper(current, Connection.class); depth++) {
-            try {
-                Object inner = ((Connection) current).unwrap(Connection.class);
-                if (inner == null || inner == current) {
-                    break;
-                }
-                current = inner;
-            } catch (Throwable t) {
+            Object inner = delegateOf(current, Connection.class);
+            if (inner == null || inner == current) {
                 break;
             }
+            current = inner;
         }
         return current;
     }
@@ -1463,10 +1464,11 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return r.statementState;
         }
         StatementState state = statements.get(statement);
-        if (state == null) {
-            state = unseen(statement);
-        } else if (state == NO_STATE) {
+        if (state == NO_STATE) {
             state = null;
+        } else if (state == null && !(r.statement == statement && r.statementState == null)) {
+            // (one this thread found of no interest, whose entry the maps' change made stale, is so still)
+            state = unseen(statement);
         }
         // a miss is remembered too: the calls on a statement of no interest (Hibernate's own) skip the map as well
         r.statement = statement;
@@ -1534,11 +1536,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
         Boolean known = wrapperClasses.get(cls);
         if (known == null) {
             // a pool proxy wraps a driver object that the agent sees itself (OTel's test)
-            try {
-                known = object instanceof Wrapper w && w.isWrapperFor(type) && w.unwrap(type) != object;
-            } catch (Throwable t) {
-                known = Boolean.FALSE;
-            }
+            Object inner = delegateOf(object, type);
+            known = inner != null && inner != object;
             wrapperClasses.put(cls, known);
         }
         if (!known) {
@@ -1550,6 +1549,43 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         return known;
     }
+
+    /**
+     * What a pool's wrapper hands its calls to: what {@code unwrap} gives, or, where that answers the
+     * wrapper itself (DBCP's delegating connections and statements do), its innermost delegate.
+     * Itself or null for a driver's own object, or one that does not say.
+     */
+    private static Object delegateOf(Object object, Class<?> type) {
+        try {
+            if (object instanceof Wrapper w && w.isWrapperFor(type)) {
+                Object inner = w.unwrap(type);
+                if (inner != object) {
+                    return inner;
+                }
+            }
+            Method innermost = INNERMOST_DELEGATE.get(object.getClass());
+            return innermost == null ? null : innermost.invoke(object);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /**
+     * DBCP 2's (and Tomcat's copy of it) {@code getInnermostDelegate()}: the driver's connection or
+     * statement under its wrappers, where their {@code unwrap} returns the wrapper.
+     */
+    private static final ClassValue<Method> INNERMOST_DELEGATE = new ClassValue<>() {
+        @Override
+        protected Method computeValue(Class<?> type) {
+            try {
+                Method method = type.getMethod("getInnermostDelegate");
+                return Connection.class.isAssignableFrom(method.getReturnType()) || Statement.class.isAssignableFrom(method.getReturnType())
+                        ? method : null;
+            } catch (NoSuchMethodException | RuntimeException e) {
+                return null;
+            }
+        }
+    };
 
     private static Object connectionOf(Object statement) {
         try {

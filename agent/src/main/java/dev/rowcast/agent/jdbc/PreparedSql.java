@@ -2,22 +2,43 @@ package dev.rowcast.agent.jdbc;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.util.function.Function;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The SQL a driver's prepared statement was prepared with, read from the driver's own objects.
- * JDBC has no call for it, and the hooks learn it as {@code prepareStatement} returns: this is for a
- * statement prepared before they were in, which an app or its pool kept (Ebean's pool keeps up to
- * a hundred per connection), so that its writes are captured too. Known drivers: H2 2.x,
+ * What a driver's prepared statement was prepared with (its SQL, and whether generated keys were
+ * asked for), read from the driver's own objects. JDBC has no call for either, and the hooks learn
+ * them as {@code prepareStatement} runs: this is for a statement prepared before they were in,
+ * which an app or its pool kept (Ebean's pool keeps up to a hundred per connection, DBCP's with
+ * {@code poolPreparedStatements}), so that its writes are captured too. Known drivers: H2 2.x,
  * PostgreSQL's, MySQL Connector/J and MariaDB Connector/J 3.x; any other statement has none.
  */
 public final class PreparedSql {
 
-    private static final Function<Object, Object> NONE = statement -> null;
+    /** How one driver's prepared statement class keeps what it was prepared with. */
+    private interface Reader {
+        Object sql(Object statement) throws ReflectiveOperationException;
 
-    private static final ClassValue<Function<Object, Object>> READERS = new ClassValue<>() {
+        boolean keys(Object statement) throws ReflectiveOperationException;
+    }
+
+    private static final Reader NONE = new Reader() {
         @Override
-        protected Function<Object, Object> computeValue(Class<?> type) {
+        public Object sql(Object statement) {
+            return null;
+        }
+
+        @Override
+        public boolean keys(Object statement) {
+            return false;
+        }
+    };
+
+    private static final ClassValue<Reader> READERS = new ClassValue<>() {
+        @Override
+        protected Reader computeValue(Class<?> type) {
             try {
                 return readerOf(type);
             } catch (ReflectiveOperationException | RuntimeException e) {
@@ -31,43 +52,50 @@ public final class PreparedSql {
     /** The statement's SQL as the app gave it, or null: not a prepared statement of a driver read here, or unreadable. */
     public static String of(Object statement) {
         try {
-            Object sql = READERS.get(statement.getClass()).apply(statement);
-            return sql instanceof String text ? text : null;
+            return READERS.get(statement.getClass()).sql(statement) instanceof String sql ? sql : null;
         } catch (Throwable t) {
             return null;
         }
     }
 
-    private static Function<Object, Object> readerOf(Class<?> type) throws ReflectiveOperationException {
+    /** Whether the statement was prepared to return generated keys ({@code RETURN_GENERATED_KEYS}, or key columns); false when not known. */
+    public static boolean asksForKeys(Object statement) {
+        try {
+            return READERS.get(statement.getClass()).keys(statement);
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    private static Reader readerOf(Class<?> type) throws ReflectiveOperationException {
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             switch (c.getName()) {
                 case "org.h2.jdbc.JdbcPreparedStatement" -> {
-                    // its command, local (org.h2.command.Command) or remote (CommandRemote), keeps the SQL in 'sql'
+                    // its command, local (org.h2.command.Command) or remote (CommandRemote), keeps the SQL in 'sql';
+                    // the keys asked for are FALSE, TRUE, or the columns' numbers or names
                     Field command = accessible(c.getDeclaredField("command"));
-                    return statement -> read(get(command, statement), "sql");
+                    Field keys = accessible(c.getDeclaredField("generatedKeysRequest"));
+                    return reader(statement -> read(command.get(statement), "sql"), statement -> asked(keys.get(statement)));
                 }
                 case "org.postgresql.jdbc.PgPreparedStatement" -> {
-                    // its CachedQuery's key: the SQL, or a BaseQueryKey holding it (with generated keys asked for, say)
+                    // its CachedQuery's key: the SQL, or a BaseQueryKey holding it; a QueryWithReturningColumnsKey when keys
+                    // were asked for (RETURN_GENERATED_KEYS asks for "*")
                     Field query = accessible(c.getDeclaredField("preparedQuery"));
-                    return statement -> {
-                        Object key = read(get(query, statement), "key");
+                    return reader(statement -> {
+                        Object key = read(query.get(statement), "key");
                         return key instanceof String ? key : read(key, "sql");
-                    };
+                    }, statement -> asked(read(read(query.get(statement), "key"), "columnNames")));
                 }
                 case "com.mysql.cj.jdbc.ClientPreparedStatement" -> {
                     Method getQuery = c.getMethod("getQuery");
                     Method originalSql = Class.forName("com.mysql.cj.PreparedQuery", false, c.getClassLoader()).getMethod("getOriginalSql");
-                    return statement -> {
-                        try {
-                            return originalSql.invoke(getQuery.invoke(statement));
-                        } catch (ReflectiveOperationException e) {
-                            return null;
-                        }
-                    };
+                    Field keys = accessible(c.getSuperclass().getDeclaredField("retrieveGeneratedKeys"));
+                    return reader(statement -> originalSql.invoke(getQuery.invoke(statement)), statement -> keys.getBoolean(statement));
                 }
                 case "org.mariadb.jdbc.BasePreparedStatement" -> {
                     Field sql = accessible(c.getDeclaredField("sql"));
-                    return statement -> get(sql, statement);
+                    Field keys = accessible(c.getSuperclass().getDeclaredField("autoGeneratedKeys"));
+                    return reader(sql::get, statement -> keys.getInt(statement) == Statement.RETURN_GENERATED_KEYS);
                 }
                 default -> {
                     // a super class may be one of them
@@ -77,33 +105,66 @@ public final class PreparedSql {
         return NONE;
     }
 
+    private interface Read<T> {
+        T apply(Object statement) throws ReflectiveOperationException;
+    }
+
+    private static Reader reader(Read<Object> sql, Read<Boolean> keys) {
+        return new Reader() {
+            @Override
+            public Object sql(Object statement) throws ReflectiveOperationException {
+                return sql.apply(statement);
+            }
+
+            @Override
+            public boolean keys(Object statement) throws ReflectiveOperationException {
+                return keys.apply(statement);
+            }
+        };
+    }
+
+    /** Whether a driver's record of the keys asked for asks for any: TRUE, or a non-empty array. */
+    private static boolean asked(Object keys) {
+        if (keys instanceof Boolean asked) {
+            return asked;
+        }
+        if (keys instanceof int[] numbers) {
+            return numbers.length > 0;
+        }
+        return keys instanceof Object[] names && names.length > 0;
+    }
+
+    /** Per class: its fields by name, as {@link #read} found them (its own or a super class's), empty for none. */
+    private static final ClassValue<Map<String, Optional<Field>>> FIELDS = new ClassValue<>() {
+        @Override
+        protected Map<String, Optional<Field>> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
     /** The value of the field {@code name} that {@code object}'s class or one of its super classes declares; null if none. */
-    private static Object read(Object object, String name) {
+    private static Object read(Object object, String name) throws IllegalAccessException {
         if (object == null) {
             return null;
         }
-        for (Class<?> c = object.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
-            try {
-                return get(accessible(c.getDeclaredField(name)), object);
-            } catch (NoSuchFieldException e) {
-                // declared higher up, perhaps
-            } catch (RuntimeException e) {
-                return null;
+        Class<?> type = object.getClass();
+        Optional<Field> field = FIELDS.get(type).computeIfAbsent(name, n -> {
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                try {
+                    return Optional.of(accessible(c.getDeclaredField(n)));
+                } catch (NoSuchFieldException e) {
+                    // declared higher up, perhaps
+                } catch (RuntimeException e) {
+                    return Optional.empty(); // not open to the agent (a module's)
+                }
             }
-        }
-        return null;
+            return Optional.empty();
+        });
+        return field.isPresent() ? field.get().get(object) : null;
     }
 
     private static Field accessible(Field field) {
         field.setAccessible(true);
         return field;
-    }
-
-    private static Object get(Field field, Object object) {
-        try {
-            return field.get(object);
-        } catch (IllegalAccessException e) {
-            return null;
-        }
     }
 }

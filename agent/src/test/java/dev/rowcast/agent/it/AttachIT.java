@@ -151,8 +151,9 @@ class AttachIT {
     }
 
     /**
-     * A statement the app prepared before the agent came and kept (as Ebean's pool keeps
-     * statements): its later writes are captured, with their values.
+     * Statements the app prepared before the agent came and kept (as Ebean's pool keeps
+     * statements): their later writes are captured, with their values, and the key one asked the
+     * database to generate.
      */
     @Test
     void aStatementKeptFromBeforeTheAgentCameIsCaptured() throws Exception {
@@ -162,24 +163,26 @@ class AttachIT {
                 server: { host: 127.0.0.1, port: 0 }
                 collections:
                   messages: { table: messages, room: "chat:{chat}" }
+                  posts: { table: posts, room: "post:{id}" }
                 """);
         Path captureLog = dir.resolve("capture.jsonl");
         Running running = start(classpath, "app.ServeApp", captureLog);
         await().atMost(Duration.ofSeconds(60)).until(() -> running.out().contains("ready"));
         running.send("kept");
-        await().atMost(Duration.ofSeconds(30)).until(() -> running.out().contains("wrote kept"));
+        running.send("keyed");
+        await().atMost(Duration.ofSeconds(30)).until(() -> running.out().contains("wrote keyed 1"));
 
         attachWithTheApi(app.pid(), config);
         await().atMost(Duration.ofSeconds(30)).until(() -> running.saw("(attached to a running JVM)"));
         running.send("kept");
+        running.send("keyed");
         running.send("exit");
         assertThat(app.waitFor(60, TimeUnit.SECONDS)).as(String.join("\n", running.out())).isTrue();
 
-        assertThat(CaptureLog.read(captureLog)).singleElement().satisfies(line -> {
-            assertThat(line.operation()).isEqualTo("create");
-            assertThat(line.payload().get("data").toString()).isEqualTo("{\"id\":2,\"chat\":7,\"content\":\"kept 2\"}");
-            assertThat(line.rooms()).containsExactly("chat:7");
-        });
+        List<CaptureLog.Line> lines = CaptureLog.read(captureLog);
+        assertThat(lines).extracting(line -> line.payload().get("data").toString())
+                .containsExactly("{\"id\":2,\"chat\":7,\"content\":\"kept 2\"}", "{\"id\":2,\"chat\":7,\"title\":\"keyed 2\"}");
+        assertThat(lines).extracting(CaptureLog.Line::rooms).containsExactly(List.of("chat:7"), List.of("post:2"));
     }
 
     /** How a test attaches the agent to the app's process with the config file. */

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * JDBC through layers that each run the hooks: DBCP 2's delegating wrappers (unwrap() answers with
- * the wrapper itself, so they cannot be told from the driver's objects) and a driver method calling
+ * the wrapper itself; their innermost delegate tells them from the driver's objects) and a driver method calling
  * its own (MySQL's executeUpdate()). Each committed row is reported once; a batch's entries meet
  * their own update counts; SQL after a comment is captured; execute()'s update count is read, so
  * an UPDATE of no row is no event; an INSERT without a column list is said, not silently lost; a
@@ -42,6 +42,9 @@ class PoolsAndDriversIT {
                 "create dbcp commit",
                 "create dbcp kept",
                 "create dbcp pooled statement",
+                "create pooled batch 20",
+                "create pooled batch 21",
+                "create pooled batch 22",
                 "create dbcp plain",
                 "create batch after a no-op",
                 "create after a comment",

@@ -52,9 +52,14 @@ class PreparedSqlIT {
         }
         try (PreparedStatement plain = c.prepareStatement(INSERT);
              PreparedStatement keyed = c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS);
+             PreparedStatement named = c.prepareStatement(INSERT, new String[] {"id"});
              PreparedStatement update = c.prepareStatement(UPDATE)) {
+            assertThat(PreparedSql.asksForKeys(named)).as("keys asked for by column name").isTrue();
             assertThat(PreparedSql.of(plain)).isEqualTo(INSERT);
             assertThat(PreparedSql.of(keyed)).isEqualTo(INSERT);
+            assertThat(PreparedSql.asksForKeys(plain)).isFalse();
+            assertThat(PreparedSql.asksForKeys(keyed)).isTrue();
+            assertThat(PreparedSql.asksForKeys(update)).isFalse();
             update.setString(1, "x");
             update.setInt(2, 1);
             update.executeUpdate();

@@ -302,7 +302,7 @@ public final class AgentRuntime implements Sink, AgentControlMBean {
                                 + " in its WHERE)") + ". "
                 : row.operation() != Operation.CREATE && "jdbc".equals(row.origin()) && !missing.isEmpty()
                         ? "A JDBC update or delete carries the columns its SQL names, and those Rowcast remembers of the rows it saw"
-                                + " written (not one written before it started, or by another process, nor a column a write of several rows"
+                                + " written (not one written before it started, by another process, or by Hibernate for an entity: collection, nor a column a write of several rows"
                                 + " set, as in UPDATE ... SET " + missing.iterator().next() + " = ? WHERE another_column = ?; of a row an upsert wrote, only its id"
                                 + " and the columns its SET names, such as " + String.join(", ", missing.stream().map(c -> c + " = EXCLUDED." + c).toList())
                                 + "). " : "")

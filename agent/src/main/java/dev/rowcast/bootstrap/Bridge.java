@@ -98,6 +98,11 @@ public final class Bridge {
         return CALLS.get().hibernateDepth > 0;
     }
 
+    /** Whether the thread is in a Hibernate query's bulk write (see {@link #bulkEnter}), which says its own misses. */
+    public static boolean insideBulkWrite() {
+        return CALLS.get().bulkDepth > 0;
+    }
+
     /** Entering a prepare call: the mark its exit hands to {@link #prepareInnermost}. */
     public static int prepareEnter() {
         return CALLS.get().prepares;

@@ -30,6 +30,11 @@ public final class HibernateTables {
         unknown = true;
     }
 
+    /** The tables Hibernate reports, as {@link #tableName} names them; none when they could not be read. */
+    Set<String> names() {
+        return unknown ? Set.of() : tables;
+    }
+
     /** Whether Hibernate reports the rows of this table (a name as {@link SqlParser} gives it, perhaps after its schema). */
     boolean reported(String table) {
         return unknown || table != null && tables.contains(tableName(table));

@@ -165,13 +165,37 @@ public final class JdbcCapture implements KeyBridge.Listener {
      * tables, element collections), which the pipeline tells apart (see {@link HibernateTables}).
      */
     public void statementPrepared(Object connection, Object statement, String sql) {
-        StatementState state = stateFor(connection, sql, Bridge.insideHibernate());
+        boolean flush = Bridge.insideHibernate();
+        StatementState state = stateFor(connection, sql, flush);
         if (state == null) {
             // its setters and its close then skip the map (Hibernate's own statements, one or more per row)
             rememberNoState(statement);
+            if (!flush) {
+                entityTableWritten(sql);
+            }
             return;
         }
         putState(statement, state);
+    }
+
+    /**
+     * SQL outside Hibernate that writes a table whose rows Hibernate reports and no {@code table:}
+     * collection names (JdbcTemplate on an entity's table): nothing publishes what it writes, which
+     * is said once per table. A query's bulk write says so itself (HibernateHook.bulkExecuted).
+     */
+    private void entityTableWritten(String sql) {
+        if (hibernateTables.names().isEmpty()) {
+            return;
+        }
+        String table = filter.reportedTableWritten(sql, hibernateTables);
+        if (table != null && !Bridge.insideBulkWrite()) {
+            String flat = sql.strip().replaceAll("\\s+", " ");
+            AgentLog.warnOnce("entity-sql-" + table, "SQL run outside Hibernate writes " + table + ", a table whose rows an entity:"
+                    + " collection takes from Hibernate (" + (flat.length() > 120 ? flat.substring(0, 117) + "..." : flat) + "):"
+                    + " Hibernate reports only what its sessions write, so the rows such SQL writes are not published. To publish"
+                    + " them too, add `table: " + table + "` to that collection (they then arrive with column names, and reach"
+                    + " the rooms the columns their SQL gives resolve), or write them through a session", null);
+        }
     }
 
     /**
@@ -382,7 +406,13 @@ public final class JdbcCapture implements KeyBridge.Listener {
             statementFailed(statement, null);
             return;
         }
-        if (!enabled.getAsBoolean() || !filter.relevant(sql) || isWrapper(statement, Statement.class)) {
+        if (!enabled.getAsBoolean() || isWrapper(statement, Statement.class)) {
+            return;
+        }
+        if (!filter.relevant(sql)) {
+            if (!Bridge.insideHibernate()) {
+                entityTableWritten(sql);
+            }
             return;
         }
         if (Boolean.TRUE.equals(result)) {

@@ -23,6 +23,8 @@ final class SqlFilter {
     private final Answers plain = new Answers();
     /** The answers for Hibernate's flush, which leaves out the tables Hibernate reports. */
     private final Answers flush = new Answers();
+    /** See {@link #reportedTableWritten}: the table, "" for none. */
+    private final Map<String, String> entityWrites = new ConcurrentHashMap<>();
 
     /** An SQL string and its answer. */
     private record Answer(String sql, boolean relevant) {}
@@ -79,9 +81,34 @@ final class SqlFilter {
         return known.relevant;
     }
 
-    /** @param reported the tables Hibernate reports, which do not count; null: every table counts */
-    private boolean check(String sql, HibernateTables reported) {
-        String lower = sql.toLowerCase(Locale.ROOT);
+    /**
+     * Of SQL that writes no table a {@code table:} collection names: a table Hibernate reports the
+     * rows of that it names, or null. Such SQL run outside Hibernate (JdbcTemplate on an entity's
+     * table) is published by nothing; the capture says so. Cached per SQL text, as the other answers.
+     */
+    String reportedTableWritten(String sql, HibernateTables reported) {
+        String known = entityWrites.get(sql);
+        if (known == null) {
+            String lower = sql.toLowerCase(Locale.ROOT);
+            known = "";
+            if (isWrite(lower)) {
+                for (String table : reported.names()) {
+                    if (hasWord(lower, table)) {
+                        known = table;
+                        break;
+                    }
+                }
+            }
+            if (entityWrites.size() >= MAX_CACHED) {
+                entityWrites.clear();
+            }
+            entityWrites.put(sql, known);
+        }
+        return known.isEmpty() ? null : known;
+    }
+
+    /** Whether the SQL (in lower case) writes: an INSERT, UPDATE, DELETE, MERGE, UPSERT or REPLACE, after a WITH or in a delta table. */
+    private static boolean isWrite(String lower) {
         int start = firstWord(lower);
         if (lower.startsWith("with", start)) {
             // common table expressions before the statement: WITH a AS (...), b AS (...) INSERT INTO t ...
@@ -91,10 +118,15 @@ final class SqlFilter {
         if (inner >= 0) {
             start = inner;
         }
-        boolean write = lower.startsWith("insert", start) || lower.startsWith("update", start) || lower.startsWith("delete", start)
+        return lower.startsWith("insert", start) || lower.startsWith("update", start) || lower.startsWith("delete", start)
                 // not read, but counted and said: see SqlShape.UNREAD
                 || lower.startsWith("merge", start) || lower.startsWith("upsert", start) || lower.startsWith("replace", start);
-        if (!write) {
+    }
+
+    /** @param reported the tables Hibernate reports, which do not count; null: every table counts */
+    private boolean check(String sql, HibernateTables reported) {
+        String lower = sql.toLowerCase(Locale.ROOT);
+        if (!isWrite(lower)) {
             return false;
         }
         for (String table : tables) {

@@ -84,6 +84,7 @@ final class SessionFactoryHook {
         if (rewritten != null && !hooked[0]) {
             AgentLog.warnOnce("hook-sessions", "no constructor of " + InstrumentGate.SESSION_CONTRACT.replace('/', '.')
                     + " takes a SessionFactoryImpl first, as in Hibernate 5.6 to 7.x; " + consequence, null);
+            return null; // the class as it was
         }
         return rewritten;
     }

@@ -35,8 +35,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +61,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
     private final HibernateTables hibernateTables;
     private final SqlParser parser = new SqlParser();
     private final Map<Object, StatementState> statements = Collections.synchronizedMap(new WeakHashMap<>());
+    /** The tables {@link #entityTableWritten} has said its line of. */
+    private final Set<String> entityTablesSaid = ConcurrentHashMap.newKeySet();
     /** In {@link #statements}: a statement found to be of no interest there ({@link #unseen}), not at its prepare. */
     private static final StatementState NO_STATE = new StatementState(null, null);
     private final Map<Object, ConnectionState> connections = Collections.synchronizedMap(new WeakHashMap<>());
@@ -170,7 +172,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
         if (state == null) {
             // its setters and its close then skip the map (Hibernate's own statements, one or more per row)
             rememberNoState(statement);
-            if (!flush) {
+            if (!flush && !filter.relevant(sql)) {
                 entityTableWritten(sql);
             }
             return;
@@ -188,13 +190,13 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         String table = filter.reportedTableWritten(sql, hibernateTables);
-        if (table != null && !Bridge.insideBulkWrite()) {
+        if (table != null && !entityTablesSaid.contains(table) && !Bridge.insideBulkWrite() && entityTablesSaid.add(table)) {
             String flat = sql.strip().replaceAll("\\s+", " ");
-            AgentLog.warnOnce("entity-sql-" + table, "SQL run outside Hibernate writes " + table + ", a table whose rows an entity:"
+            AgentLog.warn("SQL that Hibernate's flush did not run writes " + table + ", a table whose rows an entity:"
                     + " collection takes from Hibernate (" + (flat.length() > 120 ? flat.substring(0, 117) + "..." : flat) + "):"
                     + " Hibernate reports only what its sessions write, so the rows such SQL writes are not published. To publish"
                     + " them too, add `table: " + table + "` to that collection (they then arrive with column names, and reach"
-                    + " the rooms the columns their SQL gives resolve), or write them through a session", null);
+                    + " the rooms the columns their SQL gives resolve), or write them through a session (said once per table)");
         }
     }
 
@@ -230,8 +232,9 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return null; // not a prepared statement, or of a driver whose SQL is not read
         }
         boolean flush = Bridge.insideHibernate();
-        Object connection = flush || filter.relevant(sql) || TransactionSql.of(sql) != null || IdentityQuery.is(sql)
-                ? connectionOf(statement) : null;
+        boolean wanted = flush ? filter.relevantToFlush(sql, hibernateTables)
+                : filter.relevant(sql) || TransactionSql.of(sql) != null || IdentityQuery.is(sql);
+        Object connection = wanted ? connectionOf(statement) : null;
         StatementState state = connection == null ? null : stateFor(connection, sql, flush);
         if (state == null) {
             statements.put(statement, NO_STATE);
@@ -410,7 +413,7 @@ public final class JdbcCapture implements KeyBridge.Listener {
             return;
         }
         if (!filter.relevant(sql)) {
-            if (!Bridge.insideHibernate()) {
+            if (!hibernateTables.names().isEmpty() && !Bridge.insideHibernate()) {
                 entityTableWritten(sql);
             }
             return;
@@ -1104,8 +1107,14 @@ public final class JdbcCapture implements KeyBridge.Listener {
      * other driver, and when pgjdbc cannot say.
      */
     public static boolean abortedOnPostgresql(Object connection) {
-        return connection != null && connection.getClass().getName().startsWith("org.postgresql.")
-                && "FAILED".equals(transactionState(connection));
+        Object current = connection;
+        // under a pool's proxies (a StatelessSession's connection may be one)
+        for (int depth = 0; depth < 8 && current != null && !current.getClass().getName().startsWith("org.postgresql."); depth++) {
+            Object inner = delegateOf(current, Connection.class);
+            current = inner == current ? null : inner;
+        }
+        return current != null && current.getClass().getName().startsWith("org.postgresql.")
+                && "FAILED".equals(transactionState(current));
     }
 
     /**
@@ -1566,8 +1575,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
         Boolean known = wrapperClasses.get(cls);
         if (known == null) {
             // a pool proxy wraps a driver object that the agent sees itself (OTel's test)
-            Object inner = delegateOf(object, type);
-            known = inner != null && inner != object;
+            Object inner = delegatingClass(cls) ? null : delegateOf(object, type);
+            known = delegatingClass(cls) || inner != null && inner != object;
             wrapperClasses.put(cls, known);
         }
         if (!known) {
@@ -1600,20 +1609,38 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
     }
 
+    /** Whether objects of this class are a pool's wrappers by their class alone: DBCP's, which say so by {@link #INNERMOST_DELEGATE}. */
+    private static boolean delegatingClass(Class<?> type) {
+        return INNERMOST_DELEGATE.get(type) != null;
+    }
+
     /**
-     * DBCP 2's (and Tomcat's copy of it) {@code getInnermostDelegate()}: the driver's connection or
-     * statement under its wrappers, where their {@code unwrap} returns the wrapper.
+     * DBCP 2's (and Tomcat's copy of it) {@code getInnermostDelegateInternal()}: the driver's
+     * connection or statement under its wrappers, where their {@code unwrap} returns the wrapper.
+     * Found on the public class that declares it (the connection apps hold from a BasicDataSource is
+     * of a private class, whose own methods cannot be called from here); unlike
+     * {@code getInnermostDelegate()}, it answers whether or not the pool allows access to the
+     * underlying connection.
      */
     private static final ClassValue<Method> INNERMOST_DELEGATE = new ClassValue<>() {
         @Override
         protected Method computeValue(Class<?> type) {
-            try {
-                Method method = type.getMethod("getInnermostDelegate");
-                return Connection.class.isAssignableFrom(method.getReturnType()) || Statement.class.isAssignableFrom(method.getReturnType())
-                        ? method : null;
-            } catch (NoSuchMethodException | RuntimeException e) {
-                return null;
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                if (!Modifier.isPublic(c.getModifiers())) {
+                    continue;
+                }
+                try {
+                    Method method = c.getDeclaredMethod("getInnermostDelegateInternal");
+                    Class<?> returned = method.getReturnType();
+                    if (Modifier.isPublic(method.getModifiers())
+                            && (Connection.class.isAssignableFrom(returned) || Statement.class.isAssignableFrom(returned))) {
+                        return method;
+                    }
+                } catch (NoSuchMethodException | RuntimeException e) {
+                    // declared higher up, perhaps
+                }
             }
+            return null;
         }
     };
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,6 +26,8 @@ final class SqlFilter {
     private final Answers flush = new Answers();
     /** See {@link #reportedTableWritten}: the table, "" for none. */
     private final Map<String, String> entityWrites = new ConcurrentHashMap<>();
+    /** How many tables Hibernate reported when {@link #entityWrites} was last cleared. */
+    private volatile int entityWritesFor;
 
     /** An SQL string and its answer. */
     private record Answer(String sql, boolean relevant) {}
@@ -87,12 +90,18 @@ final class SqlFilter {
      * table) is published by nothing; the capture says so. Cached per SQL text, as the other answers.
      */
     String reportedTableWritten(String sql, HibernateTables reported) {
+        Set<String> names = reported.names();
+        if (names.size() != entityWritesFor) {
+            // a factory hooked since: an answer of no table may be wrong now
+            entityWrites.clear();
+            entityWritesFor = names.size();
+        }
         String known = entityWrites.get(sql);
         if (known == null) {
             String lower = sql.toLowerCase(Locale.ROOT);
             known = "";
             if (isWrite(lower)) {
-                for (String table : reported.names()) {
+                for (String table : names) {
                     if (hasWord(lower, table)) {
                         known = table;
                         break;

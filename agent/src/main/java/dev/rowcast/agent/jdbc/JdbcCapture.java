@@ -1615,29 +1615,31 @@ public final class JdbcCapture implements KeyBridge.Listener {
     }
 
     /**
-     * DBCP 2's (and Tomcat's copy of it) {@code getInnermostDelegateInternal()}: the driver's
-     * connection or statement under its wrappers, where their {@code unwrap} returns the wrapper.
-     * Found on the public class that declares it (the connection apps hold from a BasicDataSource is
-     * of a private class, whose own methods cannot be called from here); unlike
-     * {@code getInnermostDelegate()}, it answers whether or not the pool allows access to the
-     * underlying connection.
+     * DBCP 2's (and Tomcat's copy of it) innermost delegate: the driver's connection or statement
+     * under its wrappers, where their {@code unwrap} returns the wrapper. A connection's
+     * {@code getInnermostDelegateInternal()} answers whether or not the pool lets the app reach the
+     * underlying connection, where {@code getInnermostDelegate()} may answer null; a statement has
+     * the second only. Each is found on the public class that declares it: the connection apps hold
+     * from a BasicDataSource is of a private class, whose own methods cannot be called from here.
      */
     private static final ClassValue<Method> INNERMOST_DELEGATE = new ClassValue<>() {
         @Override
         protected Method computeValue(Class<?> type) {
-            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-                if (!Modifier.isPublic(c.getModifiers())) {
-                    continue;
-                }
-                try {
-                    Method method = c.getDeclaredMethod("getInnermostDelegateInternal");
-                    Class<?> returned = method.getReturnType();
-                    if (Modifier.isPublic(method.getModifiers())
-                            && (Connection.class.isAssignableFrom(returned) || Statement.class.isAssignableFrom(returned))) {
-                        return method;
+            for (String name : List.of("getInnermostDelegateInternal", "getInnermostDelegate")) {
+                for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                    if (!Modifier.isPublic(c.getModifiers())) {
+                        continue;
                     }
-                } catch (NoSuchMethodException | RuntimeException e) {
-                    // declared higher up, perhaps
+                    try {
+                        Method method = c.getDeclaredMethod(name);
+                        Class<?> returned = method.getReturnType();
+                        if (Modifier.isPublic(method.getModifiers())
+                                && (Connection.class.isAssignableFrom(returned) || Statement.class.isAssignableFrom(returned))) {
+                            return method;
+                        }
+                    } catch (NoSuchMethodException | RuntimeException e) {
+                        // declared higher up, perhaps
+                    }
                 }
             }
             return null;

@@ -45,6 +45,12 @@ public final class AgentLog {
         }
     }
 
+    /** SQL as a log line shows it: on one line, its first 117 characters and "..." when longer than 120. */
+    public static String sql(String statement) {
+        String flat = statement.strip().replaceAll("\\s+", " ");
+        return flat.length() > 120 ? flat.substring(0, 117) + "..." : flat;
+    }
+
     /** Logs a fault once per kind, so a failure on every row cannot flood the app's log. */
     public static void warnOnce(String kind, String message, Throwable cause) {
         if (ONCE.add(kind)) {

@@ -52,8 +52,4 @@ final class BulkWrites {
         return last.replaceAll("[\"`\\[\\]]", "").toLowerCase(Locale.ROOT);
     }
 
-    static String abbreviated(String statement) {
-        String flat = statement.strip().replaceAll("\\s+", " ");
-        return flat.length() > 120 ? flat.substring(0, 117) + "..." : flat;
-    }
 }

@@ -269,7 +269,7 @@ public final class HibernateHook {
             }
             metrics.dropped.add(count);
             AgentLog.warnOnce("bulk-" + rule.slug(), "collection " + rule.slug() + ": a bulk write through Hibernate ("
-                    + (text != null ? BulkWrites.abbreviated(text) : target) + ") wrote " + count + " row(s) of " + rule.entity().get()
+                    + (text != null ? AgentLog.sql(text) : target) + ") wrote " + count + " row(s) of " + rule.entity().get()
                     + " that are not published: Hibernate tells its listeners only of the entities a session flushes (HQL, JPQL"
                     + " and criteria updates and deletes, and native SQL, are not). Add `table: " + (table != null ? table : "<its table>")
                     + "` to the collection to publish such writes from their SQL (each reaches the rooms its SQL gives the columns of),"

@@ -191,9 +191,8 @@ public final class JdbcCapture implements KeyBridge.Listener {
         }
         String table = filter.reportedTableWritten(sql, hibernateTables);
         if (table != null && !entityTablesSaid.contains(table) && !Bridge.insideBulkWrite() && entityTablesSaid.add(table)) {
-            String flat = sql.strip().replaceAll("\\s+", " ");
             AgentLog.warn("SQL that Hibernate's flush did not run writes " + table + ", a table whose rows an entity:"
-                    + " collection takes from Hibernate (" + (flat.length() > 120 ? flat.substring(0, 117) + "..." : flat) + "):"
+                    + " collection takes from Hibernate (" + AgentLog.sql(sql) + "):"
                     + " Hibernate reports only what its sessions write, so the rows such SQL writes are not published. To publish"
                     + " them too, add `table: " + table + "` to that collection (they then arrive with column names, and reach"
                     + " the rooms the columns their SQL gives resolve), or write them through a session (said once per table)");

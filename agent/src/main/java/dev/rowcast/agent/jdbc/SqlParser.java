@@ -1,5 +1,6 @@
 package dev.rowcast.agent.jdbc;
 
+import dev.rowcast.agent.AgentLog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,7 +99,7 @@ final class SqlParser {
             throw e;
         } catch (Exception | Error e) {
             // the parser's errors, and any a statement of a form this class did not foresee meets
-            throw new IllegalArgumentException("cannot parse SQL: " + abbreviate(sql) + " (" + e + ")", e);
+            throw new IllegalArgumentException("cannot parse SQL: " + AgentLog.sql(sql) + " (" + e + ")", e);
         }
     }
 
@@ -142,7 +143,7 @@ final class SqlParser {
         final transient List<String> tables;
 
         SeveralStatements(String sql, List<String> tables) {
-            super("cannot read SQL of several statements: " + abbreviate(sql) + " (Rowcast reads one statement per execute,"
+            super("cannot read SQL of several statements: " + AgentLog.sql(sql) + " (Rowcast reads one statement per execute,"
                     + " followed by queries at most)");
             this.tables = tables == null ? null : List.copyOf(tables);
         }
@@ -362,7 +363,4 @@ final class SqlParser {
         return name == null ? null : name.toLowerCase(Locale.ROOT);
     }
 
-    private static String abbreviate(String sql) {
-        return sql.length() > 120 ? sql.substring(0, 117) + "..." : sql;
-    }
 }

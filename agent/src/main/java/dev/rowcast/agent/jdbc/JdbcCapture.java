@@ -1574,8 +1574,12 @@ public final class JdbcCapture implements KeyBridge.Listener {
         Boolean known = wrapperClasses.get(cls);
         if (known == null) {
             // a pool proxy wraps a driver object that the agent sees itself (OTel's test)
-            Object inner = delegatingClass(cls) ? null : delegateOf(object, type);
-            known = delegatingClass(cls) || inner != null && inner != object;
+            if (delegatingClass(cls)) {
+                known = true;
+            } else {
+                Object inner = delegateOf(object, type);
+                known = inner != null && inner != object;
+            }
             wrapperClasses.put(cls, known);
         }
         if (!known) {
